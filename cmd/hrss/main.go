@@ -1,0 +1,154 @@
+// Command hrss is the one binary of hrss: the web application and JSON API
+// (serve), the synthetic demo city (demo), and the operators' CLI.
+//
+// This package only parses flags, wires the adapters to the domain and
+// renders results; the work is done in the domain packages.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"hrss/rules/fault"
+)
+
+// command is one subcommand of hrss.
+type command struct {
+	name    string
+	summary string
+	run     func(g *globals, args []string) error
+}
+
+// commands lists every subcommand, in the order --help shows them.
+var commands = []command{
+	{"serve", "serve the web application and the JSON API", runServe},
+	{"demo", "generate the synthetic city and serve it", runDemo},
+	{"migrate", "apply the embedded database migrations", runMigrate},
+	{"idcheck", "check resident ID numbers and unified social credit codes", runIdcheck},
+	{"rules", "the law as code: parameters and formulas", runRules},
+	{"simulate", "evaluate a reform against the baseline over the registry", runSimulate},
+}
+
+// globals are the options every subcommand shares.
+type globals struct {
+	db      string // file path (SQLite) or postgres:// URL
+	params  string // directory of parameter overrides, "" for none
+	keyFile string // file holding the identifier key when HRSS_KEY is unset
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+}
+
+// exitCode is returned by a command that wants a particular exit status
+// without printing an error (idcheck with an invalid number, check with a
+// breach).
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run parses the global flags, finds the subcommand and runs it, returning
+// the process exit status: 0 success, 1 failure, 2 usage error.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr}
+	fs := flag.NewFlagSet("hrss", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&g.db, "db", envOr("HRSS_DB", "hrss.db"), "database: a file path for embedded SQLite or a postgres:// URL (env HRSS_DB)")
+	fs.StringVar(&g.params, "params", os.Getenv("HRSS_PARAMS"), "directory of parameter files that add to or override the embedded ones (env HRSS_PARAMS)")
+	fs.StringVar(&g.keyFile, "key-file", envOr("HRSS_KEY_FILE", "hrss.key"), "file holding the identifier encryption key, created on first start if HRSS_KEY is unset (env HRSS_KEY_FILE)")
+	fs.Usage = func() { usage(fs, stderr) }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() == 0 {
+		usage(fs, stderr)
+		return 2
+	}
+	name, rest := fs.Arg(0), fs.Args()[1:]
+	if name == "help" {
+		usage(fs, stdout)
+		return 0
+	}
+	for _, c := range commands {
+		if c.name == name {
+			return exitStatus(c.run(g, rest), stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "hrss: unknown command %q; run hrss --help for the list\n", name)
+	return 2
+}
+
+// exitStatus prints err (if it is worth printing) and maps it to a status.
+func exitStatus(err error, stderr io.Writer) int {
+	var code exitCode
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &code):
+		return int(code)
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	fmt.Fprintln(stderr, "hrss:", err)
+	if fault.KindOf(err) == fault.Invalid {
+		return 2
+	}
+	return 1
+}
+
+// errUsage is returned after a flag set has printed its own usage message.
+var errUsage = errors.New("usage")
+
+func usage(fs *flag.FlagSet, w io.Writer) {
+	fmt.Fprintln(w, "hrss: the platform of a city's Human Resources and Social Security bureau")
+	fmt.Fprintln(w, "\nUsage: hrss [global flags] COMMAND [flags] [args]\n\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nGlobal flags:")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fmt.Fprintln(w, "\nRun hrss COMMAND --help for the flags of a command.")
+}
+
+// newFlags returns the flag set of a subcommand, printing its usage to
+// g.stderr, and parse parses args with it, mapping -h to flag.ErrHelp.
+func newFlags(g *globals, name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet("hrss "+name, flag.ContinueOnError)
+	fs.SetOutput(g.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(g.stderr, "Usage: hrss %s\n\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args and returns flag.ErrHelp or errUsage on failure.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return flag.ErrHelp
+		}
+		return errUsage
+	}
+	return nil
+}
+
+func envOr(name, def string) string {
+	if v := strings.TrimSpace(os.Getenv(name)); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,108 @@
+// Package fault holds hrss's one error type. Every failure a user can
+// cause or see is a *fault.Error with a Kind (mapped to an HTTP status by
+// web/ and to an exit status by cmd/), the field and rule it concerns, a
+// translatable rule key, and where a file was read, its row and column.
+//
+// It lives under rules/ because rules/ may import no other hrss package.
+package fault
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an error for the caller.
+type Kind int
+
+// The kinds of error.
+const (
+	Internal     Kind = iota // a bug or an unavailable dependency
+	Invalid                  // bad input: names the field and the rule
+	NotFound                 // no such thing, or not visible to the caller
+	Conflict                 // contradicts what is stored (overlap, duplicate, closed period)
+	Unauthorized             // not signed in
+	Forbidden                // signed in but not allowed
+)
+
+// Error is a user-facing failure.
+type Error struct {
+	Kind    Kind
+	Field   string // the input field, e.g. "resident_id"
+	Rule    string // a stable key for the rule broken, e.g. "resident_id.check_character"
+	Message string // English text naming the field and the rule
+	Row     int    // 1-based row of an input file, 0 if none
+	Col     string // column name or letter of an input file, "" if none
+	Err     error  // the underlying cause, if any
+}
+
+// Error implements error.
+func (e *Error) Error() string {
+	loc := ""
+	if e.Row > 0 {
+		loc = fmt.Sprintf("row %d", e.Row)
+		if e.Col != "" {
+			loc += ", column " + e.Col
+		}
+		loc += ": "
+	}
+	if e.Field != "" {
+		return loc + e.Field + ": " + e.Message
+	}
+	return loc + e.Message
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Invalidf returns an Invalid error for field breaking rule.
+func Invalidf(field, rule, format string, args ...any) *Error {
+	return &Error{Kind: Invalid, Field: field, Rule: rule, Message: fmt.Sprintf(format, args...)}
+}
+
+// NotFoundf returns a NotFound error.
+func NotFoundf(format string, args ...any) *Error {
+	return &Error{Kind: NotFound, Rule: "not_found", Message: fmt.Sprintf(format, args...)}
+}
+
+// Conflictf returns a Conflict error about field breaking rule.
+func Conflictf(field, rule, format string, args ...any) *Error {
+	return &Error{Kind: Conflict, Field: field, Rule: rule, Message: fmt.Sprintf(format, args...)}
+}
+
+// Forbiddenf returns a Forbidden error.
+func Forbiddenf(format string, args ...any) *Error {
+	return &Error{Kind: Forbidden, Rule: "forbidden", Message: fmt.Sprintf(format, args...)}
+}
+
+// At returns a copy of e located at a row and column of an input file.
+func (e *Error) At(row int, col string) *Error {
+	c := *e
+	c.Row, c.Col = row, col
+	return &c
+}
+
+// KindOf returns the Kind of err: that of the first *Error in its chain,
+// or Internal.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return Internal
+}
+
+// List collects several errors, e.g. one per bad row of a file.
+type List []*Error
+
+// Error implements error, joining the first few messages.
+func (l List) Error() string {
+	s := fmt.Sprintf("%d errors", len(l))
+	for i, e := range l {
+		if i == 5 {
+			s += "; …"
+			break
+		}
+		s += "; " + e.Error()
+	}
+	return s
+}
