@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"hrss/store"
+	"hrss/web"
+)
+
+func runServe(g *globals, args []string) error {
+	fs := newFlags(g, "serve", "serve [--addr HOST:PORT]")
+	addr := fs.String("addr", envOr("HRSS_ADDR", "127.0.0.1:8080"), "address to listen on (env HRSS_ADDR)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	a, err := openApp(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	return serveApp(ctx, g, a, *addr)
+}
+
+// serveApp serves a on addr until ctx ends, then shuts down gracefully.
+func serveApp(ctx context.Context, g *globals, a *app, addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := web.NewHTTPServer(addr, a.server().Handler())
+	fmt.Fprintf(g.stdout, "hrss serving %s database on http://%s/ (API: http://%s/api/v1/openapi.json); Ctrl-C stops\n", engineName(a.db), ln.Addr(), ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func engineName(db *store.DB) string {
+	if db.Engine() == store.Postgres {
+		return "PostgreSQL"
+	}
+	return "SQLite"
+}
+
+func runMigrate(g *globals, args []string) error {
+	fs := newFlags(g, "migrate", "migrate")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, g.db)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stdout, "applied %d migration(s) to the %s database\n", n, engineName(db))
+	return nil
+}

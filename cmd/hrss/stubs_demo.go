@@ -1,0 +1,4 @@
+package main
+
+// Placeholder until the demo generator lands.
+func runDemo(g *globals, args []string) error { return errUsage }

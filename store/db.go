@@ -1,0 +1,266 @@
+// Package store is the database of hrss: one adapter over database/sql
+// for both engines (embedded SQLite through the pure-Go modernc driver,
+// PostgreSQL through pgx), the embedded migrations, the one transaction
+// helper with its retry on serialization failures, and the bulk writers.
+//
+// Queries are plain SQL written once with ? placeholders; rebind turns
+// them into $n for PostgreSQL. Where the dialects differ (DDL, bulk
+// writes), each engine has its own file.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"modernc.org/sqlite"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"hrss/rules/fault"
+)
+
+// Engine names a database engine.
+type Engine string
+
+// The engines hrss runs on.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// DB is an open hrss database.
+type DB struct {
+	engine Engine
+	write  *sql.DB // SQLite: the one writer connection; PostgreSQL: the pool
+	read   *sql.DB // SQLite: a pool of read-only connections; PostgreSQL: the same pool
+	dsn    string
+}
+
+// IsPostgres reports whether dsn selects PostgreSQL rather than a SQLite file.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens the database named by dsn: a postgres:// URL for PostgreSQL,
+// anything else the path of a SQLite file (created if missing). It checks
+// the connection but does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	var db *DB
+	var err error
+	if IsPostgres(dsn) {
+		db, err = openPostgres(dsn)
+	} else {
+		db, err = openSQLite(dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.write.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", db.engine, err)
+	}
+	return db, nil
+}
+
+func openPostgres(dsn string) (*DB, error) {
+	pool, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open PostgreSQL: %w", err)
+	}
+	pool.SetMaxOpenConns(16)
+	pool.SetMaxIdleConns(16)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{engine: Postgres, write: pool, read: pool, dsn: dsn}, nil
+}
+
+// sqlitePragmas are set on every SQLite connection; busy_timeout comes
+// first so that the others wait for a lock instead of failing.
+const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+
+func openSQLite(path string) (*DB, error) {
+	if strings.ContainsAny(path, "?#") {
+		return nil, fault.Invalidf("db", "db.path", "%q: a SQLite path may not contain ? or #", path)
+	}
+	w, err := sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1) // one writer: SQLite serialises writes anyway
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.Ping(); err != nil { // creates the file and sets WAL before readers open
+		w.Close()
+		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	return &DB{engine: SQLite, write: w, read: r, dsn: path}, nil
+}
+
+// Engine returns the engine of db.
+func (db *DB) Engine() Engine { return db.engine }
+
+// Close closes every connection of db.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// maxAttempts bounds the retries of one transaction.
+const maxAttempts = 10
+
+// update runs fn in a read-write transaction (SERIALIZABLE on PostgreSQL,
+// IMMEDIATE on SQLite) and commits it; a serialization failure or a busy
+// database anywhere in it retries the whole transaction with backoff.
+func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
+	opts := &sql.TxOptions{}
+	if db.engine == Postgres {
+		opts.Isolation = sql.LevelSerializable
+	}
+	return db.retry(ctx, func() error { return db.runTx(ctx, db.write, opts, fn) })
+}
+
+// view runs fn in a read-only transaction.
+func (db *DB) view(ctx context.Context, fn func(*Tx) error) error {
+	opts := &sql.TxOptions{ReadOnly: db.engine == Postgres}
+	return db.retry(ctx, func() error { return db.runTx(ctx, db.read, opts, fn) })
+}
+
+func (db *DB) retry(ctx context.Context, attempt func() error) error {
+	var err error
+	for i := 0; i < maxAttempts; i++ {
+		if err = attempt(); err == nil || !retryable(err) {
+			return err
+		}
+		backoff := time.Duration(1<<min(i, 6))*5*time.Millisecond + time.Duration(rand.Int64N(int64(5*time.Millisecond)))
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(backoff):
+		}
+	}
+	return fmt.Errorf("gave up after %d attempts: %w", maxAttempts, err)
+}
+
+func (db *DB) runTx(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(*Tx) error) error {
+	tx, err := pool.BeginTx(ctx, opts)
+	if err != nil {
+		return wrapDBError(err)
+	}
+	if err := fn(&Tx{tx: tx, engine: db.engine}); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return wrapDBError(tx.Commit())
+}
+
+// retryable reports whether err is a serialization failure or deadlock
+// (PostgreSQL SQLSTATE 40001, 40P01) or a busy SQLite database.
+func retryable(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "40001" || pg.Code == "40P01"
+	}
+	var lite *sqlite.Error
+	if errors.As(err, &lite) {
+		c := lite.Code() & 0xff
+		return c == 5 || c == 6 // SQLITE_BUSY, SQLITE_LOCKED
+	}
+	return false
+}
+
+// wrapDBError maps a uniqueness or foreign-key violation to a Conflict and
+// keeps anything else as it is.
+func wrapDBError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		switch pg.Code {
+		case "23505":
+			return &fault.Error{Kind: fault.Conflict, Rule: "unique", Message: "a record with the same key exists (" + pg.ConstraintName + ")", Err: err}
+		case "23503":
+			return &fault.Error{Kind: fault.Conflict, Rule: "reference", Message: "the record refers to one that does not exist (" + pg.ConstraintName + ")", Err: err}
+		}
+		return err
+	}
+	var lite *sqlite.Error
+	if errors.As(err, &lite) {
+		switch lite.Code() {
+		case 2067, 1555: // SQLITE_CONSTRAINT_UNIQUE, _PRIMARYKEY
+			return &fault.Error{Kind: fault.Conflict, Rule: "unique", Message: "a record with the same key exists", Err: err}
+		case 787: // SQLITE_CONSTRAINT_FOREIGNKEY
+			return &fault.Error{Kind: fault.Conflict, Rule: "reference", Message: "the record refers to one that does not exist", Err: err}
+		}
+	}
+	return err
+}
+
+// Tx is one transaction; it implements the domain packages' Tx interfaces.
+type Tx struct {
+	tx     *sql.Tx
+	engine Engine
+}
+
+// rebind rewrites ? placeholders to $1, $2 … for PostgreSQL. Queries in
+// hrss hold no ? inside string literals.
+func rebind(engine Engine, q string) string {
+	if engine != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	r, err := t.tx.ExecContext(ctx, rebind(t.engine, q), args...)
+	return r, wrapDBError(err)
+}
+
+func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	r, err := t.tx.QueryContext(ctx, rebind(t.engine, q), args...)
+	return r, wrapDBError(err)
+}
+
+func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, rebind(t.engine, q), args...)
+}
+
+// insertID runs an INSERT … RETURNING id and returns the id.
+func (t *Tx) insertID(ctx context.Context, q string, args ...any) (int64, error) {
+	var id int64
+	err := t.queryRow(ctx, q+" RETURNING id", args...).Scan(&id)
+	return id, wrapDBError(err)
+}
+
+// notFound turns sql.ErrNoRows into a NotFound fault naming what was sought.
+func notFound(err error, what string, id int64) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fault.NotFoundf("%s %d not found", what, id)
+	}
+	return wrapDBError(err)
+}

@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// migration is one numbered, append-only schema change.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// loadMigrations reads the embedded migrations of engine, in order.
+func loadMigrations(engine Engine) ([]migration, error) {
+	dir := "migrations/" + string(engine)
+	entries, err := fs.ReadDir(migrations, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
+			return nil, fmt.Errorf("migration %s/%s: name must be NNNN_name.sql", dir, e.Name())
+		}
+		b, err := migrations.ReadFile(dir + "/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{v, e.Name(), string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	for i, m := range out {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("migration %s: expected number %d (numbers are consecutive from 1)", m.name, i+1)
+		}
+	}
+	return out, nil
+}
+
+// Migrate applies the embedded migrations that db has not yet seen, each
+// in its own transaction, and returns how many it applied. Concurrent
+// migrators on PostgreSQL wait for one another on an advisory lock.
+func (db *DB) Migrate(ctx context.Context) (int, error) {
+	ms, err := loadMigrations(db.engine)
+	if err != nil {
+		return 0, err
+	}
+	applied := 0
+	for _, m := range ms {
+		done := false
+		err := db.update(ctx, func(tx *Tx) error {
+			if db.engine == Postgres {
+				if _, err := tx.exec(ctx, "SELECT pg_advisory_xact_lock(4242001)"); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.exec(ctx, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"); err != nil {
+				return err
+			}
+			var n int
+			if err := tx.queryRow(ctx, "SELECT count(*) FROM schema_migrations WHERE version = ?", m.version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				done = true
+				return nil
+			}
+			if _, err := tx.exec(ctx, m.sql); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			_, err := tx.exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.version, m.name, time.Now().UTC().Format(time.RFC3339))
+			return err
+		})
+		if err != nil {
+			return applied, err
+		}
+		if !done {
+			applied++
+		}
+	}
+	return applied, nil
+}

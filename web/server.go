@@ -1,0 +1,162 @@
+// Package web is hrss over HTTP: the JSON API under /api/v1 with its
+// OpenAPI document, and (later) the server-rendered UI. Handlers are thin:
+// parse, call a domain service, render.
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"hrss/registry"
+	"hrss/rules/fault"
+)
+
+// Server holds the services the handlers call.
+type Server struct {
+	Registry *registry.Service
+}
+
+// route is one API route; routes() lists them all, in one place, and the
+// OpenAPI test checks the published document against this list.
+type route struct {
+	method, pattern string
+	handle          http.HandlerFunc
+}
+
+// Handler returns the HTTP handler of s with every route and the
+// security headers.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		mux.HandleFunc(rt.method+" "+rt.pattern, rt.handle)
+	}
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, fault.NotFoundf("no route %s %s", r.Method, r.URL.Path))
+	})
+	mux.HandleFunc("GET /{$}", s.home)
+	return securityHeaders(mux)
+}
+
+func (s *Server) routes() []route {
+	return []route{
+		{"GET", "/api/v1/openapi.json", serveOpenAPI},
+		{"GET", "/api/v1/divisions", s.listDivisions},
+		{"GET", "/api/v1/persons", s.listPersons},
+		{"POST", "/api/v1/persons", s.createPerson},
+		{"GET", "/api/v1/persons/{id}", s.getPerson},
+		{"PUT", "/api/v1/persons/{id}", s.updatePerson},
+		{"GET", "/api/v1/persons/{id}/employments", s.personEmployments},
+		{"GET", "/api/v1/employers", s.listEmployers},
+		{"POST", "/api/v1/employers", s.createEmployer},
+		{"GET", "/api/v1/employers/{id}", s.getEmployer},
+		{"PUT", "/api/v1/employers/{id}", s.updateEmployer},
+		{"GET", "/api/v1/employers/{id}/employments", s.employerEmployments},
+		{"GET", "/api/v1/employments", s.listEmployments},
+		{"POST", "/api/v1/employments", s.createEmployment},
+		{"GET", "/api/v1/employments/{id}", s.getEmployment},
+		{"PUT", "/api/v1/employments/{id}", s.updateEmployment},
+		{"GET", "/api/v1/flexible-workers", s.listFlexible},
+		{"POST", "/api/v1/flexible-workers", s.createFlexible},
+		{"GET", "/api/v1/flexible-workers/{id}", s.getFlexible},
+		{"PUT", "/api/v1/flexible-workers/{id}", s.updateFlexible},
+	}
+}
+
+// securityHeaders sets the headers every response carries.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		h.Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// NewHTTPServer returns an http.Server for h on addr with sane timeouts.
+func NewHTTPServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
+}
+
+// pathID reads the {id} path value as a positive integer.
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fault.NotFoundf("no record %q", r.PathValue("id"))
+	}
+	return id, nil
+}
+
+// queryInt reads an optional non-negative integer query parameter.
+func queryInt(r *http.Request, name string) (int64, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, fault.Invalidf(name, "query.integer", "%q is not a non-negative integer", v)
+	}
+	return n, nil
+}
+
+// page reads the after and limit query parameters.
+func page(r *http.Request) (registry.Page, error) {
+	after, err := queryInt(r, "after")
+	if err != nil {
+		return registry.Page{}, err
+	}
+	limit, err := queryInt(r, "limit")
+	if err != nil {
+		return registry.Page{}, err
+	}
+	if r.URL.Query().Has("limit") && limit == 0 {
+		return registry.Page{}, fault.Invalidf("limit", "page.limit", "limit must be at least 1")
+	}
+	if limit > registry.MaxPage {
+		return registry.Page{}, fault.Invalidf("limit", "page.limit", "limit %d must lie between 1 and %d", limit, registry.MaxPage)
+	}
+	return registry.Page{After: after, Limit: int(limit)}, nil
+}
+
+// list is a page of results; NextAfter, when non-zero, is the after value
+// of the next page.
+type list[T any] struct {
+	Items     []T   `json:"items"`
+	NextAfter int64 `json:"next_after,omitempty"`
+}
+
+// newList wraps items into a page, computing the cursor of the next page.
+func newList[T any](items []T, limit int, id func(T) int64) list[T] {
+	if limit == 0 {
+		limit = registry.DefaultPage
+	}
+	l := list[T]{Items: items}
+	if l.Items == nil {
+		l.Items = []T{}
+	}
+	if len(items) == limit {
+		l.NextAfter = id(items[len(items)-1])
+	}
+	return l
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write([]byte(`<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>hrss</title>
+<h1>hrss · 嘉兴市人力资源和社会保障局</h1>
+<p>JSON API: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> · <a href="/api/v1/persons?limit=20">/api/v1/persons</a> · <a href="/api/v1/employers?limit=20">/api/v1/employers</a></p>`))
+}
+
+// RoutePatterns lists "METHOD /path" of every API route, for the test
+// that checks the OpenAPI document against the server.
+func RoutePatterns() []string {
+	var out []string
+	for _, rt := range (&Server{}).routes() {
+		out = append(out, rt.method+" "+rt.pattern)
+	}
+	return out
+}
