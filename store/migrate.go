@@ -14,7 +14,11 @@ import (
 //go:embed migrations
 var migrations embed.FS
 
-// migration is one numbered, append-only schema change.
+// migration is one numbered, append-only schema change. Numbers are
+// unique and applied in increasing order; each domain takes its own range
+// (registry 0001-0099, access 0100-0199, insurance 0200-0299, employment
+// 0300-0399, support 0400-0499, insight 0500-0599) so that work on two
+// domains never collides on a number. Both engines use the same numbers.
 type migration struct {
 	version int
 	name    string
@@ -42,9 +46,9 @@ func loadMigrations(engine Engine) ([]migration, error) {
 		out = append(out, migration{v, e.Name(), string(b)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	for i, m := range out {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected number %d (numbers are consecutive from 1)", m.name, i+1)
+	for i := 1; i < len(out); i++ {
+		if out[i].version == out[i-1].version {
+			return nil, fmt.Errorf("migrations %s and %s share a number", out[i-1].name, out[i].name)
 		}
 	}
 	return out, nil

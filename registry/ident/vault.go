@@ -5,6 +5,7 @@ import (
 	"crypto/cipher"
 	"crypto/hkdf"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -17,7 +18,12 @@ const KeySize = 32
 
 // SealedOverhead is how many bytes Seal adds to the 18 of a number: the
 // 12-byte random nonce in front and the 16-byte GCM tag behind.
-const SealedOverhead = 12 + 16
+const SealedOverhead = nonceSize + tagSize
+
+const (
+	nonceSize = 12 // GCM standard nonce
+	tagSize   = 16 // GCM tag
+)
 
 // HashSize is the length in bytes of Hash's result.
 const HashSize = sha256.Size
@@ -31,6 +37,9 @@ const (
 	sealLabel = "hrss resident_id v1"
 )
 
+// sealAD is the GCM additional data of every sealed value.
+var sealAD = []byte(sealLabel)
+
 // ErrSealed is returned (wrapped) by Open when a sealed value cannot be
 // opened: too short, sealed under another key, or altered.
 var ErrSealed = errors.New("sealed resident ID number cannot be opened: wrong key or altered data")
@@ -38,7 +47,7 @@ var ErrSealed = errors.New("sealed resident ID number cannot be opened: wrong ke
 // Vault encrypts resident ID numbers at rest and computes the keyed hash
 // the store looks them up by. A Vault is safe for concurrent use.
 type Vault struct {
-	aead cipher.AEAD // AES-256-GCM with random 96-bit nonces prepended
+	aead cipher.AEAD // AES-256-GCM; safe for concurrent use
 	mac  sync.Pool   // of hash.Hash: HMAC-SHA256 under the MAC key
 }
 
@@ -61,7 +70,7 @@ func NewVault(key []byte) (*Vault, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ident: %w", err)
 	}
-	aead, err := cipher.NewGCMWithRandomNonce(block)
+	aead, err := cipher.NewGCM(block)
 	if err != nil {
 		return nil, fmt.Errorf("ident: %w", err)
 	}
@@ -70,13 +79,22 @@ func NewVault(key []byte) (*Vault, error) {
 	return v, nil
 }
 
-// Seal encrypts id with AES-256-GCM under a fresh random nonce and returns
-// the nonce followed by the ciphertext and tag (len(id)+SealedOverhead
-// bytes). Sealing the same number twice gives different bytes: use Hash to
-// find a number. Seal does not fail; it seals whatever id holds.
+// Seal encrypts id with AES-256-GCM under a fresh random 96-bit nonce and
+// returns the nonce followed by the ciphertext and tag
+// (len(id)+SealedOverhead bytes). Sealing the same number twice gives
+// different bytes: use Hash to find a number. It costs one allocation and
+// one read of crypto/rand. Seal does not fail: it seals whatever id holds
+// (crypto/rand does not fail on supported systems; if it did, Seal would
+// panic rather than reuse a nonce). One key may seal up to 2^32 values.
 func (v *Vault) Seal(id ResidentID) []byte {
-	out := make([]byte, 0, len(id)+SealedOverhead)
-	return v.aead.Seal(out, nil, []byte(id), []byte(sealLabel))
+	n := len(id)
+	out := make([]byte, nonceSize+n, nonceSize+n+tagSize)
+	if _, err := rand.Read(out[:nonceSize]); err != nil {
+		panic("ident: crypto/rand failed: " + err.Error())
+	}
+	copy(out[nonceSize:], id)
+	// Encrypt in place: the ciphertext overwrites the plaintext exactly.
+	return v.aead.Seal(out[:nonceSize], out[:nonceSize], out[nonceSize:], sealAD)
 }
 
 // Open decrypts a value made by Seal under the same master key. It fails,
@@ -87,7 +105,7 @@ func (v *Vault) Open(sealed []byte) (ResidentID, error) {
 	if len(sealed) < SealedOverhead {
 		return "", fmt.Errorf("ident: %w (%d bytes)", ErrSealed, len(sealed))
 	}
-	plain, err := v.aead.Open(nil, nil, sealed, []byte(sealLabel))
+	plain, err := v.aead.Open(nil, sealed[:nonceSize], sealed[nonceSize:], sealAD)
 	if err != nil {
 		return "", fmt.Errorf("ident: %w", ErrSealed)
 	}
