@@ -22,7 +22,10 @@ func TestKind(t *testing.T) {
 		{sampleFemale, KindResidentID},
 		{"11010519491231002x", KindResidentID},
 		{" 110105491231002 ", KindResidentID},
-		{"11010519491231002Y", KindCreditCode}, // 18 letters and digits, not resident-shaped
+		{"11010519491231002Y", KindResidentID}, // a resident ID number with a mistyped check character
+		{"91110000600037341M", KindCreditCode}, // a credit code with a wrong check character
+		{"91110000600037342L", KindCreditCode}, // a credit code with a wrong organisation check
+		{"911100006000373419", KindResidentID}, // all digits and neither: resident ID by default
 		{"110105194912310027", KindResidentID}, // wrong check, still resident-shaped
 		{string(NewResidentID("330402", period.Date{Y: 1990, M: 1, D: 1}, 7)), KindResidentID},
 		{sampleCredit, KindCreditCode},
