@@ -1,5 +1,4 @@
 package main
 
-// Placeholder until the rules commands land (owned by the rules work).
-func runRules(g *globals, args []string) error    { return errUsage }
+// Placeholder until hrss simulate lands (owned by the simulation wiring work).
 func runSimulate(g *globals, args []string) error { return errUsage }

@@ -1,0 +1,179 @@
+package rules
+
+import (
+	"fmt"
+	"strconv"
+
+	"hrss/rules/money"
+	"hrss/rules/period"
+)
+
+// Step is one line of an explanation trace: an input, a parameter value
+// read (with its jurisdiction, date, source and confidence), an
+// intermediate or final value with the rule that produced it, or a note.
+type Step struct {
+	Kind         string `json:"kind"`                   // "input", "parameter", "value" or "note"
+	Name         string `json:"name,omitempty"`         // input field, parameter (with [key] for a table row) or value name
+	Value        string `json:"value,omitempty"`        // the value as text
+	Rule         string `json:"rule,omitempty"`         // how a value was computed, or the note's text
+	Jurisdiction string `json:"jurisdiction,omitempty"` // parameters: who set it
+	From         string `json:"from,omitempty"`         // parameters: first day in force
+	Reference    string `json:"reference,omitempty"`    // parameters: legal source
+	Confidence   string `json:"confidence,omitempty"`   // parameters: verified, supported or unverified
+}
+
+// String renders the step on one line for an operator.
+func (s Step) String() string {
+	switch s.Kind {
+	case "parameter":
+		return fmt.Sprintf("parameter %s = %s  [%s, from %s, %s; %s]", s.Name, s.Value, s.Jurisdiction, s.From, s.Confidence, s.Reference)
+	case "note":
+		return "note      " + s.Rule
+	case "input":
+		return fmt.Sprintf("input     %s = %s", s.Name, s.Value)
+	}
+	if s.Rule == "" {
+		return fmt.Sprintf("value     %s = %s", s.Name, s.Value)
+	}
+	return fmt.Sprintf("value     %s = %s  (%s)", s.Name, s.Value, s.Rule)
+}
+
+// trace collects steps; a nil *trace records nothing, so formulas cost no
+// more than a nil check when no explanation is asked for.
+type trace struct {
+	steps []Step
+	seen  map[string]bool // parameter reads already recorded
+}
+
+func newTrace(explain bool) *trace {
+	if !explain {
+		return nil
+	}
+	return &trace{seen: map[string]bool{}}
+}
+
+func (t *trace) list() []Step {
+	if t == nil {
+		return nil
+	}
+	return t.steps
+}
+
+func (t *trace) input(name, value string) {
+	if t != nil {
+		t.steps = append(t.steps, Step{Kind: "input", Name: name, Value: value})
+	}
+}
+
+func (t *trace) value(name, value, rule string) {
+	if t != nil {
+		t.steps = append(t.steps, Step{Kind: "value", Name: name, Value: value, Rule: rule})
+	}
+}
+
+func (t *trace) note(format string, args ...any) {
+	if t != nil {
+		t.steps = append(t.steps, Step{Kind: "note", Rule: fmt.Sprintf(format, args...)})
+	}
+}
+
+// param records a parameter read once per (name, jurisdiction, date).
+func (t *trace) param(v Value, name, text string) {
+	if t == nil {
+		return
+	}
+	id := name + "@" + v.Jurisdiction + "@" + v.From.String()
+	if t.seen[id] {
+		return
+	}
+	t.seen[id] = true
+	t.steps = append(t.steps, Step{Kind: "parameter", Name: name, Value: text, Jurisdiction: v.Jurisdiction,
+		From: v.From.String(), Reference: v.Reference, Confidence: v.Confidence})
+}
+
+// reader reads parameters for one division, recording each read in a trace.
+type reader struct {
+	p   *Params
+	div string
+	tr  *trace
+}
+
+func (p *Params) reader(division string, tr *trace) reader {
+	if division == "" {
+		division = National
+	}
+	return reader{p: p, div: division, tr: tr}
+}
+
+// get returns the value of name in force on at, recording it.
+func (r reader) get(name string, at period.Date) (Value, error) {
+	v, err := r.p.Lookup(name, at, r.div)
+	if err == nil {
+		r.tr.param(v, name, v.Text)
+	}
+	return v, err
+}
+
+// opt is get for a parameter that may have no value in force.
+func (r reader) opt(name string, at period.Date) (Value, bool, error) {
+	v, ok, err := r.p.lookupOpt(name, at, r.div)
+	if ok {
+		r.tr.param(v, name, v.Text)
+	}
+	return v, ok, err
+}
+
+func (r reader) dec(name string, at period.Date) (money.Dec, error) {
+	v, err := r.get(name, at)
+	return v.num, err
+}
+
+func (r reader) fen(name string, at period.Date) (money.Fen, error) {
+	v, err := r.get(name, at)
+	return v.Fen(), err
+}
+
+func (r reader) int(name string, at period.Date) (int, error) {
+	v, err := r.get(name, at)
+	return v.Int(), err
+}
+
+// row returns the row of table name with exactly key, recording the row.
+func (r reader) row(name string, at period.Date, key int) (money.Dec, error) {
+	v, err := r.p.Lookup(name, at, r.div)
+	if err != nil {
+		return money.Dec{}, err
+	}
+	for _, row := range v.rows {
+		if row.Key == key {
+			r.tr.param(v, name+"["+strconv.Itoa(key)+"]", row.Text)
+			return row.Value, nil
+		}
+	}
+	return money.Dec{}, notInTable(name, v, key)
+}
+
+// step returns the row of table name with the greatest key not above x;
+// an x below the first key takes the first row (the "≤" column of a step
+// table). It records the row used.
+func (r reader) step(name string, at period.Date, x int) (money.Dec, error) {
+	v, err := r.p.Lookup(name, at, r.div)
+	if err != nil {
+		return money.Dec{}, err
+	}
+	if len(v.rows) == 0 {
+		return money.Dec{}, notInTable(name, v, x)
+	}
+	row := v.rows[0]
+	for _, rw := range v.rows {
+		if rw.Key <= x {
+			row = rw
+		}
+	}
+	r.tr.param(v, name+"["+strconv.Itoa(row.Key)+"]", row.Text)
+	return row.Value, nil
+}
+
+func notInTable(name string, v Value, key int) error {
+	return invalid("", "params.table_key", "parameter %s (%s, from %s) has no row for %d", name, v.Jurisdiction, v.From, key)
+}

@@ -1,0 +1,171 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"hrss/rules/money"
+	"hrss/rules/period"
+)
+
+// UnemploymentInput is a claim for unemployment benefit.
+type UnemploymentInput struct {
+	Division           string      `json:"division"`             // where the benefit is claimed
+	Separated          period.Date `json:"separated"`            // the last day of employment
+	Involuntary        bool        `json:"involuntary"`          // employment ended against the person's will
+	ContributionMonths int         `json:"contribution_months"`  // cumulative months of unemployment insurance
+	CarriedMonths      int         `json:"carried_months"`       // unused months of an earlier spell
+	Registered         *bool       `json:"registered,omitempty"` // registered as unemployed and seeking work; absent means yes
+}
+
+// UnemploymentResult is the eligibility, duration and amount of benefit.
+type UnemploymentResult struct {
+	Eligible      bool      `json:"eligible"`
+	Reason        string    `json:"reason"`
+	MaxMonths     int       `json:"max_months"`
+	MonthlyAmount money.Fen `json:"monthly_amount"`
+	Trace         []Step    `json:"trace,omitempty"`
+}
+
+// UnemploymentBenefit decides a claim by 社会保险法 Art. 45 (eligible when
+// employer and individual contributed at least
+// unemployment.min_contribution_months, employment ended involuntarily and
+// the person is registered as unemployed), Art. 46 (maximum months by
+// whole contribution years from the unemployment.max_months table, plus
+// carried months, at most unemployment.max_total_months) and Zhejiang's
+// amount, unemployment.benefit_ratio × the monthly minimum wage of the
+// division's tier on the separation date, half-up to the fen (RULES.md §4,
+// [U]). An ineligible claim has 0 months and amount. It fails with an
+// Invalid error for a missing date, negative months or a parameter not in
+// force.
+func (p *Params) UnemploymentBenefit(in UnemploymentInput, explain bool) (UnemploymentResult, error) {
+	if in.Separated.IsZero() {
+		return UnemploymentResult{}, invalid("separated", "unemployment.separated", "the separation date is required (YYYY-MM-DD)")
+	}
+	if in.ContributionMonths < 0 || in.CarriedMonths < 0 {
+		return UnemploymentResult{}, invalid("contribution_months", "unemployment.months", "months cannot be negative")
+	}
+	tr := newTrace(explain)
+	traceUnemploymentInput(tr, in)
+	r := p.reader(in.Division, tr)
+	res, err := r.unemployment(in)
+	res.Trace = tr.list()
+	return res, err
+}
+
+func traceUnemploymentInput(tr *trace, in UnemploymentInput) {
+	tr.input("division", in.Division)
+	tr.input("separated", in.Separated.String())
+	tr.input("involuntary", fmt.Sprint(in.Involuntary))
+	tr.input("contribution_months", fmt.Sprint(in.ContributionMonths))
+	tr.input("carried_months", fmt.Sprint(in.CarriedMonths))
+	tr.input("registered", fmt.Sprint(in.Registered == nil || *in.Registered))
+}
+
+func (r reader) unemployment(in UnemploymentInput) (UnemploymentResult, error) {
+	day := in.Separated
+	minMonths, err := r.int(parUnempMinMonths, day)
+	if err != nil {
+		return UnemploymentResult{}, err
+	}
+	var why []string
+	if in.ContributionMonths < minMonths {
+		why = append(why, fmt.Sprintf("contributed %d months, fewer than %d", in.ContributionMonths, minMonths))
+	}
+	if !in.Involuntary {
+		why = append(why, "employment did not end against the person's will")
+	}
+	if in.Registered != nil && !*in.Registered {
+		why = append(why, "not registered as unemployed and seeking work")
+	}
+	if len(why) > 0 {
+		res := UnemploymentResult{Reason: "not eligible (社会保险法 Art. 45): " + strings.Join(why, "; ")}
+		r.tr.value("eligible", "false", res.Reason)
+		return res, nil
+	}
+	res := UnemploymentResult{Eligible: true, Reason: fmt.Sprintf("eligible (社会保险法 Art. 45): contributed %d months (at least %d), involuntary separation, registered as unemployed", in.ContributionMonths, minMonths)}
+	r.tr.value("eligible", "true", res.Reason)
+	if res.MaxMonths, err = r.benefitMonths(in, day); err != nil {
+		return res, err
+	}
+	res.MonthlyAmount, err = r.benefitAmount(day)
+	return res, err
+}
+
+// benefitMonths is Art. 46 with carried months.
+func (r reader) benefitMonths(in UnemploymentInput, day period.Date) (int, error) {
+	years := in.ContributionMonths / 12
+	m, err := r.step(parUnempMaxMonths, day, years)
+	if err != nil {
+		return 0, err
+	}
+	capMonths, err := r.int(parUnempTotalMonths, day)
+	if err != nil {
+		return 0, err
+	}
+	n := min(int(m.IntPart())+in.CarriedMonths, capMonths)
+	r.tr.value("max_months", fmt.Sprint(n), fmt.Sprintf("min(%s months for %d whole contribution years + %d carried, %d)", m, years, in.CarriedMonths, capMonths))
+	return n, nil
+}
+
+// benefitAmount is the ratio × the division's monthly minimum wage.
+func (r reader) benefitAmount(day period.Date) (money.Fen, error) {
+	w, tier, err := r.minimumWage(day)
+	if err != nil {
+		return 0, err
+	}
+	ratio, err := r.dec(parUnempRatio, day)
+	if err != nil {
+		return 0, err
+	}
+	amt := money.RoundHalfUp(w.Dec().Mul(ratio))
+	r.tr.value("monthly_amount", amt.String(), fmt.Sprintf("%s × minimum wage %s (tier %d), half-up to the fen", ratio, w, tier))
+	return amt, nil
+}
+
+// minimumWage returns the monthly minimum wage of the division's tier.
+func (r reader) minimumWage(day period.Date) (money.Fen, int, error) {
+	tier, err := r.int(parMinWageTier, day)
+	if err != nil {
+		return 0, 0, err
+	}
+	w, err := r.row(parMinWageMonthly, day, tier)
+	if err != nil {
+		return 0, 0, err
+	}
+	return money.RoundHalfUp(w), tier, nil
+}
+
+// MinimumWage returns the monthly minimum wage in force in division on
+// day (Zhejiang's tiers, RULES.md §5) and the division's tier. It fails
+// when no value is in force.
+func (p *Params) MinimumWage(division string, day period.Date) (money.Fen, int, error) {
+	return p.reader(division, nil).minimumWage(day)
+}
+
+// LateFee returns the late fee (滞纳金) on an unpaid amount: the daily rate
+// contribution.late_fee_rate (社会保险法 Art. 86) × the days from the due
+// date to the payment date (the due date excluded, the payment date
+// included: a convention to confirm), half-up to the fen. It fails with an
+// Invalid error when paid is not after due.
+func (p *Params) LateFee(unpaid money.Fen, due, paid period.Date, division string) (money.Fen, error) {
+	days := due.DaysUntil(paid)
+	if days <= 0 || unpaid < 0 {
+		return 0, invalid("paid", "late_fee.dates", "payment on %s is not after the due date %s", paid, due)
+	}
+	rate, err := p.reader(division, nil).dec(parLateFeeRate, due.AddDays(1))
+	if err != nil {
+		return 0, err
+	}
+	return money.RoundHalfUp(unpaid.Dec().Mul(rate).Mul(decimal.NewFromInt(int64(days)))), nil
+}
+
+// String renders the result for an operator.
+func (res UnemploymentResult) String() string {
+	if !res.Eligible {
+		return res.Reason + "\n"
+	}
+	return fmt.Sprintf("%s\nMaximum months:  %d\nMonthly amount:  %s\n", res.Reason, res.MaxMonths, res.MonthlyAmount)
+}
