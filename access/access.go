@@ -1,0 +1,284 @@
+// Package access holds who may do what in hrss: users and their roles,
+// division scopes, passwords (argon2id) with lockout, server-side sessions,
+// API tokens for other systems, the Caller that every domain service reads
+// from its context, and the append-only, hash-chained audit trail.
+//
+// It knows nothing of HTTP or SQL: store/ implements Store and AuditTx,
+// web/ turns a request's credentials into a Caller with Authenticate, and
+// the domain services (registry, and later insurance, employment, …) call
+// Require and the scope helpers of Caller before touching data, and Record
+// to write the audit trail inside their own transactions.
+package access
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"hrss/rules/fault"
+)
+
+// Role is what a user does at the bureau; it decides which permissions
+// the user has and how their scope is drawn.
+type Role string
+
+// The roles of users. RoleSystem is not a user's role: it is the operator
+// at the command line (and the bureau's own batch jobs), see System.
+const (
+	Citizen       Role = "citizen"        // 参保人: sees only themselves
+	EmployerAgent Role = "employer_agent" // 单位经办: one employer and its relations
+	Caseworker    Role = "caseworker"     // 窗口经办: persons and employers of their divisions
+	Reviewer      Role = "reviewer"       // 复核: reads their divisions, approves what pays money
+	Analyst       Role = "analyst"        // 分析: aggregates only, no person-level data
+	Administrator Role = "administrator"  // 管理员: users, roles, scopes, parameters; no personal data
+	Auditor       Role = "auditor"        // 审计: the audit trail
+	RoleSystem    Role = "system"         // the CLI operator and batch jobs; never a user's role
+)
+
+// Roles lists the roles a user may have, in display order.
+var Roles = []Role{Citizen, EmployerAgent, Caseworker, Reviewer, Analyst, Administrator, Auditor}
+
+// ParseRole reads a user's role. It fails with Invalid (field "role") for
+// anything not in Roles, including "system".
+func ParseRole(s string) (Role, error) {
+	r := Role(strings.TrimSpace(s))
+	if !slices.Contains(Roles, r) {
+		names := make([]string, len(Roles))
+		for i, x := range Roles {
+			names[i] = string(x)
+		}
+		return "", fault.Invalidf("role", "role.known", "%q is not a role (%s)", s, strings.Join(names, ", "))
+	}
+	return r, nil
+}
+
+// Staff reports whether r is a role of the bureau's own staff (everyone
+// but citizens and employer agents).
+func (r Role) Staff() bool { return r != Citizen && r != EmployerAgent }
+
+// scoped reports whether users of role r work within divisions.
+func (r Role) scoped() bool { return r == Caseworker || r == Reviewer }
+
+// CityWide is the division code (Jiaxing) that, given as a caseworker's or
+// reviewer's division, scopes them to every county-level division.
+const CityWide = "330400"
+
+// Perm is one permission a domain service checks with Require.
+type Perm int
+
+// The permissions. Which role has which is the table perms; what a
+// permission reaches (which persons, which employers) is the caller's
+// scope, checked by the domain service with the Caller's helpers.
+const (
+	ReadPersons      Perm = iota + 1 // read persons' records
+	WritePersons                     // register and correct persons
+	ReadEmployers                    // read employers
+	WriteEmployers                   // register and correct employers
+	ReadEmployments                  // read employment relations
+	WriteEmployments                 // enrol, separate, declare wages
+	ReadFlexible                     // read flexible-worker enrolments
+	WriteFlexible                    // enrol flexible workers
+	ReadAggregates                   // indicators and other aggregates, no person-level data
+	ManageUsers                      // users, roles, scopes, API tokens
+	ReadAudit                        // the audit trail
+)
+
+var permNames = map[Perm]string{
+	ReadPersons: "read persons", WritePersons: "write persons", ReadEmployers: "read employers",
+	WriteEmployers: "write employers", ReadEmployments: "read employment relations",
+	WriteEmployments: "write employment relations", ReadFlexible: "read flexible workers",
+	WriteFlexible: "write flexible workers", ReadAggregates: "read aggregates",
+	ManageUsers: "manage users", ReadAudit: "read the audit trail",
+}
+
+// String names p for messages.
+func (p Perm) String() string { return permNames[p] }
+
+// write reports whether p changes data (refused to read-only API tokens).
+func (p Perm) write() bool {
+	switch p {
+	case WritePersons, WriteEmployers, WriteEmployments, WriteFlexible, ManageUsers:
+		return true
+	}
+	return false
+}
+
+// perms says which role has which permission. The decisions:
+//   - a caseworker reads and writes the registry of their divisions;
+//   - a reviewer reads it (whole resident IDs: they check claims) but
+//     writes nothing in the registry: they approve what others prepared;
+//   - an employer agent reads their employer, reads and writes its
+//     relations, and reads the persons of those relations (resident IDs
+//     masked) or one person found by a whole resident ID (to hire them);
+//   - a citizen reads their own record, relations, enrolments and the
+//     employers of their relations;
+//   - an analyst reads aggregates only;
+//   - an administrator manages users and tokens and reads no personal data;
+//   - an auditor reads the audit trail and nothing else.
+var perms = map[Role][]Perm{
+	Caseworker:    {ReadPersons, WritePersons, ReadEmployers, WriteEmployers, ReadEmployments, WriteEmployments, ReadFlexible, WriteFlexible, ReadAggregates},
+	Reviewer:      {ReadPersons, ReadEmployers, ReadEmployments, ReadFlexible, ReadAggregates},
+	EmployerAgent: {ReadPersons, ReadEmployers, ReadEmployments, WriteEmployments},
+	Citizen:       {ReadPersons, ReadEmployers, ReadEmployments, ReadFlexible},
+	Analyst:       {ReadAggregates},
+	Administrator: {ManageUsers},
+	Auditor:       {ReadAudit},
+}
+
+// Caller is who is asking: a signed-in user (through a session or an API
+// token) or System. Domain services read it from the context.
+type Caller struct {
+	UserID     int64    `json:"user_id"`
+	Name       string   `json:"name"`
+	Role       Role     `json:"role"`
+	Divisions  []string `json:"divisions,omitempty"`   // caseworkers and reviewers
+	EmployerID int64    `json:"employer_id,omitempty"` // employer agents
+	PersonID   int64    `json:"person_id,omitempty"`   // citizens
+	ReadOnly   bool     `json:"read_only,omitempty"`   // an API token of scope read
+	SessionID  int64    `json:"-"`
+	TokenID    int64    `json:"token_id,omitempty"`
+	IP         string   `json:"-"` // where the request came from, for the audit trail
+	Reason     string   `json:"-"` // why, when the screen asks; for the audit trail
+}
+
+// System is the caller of the command line and of the bureau's batch
+// jobs: every permission, every division, audited as "system".
+var System = Caller{Name: "system", Role: RoleSystem}
+
+type callerKey struct{}
+
+// WithCaller returns ctx carrying c.
+func WithCaller(ctx context.Context, c Caller) context.Context {
+	return context.WithValue(ctx, callerKey{}, c)
+}
+
+// CallerFrom returns the caller ctx carries, if any.
+func CallerFrom(ctx context.Context) (Caller, bool) {
+	c, ok := ctx.Value(callerKey{}).(Caller)
+	return c, ok
+}
+
+// maxReason bounds the reason recorded with an audit entry, in bytes.
+const maxReason = 500
+
+// WithReason returns ctx whose caller records reason (why the data is
+// looked at, as a screen asks) in the audit entries it causes. It does
+// nothing when ctx has no caller.
+func WithReason(ctx context.Context, reason string) context.Context {
+	c, ok := CallerFrom(ctx)
+	if !ok {
+		return ctx
+	}
+	c.Reason = clip(strings.TrimSpace(reason), maxReason)
+	return WithCaller(ctx, c)
+}
+
+// errNoCaller is returned when a service is called without a caller.
+func errNoCaller() *fault.Error {
+	return &fault.Error{Kind: fault.Unauthorized, Rule: "auth.required", Message: "sign in first"}
+}
+
+// Current returns the caller of ctx, or an Unauthorized error if there is none.
+func Current(ctx context.Context) (Caller, error) {
+	c, ok := CallerFrom(ctx)
+	if !ok || c.Role == "" {
+		return Caller{}, errNoCaller()
+	}
+	return c, nil
+}
+
+// Require returns the caller of ctx if they have permission p. It fails
+// with Unauthorized when ctx has no caller and Forbidden when the
+// caller's role lacks p or a read-only token asks to write. Scope (which
+// persons, which employers) is the service's next check.
+func Require(ctx context.Context, p Perm) (Caller, error) {
+	c, err := Current(ctx)
+	if err != nil {
+		return c, err
+	}
+	if !c.Can(p) {
+		return c, &fault.Error{Kind: fault.Forbidden, Rule: "auth.permission", Message: "your role (" + string(c.Role) + ") may not " + p.String()}
+	}
+	if c.ReadOnly && p.write() {
+		return c, &fault.Error{Kind: fault.Forbidden, Rule: "auth.read_only", Message: "this API token may only read"}
+	}
+	return c, nil
+}
+
+// Can reports whether c's role has permission p (scope aside).
+func (c Caller) Can(p Perm) bool {
+	return c.Role == RoleSystem || slices.Contains(perms[c.Role], p)
+}
+
+// IsSystem reports whether c is the System caller.
+func (c Caller) IsSystem() bool { return c.Role == RoleSystem }
+
+// DivisionScoped reports whether c's reach is drawn by divisions
+// (caseworkers and reviewers), as opposed to one person or employer.
+func (c Caller) DivisionScoped() bool { return c.Role.scoped() }
+
+// CityWide reports whether c reaches every division: System, or a
+// division-scoped caller given the city's code.
+func (c Caller) CityWide() bool {
+	return c.IsSystem() || (c.Role.scoped() && slices.Contains(c.Divisions, CityWide))
+}
+
+// InDivision reports whether c's divisions include the county-level
+// division code. Only System and division-scoped callers reach divisions.
+func (c Caller) InDivision(code string) bool {
+	return c.CityWide() || (c.Role.scoped() && code != "" && slices.Contains(c.Divisions, code))
+}
+
+// ScopeDivisions returns the divisions a list must be narrowed to: nil
+// for a city-wide caller (no narrowing) and c.Divisions otherwise.
+func (c Caller) ScopeDivisions() []string {
+	if c.CityWide() {
+		return nil
+	}
+	return c.Divisions
+}
+
+// SeesWholeID reports whether c is shown whole resident ID numbers; every
+// other caller sees them masked (330402********1234). Caseworkers need
+// them to register and serve people, reviewers to check claims.
+func (c Caller) SeesWholeID() bool {
+	return c.IsSystem() || c.Role == Caseworker || c.Role == Reviewer
+}
+
+// Actor names c in messages and the audit trail.
+func (c Caller) Actor() string {
+	if c.IsSystem() {
+		return "system"
+	}
+	return c.Name
+}
+
+// OutOfScope returns the NotFound error a service answers for a record
+// the caller may not see, the same as for one that does not exist, so
+// that existence does not leak.
+func OutOfScope(what string, id int64) *fault.Error {
+	return fault.NotFoundf("%s %d not found", what, id)
+}
+
+// ForbiddenField returns the Forbidden error for an input field whose
+// value lies outside the caller's scope (a division they do not serve).
+func ForbiddenField(field, format string, args ...any) *fault.Error {
+	e := fault.Forbiddenf(format, args...)
+	e.Field, e.Rule = field, "scope."+field
+	return e
+}
+
+func clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !isRuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+func isNotFound(err error) bool { return fault.KindOf(err) == fault.NotFound }

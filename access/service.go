@@ -1,0 +1,256 @@
+package access
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"hrss/rules/fault"
+)
+
+// Service signs users in and out, turns secrets into callers, manages
+// users and API tokens, and reads and verifies the audit trail. Each
+// method runs in one transaction of Store (sign-in in two: the password
+// is checked between them, outside any lock).
+type Service struct {
+	Store Store
+	Now   func() time.Time // the service clock; time.Now when nil
+	// KnownDivision reports whether a code is a county-level division the
+	// bureau serves (users' divisions are checked with it); nil accepts
+	// any six-digit code.
+	KnownDivision func(code string) bool
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// SignIn checks a user name and password and opens a session, returning
+// its secret (to send as "Authorization: Bearer SECRET" or in the session
+// cookie) and the signed-in caller. A wrong name or password, a disabled
+// account or a locked one fails with Unauthorized; each failure counts
+// toward the lockout (LockoutFor) and is audited as session.refused.
+func (s *Service) SignIn(ctx context.Context, name, password, ip string) (string, Caller, error) {
+	now := s.now()
+	u, err := s.userByName(ctx, name)
+	if fault.KindOf(err) == fault.NotFound {
+		CheckPassword(dummyHash(), password)
+		return "", Caller{}, errBadCredentials()
+	}
+	if err != nil {
+		return "", Caller{}, err
+	}
+	if now.Before(u.LockedUntil) {
+		return "", Caller{}, errLocked(u.LockedUntil)
+	}
+	ok, err := CheckPassword(u.PasswordHash, password)
+	if err != nil {
+		return "", Caller{}, err
+	}
+	var secret string
+	var c Caller
+	var refusal error
+	err = s.Store.Update(ctx, func(tx Tx) error {
+		secret, c, refusal = "", Caller{}, nil
+		cur, err := tx.User(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		c = cur.caller()
+		c.IP = clip(ip, 100)
+		switch {
+		case !ok || cur.Disabled:
+			refusal = errBadCredentials()
+			return s.refuse(ctx, tx, &cur, c, ok, now)
+		case now.Before(cur.LockedUntil): // failures came in meanwhile
+			refusal = errLocked(cur.LockedUntil)
+			return nil
+		}
+		secret, err = s.openSession(ctx, tx, &cur, &c, now)
+		return err
+	})
+	if err == nil && refusal != nil {
+		return "", Caller{}, refusal
+	}
+	return secret, c, err
+}
+
+func (s *Service) userByName(ctx context.Context, name string) (User, error) {
+	var u User
+	err := s.Store.View(ctx, func(tx Tx) (err error) {
+		u, err = tx.UserByName(ctx, strings.ToLower(strings.TrimSpace(name)))
+		return err
+	})
+	return u, err
+}
+
+// refuse records a failed sign-in of u: one more failure toward the
+// lockout when the password was wrong, and an audit entry.
+func (s *Service) refuse(ctx context.Context, tx Tx, u *User, c Caller, passwordOK bool, now time.Time) error {
+	if !passwordOK {
+		u.FailedAttempts++
+		if d := LockoutFor(u.FailedAttempts); d > 0 {
+			u.LockedUntil = now.Add(d)
+		}
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+	}
+	return Record(ctx, tx, c, now, Event{Action: "session.refused", Object: userObject(u.ID)})
+}
+
+// openSession clears u's failures, stores a new session and audits it.
+func (s *Service) openSession(ctx context.Context, tx Tx, u *User, c *Caller, now time.Time) (string, error) {
+	if u.FailedAttempts != 0 || !u.LockedUntil.IsZero() {
+		u.FailedAttempts, u.LockedUntil = 0, time.Time{}
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return "", err
+		}
+	}
+	if err := tx.DeleteStaleSessions(ctx, now, now.Add(-IdleTimeout)); err != nil {
+		return "", err
+	}
+	secret, hash := newSecret(sessionPrefix)
+	sess := Session{UserID: u.ID, TokenHash: hash, CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(SessionTTL), IP: c.IP}
+	if err := tx.InsertSession(ctx, &sess); err != nil {
+		return "", err
+	}
+	c.SessionID = sess.ID
+	return secret, Record(ctx, tx, *c, now, Event{Action: "session.create", Object: fmt.Sprintf("session/%d", sess.ID)})
+}
+
+func errLocked(until time.Time) *fault.Error {
+	return &fault.Error{Kind: fault.Unauthorized, Rule: "auth.locked",
+		Message: "too many failed sign-ins: the account is locked until " + until.Format(time.RFC3339)}
+}
+
+// SignOut ends the session whose secret is given, as the caller of ctx.
+// An unknown secret is not an error: the session is gone either way.
+func (s *Service) SignOut(ctx context.Context, secret string) error {
+	c, err := Current(ctx)
+	if err != nil {
+		return err
+	}
+	if !IsSessionToken(secret) {
+		return fault.Invalidf("token", "auth.not_session", "this is an API token: an administrator revokes it")
+	}
+	now := s.now()
+	return s.Store.Update(ctx, func(tx Tx) error {
+		sess, err := tx.SessionByHash(ctx, HashSecret(secret))
+		if fault.KindOf(err) == fault.NotFound {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteSession(ctx, sess.ID); err != nil {
+			return err
+		}
+		return Record(ctx, tx, c, now, Event{Action: "session.end", Object: fmt.Sprintf("session/%d", sess.ID)})
+	})
+}
+
+// Authenticate returns the caller a session or API token secret stands
+// for, with ip as where the request came from. It fails with Unauthorized
+// for an unknown, expired, idle, revoked or disabled one.
+func (s *Service) Authenticate(ctx context.Context, secret, ip string) (Caller, error) {
+	now := s.now()
+	var c Caller
+	var touch func(Tx) error
+	err := s.Store.View(ctx, func(tx Tx) (err error) {
+		if IsSessionToken(secret) {
+			c, touch, err = s.sessionCaller(ctx, tx, secret, now)
+		} else if strings.HasPrefix(secret, tokenPrefix) {
+			c, touch, err = s.tokenCaller(ctx, tx, secret, now)
+		} else {
+			err = errSessionEnded()
+		}
+		return err
+	})
+	if err == nil && touch != nil {
+		err = s.Store.Update(ctx, touch)
+	}
+	if err != nil {
+		return Caller{}, err
+	}
+	c.IP = clip(ip, 100)
+	return c, nil
+}
+
+// sessionCaller reads the session of secret and its user; touch, when not
+// nil, records the session as seen now.
+func (s *Service) sessionCaller(ctx context.Context, tx Tx, secret string, now time.Time) (Caller, func(Tx) error, error) {
+	sess, err := tx.SessionByHash(ctx, HashSecret(secret))
+	if err != nil {
+		return Caller{}, nil, ended(err)
+	}
+	if !now.Before(sess.ExpiresAt) || !now.Before(sess.LastSeen.Add(IdleTimeout)) {
+		return Caller{}, nil, errSessionEnded()
+	}
+	u, err := activeUser(ctx, tx, sess.UserID)
+	if err != nil {
+		return Caller{}, nil, err
+	}
+	c := u.caller()
+	c.SessionID = sess.ID
+	var touch func(Tx) error
+	if now.Sub(sess.LastSeen) >= touchEvery {
+		touch = func(tx Tx) error { return tx.TouchSession(ctx, sess.ID, now) }
+	}
+	return c, touch, nil
+}
+
+// tokenCaller reads the API token of secret and its user.
+func (s *Service) tokenCaller(ctx context.Context, tx Tx, secret string, now time.Time) (Caller, func(Tx) error, error) {
+	t, err := tx.TokenByHash(ctx, HashSecret(secret))
+	if err != nil {
+		return Caller{}, nil, ended(err)
+	}
+	if !t.RevokedAt.IsZero() || !now.Before(t.ExpiresAt) {
+		return Caller{}, nil, errSessionEnded()
+	}
+	u, err := activeUser(ctx, tx, t.UserID)
+	if err != nil {
+		return Caller{}, nil, err
+	}
+	c := u.caller()
+	c.TokenID, c.ReadOnly = t.ID, t.Scope != ScopeWrite
+	var touch func(Tx) error
+	if now.Sub(t.LastUsed) >= touchEvery {
+		touch = func(tx Tx) error {
+			cur, err := tx.Token(ctx, t.ID)
+			if err != nil {
+				return err
+			}
+			cur.LastUsed = now
+			return tx.UpdateToken(ctx, &cur)
+		}
+	}
+	return c, touch, nil
+}
+
+// activeUser reads a user and refuses a disabled one.
+func activeUser(ctx context.Context, tx Tx, id int64) (User, error) {
+	u, err := tx.User(ctx, id)
+	if err != nil {
+		return u, ended(err)
+	}
+	if u.Disabled {
+		return u, errSessionEnded()
+	}
+	return u, nil
+}
+
+// ended maps NotFound to the session-ended error.
+func ended(err error) error {
+	if fault.KindOf(err) == fault.NotFound {
+		return errSessionEnded()
+	}
+	return err
+}
+
+func userObject(id int64) string { return fmt.Sprintf("user/%d", id) }
