@@ -92,7 +92,8 @@ type RetirementResult struct {
 // reform is in force the delay is 0. The flexible window is Art. 3: at
 // most flexible_early_max months earlier but never below the original
 // age, at most flexible_late_max months later. MinContributionMonths is
-// Art. 2 (attachment 4) for the statutory retirement year. It fails with
+// Art. 2 (attachment 4) for the statutory retirement year (0 when none is
+// encoded, before 1997-07-16). It fails with
 // an Invalid error for an unknown category, a missing birth month or
 // missing parameters.
 func (p *Params) RetirementAge(in RetirementInput, explain bool) (RetirementResult, error) {
@@ -183,8 +184,13 @@ func (r reader) flexibleWindow(birth period.YearMonth, orig, stat int, at period
 }
 
 // minContribution reads the minimum contribution months for retiring in
-// month m (Art. 2, attachment 4).
+// month m (Art. 2, attachment 4); 0 when no minimum is encoded for m.
 func (r reader) minContribution(m period.YearMonth) (int, error) {
+	_, ok, err := r.p.lookupOpt(parMinContribution, m.First(), r.div)
+	if err != nil || !ok {
+		r.tr.note("no minimum contribution period is encoded for retirement in %s", m)
+		return 0, err
+	}
 	d, err := r.step(parMinContribution, m.First(), m.Year())
 	if err != nil {
 		return 0, err
@@ -196,7 +202,8 @@ func (r reader) minContribution(m period.YearMonth) (int, error) {
 
 // MinContributionMonths returns the minimum contribution period in months
 // for a basic pension when retiring in month m (Art. 2, attachment 4 of
-// the State Council Measures of 2024). It fails when no table is in force.
+// the State Council Measures of 2024), or 0 when no minimum is encoded for
+// m (before 1997-07-16). It fails only for a bad division code.
 func (p *Params) MinContributionMonths(m period.YearMonth, division string) (int, error) {
 	return p.reader(division, nil).minContribution(m)
 }
