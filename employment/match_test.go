@@ -91,7 +91,9 @@ func TestScoreIsSumOfComponentsAndDeterministic(t *testing.T) {
 	s := g.SeekerFor(vs[5], 1)
 	a, _ := m.ForSeeker(s, 20, LangZH)
 	b, _ := m.ForSeeker(s, 20, LangZH)
-	if !slices.EqualFunc(a, b, func(x, y Match) bool { return x.VacancyID == y.VacancyID && x.Score == y.Score && x.Explanation == y.Explanation }) {
+	if !slices.EqualFunc(a, b, func(x, y Match) bool {
+		return x.VacancyID == y.VacancyID && x.Score == y.Score && x.Explanation == y.Explanation
+	}) {
 		t.Fatal("two runs differ")
 	}
 	for i, mt := range a {
