@@ -156,13 +156,17 @@ func (r reader) limits(at period.YearMonth) (limits, error) {
 	if err != nil {
 		return limits{}, err
 	}
-	r.tr.note("bases for %s use the average wage in force on %s (%d months earlier)", at, wageAt, lag)
+	if r.on() {
+		r.tr.note("bases for %s use the average wage in force on %s (%d months earlier)", at, wageAt, lag)
+	}
 	ceilRatio, err := r.dec(parBaseCeilingRatio, day)
 	if err != nil {
 		return limits{}, err
 	}
 	ceil := money.RoundHalfUp(avg.Dec().Mul(ceilRatio))
-	r.tr.value("base_ceiling", ceil.String(), fmt.Sprintf("%s × %s, half-up to the fen", avg, ceilRatio))
+	if r.on() {
+		r.tr.value("base_ceiling", ceil.String(), fmt.Sprintf("%s × %s, half-up to the fen", avg, ceilRatio))
+	}
 	floor, err := r.floor(avg, day)
 	return limits{floor, ceil}, err
 }
@@ -170,7 +174,9 @@ func (r reader) limits(at period.YearMonth) (limits, error) {
 // floor is the explicit floor if one is in force, else ratio × average.
 func (r reader) floor(avg money.Fen, day period.Date) (money.Fen, error) {
 	if v, ok, err := r.opt(parBaseFloor, day); err != nil || ok {
-		r.tr.value("base_floor", v.Fen().String(), "explicit floor in force (Zhejiang's transition below 60%)")
+		if r.on() {
+			r.tr.value("base_floor", v.Fen().String(), "explicit floor in force (Zhejiang's transition below 60%)")
+		}
 		return v.Fen(), err
 	}
 	ratio, err := r.dec(parBaseFloorRatio, day)
@@ -178,7 +184,9 @@ func (r reader) floor(avg money.Fen, day period.Date) (money.Fen, error) {
 		return 0, err
 	}
 	f := money.RoundHalfUp(avg.Dec().Mul(ratio))
-	r.tr.value("base_floor", f.String(), fmt.Sprintf("%s × %s, half-up to the fen", avg, ratio))
+	if r.on() {
+		r.tr.value("base_floor", f.String(), fmt.Sprintf("%s × %s, half-up to the fen", avg, ratio))
+	}
 	return f, nil
 }
 
@@ -223,7 +231,9 @@ func (p *Params) Contribution(in ContributionInput, explain bool) (ContributionR
 		return ContributionResult{}, err
 	}
 	res := ContributionResult{Base: clampBase(in.Wage, l)}
-	tr.value("base", res.Base.String(), fmt.Sprintf("wage %s clamped to [%s, %s]", in.Wage, l.floor, l.ceiling))
+	if r.on() {
+		tr.value("base", res.Base.String(), fmt.Sprintf("wage %s clamped to [%s, %s]", in.Wage, l.floor, l.ceiling))
+	}
 	if in.Kind == KindFlexible {
 		err = r.flexibleLines(in, &res)
 	} else {
@@ -240,6 +250,9 @@ func (p *Params) Contribution(in ContributionInput, explain bool) (ContributionR
 }
 
 func traceContributionInput(tr *trace, in ContributionInput) {
+	if tr == nil {
+		return
+	}
 	tr.input("division", in.Division)
 	tr.input("period", in.Period.String())
 	tr.input("wage", in.Wage.String())
@@ -284,7 +297,9 @@ func (r reader) addLine(res *ContributionResult, l Line, rate money.Dec, rule st
 		res.IndividualTotal += amt
 	}
 	res.Total += amt
-	r.tr.value(string(l.Insurance())+"."+string(l.Party()), amt.String(), fmt.Sprintf("%s × %s%s, half-up to the fen", res.Base, rate, rule))
+	if r.on() {
+		r.tr.value(string(l.Insurance())+"."+string(l.Party()), amt.String(), fmt.Sprintf("%s × %s%s, half-up to the fen", res.Base, rate, rule))
+	}
 }
 
 // employeeLines computes the seven lines of an employee.
@@ -305,9 +320,15 @@ func (r reader) employeeLines(in ContributionInput, res *ContributionResult) err
 	if f.LessThan(fmin) || f.GreaterThan(fmax) {
 		return invalid("float", "contribution.float", "float %s is outside %s-%s for risk class %d", f, fmin, fmax, in.RiskClass)
 	}
-	r.addLine(res, WorkInjuryEmployer, base.Mul(f), fmt.Sprintf(" (class %d base rate %s × float %s)", in.RiskClass, base, f))
-	r.tr.value("employer_total", res.EmployerTotal.String(), "sum of the employer lines")
-	r.tr.value("individual_total", res.IndividualTotal.String(), "sum of the individual lines")
+	rule := ""
+	if r.on() {
+		rule = fmt.Sprintf(" (class %d base rate %s × float %s)", in.RiskClass, base, f)
+	}
+	r.addLine(res, WorkInjuryEmployer, base.Mul(f), rule)
+	if r.on() {
+		r.tr.value("employer_total", res.EmployerTotal.String(), "sum of the employer lines")
+		r.tr.value("individual_total", res.IndividualTotal.String(), "sum of the individual lines")
+	}
 	return nil
 }
 
@@ -329,7 +350,9 @@ func (r reader) accountCredit(at period.YearMonth, res *ContributionResult) erro
 		return err
 	}
 	res.AccountCredit = money.RoundHalfUp(res.Base.Dec().Mul(rate))
-	r.tr.value("account_credit", res.AccountCredit.String(), fmt.Sprintf("%s × %s to the personal account, half-up to the fen", res.Base, rate))
+	if r.on() {
+		r.tr.value("account_credit", res.AccountCredit.String(), fmt.Sprintf("%s × %s to the personal account, half-up to the fen", res.Base, rate))
+	}
 	return nil
 }
 

@@ -233,3 +233,17 @@ func TestAssessNoAllocations(t *testing.T) {
 		t.Errorf("allocations grow with rows: %v for 1000, %v for 50000", a1, a2)
 	}
 }
+
+// TestExampleReformLoads: the example reform shipped in rules/reforms is
+// a valid overlay that moves the employer pension rate to 17%.
+func TestExampleReformLoads(t *testing.T) {
+	base, _ := rules.Embedded()
+	reform, err := base.OverlayFile("reforms/pension-employer-plus-1pt.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := reform.Lookup("pension.employer_rate", period.Date{Y: 2025, M: 6, D: 1}, "330402")
+	if err != nil || v.Text != "0.17" {
+		t.Errorf("got %+v, %v", v, err)
+	}
+}

@@ -236,10 +236,13 @@ func (p *Params) History(name string) []Value {
 func (p *Params) Lookup(name string, at period.Date, division string) (Value, error) {
 	v, ok, err := p.lookupOpt(name, at, division)
 	if err == nil && !ok {
-		err = fault.Invalidf("", "params.not_in_force",
-			"no value of parameter %s is in force on %s in division %s", name, at, division)
+		err = notInForce(name, at, division)
 	}
 	return v, err
+}
+
+func notInForce(name string, at period.Date, division string) error {
+	return fault.Invalidf("", "params.not_in_force", "no value of parameter %s is in force on %s in division %s", name, at, division)
 }
 
 // lookupOpt is Lookup that reports "none in force" as ok=false.
@@ -248,6 +251,11 @@ func (p *Params) lookupOpt(name string, at period.Date, division string) (Value,
 	if err != nil {
 		return Value{}, false, err
 	}
+	return p.lookupIn(name, at, chain)
+}
+
+// lookupIn is lookupOpt over a chain of jurisdictions, most specific first.
+func (p *Params) lookupIn(name string, at period.Date, chain []string) (Value, bool, error) {
 	d := p.defs[name]
 	if d == nil {
 		return Value{}, false, fault.Invalidf("", "params.unknown", "no parameter named %s", name)

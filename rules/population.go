@@ -66,7 +66,7 @@ func (pop *Population) Divisions() []string { return pop.divisions }
 // depends on the parameters and is checked by Assess and Simulate.
 func (pop *Population) Append(p Person) error {
 	row := len(pop.div) + 1
-	di, ok := pop.divIndex[p.Division]
+	di, ok := pop.findDivision(p.Division)
 	if !ok {
 		if _, err := Jurisdictions(p.Division); err != nil {
 			return invalid("division", "population.division", "row %d: %v", row, err)
@@ -99,6 +99,25 @@ func (pop *Population) Append(p Person) error {
 	pop.float = append(pop.float, uint16(fl))
 	pop.period = append(pop.period, p.Period)
 	return nil
+}
+
+// findDivision returns the index of a division code already seen: the
+// previous row's, else by a scan of the few divisions of a city, else by
+// the map.
+func (pop *Population) findDivision(code string) (int32, bool) {
+	if n := len(pop.div); n > 0 && pop.divisions[pop.div[n-1]] == code {
+		return pop.div[n-1], true
+	}
+	if len(pop.divisions) <= 16 {
+		for i, d := range pop.divisions {
+			if d == code {
+				return int32(i), true
+			}
+		}
+		return 0, false
+	}
+	di, ok := pop.divIndex[code]
+	return di, ok
 }
 
 // Person returns row i (0-based) as a Person.

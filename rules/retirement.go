@@ -186,7 +186,7 @@ func (r reader) flexibleWindow(birth period.YearMonth, orig, stat int, at period
 // minContribution reads the minimum contribution months for retiring in
 // month m (Art. 2, attachment 4); 0 when no minimum is encoded for m.
 func (r reader) minContribution(m period.YearMonth) (int, error) {
-	_, ok, err := r.p.lookupOpt(parMinContribution, m.First(), r.div)
+	_, ok, err := r.opt0(parMinContribution, m.First())
 	if err != nil || !ok {
 		r.tr.note("no minimum contribution period is encoded for retirement in %s", m)
 		return 0, err

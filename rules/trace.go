@@ -93,21 +93,44 @@ func (t *trace) param(v Value, name, text string) {
 
 // reader reads parameters for one division, recording each read in a trace.
 type reader struct {
-	p   *Params
-	div string
-	tr  *trace
+	p     *Params
+	div   string
+	chain []string // the division's jurisdictions, most specific first
+	err   error    // a bad division code, returned by every read
+	tr    *trace
 }
 
 func (p *Params) reader(division string, tr *trace) reader {
 	if division == "" {
 		division = National
 	}
-	return reader{p: p, div: division, tr: tr}
+	chain, err := Jurisdictions(division)
+	return reader{p: p, div: division, chain: chain, err: err, tr: tr}
+}
+
+// on reports whether a trace is being recorded, so that call sites build
+// the text of a step only when it is.
+func (r reader) on() bool { return r.tr != nil }
+
+// lookup returns the value of name in force on at, without recording it.
+func (r reader) lookup(name string, at period.Date) (Value, error) {
+	v, ok, err := r.opt0(name, at)
+	if err == nil && !ok {
+		err = notInForce(name, at, r.div)
+	}
+	return v, err
+}
+
+func (r reader) opt0(name string, at period.Date) (Value, bool, error) {
+	if r.err != nil {
+		return Value{}, false, r.err
+	}
+	return r.p.lookupIn(name, at, r.chain)
 }
 
 // get returns the value of name in force on at, recording it.
 func (r reader) get(name string, at period.Date) (Value, error) {
-	v, err := r.p.Lookup(name, at, r.div)
+	v, err := r.lookup(name, at)
 	if err == nil {
 		r.tr.param(v, name, v.Text)
 	}
@@ -116,7 +139,7 @@ func (r reader) get(name string, at period.Date) (Value, error) {
 
 // opt is get for a parameter that may have no value in force.
 func (r reader) opt(name string, at period.Date) (Value, bool, error) {
-	v, ok, err := r.p.lookupOpt(name, at, r.div)
+	v, ok, err := r.opt0(name, at)
 	if ok {
 		r.tr.param(v, name, v.Text)
 	}
@@ -140,13 +163,15 @@ func (r reader) int(name string, at period.Date) (int, error) {
 
 // row returns the row of table name with exactly key, recording the row.
 func (r reader) row(name string, at period.Date, key int) (money.Dec, error) {
-	v, err := r.p.Lookup(name, at, r.div)
+	v, err := r.lookup(name, at)
 	if err != nil {
 		return money.Dec{}, err
 	}
 	for _, row := range v.rows {
 		if row.Key == key {
-			r.tr.param(v, name+"["+strconv.Itoa(key)+"]", row.Text)
+			if r.on() {
+				r.tr.param(v, name+"["+strconv.Itoa(key)+"]", row.Text)
+			}
 			return row.Value, nil
 		}
 	}
@@ -157,7 +182,7 @@ func (r reader) row(name string, at period.Date, key int) (money.Dec, error) {
 // an x below the first key takes the first row (the "≤" column of a step
 // table). It records the row used.
 func (r reader) step(name string, at period.Date, x int) (money.Dec, error) {
-	v, err := r.p.Lookup(name, at, r.div)
+	v, err := r.lookup(name, at)
 	if err != nil {
 		return money.Dec{}, err
 	}
@@ -170,7 +195,9 @@ func (r reader) step(name string, at period.Date, x int) (money.Dec, error) {
 			row = rw
 		}
 	}
-	r.tr.param(v, name+"["+strconv.Itoa(row.Key)+"]", row.Text)
+	if r.on() {
+		r.tr.param(v, name+"["+strconv.Itoa(row.Key)+"]", row.Text)
+	}
 	return row.Value, nil
 }
 
