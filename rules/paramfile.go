@@ -92,18 +92,8 @@ func (p *Params) apply(files []paramFile, overlay bool) (*Params, error) {
 
 // applyEntry adds one checked entry to c.
 func (c *Params) applyEntry(e entry, overlay bool, seen map[string]string, errs *fileErrors) {
-	d := c.defs[e.name]
+	d := c.defineName(e, errs)
 	if d == nil {
-		if e.description == "" {
-			errs.add(e.file, e.line, "parameter %s is new here: it needs a description", e.name)
-			return
-		}
-		d = &def{name: e.name, unit: e.unit, key: e.key, of: e.of, description: e.description,
-			file: e.file, line: e.line, series: map[string]*series{}}
-		c.defs[e.name] = d
-	} else if d.unit != e.unit || d.key != e.key || d.of != e.of {
-		errs.add(e.file, e.unitLine, "parameter %s has unit %s%s at %s:%d, not %s%s",
-			e.name, d.unit, tableSuffix(d.key, d.of), d.file, d.line, e.unit, tableSuffix(e.key, e.of))
 		return
 	}
 	id := e.name + "@" + e.jurisdiction
@@ -114,23 +104,47 @@ func (c *Params) applyEntry(e entry, overlay bool, seen map[string]string, errs 
 		}
 		seen[id] = fmt.Sprintf("%s:%d", e.file, e.line)
 	}
+	s := d.series[e.jurisdiction]
 	desc := e.description
-	if desc == "" {
+	switch {
+	case desc != "":
+	case s != nil:
+		desc = s.description
+	default:
 		desc = d.description
 	}
 	for i := range e.values {
 		v := &e.values[i]
 		v.Name, v.Unit, v.Key, v.Of, v.Jurisdiction, v.Description = e.name, e.unit, e.key, e.of, e.jurisdiction, desc
 	}
-	s := d.series[e.jurisdiction]
 	if s == nil || e.replace {
 		d.series[e.jurisdiction] = &series{description: desc, values: e.values}
 		return
 	}
 	s.values = mergeValues(s.values, e.values)
-	if e.description != "" {
-		s.description = e.description
+	s.description = desc
+}
+
+// defineName returns the definition of e's parameter, creating it for a
+// new name; nil (after adding an error) when e contradicts it.
+func (c *Params) defineName(e entry, errs *fileErrors) *def {
+	d := c.defs[e.name]
+	if d == nil {
+		if e.description == "" {
+			errs.add(e.file, e.line, "parameter %s is new here: it needs a description", e.name)
+			return nil
+		}
+		d = &def{name: e.name, unit: e.unit, key: e.key, of: e.of, description: e.description,
+			file: e.file, line: e.line, series: map[string]*series{}}
+		c.defs[e.name] = d
+		return d
 	}
+	if d.unit != e.unit || d.key != e.key || d.of != e.of {
+		errs.add(e.file, e.unitLine, "parameter %s has unit %s%s at %s:%d, not %s%s",
+			e.name, d.unit, tableSuffix(d.key, d.of), d.file, d.line, e.unit, tableSuffix(e.key, e.of))
+		return nil
+	}
+	return d
 }
 
 // mergeValues returns old with add merged in by date: a value with the

@@ -161,3 +161,19 @@ func TestUnverifiedValuesSayConfirm(t *testing.T) {
 		t.Error("no unverified values: RULES.md has several [U] items")
 	}
 }
+
+// TestOverlayKeepsDescription: a value overlaid without a description keeps
+// its jurisdiction's description, not another jurisdiction's.
+func TestOverlayKeepsDescription(t *testing.T) {
+	base, _ := rules.Embedded()
+	p, err := base.Overlay("o.yaml", []byte("parameters:\n  - name: pension.employer_rate\n    jurisdiction: \"330000\"\n    unit: rate\n    values: [{from: 2026-01-01, value: \"0.15\", reference: r, confidence: unverified}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []period.Date{{Y: 2026, M: 1, D: 1}, {Y: 2024, M: 1, D: 1}} {
+		v, _ := p.Lookup("pension.employer_rate", at, "330402")
+		if !strings.Contains(v.Description, "Zhejiang") {
+			t.Errorf("%s: description %q", at, v.Description)
+		}
+	}
+}

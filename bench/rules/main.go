@@ -110,9 +110,9 @@ func synthetic(n int, seed uint64) []rules.Person {
 	return out
 }
 
-// build appends persons to a new population; one period for all when
-// at is set (the simulation), each person's own otherwise.
-func build(persons []rules.Person, at period.YearMonth) (*rules.Population, error) {
+// buildPopulation appends persons to a new population; one period for
+// all when at is set (the simulation), each person's own otherwise.
+func buildPopulation(persons []rules.Person, at period.YearMonth) (*rules.Population, error) {
 	pop := rules.NewPopulation(len(persons))
 	for _, p := range persons {
 		if at != 0 {
@@ -128,57 +128,20 @@ func build(persons []rules.Person, at period.YearMonth) (*rules.Population, erro
 func run(n int, seed uint64, runs int) error {
 	fmt.Printf("hrss rules engine benchmark: %d persons, %s, GOMAXPROCS %d, seed %d, median of %d runs\n\n",
 		n, runtime.Version(), runtime.GOMAXPROCS(0), seed, runs)
-	var base, ref *rules.Params
-	load, _, _, err := measure(func() (err error) {
-		if base, err = rules.Embedded(); err != nil {
-			return err
-		}
-		ref, err = base.Overlay("reform.yaml", []byte(reform))
-		return err
-	})
+	base, ref, err := loadParams()
 	if err != nil {
 		return err
 	}
-	fmt.Printf("%-44s %10s\n", "load parameters and reform overlay", load.Round(10*time.Microsecond))
 	persons := synthetic(n, seed)
 	at := period.New(2025, 6)
-	var pop, simPop *rules.Population
-	bAssess, err := median("build population (person-months, Append)", n, runs, func() (err error) {
-		pop, err = build(persons, 0)
-		return err
-	})
+	bAssess, assess, pop, err := benchAssess(base, persons, at, runs)
 	if err != nil {
 		return err
 	}
-	bAssess.print()
-	var out rules.Assessment
-	if err := base.Assess(pop, at, &out); err != nil { // warm: output slices
-		return err
-	}
-	assess, err := median("assess person-months (12 periods, 7 divisions)", n, runs, func() error {
-		return base.Assess(pop, at, &out)
-	})
+	bSim, sim, rep, err := benchSimulate(base, ref, persons, at, runs)
 	if err != nil {
 		return err
 	}
-	assess.print()
-	bSim, err := median("build population (persons, Append)", n, runs, func() (err error) {
-		simPop, err = build(persons, at)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	bSim.print()
-	var rep *rules.SimReport
-	sim, err := median("simulate reform (baseline + reform)", n, runs, func() (err error) {
-		rep, err = rules.Simulate(base, ref, simPop, at)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	sim.print()
 	perPerson, err := perPersonFormula(base, pop, at, min(n, 100_000))
 	if err != nil {
 		return err
@@ -186,6 +149,59 @@ func run(n int, seed uint64, runs int) error {
 	perPerson.print()
 	report(n, bAssess, assess, bSim, sim, rep)
 	return nil
+}
+
+// loadParams loads the embedded parameters and the reform, timed.
+func loadParams() (base, ref *rules.Params, err error) {
+	load, _, _, err := measure(func() (err error) {
+		if base, err = rules.Embedded(); err != nil {
+			return err
+		}
+		ref, err = base.Overlay("reform.yaml", []byte(reform))
+		return err
+	})
+	fmt.Printf("%-44s %10s\n", "load parameters and reform overlay", load.Round(10*time.Microsecond))
+	return base, ref, err
+}
+
+// benchAssess times building the person-months and assessing them.
+func benchAssess(base *rules.Params, persons []rules.Person, at period.YearMonth, runs int) (build, assess result, pop *rules.Population, err error) {
+	n := len(persons)
+	if build, err = median("build population (person-months, Append)", n, runs, func() (err error) {
+		pop, err = buildPopulation(persons, 0)
+		return err
+	}); err != nil {
+		return
+	}
+	build.print()
+	var out rules.Assessment
+	if err = base.Assess(pop, at, &out); err != nil { // sizes the output slices
+		return
+	}
+	assess, err = median("assess person-months (12 periods, 7 divisions)", n, runs, func() error {
+		return base.Assess(pop, at, &out)
+	})
+	assess.print()
+	return
+}
+
+// benchSimulate times building the persons and simulating the reform.
+func benchSimulate(base, ref *rules.Params, persons []rules.Person, at period.YearMonth, runs int) (build, sim result, rep *rules.SimReport, err error) {
+	n := len(persons)
+	var pop *rules.Population
+	if build, err = median("build population (persons, Append)", n, runs, func() (err error) {
+		pop, err = buildPopulation(persons, at)
+		return err
+	}); err != nil {
+		return
+	}
+	build.print()
+	sim, err = median("simulate reform (baseline + reform)", n, runs, func() (err error) {
+		rep, err = rules.Simulate(base, ref, pop, at)
+		return err
+	})
+	sim.print()
+	return
 }
 
 // perPersonFormula times the decimal per-person formula (no trace) on the

@@ -157,6 +157,18 @@ func rulesDivisor(g *globals, args []string) error {
 	return emit(g, o, res, res.Divisor.String()+"\n", res.Trace)
 }
 
+// dateOrToday parses a date flag, defaulting to today.
+func dateOrToday(field, s string) (period.Date, error) {
+	if s == "" {
+		return period.FromTime(time.Now()), nil
+	}
+	d, err := period.ParseDate(s)
+	if err != nil {
+		return d, fault.Invalidf(field, "date.format", "%v", err)
+	}
+	return d, nil
+}
+
 // monthOrNow parses a month flag, defaulting to the current month.
 func monthOrNow(field, s string) (period.YearMonth, error) {
 	if s == "" {
@@ -239,13 +251,9 @@ func rulesParams(g *globals, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	day := period.FromTime(time.Now())
-	if *at != "" {
-		d, err := period.ParseDate(*at)
-		if err != nil {
-			return fault.Invalidf("at", "params.at", "%v", err)
-		}
-		day = d
+	day, err := dateOrToday("at", *at)
+	if err != nil {
+		return err
 	}
 	p, err := loadParams(g)
 	if err != nil {
@@ -255,12 +263,7 @@ func rulesParams(g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	var out []rules.Value
-	for _, v := range vals {
-		if strings.HasPrefix(v.Name, *prefix) {
-			out = append(out, v)
-		}
-	}
+	vals = withPrefix(vals, *prefix)
 	if *asJSON {
 		enc := json.NewEncoder(g.stdout)
 		enc.SetEscapeHTML(false)
@@ -268,9 +271,20 @@ func rulesParams(g *globals, args []string) error {
 			At         string        `json:"at"`
 			Division   string        `json:"division"`
 			Parameters []rules.Value `json:"parameters"`
-		}{day.String(), *div, out})
+		}{day.String(), *div, vals})
 	}
-	return printParams(g.stdout, day, *div, out)
+	return printParams(g.stdout, day, *div, vals)
+}
+
+// withPrefix keeps the values whose parameter name starts with prefix.
+func withPrefix(vals []rules.Value, prefix string) []rules.Value {
+	out := []rules.Value{}
+	for _, v := range vals {
+		if strings.HasPrefix(v.Name, prefix) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // printParams writes the parameters in force as a table for an operator.
