@@ -1,0 +1,412 @@
+package insurance
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"hrss/registry"
+	"hrss/rules"
+	"hrss/rules/fault"
+	"hrss/rules/money"
+	"hrss/rules/period"
+)
+
+// AssessOptions tune one assessment run.
+type AssessOptions struct {
+	// Progress, when set, is called after each chunk with the rows done
+	// and the rows expected.
+	Progress func(done, total int)
+	// Takeover lets this run take the period from a run whose lock is
+	// still fresh (an operator who knows that run is dead).
+	Takeover bool
+}
+
+// Assess runs the assessment (核定) of period p: every employment
+// relation and flexible enrolment active in p is assessed with
+// rules.Params.Assess (employees' lines for insurances they are not
+// enrolled in are zero; flexible workers' bases from
+// rules.Params.FlexibleBase), and one bill is made per employer and per
+// flexible worker. Re-running an open period replaces its rows and bills
+// exactly; the payments already collected stay with the bills.
+//
+// The run commits in chunks (Service.Chunk rows), each checking that the
+// run still holds the period's lock, and makes its rows the period's in
+// its last transaction: a run that crashes leaves nothing visible, and
+// the next run of the period deletes what it wrote and does it again.
+//
+// It fails with Conflict when the period is closed or another run holds
+// it (a lock renewed within Service.LockTTL), Invalid when the rules
+// refuse a row (naming the relation), and Forbidden for a caller who may
+// not run assessments.
+func (s *Service) Assess(ctx context.Context, p period.YearMonth, opt AssessOptions) (Summary, error) {
+	c, err := authorize(ctx, actBatch, "")
+	if err != nil {
+		return Summary{}, err
+	}
+	if p == 0 {
+		return Summary{}, fault.Invalidf("period", "assessment.period", "the period is required (YYYY-MM)")
+	}
+	run, total, err := s.startRun(ctx, p, c.Actor(), opt.Takeover)
+	if err != nil {
+		return Summary{}, err
+	}
+	w := newRunWriter(s, run, total, opt.Progress)
+	w.ctx = ctx
+	if err := s.Insured.EachInsured(ctx, p, w.add); err != nil {
+		return Summary{}, s.failRun(run, err)
+	}
+	if err := w.flush(ctx); err != nil {
+		return Summary{}, s.failRun(run, err)
+	}
+	return s.finishRun(ctx, run, w)
+}
+
+// startRun refuses a closed or busy period, records the run, takes the
+// lock and clears what earlier crashed runs left.
+func (s *Service) startRun(ctx context.Context, p period.YearMonth, actor string, takeover bool) (RunLock, int, error) {
+	now := s.now()
+	var lock RunLock
+	var total int
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		st, err := tx.Period(ctx, p)
+		if err != nil {
+			return err
+		}
+		if st.Status == PeriodClosed {
+			return fault.Conflictf("period", "assessment.period_closed", "period %s is closed: it is never re-assessed; correct it with adjustments instead", p)
+		}
+		if l, held, err := tx.Lock(ctx, p); err != nil {
+			return err
+		} else if held && now.Sub(l.Heartbeat) < s.lockTTL() && !takeover {
+			return fault.Conflictf("period", "assessment.run_in_progress", "run %d of period %s is in progress (last heartbeat %s); only one run of a period at a time", l.Run, p, l.Heartbeat.Format(time.RFC3339))
+		}
+		if st.Status == "" {
+			st = PeriodState{Period: p, Status: PeriodOpen}
+			if err := tx.PutPeriod(ctx, st); err != nil {
+				return err
+			}
+		}
+		r := Run{Period: p, Status: RunRunning, Actor: actor, StartedAt: now}
+		if err := tx.InsertRun(ctx, &r); err != nil {
+			return err
+		}
+		lock = RunLock{Period: p, Run: r.ID, Heartbeat: now}
+		if err := tx.PutLock(ctx, lock); err != nil {
+			return err
+		}
+		if err := tx.AbandonRuns(ctx, p, r.ID); err != nil {
+			return err
+		}
+		total, err = tx.CountInsured(ctx, p)
+		return err
+	})
+	if err != nil {
+		return lock, 0, err
+	}
+	err = s.fenced(ctx, &lock, func(tx Tx) error {
+		if err := tx.PreparePeriod(ctx, p); err != nil {
+			return err
+		}
+		st, err := tx.Period(ctx, p)
+		if err != nil {
+			return err
+		}
+		return tx.DeleteRunRows(ctx, p, st.CurrentRun, lock.Run)
+	})
+	return lock, total, err
+}
+
+// fenced runs fn in one transaction that first renews the lock and fails
+// with Conflict if the run no longer holds it.
+func (s *Service) fenced(ctx context.Context, l *RunLock, fn func(Tx) error) error {
+	now := s.now()
+	return s.Store.Update(ctx, func(tx Tx) error {
+		hb := RunLock{Period: l.Period, Run: l.Run, Heartbeat: now}
+		ok, err := tx.Heartbeat(ctx, hb)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fault.Conflictf("period", "assessment.lock_lost", "run %d lost period %s to another run; its work is discarded", l.Run, l.Period)
+		}
+		l.Heartbeat = now
+		return fn(tx)
+	})
+}
+
+// failRun returns err after releasing what can be released: the run's
+// rows stay invisible and are deleted by the next run; the lock is left
+// to expire unless the run can still renounce it.
+func (s *Service) failRun(l RunLock, err error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s.Store.Update(ctx, func(tx Tx) error {
+		if ok, e := tx.Heartbeat(ctx, RunLock{Period: l.Period, Run: l.Run, Heartbeat: s.now()}); e != nil || !ok {
+			return e
+		}
+		r, e := tx.Run(ctx, l.Run)
+		if e != nil {
+			return e
+		}
+		r.Status, r.FinishedAt = RunAbandoned, s.now()
+		if e := tx.UpdateRun(ctx, r); e != nil {
+			return e
+		}
+		return tx.DeleteLock(ctx, l.Period, l.Run)
+	})
+	return err
+}
+
+// finishRun writes the bills, makes the run the period's, records the
+// summary, books overpayments a lower bill leaves, and drops the lock.
+func (s *Service) finishRun(ctx context.Context, l RunLock, w *runWriter) (Summary, error) {
+	sum := w.summary()
+	bills := w.billList()
+	for i := 0; i < len(bills); i += s.chunk() {
+		part := bills[i:min(i+s.chunk(), len(bills))]
+		if err := s.fenced(ctx, &l, func(tx Tx) error { return tx.InsertBills(ctx, part) }); err != nil {
+			return sum, s.failRun(l, err)
+		}
+	}
+	var old int64
+	err := s.fenced(ctx, &l, func(tx Tx) error {
+		st, err := tx.Period(ctx, l.Period)
+		if err != nil {
+			return err
+		}
+		if st.Status == PeriodClosed {
+			return fault.Conflictf("period", "assessment.period_closed", "period %s was closed during the run", l.Period)
+		}
+		old = st.CurrentRun
+		st.CurrentRun = l.Run
+		if err := tx.PutPeriod(ctx, st); err != nil {
+			return err
+		}
+		if err := s.bookReassessmentOverpayments(ctx, tx, l.Period, l.Run); err != nil {
+			return err
+		}
+		js, _ := json.Marshal(sum)
+		r := Run{ID: l.Run, Period: l.Period, Status: RunDone, FinishedAt: s.now(), Persons: sum.Persons, Payers: len(bills), Total: sum.Total, Summary: string(js)}
+		if err := tx.UpdateRun(ctx, r); err != nil {
+			return err
+		}
+		return tx.DeleteLock(ctx, l.Period, l.Run)
+	})
+	if err != nil {
+		return sum, s.failRun(l, err)
+	}
+	if old != 0 {
+		// Best effort: the next run deletes them too if this fails.
+		s.Store.Update(ctx, func(tx Tx) error { return tx.DeleteRunRows(ctx, l.Period, l.Run, 0) })
+	}
+	return sum, nil
+}
+
+// runWriter assesses the insured person-months of a run in chunks with
+// the columnar engine and writes them.
+type runWriter struct {
+	s        *Service
+	lock     RunLock
+	total    int
+	progress func(done, total int)
+	pop      *rules.Population
+	meta     []registry.Insured
+	out      rules.Assessment
+	rows     []Row
+	seq      int32
+	flexBase map[flexLevel]money.Fen
+	credit   map[string]int64 // account rate (ppm) by division
+	bills    map[payerKey]*Bill
+	persons  map[int64]struct{}
+	sum      Summary
+	ctx      context.Context
+}
+
+type flexLevel struct {
+	division string
+	pct      int
+}
+
+type payerKey struct {
+	kind PayerKind
+	id   int64
+}
+
+func newRunWriter(s *Service, l RunLock, total int, progress func(int, int)) *runWriter {
+	n := s.chunk()
+	return &runWriter{s: s, lock: l, total: total, progress: progress,
+		pop: rules.NewPopulation(n), meta: make([]registry.Insured, 0, n), rows: make([]Row, 0, n),
+		flexBase: map[flexLevel]money.Fen{}, credit: map[string]int64{}, bills: map[payerKey]*Bill{},
+		persons: map[int64]struct{}{},
+		sum:     Summary{Period: l.Period, Run: l.Run, ByInsurance: map[rules.Insurance]money.Fen{}, ByParty: map[rules.Party]money.Fen{}}}
+}
+
+// add takes one insured person-month; a full chunk is assessed and written.
+func (w *runWriter) add(in registry.Insured) error {
+	p := w.lock.Period
+	row := rules.Person{Division: in.Division, Kind: rules.KindEmployee, Wage: in.Wage, RiskClass: in.RiskClass, FloatPct: in.RiskFloatPct, Period: p}
+	if in.Kind == registry.KindFlexible {
+		base, err := w.flexibleBase(in)
+		if err != nil {
+			return err
+		}
+		row = rules.Person{Division: in.Division, Kind: rules.KindFlexible, Wage: base, Period: p}
+	}
+	if err := w.pop.Append(row); err != nil {
+		return relationError(in, err)
+	}
+	w.meta = append(w.meta, in)
+	if len(w.meta) >= w.s.chunk() {
+		return w.flush(w.ctx)
+	}
+	return nil
+}
+
+func (w *runWriter) flexibleBase(in registry.Insured) (money.Fen, error) {
+	key := flexLevel{in.Division, in.BasePct}
+	if b, ok := w.flexBase[key]; ok {
+		return b, nil
+	}
+	b, err := w.s.Params.FlexibleBase(in.Division, w.lock.Period, in.BasePct)
+	if err != nil {
+		return 0, relationError(in, err)
+	}
+	w.flexBase[key] = b
+	return b, nil
+}
+
+func relationError(in registry.Insured, err error) error {
+	if in.Kind == registry.KindFlexible {
+		return fmt.Errorf("flexible enrolment %d of person %d: %w", in.FlexibleID, in.PersonID, err)
+	}
+	return fmt.Errorf("employment %d of person %d: %w", in.EmploymentID, in.PersonID, err)
+}
+
+// flush assesses the buffered rows and commits them in one fenced
+// transaction.
+func (w *runWriter) flush(ctx context.Context) error {
+	if len(w.meta) == 0 {
+		return nil
+	}
+	if err := w.s.Params.Assess(w.pop, w.lock.Period, &w.out); err != nil {
+		return err
+	}
+	w.rows = w.rows[:0]
+	for i := range w.meta {
+		r, err := w.row(i)
+		if err != nil {
+			return err
+		}
+		w.rows = append(w.rows, r)
+	}
+	if err := w.s.fenced(ctx, &w.lock, func(tx Tx) error { return tx.InsertRows(ctx, w.rows) }); err != nil {
+		return err
+	}
+	for i := range w.rows {
+		w.account(&w.rows[i])
+	}
+	w.sum.Rows += len(w.rows)
+	w.pop = rules.NewPopulation(w.s.chunk())
+	w.meta = w.meta[:0]
+	if w.progress != nil {
+		w.progress(w.sum.Rows, max(w.total, w.sum.Rows))
+	}
+	if w.s.AfterChunk != nil {
+		w.s.AfterChunk(w.sum.Rows)
+	}
+	return nil
+}
+
+// row builds the stored row of buffered person-month i.
+func (w *runWriter) row(i int) (Row, error) {
+	in := w.meta[i]
+	w.seq++
+	r := Row{Period: w.lock.Period, Run: w.lock.Run, Seq: w.seq, PersonID: in.PersonID, Division: in.Division, Base: w.out.Base[i]}
+	if in.Kind == registry.KindFlexible {
+		r.Kind, r.RelationID, r.PayerID = PayerFlexible, in.FlexibleID, in.PersonID
+	} else {
+		r.Kind, r.RelationID, r.PayerID = PayerEmployer, in.EmploymentID, in.EmployerID
+	}
+	enrolled := enrolledIn(in)
+	for l := rules.Line(0); l < rules.NumLines; l++ {
+		if enrolled[l.Insurance()] {
+			r.Lines[l] = w.out.Amount[l][i]
+		}
+	}
+	if enrolled[rules.Pension] {
+		ppm, err := w.creditPPM(in.Division)
+		if err != nil {
+			return r, relationError(in, err)
+		}
+		r.AccountCredit = r.Base.MulRatePPM(ppm)
+	}
+	return r, nil
+}
+
+// creditPPM is the account rate of a division in the run's period.
+func (w *runWriter) creditPPM(div string) (int64, error) {
+	if ppm, ok := w.credit[div]; ok {
+		return ppm, nil
+	}
+	ppm, err := w.s.Params.AccountRatePPM(div, w.lock.Period)
+	w.credit[div] = ppm
+	return ppm, err
+}
+
+func enrolledIn(in registry.Insured) map[rules.Insurance]bool {
+	m := make(map[rules.Insurance]bool, 4)
+	for _, x := range in.Insurances {
+		m[rules.Insurance(x)] = true
+	}
+	return m
+}
+
+// account adds a written row to the bills and the summary.
+func (w *runWriter) account(r *Row) {
+	k := payerKey{r.Kind, r.PayerID}
+	b := w.bills[k]
+	if b == nil {
+		b = &Bill{Period: r.Period, Run: r.Run, PayerKind: r.Kind, PayerID: r.PayerID, Division: r.Division}
+		w.bills[k] = b
+	}
+	b.Persons++
+	emp := r.EmployerPart()
+	t := r.Total()
+	b.EmployerPart += emp
+	b.IndividualPart += t - emp
+	b.Total += t
+	w.sum.Total += t
+	for l, a := range r.Lines {
+		w.sum.ByInsurance[rules.Line(l).Insurance()] += a
+		w.sum.ByParty[rules.Line(l).Party()] += a
+	}
+	w.persons[r.PersonID] = struct{}{}
+}
+
+func (w *runWriter) summary() Summary {
+	s := w.sum
+	s.Persons = len(w.persons)
+	for k := range w.bills {
+		if k.kind == PayerEmployer {
+			s.Employers++
+		} else {
+			s.Flexible++
+		}
+	}
+	for _, ins := range []rules.Insurance{rules.Pension, rules.Medical, rules.Unemployment, rules.WorkInjury} {
+		s.ByInsurance[ins] += 0
+	}
+	return s
+}
+
+// billList returns the bills in payer order.
+func (w *runWriter) billList() []Bill {
+	out := make([]Bill, 0, len(w.bills))
+	for _, b := range w.bills {
+		out = append(out, *b)
+	}
+	sortBills(out)
+	return out
+}

@@ -1,0 +1,101 @@
+package insurance
+
+import (
+	"context"
+
+	"hrss/access"
+	"hrss/rules/fault"
+)
+
+// action is what a caller asks of social insurance.
+type action int
+
+const (
+	actBatch   action = iota + 1 // runs, closes, imports, year closes, payment runs, check
+	actBills                     // read bills and arrears
+	actRecord                    // read a person's record and claims
+	actClaim                     // open a claim
+	actApprove                   // approve or reject a claim (four-eyes)
+	actCorrect                   // correct a closed period
+)
+
+// authorize is the one check at the top of every method: who may do
+// what. The decisions:
+//   - batch jobs (assessment, close, collections, year close, payment
+//     runs, check): System (the operator's CLI and the bureau's jobs) or
+//     a city-wide caseworker;
+//   - bills and arrears: staff of the division (caseworkers, reviewers,
+//     city-wide for all), an employer agent for their own employer's
+//     bills, analysts for totals (no person-level rows);
+//   - a person's record, statement and claims: staff of the division of
+//     the record, the citizen themselves;
+//   - opening a claim or a correction: a caseworker of the division;
+//   - approving a claim: a reviewer of the division who did not prepare
+//     it (checked by the claim methods).
+//
+// division is the division the record belongs to ("" when the method
+// checks scope itself). A caller out of scope gets Forbidden; no caller
+// gets Unauthorized.
+func authorize(ctx context.Context, act action, division string) (access.Caller, error) {
+	c, err := access.Current(ctx)
+	if err != nil {
+		return c, err
+	}
+	if c.ReadOnly && act != actBills && act != actRecord {
+		return c, &fault.Error{Kind: fault.Forbidden, Rule: "auth.read_only", Message: "this API token may only read"}
+	}
+	if c.IsSystem() {
+		if act == actApprove {
+			return c, fault.Forbiddenf("a claim is approved by a named reviewer, never by the system")
+		}
+		return c, nil
+	}
+	if allowed(c, act, division) {
+		return c, nil
+	}
+	return c, fault.Forbiddenf("your role (%s) may not do this in social insurance", c.Role)
+}
+
+func allowed(c access.Caller, act action, division string) bool {
+	inDiv := division == "" || c.InDivision(division)
+	switch act {
+	case actBatch:
+		return c.Role == access.Caseworker && c.CityWide()
+	case actBills:
+		return (c.DivisionScoped() && inDiv) || c.Role == access.EmployerAgent || c.Role == access.Analyst
+	case actRecord:
+		return (c.DivisionScoped() && inDiv) || c.Role == access.Citizen
+	case actClaim, actCorrect:
+		return c.Role == access.Caseworker && inDiv
+	case actApprove:
+		return c.Role == access.Reviewer && inDiv
+	}
+	return false
+}
+
+// ownPerson reports whether c may see person personID's record living
+// in division: staff of the division, or the citizen themselves.
+func ownPerson(c access.Caller, personID int64, division string) bool {
+	if c.IsSystem() {
+		return true
+	}
+	if c.Role == access.Citizen {
+		return c.PersonID == personID
+	}
+	return c.DivisionScoped() && c.InDivision(division)
+}
+
+// seesBill reports whether c may see a bill of payer in division.
+func seesBill(c access.Caller, b Bill) bool {
+	switch {
+	case c.IsSystem():
+		return true
+	case c.Role == access.EmployerAgent:
+		return b.PayerKind == PayerEmployer && b.PayerID == c.EmployerID
+	case c.Role == access.Citizen:
+		return b.PayerKind == PayerFlexible && b.PayerID == c.PersonID
+	case c.DivisionScoped():
+		return c.InDivision(b.Division)
+	}
+	return false
+}

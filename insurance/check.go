@@ -1,0 +1,77 @@
+package insurance
+
+import (
+	"context"
+)
+
+// The invariants Check verifies. Each is checked by the store in SQL over
+// the whole database.
+const (
+	// InvAssessedBilled: for every period's current run, each bill equals
+	// the sum (and count) of the run's rows of its payer, and every row
+	// has its bill.
+	InvAssessedBilled = "assessed_equals_billed"
+	// InvPaidBilled: the payments applied to a bill never exceed what is
+	// due plus the overpayment recorded for it; every applied payment has
+	// its bill; every payment's applied and overpaid parts add up to it.
+	InvPaidBilled = "paid_within_billed"
+	// InvAccountBalance: every year's account closing equals opening +
+	// credits + interest, its opening the previous closing (or the
+	// legacy balance), its credits those booked in the year.
+	InvAccountBalance = "account_balance"
+	// InvNoDoublePayment: no payment reference applied twice (also
+	// spelled differently), no contribution month credited twice, no
+	// benefit paid twice for a month.
+	InvNoDoublePayment = "no_double_payment"
+	// InvTraceable: every money row names the run, import, correction,
+	// year close or payment run that made it, and that record exists
+	// (a period's current run is a finished run).
+	InvTraceable = "traceable"
+)
+
+// Invariants lists the invariants in the order Check reports them.
+var Invariants = []string{InvAssessedBilled, InvPaidBilled, InvAccountBalance, InvNoDoublePayment, InvTraceable}
+
+// CheckResult is the outcome of one invariant.
+type CheckResult struct {
+	Invariant string   `json:"invariant"`
+	Checked   int      `json:"checked"`  // rows or groups examined
+	Breaches  []string `json:"breaches"` // at most 50, each naming the row
+	OK        bool     `json:"ok"`
+}
+
+// CheckReport is the outcome of Check.
+type CheckReport struct {
+	OK      bool          `json:"ok"`
+	Results []CheckResult `json:"results"`
+}
+
+// maxBreaches bounds the breaches listed per invariant.
+const maxBreaches = 50
+
+// Check verifies every invariant over the whole database in one read
+// transaction. A breach is reported, not an error; the error is for a
+// failure to check.
+func (s *Service) Check(ctx context.Context) (CheckReport, error) {
+	if _, err := authorize(ctx, actBatch, ""); err != nil {
+		return CheckReport{}, err
+	}
+	rep := CheckReport{OK: true}
+	err := s.Store.View(ctx, func(tx Tx) error {
+		rep.Results = rep.Results[:0]
+		for _, inv := range Invariants {
+			n, breaches, err := tx.CheckInvariant(ctx, inv, maxBreaches)
+			if err != nil {
+				return err
+			}
+			r := CheckResult{Invariant: inv, Checked: n, Breaches: breaches, OK: len(breaches) == 0}
+			if r.Breaches == nil {
+				r.Breaches = []string{}
+			}
+			rep.OK = rep.OK && r.OK
+			rep.Results = append(rep.Results, r)
+		}
+		return nil
+	})
+	return rep, err
+}

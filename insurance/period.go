@@ -1,0 +1,161 @@
+package insurance
+
+import (
+	"context"
+	"sort"
+
+	"hrss/rules/fault"
+	"hrss/rules/period"
+)
+
+// Close closes period p: it will never be re-assessed (corrections add
+// adjustments instead), and the personal accounts of its paid bills are
+// credited. It fails with NotFound for a period never assessed and
+// Conflict while a run holds it. Closing a closed period does nothing.
+func (s *Service) Close(ctx context.Context, p period.YearMonth) (PeriodState, error) {
+	c, err := authorize(ctx, actBatch, "")
+	if err != nil {
+		return PeriodState{}, err
+	}
+	now := s.now()
+	var st PeriodState
+	err = s.Store.Update(ctx, func(tx Tx) error {
+		if st, err = tx.Period(ctx, p); err != nil {
+			return err
+		}
+		if st.Status == "" || st.CurrentRun == 0 {
+			return fault.NotFoundf("period %s has not been assessed", p)
+		}
+		if st.Status == PeriodClosed {
+			return nil
+		}
+		if l, held, err := tx.Lock(ctx, p); err != nil {
+			return err
+		} else if held && now.Sub(l.Heartbeat) < s.lockTTL() {
+			return fault.Conflictf("period", "assessment.run_in_progress", "run %d of period %s is in progress; close it afterwards", l.Run, p)
+		} else if held {
+			if err := tx.DeleteLock(ctx, p, l.Run); err != nil {
+				return err
+			}
+		}
+		st.Status, st.ClosedAt, st.ClosedBy = PeriodClosed, now, c.Actor()
+		if err := tx.PutPeriod(ctx, st); err != nil {
+			return err
+		}
+		return s.postCredits(ctx, tx, p, nil)
+	})
+	return st, err
+}
+
+// postCredits credits the personal accounts of the paid bills of closed
+// period p (of one payer when only is set): each row and adjustment of a
+// fully paid bill is recorded once as a paid contribution month.
+func (s *Service) postCredits(ctx context.Context, tx Tx, p period.YearMonth, only *payerKey) error {
+	st, err := tx.Period(ctx, p)
+	if err != nil || st.Status != PeriodClosed {
+		return err
+	}
+	year := p.Year()
+	if closed, err := tx.YearClosed(ctx, year); err != nil {
+		return err
+	} else if closed {
+		year = s.today().Y
+		if year <= p.Year() {
+			year = p.Year() + 1
+		}
+	}
+	var kind PayerKind
+	var id int64
+	if only != nil {
+		kind, id = only.kind, only.id
+	}
+	return tx.PostPaidCredits(ctx, p, st.CurrentRun, kind, id, year, s.now())
+}
+
+// Periods lists every assessed period with its state.
+func (s *Service) Periods(ctx context.Context) ([]PeriodState, error) {
+	if _, err := authorize(ctx, actBills, ""); err != nil {
+		return nil, err
+	}
+	var out []PeriodState
+	err := s.Store.View(ctx, func(tx Tx) (err error) {
+		out, err = tx.ListPeriods(ctx)
+		return err
+	})
+	return out, err
+}
+
+// Runs lists the assessment runs of period p, newest first.
+func (s *Service) Runs(ctx context.Context, p period.YearMonth) ([]Run, error) {
+	if _, err := authorize(ctx, actBills, ""); err != nil {
+		return nil, err
+	}
+	var out []Run
+	err := s.Store.View(ctx, func(tx Tx) (err error) {
+		out, err = tx.ListRuns(ctx, p)
+		return err
+	})
+	return out, err
+}
+
+// BillFilter selects bills of the current runs; zero fields do not filter.
+type BillFilter struct {
+	Period    period.YearMonth
+	PayerKind PayerKind
+	PayerID   int64
+	Division  string
+	Unpaid    bool // only bills with something still owed
+	Limit     int  // at most this many (0: all)
+	After     BillKey
+}
+
+// BillKey orders bills: period, payer kind, payer.
+type BillKey struct {
+	Period    period.YearMonth `json:"period"`
+	PayerKind PayerKind        `json:"payer_kind"`
+	PayerID   int64            `json:"payer_id"`
+}
+
+// Bills lists the bills of the current runs matching f, in period and
+// payer order, with what is due, paid and overpaid and the due date. A
+// caller sees the bills of their reach only (see authorize).
+func (s *Service) Bills(ctx context.Context, f BillFilter) ([]Bill, error) {
+	c, err := authorize(ctx, actBills, "")
+	if err != nil {
+		return nil, err
+	}
+	var rows []Bill
+	err = s.Store.View(ctx, func(tx Tx) (err error) {
+		rows, err = tx.Bills(ctx, f)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := rows[:0]
+	for _, b := range rows {
+		if !seesBill(c, b) {
+			continue
+		}
+		if b.DueDate, err = s.Params.DueDate(b.Division, b.Period); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// bookReassessmentOverpayments records, after a re-run, the part of each
+// bill's applied payments that the new, lower bill no longer covers.
+func (s *Service) bookReassessmentOverpayments(ctx context.Context, tx Tx, p period.YearMonth, run int64) error {
+	return tx.BookOverpayments(ctx, p, run, s.now())
+}
+
+func sortBills(b []Bill) {
+	sort.Slice(b, func(i, j int) bool {
+		if b[i].PayerKind != b[j].PayerKind {
+			return b[i].PayerKind < b[j].PayerKind
+		}
+		return b[i].PayerID < b[j].PayerID
+	})
+}

@@ -1,0 +1,119 @@
+package insurance
+
+import (
+	"context"
+	"time"
+
+	"hrss/registry"
+	"hrss/rules"
+	"hrss/rules/period"
+)
+
+// Service is social insurance's one entry point. Each method runs in one
+// transaction of Store, except the batch jobs (Assess, Correct's
+// recomputation, payment runs), which commit in chunks and can be re-run.
+type Service struct {
+	Store   Store
+	Insured registry.InsuredReader // the registry's insured person-months
+	Params  *rules.Params
+	Now     func() time.Time // the service clock; time.Now when nil
+	// LockTTL is how long a run's lock outlives its last heartbeat before
+	// another run may take the period over (a crashed run); 2 minutes
+	// when zero.
+	LockTTL time.Duration
+	// Chunk is the number of rows an assessment run commits at a time;
+	// 20,000 when zero.
+	Chunk int
+	// AfterChunk, when set, is called after each committed chunk of an
+	// assessment run with the rows committed so far (tests use it to
+	// crash a run half-way).
+	AfterChunk func(rows int)
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (s *Service) today() period.Date { return period.FromTime(s.now()) }
+
+func (s *Service) lockTTL() time.Duration {
+	if s.LockTTL > 0 {
+		return s.LockTTL
+	}
+	return 2 * time.Minute
+}
+
+func (s *Service) chunk() int {
+	if s.Chunk > 0 {
+		return s.Chunk
+	}
+	return 20_000
+}
+
+// Store runs transactions over social insurance's data. store/
+// implements it for SQLite and PostgreSQL.
+type Store interface {
+	// Update runs fn in one read-write transaction, retried as a whole on
+	// a serialization failure; fn's error rolls it back and is returned.
+	Update(ctx context.Context, fn func(Tx) error) error
+	// View runs fn in one read-only transaction.
+	View(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is what social insurance reads and writes inside a transaction.
+// Reads of a missing row return a *fault.Error of Kind NotFound.
+type Tx interface {
+	// Period returns the state of period p (Status "" if never assessed).
+	Period(ctx context.Context, p period.YearMonth) (PeriodState, error)
+	// PutPeriod inserts or replaces the state of a period.
+	PutPeriod(ctx context.Context, st PeriodState) error
+	// ListPeriods lists every period in order.
+	ListPeriods(ctx context.Context) ([]PeriodState, error)
+	// Lock returns the run lock of p, if one is held.
+	Lock(ctx context.Context, p period.YearMonth) (RunLock, bool, error)
+	// PutLock inserts or replaces the run lock of a period.
+	PutLock(ctx context.Context, l RunLock) error
+	// Heartbeat renews l if its run still holds the lock of its period
+	// and reports whether it does.
+	Heartbeat(ctx context.Context, l RunLock) (bool, error)
+	// DeleteLock drops the lock of p if run holds it.
+	DeleteLock(ctx context.Context, p period.YearMonth, run int64) error
+	InsertRun(ctx context.Context, r *Run) error // sets r.ID
+	// UpdateRun records a run's status, end and figures.
+	UpdateRun(ctx context.Context, r Run) error
+	Run(ctx context.Context, id int64) (Run, error)
+	// ListRuns lists the runs of p, newest first.
+	ListRuns(ctx context.Context, p period.YearMonth) ([]Run, error)
+	// AbandonRuns marks every running run of p other than keep abandoned.
+	AbandonRuns(ctx context.Context, p period.YearMonth, keep int64) error
+	// PreparePeriod makes the storage for rows of p ready (a partition).
+	PreparePeriod(ctx context.Context, p period.YearMonth) error
+	// DeleteRunRows deletes the rows and bills of p whose run is neither
+	// keep1 nor keep2.
+	DeleteRunRows(ctx context.Context, p period.YearMonth, keep1, keep2 int64) error
+	// InsertRows writes assessment rows.
+	InsertRows(ctx context.Context, rows []Row) error
+	// InsertBills writes bills.
+	InsertBills(ctx context.Context, bills []Bill) error
+	// CountInsured counts the insured person-months of p (for progress).
+	CountInsured(ctx context.Context, p period.YearMonth) (int, error)
+	// Bills lists the bills of the current runs with their adjustments,
+	// payments and overpayments.
+	Bills(ctx context.Context, f BillFilter) ([]Bill, error)
+	// BookOverpayments records, for every bill of p in run whose applied
+	// payments exceed its due plus recorded overpayments, the excess.
+	BookOverpayments(ctx context.Context, p period.YearMonth, run int64, now time.Time) error
+	// YearClosed reports whether the accounts of year are closed.
+	YearClosed(ctx context.Context, year int) (bool, error)
+	// PostPaidCredits records as paid contribution months (and account
+	// credits) the rows and adjustments of the fully paid bills of p's
+	// run (of one payer when kind is not 0), booked in bookYear; rows
+	// already recorded are left alone.
+	PostPaidCredits(ctx context.Context, p period.YearMonth, run int64, kind PayerKind, payer int64, bookYear int, now time.Time) error
+	// CheckInvariant checks one of Invariants and returns how many rows
+	// or groups it examined and at most limit breaches.
+	CheckInvariant(ctx context.Context, name string, limit int) (int, []string, error)
+}

@@ -1,0 +1,349 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"hrss/insurance"
+	"hrss/rules/money"
+	"hrss/rules/period"
+)
+
+// Insurance returns db as social insurance's Store.
+func (db *DB) Insurance() insurance.Store { return insuranceStore{db} }
+
+type insuranceStore struct{ db *DB }
+
+func (s insuranceStore) Update(ctx context.Context, fn func(insurance.Tx) error) error {
+	return s.db.update(ctx, func(t *Tx) error { return fn(t) })
+}
+
+func (s insuranceStore) View(ctx context.Context, fn func(insurance.Tx) error) error {
+	return s.db.view(ctx, func(t *Tx) error { return fn(t) })
+}
+
+// Periods are stored as the integer YYYYMM.
+func ymArg(p period.YearMonth) int {
+	if p == 0 {
+		return 0
+	}
+	return p.Year()*100 + p.Month()
+}
+
+func ymOf(n int64) period.YearMonth {
+	if n == 0 {
+		return 0
+	}
+	return period.New(int(n/100), int(n%100))
+}
+
+// ymCol scans an integer YYYYMM column.
+type ymCol struct{ p *period.YearMonth }
+
+func (c ymCol) Scan(v any) error {
+	var n sql.NullInt64
+	if err := n.Scan(v); err != nil {
+		return err
+	}
+	*c.p = ymOf(n.Int64)
+	return nil
+}
+
+// nullTS scans a nullable timestamp column.
+type nullTS struct{ t *time.Time }
+
+func (c nullTS) Scan(v any) error {
+	if v == nil {
+		*c.t = time.Time{}
+		return nil
+	}
+	return tsCol{c.t}.Scan(v)
+}
+
+func nullTSArg(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return tsArg(t)
+}
+
+// Period implements insurance.Tx.
+func (t *Tx) Period(ctx context.Context, p period.YearMonth) (insurance.PeriodState, error) {
+	st := insurance.PeriodState{Period: p}
+	var status string
+	var cur sql.NullInt64
+	err := t.queryRow(ctx, `SELECT status, current_run, closed_at, closed_by FROM ins_periods WHERE period = ?`, ymArg(p)).
+		Scan(&status, &cur, nullTS{&st.ClosedAt}, &st.ClosedBy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, nil
+	}
+	st.Status, st.CurrentRun = insurance.PeriodStatus(status), cur.Int64
+	return st, wrapDBError(err)
+}
+
+// PutPeriod implements insurance.Tx.
+func (t *Tx) PutPeriod(ctx context.Context, st insurance.PeriodState) error {
+	var cur any
+	if st.CurrentRun != 0 {
+		cur = st.CurrentRun
+	}
+	_, err := t.exec(ctx, `INSERT INTO ins_periods (period, status, current_run, closed_at, closed_by) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (period) DO UPDATE SET status = excluded.status, current_run = excluded.current_run,
+		closed_at = excluded.closed_at, closed_by = excluded.closed_by`,
+		ymArg(st.Period), string(st.Status), cur, nullTSArg(st.ClosedAt), st.ClosedBy)
+	return err
+}
+
+// ListPeriods implements insurance.Tx.
+func (t *Tx) ListPeriods(ctx context.Context) ([]insurance.PeriodState, error) {
+	rows, err := t.query(ctx, `SELECT period, status, current_run, closed_at, closed_by FROM ins_periods ORDER BY period`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []insurance.PeriodState
+	for rows.Next() {
+		var st insurance.PeriodState
+		var status string
+		var cur sql.NullInt64
+		if err := rows.Scan(ymCol{&st.Period}, &status, &cur, nullTS{&st.ClosedAt}, &st.ClosedBy); err != nil {
+			return nil, err
+		}
+		st.Status, st.CurrentRun = insurance.PeriodStatus(status), cur.Int64
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// Lock implements insurance.Tx.
+func (t *Tx) Lock(ctx context.Context, p period.YearMonth) (insurance.RunLock, bool, error) {
+	l := insurance.RunLock{Period: p}
+	err := t.queryRow(ctx, `SELECT run_id, heartbeat_at FROM ins_run_locks WHERE period = ?`, ymArg(p)).Scan(&l.Run, tsCol{&l.Heartbeat})
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, false, nil
+	}
+	return l, err == nil, wrapDBError(err)
+}
+
+// PutLock implements insurance.Tx.
+func (t *Tx) PutLock(ctx context.Context, l insurance.RunLock) error {
+	_, err := t.exec(ctx, `INSERT INTO ins_run_locks (period, run_id, heartbeat_at) VALUES (?, ?, ?)
+		ON CONFLICT (period) DO UPDATE SET run_id = excluded.run_id, heartbeat_at = excluded.heartbeat_at`,
+		ymArg(l.Period), l.Run, tsArg(l.Heartbeat))
+	return err
+}
+
+// Heartbeat implements insurance.Tx.
+func (t *Tx) Heartbeat(ctx context.Context, l insurance.RunLock) (bool, error) {
+	r, err := t.exec(ctx, `UPDATE ins_run_locks SET heartbeat_at = ? WHERE period = ? AND run_id = ?`, tsArg(l.Heartbeat), ymArg(l.Period), l.Run)
+	if err != nil {
+		return false, err
+	}
+	n, err := r.RowsAffected()
+	return n == 1, err
+}
+
+// DeleteLock implements insurance.Tx.
+func (t *Tx) DeleteLock(ctx context.Context, p period.YearMonth, run int64) error {
+	_, err := t.exec(ctx, `DELETE FROM ins_run_locks WHERE period = ? AND run_id = ?`, ymArg(p), run)
+	return err
+}
+
+const runCols = `id, period, status, actor, started_at, finished_at, persons, payers, total, summary`
+
+func scanRun(sc interface{ Scan(...any) error }) (insurance.Run, error) {
+	var r insurance.Run
+	var status string
+	var total int64
+	err := sc.Scan(&r.ID, ymCol{&r.Period}, &status, &r.Actor, tsCol{&r.StartedAt}, nullTS{&r.FinishedAt}, &r.Persons, &r.Payers, &total, &r.Summary)
+	r.Status, r.Total = insurance.RunStatus(status), money.Fen(total)
+	return r, err
+}
+
+// InsertRun implements insurance.Tx.
+func (t *Tx) InsertRun(ctx context.Context, r *insurance.Run) error {
+	id, err := t.insertID(ctx, `INSERT INTO ins_runs (period, status, actor, started_at) VALUES (?, ?, ?, ?)`,
+		ymArg(r.Period), string(r.Status), r.Actor, tsArg(r.StartedAt))
+	r.ID = id
+	return err
+}
+
+// UpdateRun implements insurance.Tx.
+func (t *Tx) UpdateRun(ctx context.Context, r insurance.Run) error {
+	_, err := t.exec(ctx, `UPDATE ins_runs SET status = ?, finished_at = ?, persons = ?, payers = ?, total = ?, summary = ? WHERE id = ?`,
+		string(r.Status), nullTSArg(r.FinishedAt), r.Persons, r.Payers, int64(r.Total), r.Summary, r.ID)
+	return err
+}
+
+// Run implements insurance.Tx.
+func (t *Tx) Run(ctx context.Context, id int64) (insurance.Run, error) {
+	r, err := scanRun(t.queryRow(ctx, "SELECT "+runCols+" FROM ins_runs WHERE id = ?", id))
+	return r, notFound(err, "assessment run", id)
+}
+
+// ListRuns implements insurance.Tx.
+func (t *Tx) ListRuns(ctx context.Context, p period.YearMonth) ([]insurance.Run, error) {
+	rows, err := t.query(ctx, "SELECT "+runCols+" FROM ins_runs WHERE period = ? ORDER BY id DESC", ymArg(p))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []insurance.Run
+	for rows.Next() {
+		r, err := scanRun(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// AbandonRuns implements insurance.Tx.
+func (t *Tx) AbandonRuns(ctx context.Context, p period.YearMonth, keep int64) error {
+	_, err := t.exec(ctx, `UPDATE ins_runs SET status = 'abandoned' WHERE period = ? AND status = 'running' AND id <> ?`, ymArg(p), keep)
+	return err
+}
+
+// PreparePeriod implements insurance.Tx: on PostgreSQL it creates the
+// period's partition of ins_assessments.
+func (t *Tx) PreparePeriod(ctx context.Context, p period.YearMonth) error {
+	if t.engine != Postgres {
+		return nil
+	}
+	n := ymArg(p)
+	next := ymArg(p.Add(1))
+	_, err := t.exec(ctx, fmt.Sprintf(`CREATE TABLE IF NOT EXISTS ins_assessments_p%d PARTITION OF ins_assessments FOR VALUES FROM (%d) TO (%d)`, n, n, next))
+	return err
+}
+
+// DeleteRunRows implements insurance.Tx.
+func (t *Tx) DeleteRunRows(ctx context.Context, p period.YearMonth, keep1, keep2 int64) error {
+	for _, table := range []string{"ins_assessments", "ins_bills"} {
+		if _, err := t.exec(ctx, "DELETE FROM "+table+" WHERE period = ? AND run_id <> ? AND run_id <> ?", ymArg(p), keep1, keep2); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// assessmentCols are the columns of ins_assessments, in Row order.
+var assessmentCols = []string{"period", "run_id", "seq", "person_id", "kind", "relation_id", "payer_id", "division", "base",
+	"pension_ind", "pension_emp", "medical_ind", "medical_emp", "unemp_ind", "unemp_emp", "injury_emp", "account_credit"}
+
+// InsertRows implements insurance.Tx: PostgreSQL takes the chunk as one
+// INSERT … SELECT FROM unnest of arrays (one round trip, COPY-like);
+// SQLite a prepared multi-row INSERT.
+func (t *Tx) InsertRows(ctx context.Context, rows []insurance.Row) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	if t.engine == Postgres {
+		return t.insertRowsPostgres(ctx, rows)
+	}
+	return t.insertRowsSQLite(ctx, rows)
+}
+
+func rowArgs(r *insurance.Row, dst []any) []any {
+	dst = append(dst, ymArg(r.Period), r.Run, r.Seq, r.PersonID, int16(r.Kind), r.RelationID, r.PayerID, r.Division, int64(r.Base))
+	for _, a := range r.Lines {
+		dst = append(dst, int64(a))
+	}
+	return append(dst, int64(r.AccountCredit))
+}
+
+// sqliteBatch is the number of rows per multi-row INSERT on SQLite
+// (17 columns × 500 rows stays below the 32,766 parameter limit).
+const sqliteBatch = 500
+
+func (t *Tx) insertRowsSQLite(ctx context.Context, rows []insurance.Row) error {
+	one := "(?" + strings.Repeat(",?", len(assessmentCols)-1) + ")"
+	head := "INSERT INTO ins_assessments (" + strings.Join(assessmentCols, ",") + ") VALUES "
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	args := make([]any, 0, sqliteBatch*len(assessmentCols))
+	for i := 0; i < len(rows); i += sqliteBatch {
+		part := rows[i:min(i+sqliteBatch, len(rows))]
+		args = args[:0]
+		for j := range part {
+			args = rowArgs(&part[j], args)
+		}
+		q := head + one + strings.Repeat(","+one, len(part)-1)
+		if len(part) == sqliteBatch {
+			if full == nil {
+				var err error
+				if full, err = t.tx.PrepareContext(ctx, q); err != nil {
+					return wrapDBError(err)
+				}
+			}
+			if _, err := full.ExecContext(ctx, args...); err != nil {
+				return wrapDBError(err)
+			}
+			continue
+		}
+		if _, err := t.exec(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *Tx) insertRowsPostgres(ctx context.Context, rows []insurance.Row) error {
+	n := len(rows)
+	per, run, seq, person, kind, rel, payer := make([]int32, n), make([]int64, n), make([]int32, n), make([]int64, n), make([]int16, n), make([]int64, n), make([]int64, n)
+	div := make([]string, n)
+	var amt [9][]int64
+	for k := range amt {
+		amt[k] = make([]int64, n)
+	}
+	for i := range rows {
+		r := &rows[i]
+		per[i], run[i], seq[i], person[i], kind[i], rel[i], payer[i], div[i] = int32(ymArg(r.Period)), r.Run, r.Seq, r.PersonID, int16(r.Kind), r.RelationID, r.PayerID, r.Division
+		amt[0][i] = int64(r.Base)
+		for l, a := range r.Lines {
+			amt[1+l][i] = int64(a)
+		}
+		amt[8][i] = int64(r.AccountCredit)
+	}
+	_, err := t.exec(ctx, `INSERT INTO ins_assessments (`+strings.Join(assessmentCols, ",")+`)
+		SELECT * FROM unnest(?::int[], ?::bigint[], ?::int[], ?::bigint[], ?::smallint[], ?::bigint[], ?::bigint[], ?::text[],
+			?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])`,
+		per, run, seq, person, kind, rel, payer, div, amt[0], amt[1], amt[2], amt[3], amt[4], amt[5], amt[6], amt[7], amt[8])
+	return err
+}
+
+// InsertBills implements insurance.Tx.
+func (t *Tx) InsertBills(ctx context.Context, bills []insurance.Bill) error {
+	for i := 0; i < len(bills); i += 500 {
+		part := bills[i:min(i+500, len(bills))]
+		args := make([]any, 0, len(part)*9)
+		for _, b := range part {
+			args = append(args, ymArg(b.Period), b.Run, int16(b.PayerKind), b.PayerID, b.Division, b.Persons, int64(b.EmployerPart), int64(b.IndividualPart), int64(b.Total))
+		}
+		q := `INSERT INTO ins_bills (period, run_id, payer_kind, payer_id, division, persons, employer_part, individual_part, total) VALUES ` +
+			"(?,?,?,?,?,?,?,?,?)" + strings.Repeat(",(?,?,?,?,?,?,?,?,?)", len(part)-1)
+		if _, err := t.exec(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CountInsured implements insurance.Tx.
+func (t *Tx) CountInsured(ctx context.Context, p period.YearMonth) (int, error) {
+	first, last := p.First().String(), p.Last().String()
+	var a, b int
+	if err := t.queryRow(ctx, `SELECT count(*) FROM employments WHERE start_date <= ? AND (end_date IS NULL OR end_date >= ?)`, last, first).Scan(&a); err != nil {
+		return 0, wrapDBError(err)
+	}
+	err := t.queryRow(ctx, `SELECT count(*) FROM flexible_workers WHERE start_date <= ? AND (end_date IS NULL OR end_date >= ?)`, last, first).Scan(&b)
+	return a + b, wrapDBError(err)
+}

@@ -1,0 +1,161 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"hrss/insurance"
+	"hrss/rules/money"
+	"hrss/rules/period"
+)
+
+// adjSum is the total of an adjustment row.
+const adjSum = `(pension_ind + pension_emp + medical_ind + medical_emp + unemp_ind + unemp_emp + injury_emp)`
+
+// billAggregates returns the derived tables of adjustments, applied
+// payments and overpayments per (period, payer), narrowed to one period
+// when p is set, with their arguments.
+func billAggregates(p period.YearMonth) (string, []any) {
+	where, args := "", []any{}
+	if p != 0 {
+		where = " AND period = ?"
+		args = []any{ymArg(p), ymArg(p), ymArg(p)}
+	}
+	q := `LEFT JOIN (SELECT period, kind, payer_id, SUM(` + adjSum + `) AS s FROM ins_adjustments WHERE 1=1` + where + ` GROUP BY period, kind, payer_id) j
+			ON j.period = b.period AND j.kind = b.payer_kind AND j.payer_id = b.payer_id
+		LEFT JOIN (SELECT period, payer_kind, payer_id, SUM(applied) AS applied, SUM(overpaid) AS overpaid FROM ins_payments WHERE status = 'applied'` + where + ` GROUP BY period, payer_kind, payer_id) p
+			ON p.period = b.period AND p.payer_kind = b.payer_kind AND p.payer_id = b.payer_id
+		LEFT JOIN (SELECT period, payer_kind, payer_id, SUM(amount) AS s FROM ins_overpayments WHERE 1=1` + where + ` GROUP BY period, payer_kind, payer_id) o
+			ON o.period = b.period AND o.payer_kind = b.payer_kind AND o.payer_id = b.payer_id`
+	return q, args
+}
+
+// Bills implements insurance.Tx.
+func (t *Tx) Bills(ctx context.Context, f insurance.BillFilter) ([]insurance.Bill, error) {
+	agg, args := billAggregates(f.Period)
+	w := insWhere{}
+	w.add(f.Period != 0, "b.period = ?", ymArg(f.Period))
+	w.add(f.PayerKind != 0, "b.payer_kind = ?", int16(f.PayerKind))
+	w.add(f.PayerID != 0, "b.payer_id = ?", f.PayerID)
+	w.add(f.Division != "", "b.division = ?", f.Division)
+	w.add(f.Unpaid, "b.total + COALESCE(j.s, 0) > COALESCE(p.applied, 0)")
+	w.add(f.After != (insurance.BillKey{}), "(b.period, b.payer_kind, b.payer_id) > (?, ?, ?)", ymArg(f.After.Period), int16(f.After.PayerKind), f.After.PayerID)
+	cond, wargs := w.sql()
+	q := `SELECT b.period, b.run_id, b.payer_kind, b.payer_id, b.division, b.persons, b.employer_part, b.individual_part, b.total,
+			COALESCE(j.s, 0), COALESCE(p.applied, 0), COALESCE(p.overpaid, 0) + COALESCE(o.s, 0)
+		FROM ins_bills b JOIN ins_periods s ON s.period = b.period AND s.current_run = b.run_id ` + agg + cond +
+		` ORDER BY b.period, b.payer_kind, b.payer_id`
+	if f.Limit > 0 {
+		q += " LIMIT ?"
+		wargs = append(wargs, f.Limit)
+	}
+	rows, err := t.query(ctx, q, append(args, wargs...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []insurance.Bill
+	for rows.Next() {
+		var b insurance.Bill
+		var kind int16
+		var emp, ind, tot, adj, paid, over int64
+		if err := rows.Scan(ymCol{&b.Period}, &b.Run, &kind, &b.PayerID, &b.Division, &b.Persons, &emp, &ind, &tot, &adj, &paid, &over); err != nil {
+			return nil, err
+		}
+		b.PayerKind = insurance.PayerKind(kind)
+		b.EmployerPart, b.IndividualPart, b.Total, b.Adjusted = money.Fen(emp), money.Fen(ind), money.Fen(tot), money.Fen(adj)
+		b.Due, b.Paid, b.Overpaid = b.Total+b.Adjusted, money.Fen(paid), money.Fen(over)
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// BookOverpayments implements insurance.Tx.
+func (t *Tx) BookOverpayments(ctx context.Context, p period.YearMonth, run int64, now time.Time) error {
+	agg, args := billAggregates(p)
+	q := `INSERT INTO ins_overpayments (period, payer_kind, payer_id, run_id, amount, created_at)
+		SELECT b.period, b.payer_kind, b.payer_id, ?, p.applied - b.total - COALESCE(j.s, 0) - COALESCE(o.s, 0), ?
+		FROM ins_bills b ` + agg + `
+		WHERE b.period = ? AND b.run_id = ? AND p.applied > b.total + COALESCE(j.s, 0) + COALESCE(o.s, 0)`
+	a := append([]any{run, tsArg(now)}, args...)
+	if _, err := t.exec(ctx, q, append(a, ymArg(p), run)...); err != nil {
+		return err
+	}
+	// Payers paid for the period whom the new run no longer bills.
+	_, err := t.exec(ctx, `INSERT INTO ins_overpayments (period, payer_kind, payer_id, run_id, amount, created_at)
+		SELECT p.period, p.payer_kind, p.payer_id, ?, p.applied - COALESCE(o.s, 0), ?
+		FROM (SELECT period, payer_kind, payer_id, SUM(applied) AS applied FROM ins_payments WHERE status = 'applied' AND period = ? GROUP BY period, payer_kind, payer_id) p
+		LEFT JOIN (SELECT payer_kind, payer_id, SUM(amount) AS s FROM ins_overpayments WHERE period = ? GROUP BY payer_kind, payer_id) o
+			ON o.payer_kind = p.payer_kind AND o.payer_id = p.payer_id
+		WHERE p.applied > COALESCE(o.s, 0) AND NOT EXISTS (SELECT 1 FROM ins_bills b WHERE b.period = p.period AND b.run_id = ?
+			AND b.payer_kind = p.payer_kind AND b.payer_id = p.payer_id)`,
+		run, tsArg(now), ymArg(p), ymArg(p), run)
+	return err
+}
+
+// YearClosed implements insurance.Tx.
+func (t *Tx) YearClosed(ctx context.Context, year int) (bool, error) {
+	var n int
+	err := t.queryRow(ctx, `SELECT count(*) FROM ins_year_closes WHERE year = ?`, year).Scan(&n)
+	return n > 0, wrapDBError(err)
+}
+
+// paidBills is the derived table of the fully paid bills of one period
+// and run (payer_kind, payer_id); it takes the period three times, then
+// the run.
+const paidBills = `(SELECT b.payer_kind, b.payer_id FROM ins_bills b
+		LEFT JOIN (SELECT kind, payer_id, SUM(` + adjSum + `) AS s FROM ins_adjustments WHERE period = ? GROUP BY kind, payer_id) j
+			ON j.kind = b.payer_kind AND j.payer_id = b.payer_id
+		LEFT JOIN (SELECT payer_kind, payer_id, SUM(applied) AS s FROM ins_payments WHERE status = 'applied' AND period = ? GROUP BY payer_kind, payer_id) p
+			ON p.payer_kind = b.payer_kind AND p.payer_id = b.payer_id
+		WHERE b.period = ? AND b.run_id = ? AND COALESCE(p.s, 0) >= b.total + COALESCE(j.s, 0))`
+
+// PostPaidCredits implements insurance.Tx.
+func (t *Tx) PostPaidCredits(ctx context.Context, p period.YearMonth, run int64, kind insurance.PayerKind, payer int64, bookYear int, now time.Time) error {
+	pa := []any{ymArg(p), ymArg(p), ymArg(p), run}
+	one, oneArgs := "", []any{}
+	if kind != 0 {
+		one, oneArgs = " AND a.kind = ? AND a.payer_id = ?", []any{int16(kind), payer}
+	}
+	cols := `INSERT INTO ins_credits (person_id, period, kind, relation_id, source, payer_id, base, amount, unemployment, book_year, created_at) `
+	rowsQ := cols + `SELECT a.person_id, a.period, a.kind, a.relation_id, 'run:' || CAST(a.run_id AS TEXT), a.payer_id, a.base, a.account_credit,
+			CASE WHEN a.unemp_ind > 0 THEN 1 ELSE 0 END, ?, ?
+		FROM ins_assessments a JOIN ` + paidBills + ` pb ON pb.payer_kind = a.kind AND pb.payer_id = a.payer_id
+		WHERE a.period = ? AND a.run_id = ?` + one + ` ON CONFLICT DO NOTHING`
+	args := append(append([]any{bookYear, tsArg(now)}, pa...), ymArg(p), run)
+	if _, err := t.exec(ctx, rowsQ, append(args, oneArgs...)...); err != nil {
+		return err
+	}
+	adjQ := cols + `SELECT a.person_id, a.period, a.kind, a.relation_id, 'adj:' || CAST(a.id AS TEXT), a.payer_id, a.base, a.account_credit,
+			CASE WHEN a.unemp_ind > 0 THEN 1 ELSE 0 END, ?, ?
+		FROM ins_adjustments a JOIN ` + paidBills + ` pb ON pb.payer_kind = a.kind AND pb.payer_id = a.payer_id
+		WHERE a.period = ?` + one + ` ON CONFLICT DO NOTHING`
+	args = append(append([]any{bookYear, tsArg(now)}, pa...), ymArg(p))
+	_, err := t.exec(ctx, adjQ, append(args, oneArgs...)...)
+	return err
+}
+
+// insWhere builds the WHERE clause of an insurance query.
+type insWhere struct {
+	conds []string
+	args  []any
+}
+
+func (w *insWhere) add(on bool, cond string, args ...any) {
+	if on {
+		w.conds = append(w.conds, cond)
+		w.args = append(w.args, args...)
+	}
+}
+
+// sql returns " WHERE …" (or "") and the arguments.
+func (w *insWhere) sql() (string, []any) {
+	if len(w.conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(w.conds, " AND "), w.args
+}
+
+// sqlList returns "?, ?, ?" for n values.
+func sqlList(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
