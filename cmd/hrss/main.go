@@ -31,6 +31,9 @@ var commands = []command{
 	{"idcheck", "check resident ID numbers and unified social credit codes", runIdcheck},
 	{"rules", "the law as code: parameters and formulas", runRules},
 	{"simulate", "evaluate a reform against the baseline over the registry", runSimulate},
+	{"assess", "assess (核定) a period's contributions and bill employers", runAssess},
+	{"close", "close an assessed period", runClose},
+	{"check", "verify social insurance's invariants (exit 1 on a breach)", runCheck},
 }
 
 // globals are the options every subcommand shares.

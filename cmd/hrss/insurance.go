@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os/signal"
+	"syscall"
+
+	"hrss/access"
+	"hrss/insurance"
+	"hrss/rules"
+	"hrss/rules/fault"
+	"hrss/rules/period"
+)
+
+// insuranceService wires social insurance over a's database with the
+// parameters of g (embedded, with g.params overlaid).
+func insuranceService(g *globals, a *app) (*insurance.Service, error) {
+	params, err := rules.Load(g.params)
+	if err != nil {
+		return nil, err
+	}
+	return &insurance.Service{Store: a.db.Insurance(), Insured: a.db, Params: params}, nil
+}
+
+// withInsurance opens the app and runs fn with the System caller (the
+// operator at the command line) and a context that ends on Ctrl-C.
+func withInsurance(g *globals, fn func(ctx context.Context, svc *insurance.Service) error) error {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	a, err := openApp(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	svc, err := insuranceService(g, a)
+	if err != nil {
+		return err
+	}
+	return fn(access.WithCaller(ctx, access.System), svc)
+}
+
+// periodFlag parses a required --period value.
+func periodFlag(s string) (period.YearMonth, error) {
+	if s == "" {
+		return 0, fault.Invalidf("period", "period.required", "--period YYYY-MM is required")
+	}
+	p, err := period.ParseYearMonth(s)
+	if err != nil {
+		return 0, fault.Invalidf("period", "period.format", "--period %q is not YYYY-MM", s)
+	}
+	return p, nil
+}
+
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func runAssess(g *globals, args []string) error {
+	fs := newFlags(g, "assess", "assess --period YYYY-MM [--json] [--takeover]\n\nAssess (核定) every insured person-month of the period and bill each employer and flexible worker.\nRe-running an open period replaces it; a closed period refuses.")
+	per := fs.String("period", "", "the period to assess, YYYY-MM")
+	asJSON := fs.Bool("json", false, `print {"period","persons","employers","total","by_insurance"}`)
+	takeover := fs.Bool("takeover", false, "take the period from a run whose lock is still fresh (only when that run is known dead)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	p, err := periodFlag(*per)
+	if err != nil {
+		return err
+	}
+	return withInsurance(g, func(ctx context.Context, svc *insurance.Service) error {
+		bar := newProgress(g.stderr, "assess "+p.String())
+		sum, err := svc.Assess(ctx, p, insurance.AssessOptions{Progress: bar.update, Takeover: *takeover})
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(g.stdout, sum)
+		}
+		fmt.Fprintf(g.stdout, "Period %s assessed (run %d): %d persons, %d rows, %d employers, %d flexible workers\n", sum.Period, sum.Run, sum.Persons, sum.Rows, sum.Employers, sum.Flexible)
+		for _, ins := range []rules.Insurance{rules.Pension, rules.Medical, rules.Unemployment, rules.WorkInjury} {
+			fmt.Fprintf(g.stdout, "  %-13s %16s\n", ins, sum.ByInsurance[ins])
+		}
+		fmt.Fprintf(g.stdout, "  %-13s %16s\n", "total", sum.Total)
+		return nil
+	})
+}
+
+func runClose(g *globals, args []string) error {
+	fs := newFlags(g, "close", "close --period YYYY-MM\n\nClose a period: it is never re-assessed again, and the accounts of its paid bills are credited.")
+	per := fs.String("period", "", "the period to close, YYYY-MM")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	p, err := periodFlag(*per)
+	if err != nil {
+		return err
+	}
+	return withInsurance(g, func(ctx context.Context, svc *insurance.Service) error {
+		st, err := svc.Close(ctx, p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(g.stdout, "Period %s is closed (run %d).\n", st.Period, st.CurrentRun)
+		return nil
+	})
+}
+
+func runCheck(g *globals, args []string) error {
+	fs := newFlags(g, "check", "check [--json]\n\nVerify social insurance's invariants; exit status 1 on any breach.")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	return withInsurance(g, func(ctx context.Context, svc *insurance.Service) error {
+		rep, err := svc.Check(ctx)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			printJSON(g.stdout, rep)
+		} else {
+			for _, r := range rep.Results {
+				status := "ok"
+				if !r.OK {
+					status = fmt.Sprintf("BREACHED (%d)", len(r.Breaches))
+				}
+				fmt.Fprintf(g.stdout, "%-24s %8d checked  %s\n", r.Invariant, r.Checked, status)
+				for _, b := range r.Breaches {
+					fmt.Fprintf(g.stdout, "    %s\n", b)
+				}
+			}
+		}
+		if !rep.OK {
+			return exitCode(1)
+		}
+		return nil
+	})
+}
