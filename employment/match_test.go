@@ -68,7 +68,7 @@ func bruteForce(m *Matcher, s SeekerRegistration, n int) []Match {
 func TestSearchEqualsBruteForce(t *testing.T) {
 	vs, g := pool(t, 11, 3000)
 	m := NewMatcher(g.Catalog(), today, vs, nil)
-	for i := 0; i < 200; i++ {
+	for i := 0; i < 60; i++ {
 		s := g.Seeker(int64(i+1), int64(i+1), g.Division(), registry.EducationLevels[2+i%5], i%3 == 0, today)
 		s.OptOut = false
 		n := 1 + i%25

@@ -141,13 +141,17 @@ const (
 )
 
 // ServiceKinds lists the kinds with the number the package requires.
-var ServiceKinds = []struct {
+var ServiceKinds = []ServiceNeed{{PolicyBriefing, 1}, {CareerGuidance, 1}, {JobLead, 3}, {Training, 1}}
+
+// ServiceNeed is how many services of a kind the package requires.
+type ServiceNeed struct {
 	Kind ServiceKind
 	Need int
-}{{PolicyBriefing, 1}, {CareerGuidance, 1}, {JobLead, 3}, {Training, 1}}
+}
 
-// Service is one service given to a person and recorded by a caseworker.
-type Service struct {
+// ServiceRecord is one service of the "1131" package given to a person
+// and recorded by a caseworker (the glossary's Service).
+type ServiceRecord struct {
 	ID         int64       `json:"id"`
 	PersonID   int64       `json:"person_id"`
 	Kind       ServiceKind `json:"kind"`
@@ -197,4 +201,52 @@ type Placement struct {
 	SourceID     int64           `json:"source_id,omitempty"` // recommendation, service or fair ID
 	VacancyID    int64           `json:"vacancy_id,omitempty"`
 	CreatedAt    time.Time       `json:"created_at"`
+}
+
+// BatchRun records a batch matching run and its coverage.
+type BatchRun struct {
+	ID        int64       `json:"id"`
+	Date      period.Date `json:"date"`
+	Coverage  Coverage    `json:"coverage"`
+	CreatedAt time.Time   `json:"created_at"`
+}
+
+// JobFair is a job fair (招聘会) with interview slots.
+type JobFair struct {
+	ID            int64       `json:"id"`
+	Name          string      `json:"name"`
+	Division      string      `json:"division"`
+	Date          period.Date `json:"date"`
+	Venue         string      `json:"venue"`
+	Start         string      `json:"start"`          // first slot, HH:MM
+	SlotMinutes   int         `json:"slot_minutes"`   // length of an interview slot
+	MaxInterviews int         `json:"max_interviews"` // interviews a seeker may get
+	Status        Status      `json:"status"`         // open until slots are allocated, then closed
+	AllocatedAt   time.Time   `json:"allocated_at,omitzero"`
+	CreatedAt     time.Time   `json:"created_at"`
+	UpdatedAt     time.Time   `json:"updated_at"`
+}
+
+// FairEmployer is an employer taking part in a fair with some of its
+// vacancies and a number of interview slots.
+type FairEmployer struct {
+	FairID     int64   `json:"fair_id"`
+	EmployerID int64   `json:"employer_id"`
+	Slots      int     `json:"slots"`
+	Vacancies  []int64 `json:"vacancy_ids"`
+}
+
+// FairRegistration is a seeker's registration for a fair with the
+// participating employers it wants to meet, best first.
+type FairRegistration struct {
+	FairID      int64   `json:"fair_id"`
+	SeekerID    int64   `json:"seeker_id"`
+	Preferences []int64 `json:"preferences"` // employer IDs
+}
+
+// FairInterview is an interview of a seeker at a fair.
+type FairInterview struct {
+	FairID int64       `json:"fair_id"`
+	Date   period.Date `json:"date"`
+	Interview
 }
