@@ -89,8 +89,14 @@ func assessRow(rt *rates, kind Kind, wage money.Fen, class uint8, fl uint16, a *
 	for l := Line(0); l < WorkInjuryEmployer; l++ {
 		a[l] = b.MulRatePPM(rt.ppm[l])
 	}
-	a[WorkInjuryEmployer] = money.Fen((int64(b)*rt.wiPPM[class]*int64(fl) + 50_000_000) / 100_000_000)
+	a[WorkInjuryEmployer] = workInjuryAmount(rt, b, class, fl)
 	return b
+}
+
+// workInjuryAmount is base × class rate (ppm) × float (hundredths), half-up
+// to the fen, exact in integers.
+func workInjuryAmount(rt *rates, b money.Fen, class uint8, fl uint16) money.Fen {
+	return money.Fen((int64(b)*rt.wiPPM[class]*int64(fl) + 50_000_000) / 100_000_000)
 }
 
 // rateTable holds resolved rates per (period, division), densely indexed

@@ -49,7 +49,8 @@ type simAcc struct {
 // period at where a row has none) and reports contribution income per
 // insurance and party, by division, with the number of rows affected.
 // Build reform with base.OverlayFile(path). Each parameter set is read once
-// per distinct (division, period); the loop neither allocates nor
+// per distinct (division, period), and where the reform changes only some
+// rates only those lines are recomputed; the loop neither allocates nor
 // dispatches. It fails like Assess.
 func Simulate(base, reform *Params, pop *Population, at period.YearMonth) (*SimReport, error) {
 	tb, err := newRateTable(base, pop, at)
@@ -57,34 +58,74 @@ func Simulate(base, reform *Params, pop *Population, at period.YearMonth) (*SimR
 		return nil, err
 	}
 	tr, _ := newRateTable(reform, pop, at)
+	st := &simTables{tb, tr, make([]change, len(tb.slots))}
 	acc := make([]simAcc, len(pop.divisions))
-	if err := simulateRows(tb, tr, pop, at, acc); err != nil {
+	if err := st.rows(pop, at, acc); err != nil {
 		return nil, err
 	}
 	return buildReport(pop, at, acc), nil
 }
 
-// simulateRows is the columnar loop of Simulate.
-func simulateRows(tb, tr *rateTable, pop *Population, at period.YearMonth, acc []simAcc) error {
+// change says how the reform's rates of a slot differ from the baseline's.
+type change struct {
+	none   bool           // identical: the reform's lines are the baseline's
+	limits bool           // floor or ceiling differ: assess again in full
+	floats bool           // allowed floats differ: check the float again
+	flex   bool           // the flexible workers' rate differs
+	lines  [NumLines]bool // employee lines whose rate differs (work injury: any class)
+}
+
+func diffRates(a, b *rates) change {
+	c := change{
+		limits: a.floor != b.floor || a.ceiling != b.ceiling,
+		floats: a.fmin != b.fmin || a.fmax != b.fmax,
+		flex:   a.flexPPM != b.flexPPM,
+	}
+	for l := Line(0); l < WorkInjuryEmployer; l++ {
+		c.lines[l] = a.ppm[l] != b.ppm[l]
+	}
+	c.lines[WorkInjuryEmployer] = a.wiPPM != b.wiPPM
+	c.none = *a == *b
+	return c
+}
+
+// simTables are the baseline's and the reform's rates and their changes.
+type simTables struct {
+	tb, tr  *rateTable
+	changes []change
+}
+
+// fill resolves slot k in both tables.
+func (st *simTables) fill(k int) error {
+	rb, err := st.tb.fill(k)
+	if err != nil {
+		return fmt.Errorf("baseline: %w", err)
+	}
+	rr, err := st.tr.fill(k)
+	if err != nil {
+		return fmt.Errorf("reform: %w", err)
+	}
+	st.changes[k] = diffRates(rb, rr)
+	return nil
+}
+
+// rows is the columnar loop of Simulate.
+func (st *simTables) rows(pop *Population, at period.YearMonth, acc []simAcc) error {
 	var a, b [NumLines]money.Fen
-	var err error
 	for i := range pop.div {
-		k := tb.slot(pop, i, at)
-		rb, rr := &tb.slots[k], &tr.slots[k]
-		if !tb.ok[k] {
-			if rb, err = tb.fill(k); err != nil {
-				return fmt.Errorf("baseline: %w", err)
-			}
-			if rr, err = tr.fill(k); err != nil {
-				return fmt.Errorf("reform: %w", err)
+		k := st.tb.slot(pop, i, at)
+		if !st.tb.ok[k] {
+			if err := st.fill(k); err != nil {
+				return err
 			}
 		}
+		rb, rr, c := &st.tb.slots[k], &st.tr.slots[k], &st.changes[k]
 		kind, class, fl, w := pop.kind[i], pop.risk[i], pop.float[i], pop.wage[i]
-		if badFloat(rb, kind, class, fl) || badFloat(rr, kind, class, fl) {
+		if badFloat(rb, kind, class, fl) || (c.floats && badFloat(rr, kind, class, fl)) {
 			return floatError(pop, i)
 		}
-		assessRow(rb, kind, w, class, fl, &a)
-		assessRow(rr, kind, w, class, fl, &b)
+		base := assessRow(rb, kind, w, class, fl, &a)
+		reassess(rr, c, kind, base, w, class, fl, &a, &b)
 		s := &acc[pop.div[i]]
 		s.persons++
 		if a != b {
@@ -96,6 +137,32 @@ func simulateRows(tb, tr *rateTable, pop *Population, at period.YearMonth, acc [
 		}
 	}
 	return nil
+}
+
+// reassess sets b to the reform's lines of a row whose baseline lines are
+// a on base, recomputing only what the reform changes.
+func reassess(rr *rates, c *change, kind Kind, base, w money.Fen, class uint8, fl uint16, a, b *[NumLines]money.Fen) {
+	switch {
+	case c.none:
+		*b = *a
+	case c.limits:
+		assessRow(rr, kind, w, class, fl, b)
+	case kind == KindFlexible:
+		*b = *a
+		if c.flex {
+			b[PensionIndividual] = base.MulRatePPM(rr.flexPPM)
+		}
+	default:
+		*b = *a
+		for l := Line(0); l < WorkInjuryEmployer; l++ {
+			if c.lines[l] {
+				b[l] = base.MulRatePPM(rr.ppm[l])
+			}
+		}
+		if c.lines[WorkInjuryEmployer] {
+			b[WorkInjuryEmployer] = workInjuryAmount(rr, base, class, fl)
+		}
+	}
 }
 
 // buildReport turns the accumulators into a report sorted by division.
