@@ -54,7 +54,7 @@ func retirementDate(birth period.Date, male, female55 bool) period.Date {
 // (before adjustments by age, sex, origin and graduation).
 const (
 	pFlexible   = 0.068
-	pUnemployed = 0.032
+	pUnemployed = 0.022
 	pInactive   = 0.13
 )
 
@@ -71,6 +71,9 @@ func (g *gen) career(c *citizen, b *batch) {
 	// migrants after coming to Jiaxing, and not before the records begin
 	// (coverage spread over the late 1990s).
 	start := c.leave + day(s.IntN(150))
+	if c.p.Graduation != nil && s.chance(0.55) {
+		start = c.leave + day(s.IntN(30)) // a job signed before graduating
+	}
 	if c.migrant {
 		arrivalAge := 16 + s.Float64()*float64(min(c.age, 42)-16)
 		c.arrival = c.birth + day(arrivalAge*365.25)

@@ -213,8 +213,10 @@ func write(ctx context.Context, sink Sink, b *batch) error {
 	if err := sink.Persons(ctx, b.persons); err != nil {
 		return fmt.Errorf("demo: writing persons: %w", err)
 	}
-	if err := sink.Employments(ctx, b.employments); err != nil {
-		return fmt.Errorf("demo: writing employment relations: %w", err)
+	if len(b.employments) > 0 {
+		if err := sink.Employments(ctx, b.employments); err != nil {
+			return fmt.Errorf("demo: writing employment relations: %w", err)
+		}
 	}
 	if len(b.flexible) > 0 {
 		if err := sink.Flexible(ctx, b.flexible); err != nil {

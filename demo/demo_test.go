@@ -290,7 +290,7 @@ func TestShape(t *testing.T) {
 	within("migrants", share(s.Migrants), 0.19, 0.25)
 	within("employed share of working age", float64(s.Employed)/float64(s.WorkingAge), 0.60, 0.82)
 	within("flexible share of working age", float64(s.FlexibleActive)/float64(s.WorkingAge), 0.04, 0.09)
-	within("unemployed share of working age", float64(s.Unemployed)/float64(s.WorkingAge), 0.015, 0.05)
+	within("unemployed share of working age", float64(s.Unemployed)/float64(s.WorkingAge), 0.01, 0.04)
 	within("retirees", share(s.Retirees), 0.08, 0.25)
 	within("recent graduates", share(s.Graduates), 0.008, 0.04)
 	within("unemployed graduates among them", float64(s.UnemployedGraduates)/float64(s.Graduates), 0.1, 0.45)

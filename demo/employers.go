@@ -11,11 +11,13 @@ import (
 // personsPerEmployer sets the number of employers: one per 20 persons.
 const personsPerEmployer = 20
 
-// employerInfo is what persons need of an employer to be hired by it.
+// employerInfo is what persons (and, later, vacancies) need of an
+// employer.
 type employerInfo struct {
-	ind  int16 // index in industries
-	div  int8  // index in residenceWeights
-	kind orgKind
+	ind  int16   // index in industries
+	div  int8    // index in residenceWeights
+	kind orgKind // kind of organisation
+	size float32 // relative size: the chance of being the one who hires
 }
 
 // employerPool holds every employer's info and draws employers for hires,
@@ -96,12 +98,12 @@ func (g *gen) employers() []registry.Employer {
 			e.RiskFloat = pickOf(s, riskFloats.any)
 		}
 		out[j] = e
-		info[j] = employerInfo{int16(ii), int8(di), kind}
 		// Sizes are heavy-tailed: a few large manufacturers, many small firms.
 		size[j] = s.lognormal(1, 1.3)
 		if kind == individual {
 			size[j] *= 0.15
 		}
+		info[j] = employerInfo{int16(ii), int8(di), kind, float32(size[j])}
 	}
 	g.pool = newPool(info, size)
 	return out
