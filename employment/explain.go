@@ -61,7 +61,7 @@ func (m *Matcher) occText(q *seekProfile, vp *vacProfile, v *Vacancy, prox Proxi
 		return "no desired occupation given; vacancy: " + name, "未填写求职意向；岗位职业：" + name
 	}
 	pn := proximityNames[prox]
-	if prox == Unrelated {
+	if prox == Unrelated || prox == SameOccupation {
 		return pn.en + ": " + name, pn.zh + "：" + name
 	}
 	return pn.en + " " + v.Occupation.levelCode(prox) + ": " + name, pn.zh + v.Occupation.levelCode(prox) + "：" + name

@@ -1,0 +1,225 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"hrss/employment"
+	"hrss/registry"
+	"hrss/registry/ident"
+	"hrss/rules/fault"
+	"hrss/rules/money"
+	"hrss/rules/period"
+	"hrss/store"
+	"hrss/store/storetest"
+)
+
+// The employment services' contract: the same flows on each engine.
+
+var jobsToday = time.Date(2026, 6, 15, 9, 0, 0, 0, time.UTC)
+
+// jobsWorld writes persons, employers and relations straight through the
+// registry's Tx, so that these tests do not depend on the registry
+// service's access checks.
+type jobsWorld struct {
+	t   *testing.T
+	db  *store.DB
+	v   *ident.Vault
+	seq int
+}
+
+func (w *jobsWorld) person(div string, birth period.Date, grad *registry.Graduation) int64 {
+	w.t.Helper()
+	w.seq++
+	id := ident.NewResidentID(div, birth, w.seq)
+	p := registry.SealedPerson{Person: registry.Person{ResidentID: id, Name: "求职者", Sex: id.Sex(), Birth: birth, HukouDivision: div,
+		ResidenceDivision: div, Education: registry.EduBachelor, Graduation: grad, CreatedAt: jobsToday, UpdatedAt: jobsToday},
+		IDSealed: w.v.Seal(id), IDHash: w.v.Hash(id)}
+	if err := w.db.Registry().Update(context.Background(), func(tx registry.Tx) error { return tx.InsertPerson(context.Background(), &p) }); err != nil {
+		w.t.Fatal(err)
+	}
+	return p.ID
+}
+
+func (w *jobsWorld) employer(div string) int64 {
+	w.t.Helper()
+	w.seq++
+	e := registry.Employer{CreditCode: ident.NewCreditCode('9', '1', div, uint64(w.seq)), Name: "嘉兴测试有限公司", IndustrySection: "C",
+		IndustryDivision: "17", Division: div, RiskClass: 2, RiskFloat: money.MustDec("1.0"), CreatedAt: jobsToday, UpdatedAt: jobsToday}
+	if err := w.db.Registry().Update(context.Background(), func(tx registry.Tx) error { return tx.InsertEmployer(context.Background(), &e) }); err != nil {
+		w.t.Fatal(err)
+	}
+	return e.ID
+}
+
+func (w *jobsWorld) hire(person, employer int64, start period.Date) int64 {
+	w.t.Helper()
+	e := registry.Employment{PersonID: person, EmployerID: employer, Start: start, DeclaredWage: money.Yuan(8000),
+		Insurances: registry.AllInsurances, CreatedAt: jobsToday, UpdatedAt: jobsToday}
+	if err := w.db.Registry().Update(context.Background(), func(tx registry.Tx) error { return tx.InsertEmployment(context.Background(), &e) }); err != nil {
+		w.t.Fatal(err)
+	}
+	return e.ID
+}
+
+func jobsSetup(t *testing.T, db *store.DB) (*jobsWorld, *employment.Service) {
+	v, err := ident.NewVault(make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := jobsToday
+	return &jobsWorld{t: t, db: db, v: v}, &employment.Service{Store: db.Jobs(), Now: func() time.Time { return clock }}
+}
+
+func jobsKind(t *testing.T, err error, k fault.Kind, field string) {
+	t.Helper()
+	var fe *fault.Error
+	if !errors.As(err, &fe) || fe.Kind != k || (field != "" && fe.Field != field) {
+		t.Fatalf("got error %v; want kind %d on field %q", err, k, field)
+	}
+}
+
+func must[T any](t *testing.T) func(T, error) T {
+	return func(v T, err error) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
+
+func TestJobsRegistrationMatchingPlacement(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w, s := jobsSetup(t, db)
+		grad := &registry.Graduation{School: "嘉兴学院", Major: "软件工程", Degree: registry.EduBachelor, Date: period.Date{Y: 2025, M: 6, D: 30}}
+		pid := w.person("330402", period.Date{Y: 2003, M: 4, D: 1}, grad)
+		emp := w.employer("330402")
+		other := w.employer("330411")
+
+		sk := must[employment.SeekerRegistration](t)(s.RegisterSeeker(ctx, employment.SeekerInput{PersonID: pid,
+			Occupations: []string{"2-02-10-03"}, Skills: []string{"go", "sql", "linux"}, SalaryMin: "9000.00", Mobility: "city"}))
+		if !sk.Graduate || sk.Division != "330402" || sk.Education != registry.EduBachelor {
+			t.Fatalf("seeker %+v", sk)
+		}
+		_, err := s.RegisterSeeker(ctx, employment.SeekerInput{PersonID: pid})
+		jobsKind(t, err, fault.Conflict, "person_id")
+		_, err = s.RegisterSeeker(ctx, employment.SeekerInput{PersonID: pid + 100})
+		jobsKind(t, err, fault.Invalid, "person_id")
+		_, err = s.RegisterSeeker(ctx, employment.SeekerInput{PersonID: pid, Occupations: []string{"2-02-10"}})
+		jobsKind(t, err, fault.Invalid, "occupations")
+		must[employment.UnemploymentRegistration](t)(s.RegisterUnemployed(ctx, employment.UnemploymentInput{PersonID: pid}))
+
+		good := must[employment.Vacancy](t)(s.PostVacancy(ctx, employment.VacancyInput{EmployerID: emp, Title: "Go开发工程师", Occupation: "2-02-10-03",
+			Skills: []string{"go", "sql"}, Education: "bachelor", SalaryMin: "10000", SalaryMax: "15000", Openings: 2, ValidTo: "2026-08-31"}))
+		far := must[employment.Vacancy](t)(s.PostVacancy(ctx, employment.VacancyInput{EmployerID: other, Title: "缝纫工", Occupation: "6-05-01-04",
+			Skills: []string{"sewing"}, SalaryMin: "5000", SalaryMax: "7000", Openings: 5, ValidTo: "2026-08-31"}))
+		_, err = s.PostVacancy(ctx, employment.VacancyInput{EmployerID: emp, Title: "x", Occupation: "2-02-10-03", SalaryMin: "1500", SalaryMax: "2000", Openings: 1, ValidTo: "2026-08-31"})
+		jobsKind(t, err, fault.Invalid, "salary_min")
+
+		ms, _, err := s.MatchSeeker(ctx, sk.ID, 10, employment.LangEN)
+		if err != nil || len(ms) != 1 || ms[0].VacancyID != good.ID { // far refuses: 9000 expected above 120% of 7000
+			t.Fatalf("matches %+v %v", ms, err)
+		}
+		if ms[0].Components.Total() != ms[0].Score || len(ms[0].MatchedSkills) != 2 {
+			t.Fatalf("match %+v", ms[0])
+		}
+		vm, _, err := s.MatchVacancy(ctx, good.ID, 5, employment.LangZH)
+		if err != nil || len(vm) != 1 || vm[0].SeekerID != sk.ID {
+			t.Fatalf("vacancy matches %+v %v", vm, err)
+		}
+		must[[]employment.Match](t)(s.Recommend(ctx, sk.ID, 5, employment.LangEN))
+
+		// the graduate is on the follow-up list, package incomplete
+		fus := must[[]employment.FollowUp](t)(s.FollowUps(ctx, employment.GraduateQuery{Division: "330402"}))
+		if len(fus) != 1 || fus[0].Complete || !fus[0].Overdue {
+			t.Fatalf("follow-ups %+v", fus)
+		}
+		for _, k := range []string{"policy_briefing", "career_guidance", "training_or_internship"} {
+			must[employment.ServiceRecord](t)(s.RecordService(ctx, employment.ServiceInput{PersonID: pid, Kind: k}))
+		}
+		_, err = s.RecordService(ctx, employment.ServiceInput{PersonID: pid, Kind: "job_lead"})
+		jobsKind(t, err, fault.Invalid, "vacancy_id")
+		for range 3 {
+			must[employment.ServiceRecord](t)(s.RecordService(ctx, employment.ServiceInput{PersonID: pid, Kind: "job_lead", VacancyID: far.ID}))
+		}
+		fus = must[[]employment.FollowUp](t)(s.FollowUps(ctx, employment.GraduateQuery{Division: "330402"}))
+		if len(fus) != 1 || !fus[0].Complete || fus[0].Overdue {
+			t.Fatalf("follow-ups after the package %+v", fus)
+		}
+
+		// the hire ends both registrations and is attributed to the recommendation
+		eid := w.hire(pid, emp, period.Date{Y: 2026, M: 6, D: 15})
+		p, ok, err := s.RecordHire(ctx, eid)
+		if err != nil || !ok || p.Source != employment.SourceRecommendation || p.VacancyID != good.ID {
+			t.Fatalf("placement %+v %v %v", p, ok, err)
+		}
+		if p2, _, _ := s.RecordHire(ctx, eid); p2.ID != p.ID {
+			t.Fatal("RecordHire is not idempotent")
+		}
+		if got := must[employment.SeekerRegistration](t)(s.Seeker(ctx, sk.ID)); got.Status != employment.Closed || got.Ground != employment.GroundHired {
+			t.Fatalf("seeker after hire %+v", got)
+		}
+		if v := must[employment.Vacancy](t)(s.Vacancy(ctx, good.ID)); v.Filled != 1 {
+			t.Fatalf("vacancy filled %d", v.Filled)
+		}
+		us := must[[]employment.UnemploymentRegistration](t)(s.ListUnemployment(ctx, employment.SeekerFilter{PersonID: pid}))
+		if len(us) != 1 || us[0].Ground != employment.GroundHired || us[0].EmploymentID != eid {
+			t.Fatalf("unemployment after hire %+v", us)
+		}
+		if fus := must[[]employment.FollowUp](t)(s.FollowUps(ctx, employment.GraduateQuery{Division: "330402"})); len(fus) != 0 {
+			t.Fatalf("an employed graduate is still followed: %+v", fus)
+		}
+	})
+}
+
+func TestJobsSyncAndFairs(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w, s := jobsSetup(t, db)
+		emps := []int64{w.employer("330402"), w.employer("330402")}
+		var vacs []int64
+		for _, e := range emps {
+			v := must[employment.Vacancy](t)(s.PostVacancy(ctx, employment.VacancyInput{EmployerID: e, Title: "数控车工", Occupation: "6-18-01-08",
+				Skills: []string{"cnc", "lathe"}, Education: "senior", SalaryMin: "6500", SalaryMax: "9000", Openings: 1, ValidTo: "2026-09-30"}))
+			vacs = append(vacs, v.ID)
+		}
+		var seekers []int64
+		for i := range 3 {
+			pid := w.person("330402", period.Date{Y: 1990 + i, M: 1, D: 1}, nil)
+			sk := must[employment.SeekerRegistration](t)(s.RegisterSeeker(ctx, employment.SeekerInput{PersonID: pid, Registered: "2025-12-01",
+				Occupations: []string{"6-18-01-08"}, Skills: []string{"cnc", "lathe"}[:1+i%2], Education: "senior", ExperienceYears: i}))
+			seekers = append(seekers, sk.ID)
+		}
+		fair := must[employment.JobFair](t)(s.CreateFair(ctx, employment.FairInput{Name: "南湖区春风行动招聘会", Division: "330402", Date: "2026-06-20", MaxInterviews: 1}))
+		for i, e := range emps {
+			must[employment.FairEmployer](t)(s.JoinFair(ctx, fair.ID, employment.FairEmployerInput{EmployerID: e, Slots: 1, VacancyIDs: []int64{vacs[i]}}))
+		}
+		for _, sk := range seekers {
+			must[employment.FairRegistration](t)(s.RegisterForFair(ctx, fair.ID, employment.FairRegistrationInput{SeekerID: sk, Preferences: emps}))
+		}
+		alloc := must[employment.FairAllocation](t)(s.AllocateFair(ctx, fair.ID))
+		if len(alloc.Interviews) != 2 || alloc.Placed != 2 || alloc.Interviews[0].Time != "09:00" {
+			t.Fatalf("allocation %+v", alloc)
+		}
+		_, err := s.RegisterForFair(ctx, fair.ID, employment.FairRegistrationInput{SeekerID: seekers[0], Preferences: emps})
+		jobsKind(t, err, fault.Conflict, "fair_id")
+
+		// nobody was in contact since December: sync ends the registrations on ground no_contact
+		rep := must[employment.SyncReport](t)(s.Sync(ctx))
+		if rep.SeekersChecked != 3 || rep.NoContact != 3 {
+			t.Fatalf("sync %+v", rep)
+		}
+		got := must[employment.SeekerRegistration](t)(s.Seeker(ctx, seekers[0]))
+		if got.Ground != employment.GroundNoContact || got.ClosedOn != (period.Date{Y: 2026, M: 6, D: 1}) {
+			t.Fatalf("after sync %+v", got)
+		}
+		run := must[employment.BatchRun](t)(s.RunBatch(ctx, employment.BatchOptions{Division: "330402", K: 2}))
+		if run.ID == 0 || run.Coverage.Seekers != 0 {
+			t.Fatalf("batch %+v", run)
+		}
+	})
+}
