@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"hrss/registry"
+	"hrss/registry/ident"
 	"hrss/rules"
 	"hrss/rules/period"
 )
@@ -16,6 +17,7 @@ type Service struct {
 	Store   Store
 	Insured registry.InsuredReader // the registry's insured person-months
 	Params  *rules.Params
+	Vault   *ident.Vault     // hashes flexible workers' resident IDs in collection files; nil refuses them
 	Now     func() time.Time // the service clock; time.Now when nil
 	// LockTTL is how long a run's lock outlives its last heartbeat before
 	// another run may take the period over (a crashed run); 2 minutes
@@ -36,6 +38,9 @@ func (s *Service) now() time.Time {
 	}
 	return time.Now().UTC()
 }
+
+// NowTime returns the service clock's time.
+func (s *Service) NowTime() time.Time { return s.now() }
 
 func (s *Service) today() period.Date { return period.FromTime(s.now()) }
 
@@ -113,6 +118,19 @@ type Tx interface {
 	// run (of one payer when kind is not 0), booked in bookYear; rows
 	// already recorded are left alone.
 	PostPaidCredits(ctx context.Context, p period.YearMonth, run int64, kind PayerKind, payer int64, bookYear int, now time.Time) error
+	// InsertImport records a collection file taken in; sets im.ID.
+	InsertImport(ctx context.Context, im *Import) error
+	// Payment returns the payment with a reference, if any.
+	Payment(ctx context.Context, reference string) (Payment, bool, error)
+	// InsertPayment records a payment.
+	InsertPayment(ctx context.Context, p Payment) error
+	// Payments lists the payments of a period (of one payer when kind is
+	// not 0), in date and reference order.
+	Payments(ctx context.Context, p period.YearMonth, kind PayerKind, payer int64) ([]Payment, error)
+	// EmployerByCreditCode finds an employer.
+	EmployerByCreditCode(ctx context.Context, code string) (int64, bool, error)
+	// PersonByIDHash finds a person by the keyed hash of the resident ID.
+	PersonByIDHash(ctx context.Context, hash []byte) (int64, bool, error)
 	// CheckInvariant checks one of Invariants and returns how many rows
 	// or groups it examined and at most limit breaches.
 	CheckInvariant(ctx context.Context, name string, limit int) (int, []string, error)

@@ -34,6 +34,8 @@ var commands = []command{
 	{"assess", "assess (核定) a period's contributions and bill employers", runAssess},
 	{"close", "close an assessed period", runClose},
 	{"check", "verify social insurance's invariants (exit 1 on a breach)", runCheck},
+	{"collections", "import a tax-bureau collection file (CSV or Excel)", runCollections},
+	{"arrears", "payers in arrears with principal and late fee", runArrears},
 }
 
 // globals are the options every subcommand shares.
