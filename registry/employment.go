@@ -3,40 +3,76 @@ package registry
 import (
 	"context"
 
+	"hrss/access"
 	"hrss/rules/fault"
 )
 
 // CreateEmployment records a new employment relation. It fails with
-// Invalid for a bad field, NotFound for an unknown person or employer,
-// and Conflict when it overlaps another relation with the same employer.
+// Invalid for a bad field or an unknown person or employer (an employer
+// agent names their own employer; a caseworker's person or employer must
+// be of their divisions), and Conflict when it overlaps another relation
+// with the same employer.
 func (s *Service) CreateEmployment(ctx context.Context, in EmploymentInput) (Employment, error) {
+	c, err := access.Require(ctx, access.WriteEmployments)
+	if err != nil {
+		return Employment{}, err
+	}
 	e, err := in.parse()
 	if err != nil {
 		return Employment{}, err
 	}
 	e.CreatedAt, e.UpdatedAt = s.now(), s.now()
 	err = s.Store.Update(ctx, func(tx Tx) error {
+		if err := relationInReach(ctx, tx, c, e.PersonID, e.EmployerID); err != nil {
+			return err
+		}
 		if err := checkParties(ctx, tx, e.PersonID, e.EmployerID); err != nil {
 			return err
 		}
 		if err := noOverlap(ctx, tx, e); err != nil {
 			return err
 		}
-		return tx.InsertEmployment(ctx, &e)
+		if err := tx.InsertEmployment(ctx, &e); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, c, "employment.create", object("employment", e.ID), e.PersonID)
 	})
 	return e, err
+}
+
+// relationInReach refuses a new relation c may not record, with the same
+// answer whether the parties exist or not: an employer agent records
+// relations of their employer only; a caseworker those whose person or
+// employer is of their divisions.
+func relationInReach(ctx context.Context, tx Tx, c access.Caller, personID, employerID int64) error {
+	switch {
+	case c.IsSystem():
+		return nil
+	case c.Role == access.EmployerAgent && employerID == c.EmployerID && employerID != 0:
+		return nil
+	case c.DivisionScoped():
+		if ok, err := partyInDivision(ctx, tx, c, personID, employerID); ok || err != nil {
+			return err
+		}
+		return fault.Invalidf("employer_id", "scope.relation", "neither person %d nor employer %d is a record of your divisions", personID, employerID)
+	}
+	return fault.Invalidf("employer_id", "reference.exists", "there is no record with id %d", employerID)
 }
 
 // UpdateEmployment replaces the relation's fields with in (to declare a
 // new wage, record a separation or correct dates). The person and the
 // employer of a relation cannot change.
 func (s *Service) UpdateEmployment(ctx context.Context, id int64, in EmploymentInput) (Employment, error) {
+	c, err := access.Require(ctx, access.WriteEmployments)
+	if err != nil {
+		return Employment{}, err
+	}
 	e, err := in.parse()
 	if err != nil {
 		return Employment{}, err
 	}
 	err = s.Store.Update(ctx, func(tx Tx) error {
-		old, err := tx.Employment(ctx, id)
+		old, err := visibleEmployment(ctx, tx, c, id)
 		if err != nil {
 			return err
 		}
@@ -47,9 +83,24 @@ func (s *Service) UpdateEmployment(ctx context.Context, id int64, in EmploymentI
 		if err := noOverlap(ctx, tx, e); err != nil {
 			return err
 		}
-		return tx.UpdateEmployment(ctx, &e)
+		if err := tx.UpdateEmployment(ctx, &e); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, c, "employment.update", object("employment", id), e.PersonID)
 	})
 	return e, err
+}
+
+// visibleEmployment reads a relation c may see, or answers NotFound.
+func visibleEmployment(ctx context.Context, tx Tx, c access.Caller, id int64) (Employment, error) {
+	e, err := tx.Employment(ctx, id)
+	if err != nil {
+		return e, err
+	}
+	if ok, err := canSeeEmployment(ctx, tx, c, e); err != nil || !ok {
+		return Employment{}, orOutOfScope(err, "employment relation", id)
+	}
+	return e, nil
 }
 
 func checkParties(ctx context.Context, tx Tx, personID, employerID int64) error {
@@ -105,35 +156,85 @@ func endText(e Employment) string {
 	return e.End.String()
 }
 
-// Employment returns the relation with the given ID, or NotFound.
+// Employment returns the relation with the given ID, or NotFound (also
+// when it is out of the caller's reach). The view is audited.
 func (s *Service) Employment(ctx context.Context, id int64) (Employment, error) {
+	c, err := access.Require(ctx, access.ReadEmployments)
+	if err != nil {
+		return Employment{}, err
+	}
 	var e Employment
-	err := s.Store.View(ctx, func(tx Tx) (err error) {
-		e, err = tx.Employment(ctx, id)
-		return err
+	err = s.Store.Update(ctx, func(tx Tx) (err error) {
+		if e, err = visibleEmployment(ctx, tx, c, id); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, c, "employment.view", object("employment", id), e.PersonID)
 	})
 	return e, err
 }
 
-// ListEmployments lists relations of a person and/or an employer in ID order.
+// ListEmployments lists relations of a person and/or an employer in ID
+// order, leaving out those out of the caller's reach. The persons whose
+// relations are listed are audited.
 func (s *Service) ListEmployments(ctx context.Context, f EmploymentFilter) ([]Employment, error) {
-	var err error
+	c, err := access.Require(ctx, access.ReadEmployments)
+	if err != nil {
+		return nil, err
+	}
 	if f.Page, err = clampPage(f.Page); err != nil {
 		return nil, err
 	}
+	if !scopeEmployments(c, &f) {
+		return []Employment{}, nil
+	}
 	var out []Employment
-	err = s.Store.View(ctx, func(tx Tx) (err error) {
-		out, err = tx.ListEmployments(ctx, f)
-		return err
+	err = s.Store.Update(ctx, func(tx Tx) (err error) {
+		if out, err = tx.ListEmployments(ctx, f); err != nil {
+			return err
+		}
+		ids := make([]int64, len(out))
+		for i, e := range out {
+			ids[i] = e.PersonID
+		}
+		return s.record(ctx, tx, c, "employment.list", "employments", ids...)
 	})
 	return out, err
 }
 
+// scopeEmployments narrows f to c's reach; false means nothing is in reach.
+func scopeEmployments(c access.Caller, f *EmploymentFilter) bool {
+	switch {
+	case c.IsSystem():
+		return true
+	case c.DivisionScoped():
+		var ok bool
+		f.Divisions, ok = divisionScope(c)
+		return ok
+	case c.Role == access.EmployerAgent:
+		ok := c.EmployerID != 0 && (f.EmployerID == 0 || f.EmployerID == c.EmployerID)
+		f.EmployerID = c.EmployerID
+		return ok
+	case c.Role == access.Citizen:
+		ok := c.PersonID != 0 && (f.PersonID == 0 || f.PersonID == c.PersonID)
+		f.PersonID = c.PersonID
+		return ok
+	}
+	return false
+}
+
 // EnrolFlexible enrols a person as a flexible worker. A person has at most
-// one enrolment covering any day.
+// one enrolment covering any day. It fails with Invalid, Forbidden for a
+// division not the caller's, or Conflict for an overlap.
 func (s *Service) EnrolFlexible(ctx context.Context, in FlexibleInput) (FlexibleWorker, error) {
+	c, err := access.Require(ctx, access.WriteFlexible)
+	if err != nil {
+		return FlexibleWorker{}, err
+	}
 	f, err := in.parse()
 	if err != nil {
+		return FlexibleWorker{}, err
+	}
+	if err := checkDivision(c, "division", f.Division); err != nil {
 		return FlexibleWorker{}, err
 	}
 	f.CreatedAt, f.UpdatedAt = s.now(), s.now()
@@ -144,29 +245,56 @@ func (s *Service) EnrolFlexible(ctx context.Context, in FlexibleInput) (Flexible
 		if err := noFlexibleOverlap(ctx, tx, f); err != nil {
 			return err
 		}
-		return tx.InsertFlexible(ctx, &f)
+		if err := tx.InsertFlexible(ctx, &f); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, c, "flexible.create", object("flexible", f.ID), f.PersonID)
 	})
 	return f, err
 }
 
-// UpdateFlexible replaces an enrolment's fields (to end it or change the base level).
+// UpdateFlexible replaces an enrolment's fields (to end it or change the
+// base level). It fails with NotFound (also out of the caller's reach),
+// Invalid, Forbidden for a division not the caller's, or Conflict.
 func (s *Service) UpdateFlexible(ctx context.Context, id int64, in FlexibleInput) (FlexibleWorker, error) {
+	c, err := access.Require(ctx, access.WriteFlexible)
+	if err != nil {
+		return FlexibleWorker{}, err
+	}
 	f, err := in.parse()
 	if err != nil {
 		return FlexibleWorker{}, err
 	}
 	err = s.Store.Update(ctx, func(tx Tx) error {
-		old, err := tx.Flexible(ctx, id)
+		old, err := visibleFlexible(ctx, tx, c, id)
 		if err != nil {
+			return err
+		}
+		if err := checkDivision(c, "division", f.Division); err != nil {
 			return err
 		}
 		f.ID, f.PersonID, f.CreatedAt, f.UpdatedAt = id, old.PersonID, old.CreatedAt, s.now()
 		if err := noFlexibleOverlap(ctx, tx, f); err != nil {
 			return err
 		}
-		return tx.UpdateFlexible(ctx, &f)
+		if err := tx.UpdateFlexible(ctx, &f); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, c, "flexible.update", object("flexible", id), f.PersonID)
 	})
 	return f, err
+}
+
+// visibleFlexible reads an enrolment c may see, or answers NotFound.
+func visibleFlexible(ctx context.Context, tx Tx, c access.Caller, id int64) (FlexibleWorker, error) {
+	f, err := tx.Flexible(ctx, id)
+	if err != nil {
+		return f, err
+	}
+	if ok, err := canSeeFlexible(ctx, tx, c, f); err != nil || !ok {
+		return FlexibleWorker{}, orOutOfScope(err, "flexible-worker enrolment", id)
+	}
+	return f, nil
 }
 
 func noFlexibleOverlap(ctx context.Context, tx Tx, f FlexibleWorker) error {
@@ -183,19 +311,30 @@ func noFlexibleOverlap(ctx context.Context, tx Tx, f FlexibleWorker) error {
 	return nil
 }
 
-// Flexible returns the flexible-worker enrolment with the given ID.
+// Flexible returns the flexible-worker enrolment with the given ID, or
+// NotFound (also when it is out of the caller's reach). The view is audited.
 func (s *Service) Flexible(ctx context.Context, id int64) (FlexibleWorker, error) {
+	c, err := access.Require(ctx, access.ReadFlexible)
+	if err != nil {
+		return FlexibleWorker{}, err
+	}
 	var f FlexibleWorker
-	err := s.Store.View(ctx, func(tx Tx) (err error) {
-		f, err = tx.Flexible(ctx, id)
-		return err
+	err = s.Store.Update(ctx, func(tx Tx) (err error) {
+		if f, err = visibleFlexible(ctx, tx, c, id); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, c, "flexible.view", object("flexible", id), f.PersonID)
 	})
 	return f, err
 }
 
-// ListFlexible lists flexible-worker enrolments in ID order.
+// ListFlexible lists flexible-worker enrolments in ID order, leaving out
+// those out of the caller's reach. The persons listed are audited.
 func (s *Service) ListFlexible(ctx context.Context, f FlexibleFilter) ([]FlexibleWorker, error) {
-	var err error
+	c, err := access.Require(ctx, access.ReadFlexible)
+	if err != nil {
+		return nil, err
+	}
 	if f.Page, err = clampPage(f.Page); err != nil {
 		return nil, err
 	}
@@ -204,10 +343,36 @@ func (s *Service) ListFlexible(ctx context.Context, f FlexibleFilter) ([]Flexibl
 			return nil, err
 		}
 	}
+	if !scopeFlexible(c, &f) {
+		return []FlexibleWorker{}, nil
+	}
 	var out []FlexibleWorker
-	err = s.Store.View(ctx, func(tx Tx) (err error) {
-		out, err = tx.ListFlexible(ctx, f)
-		return err
+	err = s.Store.Update(ctx, func(tx Tx) (err error) {
+		if out, err = tx.ListFlexible(ctx, f); err != nil {
+			return err
+		}
+		ids := make([]int64, len(out))
+		for i, x := range out {
+			ids[i] = x.PersonID
+		}
+		return s.record(ctx, tx, c, "flexible.list", "flexible-workers", ids...)
 	})
 	return out, err
+}
+
+// scopeFlexible narrows f to c's reach; false means nothing is in reach.
+func scopeFlexible(c access.Caller, f *FlexibleFilter) bool {
+	switch {
+	case c.IsSystem():
+		return true
+	case c.DivisionScoped():
+		var ok bool
+		f.Divisions, ok = divisionScope(c)
+		return ok
+	case c.Role == access.Citizen:
+		ok := c.PersonID != 0 && (f.PersonID == 0 || f.PersonID == c.PersonID)
+		f.PersonID = c.PersonID
+		return ok
+	}
+	return false
 }

@@ -53,7 +53,7 @@ type Graduation struct {
 // Person is anyone in the registry (参保人).
 type Person struct {
 	ID                int64            `json:"id"`
-	ResidentID        ident.ResidentID `json:"resident_id"` // whole; render with Masked unless the role needs it
+	ResidentID        ident.ResidentID `json:"resident_id"` // whole, or masked by Service for callers whose role does not need it
 	Name              string           `json:"name"`
 	Sex               ident.Sex        `json:"sex"`
 	Birth             period.Date      `json:"birth"`

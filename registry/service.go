@@ -5,13 +5,18 @@ import (
 	"strings"
 	"time"
 
+	"hrss/access"
 	"hrss/registry/ident"
 	"hrss/rules/fault"
 	"hrss/rules/period"
 )
 
 // Service is the registry's one entry point for reads and writes. Each
-// method runs in one transaction of Store.
+// method runs in one transaction of Store, checks the caller that ctx
+// carries (access.CallerFrom: none is Unauthorized, a role without the
+// permission Forbidden, a record out of the caller's reach NotFound, see
+// scope.go) and records every write and every view of a person's data in
+// the audit trail, in the same transaction.
 type Service struct {
 	Store Store
 	Vault *ident.Vault
@@ -45,11 +50,19 @@ func clampPage(p Page) (Page, error) {
 }
 
 // CreatePerson validates in and registers a new person. It fails with
-// Invalid for a bad field and Conflict if the resident ID is registered.
+// Invalid for a bad field, Forbidden for a residence outside the caller's
+// divisions, and Conflict if the resident ID is registered.
 func (s *Service) CreatePerson(ctx context.Context, in PersonInput) (Person, error) {
+	c, err := access.Require(ctx, access.WritePersons)
+	if err != nil {
+		return Person{}, err
+	}
 	now := s.now()
 	p, err := in.parse(period.FromTime(now))
 	if err != nil {
+		return Person{}, err
+	}
+	if err := checkDivision(c, "residence_division", p.ResidenceDivision); err != nil {
 		return Person{}, err
 	}
 	p.CreatedAt, p.UpdatedAt = now, now
@@ -58,15 +71,26 @@ func (s *Service) CreatePerson(ctx context.Context, in PersonInput) (Person, err
 		if err := s.uniqueID(ctx, tx, sp.IDHash, 0); err != nil {
 			return err
 		}
-		return tx.InsertPerson(ctx, &sp)
+		if err := tx.InsertPerson(ctx, &sp); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, c, "person.create", object("person", sp.ID), sp.ID)
 	})
-	return sp.Person, err
+	if err != nil {
+		return Person{}, err
+	}
+	return s.show(c, sp)
 }
 
 // UpdatePerson replaces the person's fields with in. It fails with
-// NotFound, Invalid, or Conflict if the new resident ID belongs to
-// someone else.
+// NotFound (also for a person out of the caller's reach), Invalid,
+// Forbidden for a new residence outside the caller's divisions, or
+// Conflict if the new resident ID belongs to someone else.
 func (s *Service) UpdatePerson(ctx context.Context, id int64, in PersonInput) (Person, error) {
+	c, err := access.Require(ctx, access.WritePersons)
+	if err != nil {
+		return Person{}, err
+	}
 	now := s.now()
 	p, err := in.parse(period.FromTime(now))
 	if err != nil {
@@ -74,8 +98,11 @@ func (s *Service) UpdatePerson(ctx context.Context, id int64, in PersonInput) (P
 	}
 	var sp SealedPerson
 	err = s.Store.Update(ctx, func(tx Tx) error {
-		old, err := tx.Person(ctx, id)
+		old, err := s.visiblePerson(ctx, tx, c, id)
 		if err != nil {
+			return err
+		}
+		if err := checkDivision(c, "residence_division", p.ResidenceDivision); err != nil {
 			return err
 		}
 		p.ID, p.CreatedAt, p.UpdatedAt = id, old.CreatedAt, now
@@ -83,9 +110,35 @@ func (s *Service) UpdatePerson(ctx context.Context, id int64, in PersonInput) (P
 		if err := s.uniqueID(ctx, tx, sp.IDHash, id); err != nil {
 			return err
 		}
-		return tx.UpdatePerson(ctx, &sp)
+		if err := tx.UpdatePerson(ctx, &sp); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, c, "person.update", object("person", id), id)
 	})
-	return sp.Person, err
+	if err != nil {
+		return Person{}, err
+	}
+	return s.show(c, sp)
+}
+
+// visiblePerson reads a person c may see, or answers NotFound.
+func (s *Service) visiblePerson(ctx context.Context, tx Tx, c access.Caller, id int64) (SealedPerson, error) {
+	sp, err := tx.Person(ctx, id)
+	if err != nil {
+		return sp, err
+	}
+	if ok, err := canSeePerson(ctx, tx, c, sp.Person); err != nil || !ok {
+		return SealedPerson{}, orOutOfScope(err, "person", id)
+	}
+	return sp, nil
+}
+
+// orOutOfScope returns err, or the NotFound of a record out of reach.
+func orOutOfScope(err error, what string, id int64) error {
+	if err != nil {
+		return err
+	}
+	return access.OutOfScope(what, id)
 }
 
 func (s *Service) uniqueID(ctx context.Context, tx Tx, hash []byte, self int64) error {
@@ -113,17 +166,24 @@ func (s *Service) open(sp SealedPerson) (Person, error) {
 	return p, nil
 }
 
-// Person returns the person with the given ID, or NotFound.
+// Person returns the person with the given ID, or NotFound (also when
+// the person is out of the caller's reach). The view is audited.
 func (s *Service) Person(ctx context.Context, id int64) (Person, error) {
+	c, err := access.Require(ctx, access.ReadPersons)
+	if err != nil {
+		return Person{}, err
+	}
 	var sp SealedPerson
-	err := s.Store.View(ctx, func(tx Tx) (err error) {
-		sp, err = tx.Person(ctx, id)
-		return err
+	err = s.Store.Update(ctx, func(tx Tx) (err error) {
+		if sp, err = s.visiblePerson(ctx, tx, c, id); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, c, "person.view", object("person", id), id)
 	})
 	if err != nil {
 		return Person{}, err
 	}
-	return s.open(sp)
+	return s.show(c, sp)
 }
 
 // PersonQuery searches persons. ResidentID, when given, must be a valid
@@ -135,10 +195,17 @@ type PersonQuery struct {
 	Page
 }
 
-// FindPersons lists the persons matching q in ID order, a page at a time.
+// FindPersons lists the persons matching q in ID order, a page at a
+// time, leaving out those out of the caller's reach. The persons listed
+// are audited. An employer agent sees the persons of their employer's
+// relations, or, searching by whole resident ID, the person it names
+// (person ID, sex and birth only, unless related: enough to record a hire).
 func (s *Service) FindPersons(ctx context.Context, q PersonQuery) ([]Person, error) {
+	c, err := access.Require(ctx, access.ReadPersons)
+	if err != nil {
+		return nil, err
+	}
 	f := PersonFilter{NamePrefix: strings.TrimSpace(q.NamePrefix)}
-	var err error
 	if f.Page, err = clampPage(q.Page); err != nil {
 		return nil, err
 	}
@@ -154,18 +221,65 @@ func (s *Service) FindPersons(ctx context.Context, q PersonQuery) ([]Person, err
 			return nil, err
 		}
 	}
-	var rows []SealedPerson
-	if err := s.Store.View(ctx, func(tx Tx) (err error) {
-		rows, err = tx.ListPersons(ctx, f)
-		return err
-	}); err != nil {
-		return nil, err
+	if !scopePersons(c, &f, q.ResidentID != "") {
+		return []Person{}, nil
 	}
+	var out []Person
+	err = s.Store.Update(ctx, func(tx Tx) error {
+		rows, err := tx.ListPersons(ctx, f)
+		if err != nil {
+			return err
+		}
+		if out, err = s.showList(ctx, tx, c, rows); err != nil {
+			return err
+		}
+		ids := make([]int64, len(out))
+		for i, p := range out {
+			ids[i] = p.ID
+		}
+		return s.record(ctx, tx, c, "person.search", "persons", ids...)
+	})
+	return out, err
+}
+
+// scopePersons narrows f to c's reach; false means nothing is in reach.
+// byID says the search names a whole resident ID.
+func scopePersons(c access.Caller, f *PersonFilter, byID bool) bool {
+	switch {
+	case c.IsSystem():
+	case c.DivisionScoped():
+		var ok bool
+		f.Divisions, ok = divisionScope(c)
+		return ok
+	case c.Role == access.Citizen:
+		f.ID = c.PersonID
+		return c.PersonID != 0
+	case c.Role == access.EmployerAgent:
+		if !byID {
+			f.EmployerID = c.EmployerID
+		}
+		return c.EmployerID != 0
+	default:
+		return false
+	}
+	return true
+}
+
+// showList opens rows for c; an employer agent's unrelated persons (found
+// by resident ID) are cut to the minimal view.
+func (s *Service) showList(ctx context.Context, tx Tx, c access.Caller, rows []SealedPerson) ([]Person, error) {
 	out := make([]Person, 0, len(rows))
 	for _, r := range rows {
-		p, err := s.open(r)
+		p, err := s.show(c, r)
 		if err != nil {
 			return nil, err
+		}
+		if c.Role == access.EmployerAgent {
+			if ok, err := hasRelation(ctx, tx, p.ID, c.EmployerID); err != nil {
+				return nil, err
+			} else if !ok {
+				p = minimal(p)
+			}
 		}
 		out = append(out, p)
 	}

@@ -1,6 +1,10 @@
 package registry
 
-import "context"
+import (
+	"context"
+
+	"hrss/access"
+)
 
 // Store runs transactions over the registry's data. store/ implements it
 // for SQLite and PostgreSQL.
@@ -14,8 +18,11 @@ type Store interface {
 
 // Tx is what the registry reads and writes inside a transaction. Reads of
 // a missing row return a *fault.Error of Kind NotFound; a write that
-// breaks a uniqueness constraint returns Kind Conflict.
+// breaks a uniqueness constraint returns Kind Conflict. It appends to the
+// audit trail in the same transaction (access.AuditTx).
 type Tx interface {
+	access.AuditTx
+
 	InsertPerson(ctx context.Context, p *SealedPerson) error // sets p.ID
 	UpdatePerson(ctx context.Context, p *SealedPerson) error
 	Person(ctx context.Context, id int64) (SealedPerson, error)
@@ -48,7 +55,10 @@ type Page struct {
 type PersonFilter struct {
 	IDHash     []byte // keyed hash of the resident ID (exact match)
 	NamePrefix string
-	Division   string // residence division
+	Division   string   // residence division
+	ID         int64    // this person only
+	Divisions  []string // residence division in any of these (a caller's scope)
+	EmployerID int64    // persons with a relation (past or present) to this employer
 	Page
 }
 
@@ -57,6 +67,9 @@ type EmployerFilter struct {
 	CreditCode string
 	NamePrefix string
 	Division   string
+	ID         int64    // this employer only
+	Divisions  []string // division in any of these (a caller's scope)
+	PersonID   int64    // employers with a relation (past or present) to this person
 	Page
 }
 
@@ -64,12 +77,14 @@ type EmployerFilter struct {
 type EmploymentFilter struct {
 	PersonID   int64
 	EmployerID int64
+	Divisions  []string // the person lives in, or the employer is registered in, one of these (a caller's scope)
 	Page
 }
 
 // FlexibleFilter selects flexible-worker enrolments; zero fields do not filter.
 type FlexibleFilter struct {
-	PersonID int64
-	Division string
+	PersonID  int64
+	Division  string
+	Divisions []string // enrolled in, or the person lives in, one of these (a caller's scope)
 	Page
 }

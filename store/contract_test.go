@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"hrss/access"
 	"hrss/registry"
 	"hrss/registry/ident"
 	"hrss/rules/fault"
@@ -55,7 +56,7 @@ func wantKind(t *testing.T, err error, k fault.Kind, field string) {
 
 func TestContractPersons(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
+		ctx := access.WithCaller(context.Background(), access.System)
 		s := service(t, db)
 		id := rid("330402", 1990, 5, 17, 123)
 		p, err := s.CreatePerson(ctx, person(id, "王小明"))
@@ -102,7 +103,7 @@ func TestContractPersons(t *testing.T) {
 
 func TestContractPaging(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
+		ctx := access.WithCaller(context.Background(), access.System)
 		s := service(t, db)
 		for i := 0; i < 7; i++ {
 			if _, err := s.CreatePerson(ctx, person(rid("330411", 1980, 1, 1+i, 10+i), fmt.Sprintf("张%d", i))); err != nil {
@@ -134,7 +135,7 @@ func TestContractPaging(t *testing.T) {
 
 func TestContractEmployments(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
+		ctx := access.WithCaller(context.Background(), access.System)
 		s := service(t, db)
 		p, err := s.CreatePerson(ctx, person(rid("330402", 1985, 2, 28, 7), "陈一"))
 		if err != nil {
@@ -193,7 +194,7 @@ func TestContractEmployments(t *testing.T) {
 
 func TestContractFlexible(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
+		ctx := access.WithCaller(context.Background(), access.System)
 		s := service(t, db)
 		p, _ := s.CreatePerson(ctx, person(rid("330483", 1979, 12, 31, 2), "周二"))
 		f, err := s.EnrolFlexible(ctx, registry.FlexibleInput{PersonID: p.ID, Division: "330483", Start: "2024-03-01", BasePct: 60})
@@ -219,7 +220,7 @@ func TestContractFlexible(t *testing.T) {
 // land (retries absorb serialization failures) and uniqueness must hold.
 func TestContractConcurrentWrites(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
+		ctx := access.WithCaller(context.Background(), access.System)
 		s := service(t, db)
 		var wg sync.WaitGroup
 		errs := make(chan error, 40)
@@ -259,7 +260,7 @@ func TestContractConcurrentWrites(t *testing.T) {
 
 func TestContractBulk(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
+		ctx := access.WithCaller(context.Background(), access.System)
 		s := service(t, db)
 		now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 		var ps []registry.SealedPerson

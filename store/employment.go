@@ -59,6 +59,7 @@ func (t *Tx) ListEmployments(ctx context.Context, f registry.EmploymentFilter) (
 	w := where{}
 	w.add(f.PersonID != 0, "person_id = ?", f.PersonID)
 	w.add(f.EmployerID != 0, "employer_id = ?", f.EmployerID)
+	w.addInf("(person_id IN (SELECT id FROM persons WHERE residence_division IN %s) OR employer_id IN (SELECT id FROM employers WHERE division IN %s))", f.Divisions)
 	w.add(true, "id > ?", f.After)
 	return queryList(ctx, t, "SELECT "+employmentCols+" FROM employments WHERE "+w.sql()+" ORDER BY id LIMIT ?", append(w.args, f.Limit), scanEmployment)
 }
@@ -101,6 +102,7 @@ func (t *Tx) ListFlexible(ctx context.Context, f registry.FlexibleFilter) ([]reg
 	w := where{}
 	w.add(f.PersonID != 0, "person_id = ?", f.PersonID)
 	w.add(f.Division != "", "division = ?", f.Division)
+	w.addInf("(division IN %s OR person_id IN (SELECT id FROM persons WHERE residence_division IN %s))", f.Divisions)
 	w.add(true, "id > ?", f.After)
 	return queryList(ctx, t, "SELECT "+flexibleCols+" FROM flexible_workers WHERE "+w.sql()+" ORDER BY id LIMIT ?", append(w.args, f.Limit), scanFlexible)
 }

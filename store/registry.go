@@ -77,6 +77,9 @@ func (t *Tx) ListPersons(ctx context.Context, f registry.PersonFilter) ([]regist
 	w.add(f.IDHash != nil, "id_hash = ?", f.IDHash)
 	w.add(f.NamePrefix != "", "name LIKE ? ESCAPE '\\'", likePrefix(f.NamePrefix))
 	w.add(f.Division != "", "residence_division = ?", f.Division)
+	w.add(f.ID != 0, "id = ?", f.ID)
+	w.addIn("residence_division", f.Divisions)
+	w.add(f.EmployerID != 0, "id IN (SELECT person_id FROM employments WHERE employer_id = ?)", f.EmployerID)
 	w.add(true, "id > ?", f.After)
 	return queryList(ctx, t, "SELECT "+personCols+" FROM persons WHERE "+w.sql()+" ORDER BY id LIMIT ?", append(w.args, f.Limit), scanPerson)
 }
@@ -91,6 +94,26 @@ func (w *where) add(on bool, cond string, args ...any) {
 	if on {
 		w.conds = append(w.conds, cond)
 		w.args = append(w.args, args...)
+	}
+}
+
+// addIn adds "col IN (…)" when vals is not empty.
+func (w *where) addIn(col string, vals []string) {
+	w.addInf(col+" IN %s", vals)
+}
+
+// addInf adds cond with each %s replaced by the list (?, ?, …) of vals,
+// when vals is not empty.
+func (w *where) addInf(cond string, vals []string) {
+	if len(vals) == 0 {
+		return
+	}
+	list := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ") + ")"
+	w.conds = append(w.conds, strings.ReplaceAll(cond, "%s", list))
+	for range strings.Count(cond, "%s") {
+		for _, v := range vals {
+			w.args = append(w.args, v)
+		}
 	}
 }
 
@@ -144,6 +167,9 @@ func (t *Tx) ListEmployers(ctx context.Context, f registry.EmployerFilter) ([]re
 	w.add(f.CreditCode != "", "credit_code = ?", f.CreditCode)
 	w.add(f.NamePrefix != "", "name LIKE ? ESCAPE '\\'", likePrefix(f.NamePrefix))
 	w.add(f.Division != "", "division = ?", f.Division)
+	w.add(f.ID != 0, "id = ?", f.ID)
+	w.addIn("division", f.Divisions)
+	w.add(f.PersonID != 0, "id IN (SELECT employer_id FROM employments WHERE person_id = ?)", f.PersonID)
 	w.add(true, "id > ?", f.After)
 	return queryList(ctx, t, "SELECT "+employerCols+" FROM employers WHERE "+w.sql()+" ORDER BY id LIMIT ?", append(w.args, f.Limit), scanEmployer)
 }

@@ -6,17 +6,6 @@ import (
 	"hrss/registry"
 )
 
-// personView is a person as the API shows it: the resident ID masked.
-// (Roles that need the whole number arrive with sign-in.)
-type personView struct {
-	registry.Person
-	ResidentID string `json:"resident_id"`
-}
-
-func viewPerson(p registry.Person) personView {
-	return personView{Person: p, ResidentID: p.ResidentID.Masked()}
-}
-
 func (s *Server) listDivisions(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, registry.Divisions)
 }
@@ -33,53 +22,18 @@ func (s *Server) listPersons(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	views := make([]personView, len(ps))
-	for i, p := range ps {
-		views[i] = viewPerson(p)
-	}
-	writeJSON(w, http.StatusOK, newList(views, pg.Limit, func(v personView) int64 { return v.ID }))
+	// the service masks the resident IDs for roles that do not need them
+	writeJSON(w, http.StatusOK, newList(ps, pg.Limit, func(p registry.Person) int64 { return p.ID }))
 }
 
 func (s *Server) createPerson(w http.ResponseWriter, r *http.Request) {
-	var in registry.PersonInput
-	if err := decode(r, &in); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	p, err := s.Registry.CreatePerson(r.Context(), in)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, viewPerson(p))
+	create(w, r, s.Registry.CreatePerson)
 }
 
-func (s *Server) getPerson(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err == nil {
-		var p registry.Person
-		if p, err = s.Registry.Person(r.Context(), id); err == nil {
-			writeJSON(w, http.StatusOK, viewPerson(p))
-			return
-		}
-	}
-	writeError(w, r, err)
-}
+func (s *Server) getPerson(w http.ResponseWriter, r *http.Request) { get(w, r, s.Registry.Person) }
 
 func (s *Server) updatePerson(w http.ResponseWriter, r *http.Request) {
-	var in registry.PersonInput
-	id, err := pathID(r)
-	if err == nil {
-		err = decode(r, &in)
-	}
-	if err == nil {
-		var p registry.Person
-		if p, err = s.Registry.UpdatePerson(r.Context(), id, in); err == nil {
-			writeJSON(w, http.StatusOK, viewPerson(p))
-			return
-		}
-	}
-	writeError(w, r, err)
+	update(w, r, s.Registry.UpdatePerson)
 }
 
 func (s *Server) listEmployers(w http.ResponseWriter, r *http.Request) {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"hrss/access"
 	"hrss/registry"
 	"hrss/rules/fault"
 )
@@ -15,6 +16,7 @@ import (
 // Server holds the services the handlers call.
 type Server struct {
 	Registry *registry.Service
+	Access   *access.Service // sign-in, users, tokens, the audit trail
 }
 
 // route is one API route; routes() lists them all, in one place, and the
@@ -24,8 +26,9 @@ type route struct {
 	handle          http.HandlerFunc
 }
 
-// Handler returns the HTTP handler of s with every route and the
-// security headers.
+// Handler returns the HTTP handler of s with every route, the security
+// headers and sign-in: each request runs with the caller its credentials
+// stand for (see authenticate), and the services decide what it may do.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
@@ -35,7 +38,7 @@ func (s *Server) Handler() http.Handler {
 		writeError(w, r, fault.NotFoundf("no route %s %s", r.Method, r.URL.Path))
 	})
 	mux.HandleFunc("GET /{$}", s.home)
-	return securityHeaders(mux)
+	return securityHeaders(s.authenticate(mux))
 }
 
 func (s *Server) routes() []route {
@@ -60,6 +63,18 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/flexible-workers", s.createFlexible},
 		{"GET", "/api/v1/flexible-workers/{id}", s.getFlexible},
 		{"PUT", "/api/v1/flexible-workers/{id}", s.updateFlexible},
+		{"POST", "/api/v1/session", s.signIn},
+		{"GET", "/api/v1/session", s.whoAmI},
+		{"DELETE", "/api/v1/session", s.signOut},
+		{"GET", "/api/v1/users", s.listUsers},
+		{"POST", "/api/v1/users", s.createUser},
+		{"GET", "/api/v1/users/{id}", s.getUser},
+		{"PUT", "/api/v1/users/{id}", s.updateUser},
+		{"GET", "/api/v1/tokens", s.listTokens},
+		{"POST", "/api/v1/tokens", s.createToken},
+		{"DELETE", "/api/v1/tokens/{id}", s.revokeToken},
+		{"GET", "/api/v1/audit", s.listAudit},
+		{"GET", "/api/v1/audit/verify", s.verifyAudit},
 	}
 }
 

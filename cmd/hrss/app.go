@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"hrss/access"
 	"hrss/registry"
 	"hrss/registry/ident"
 	"hrss/store"
@@ -17,6 +18,7 @@ type app struct {
 	db       *store.DB
 	vault    *ident.Vault
 	registry *registry.Service
+	access   *access.Service
 }
 
 // openApp opens the database named by g.db, applies the migrations and
@@ -39,10 +41,23 @@ func openApp(ctx context.Context, g *globals) (*app, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	return &app{db: db, vault: vault, registry: &registry.Service{Store: db.Registry(), Vault: vault}}, nil
+	return &app{db: db, vault: vault, registry: &registry.Service{Store: db.Registry(), Vault: vault},
+		access: &access.Service{Store: db.Access(), KnownDivision: isCounty}}, nil
+}
+
+// isCounty reports whether code is one of the city's county-level divisions.
+func isCounty(code string) bool {
+	d, ok := registry.DivisionByCode(code)
+	return ok && d.Code != registry.CityCode
+}
+
+// systemContext returns ctx carrying the System caller: the operator at
+// the command line acts as the system and is audited as "system".
+func systemContext(ctx context.Context) context.Context {
+	return access.WithCaller(ctx, access.System)
 }
 
 func (a *app) close() { a.db.Close() }
 
 // server returns the web server of a.
-func (a *app) server() *web.Server { return &web.Server{Registry: a.registry} }
+func (a *app) server() *web.Server { return &web.Server{Registry: a.registry, Access: a.access} }

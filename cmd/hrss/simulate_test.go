@@ -35,7 +35,7 @@ const reformOnePoint = `parameters:
 func TestSimulateOnePoint(t *testing.T) {
 	dir := t.TempDir()
 	dbPath, keyPath := storetest.SQLitePath(t), filepath.Join(dir, "hrss.key")
-	ctx := context.Background()
+	ctx := systemContext(context.Background()) // the registry needs a caller: the test acts as the system
 	key, err := ident.LoadKey("", keyPath)
 	if err != nil {
 		t.Fatal(err)
