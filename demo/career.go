@@ -89,7 +89,7 @@ func (g *gen) career(c *citizen, b *batch) {
 		return
 	}
 
-	recent := c.p.Graduation != nil && c.leave > dayOf(addYears(g.asOf, -2))
+	recent := c.p.Graduation != nil && c.leave > g.twoYearsAgo
 	pf, pu, pi := pFlexible, pUnemployed, pInactive
 	switch {
 	case recent:
@@ -173,10 +173,11 @@ func (g *gen) retiree(s *stream, c *citizen, start day, b *batch) {
 // retirement at the retirement date, involuntarily for the unemployed,
 // voluntarily (or at random, for those who became flexible workers)
 // otherwise; voluntary forces a resignation. It reports whether it
-// drew any relation (none if end is less than two months after start).
+// drew any relation: none if end is less than two months after start,
+// unless the person is employed now.
 func (g *gen) history(s *stream, c *citizen, start, end day, b *batch, voluntary bool) bool {
-	if end-start < 60 {
-		return false
+	if end-start < 60 && (c.status != stEmployed || end < start) {
+		return false // an ended job lasts two months at least; a current one may have just begun
 	}
 	t := start
 	prevInd, prevEmp := -1, -1
@@ -478,7 +479,7 @@ func (g *gen) count(c *citizen, b *batch) {
 	if c.retire <= g.today && last != nil && last.Separation == registry.SepRetired {
 		sm.Retirees++
 	}
-	if gr := c.p.Graduation; gr != nil && dayOf(gr.Date) > dayOf(addYears(g.asOf, -2)) {
+	if c.p.Graduation != nil && c.leave > g.twoYearsAgo {
 		sm.Graduates++
 		if !employed && !flexActive {
 			sm.UnemployedGraduates++

@@ -25,9 +25,10 @@
 //
 // Later generators (contribution history, job seekers, vacancies) take a
 // new aspect in random.go so that every existing row stays unchanged, read
-// the citizen (the person with the latent traits behind their rows:
-// ability, status, retirement category) in career.go, and add their rows
-// to batch. A Sink gains their rows through an extra optional interface
+// the citizen (persons.go: the person with the latent traits behind their
+// rows, such as ability, situation, retirement date) and the employer pool
+// (employers.go: industry, division, size), are called from gen.person
+// after the career, and add their rows to batch. A Sink gains their rows through an extra optional interface
 // checked with a type assertion, so that existing sinks keep working.
 package demo
 

@@ -69,7 +69,6 @@ func (g *gen) employers() []registry.Employer {
 	out := make([]registry.Employer, n)
 	info := make([]employerInfo, n)
 	size := make([]float64, n)
-	created := midnight(g.asOf)
 	offset := splitmix(g.cfg.Seed) % 100_000_000
 	for j := range n {
 		s.reset(g.cfg.Seed, aspectEmployer, uint64(j))
@@ -89,8 +88,8 @@ func (g *gen) employers() []registry.Employer {
 			IndustryDivision: ind.division,
 			Division:         div,
 			RiskClass:        ind.risk,
-			CreatedAt:        created,
-			UpdatedAt:        created,
+			CreatedAt:        g.created,
+			UpdatedAt:        g.created,
 		}
 		if ind.risk == 1 {
 			e.RiskFloat = pickOf(s, riskFloats.up)

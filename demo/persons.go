@@ -2,6 +2,7 @@ package demo
 
 import (
 	"strings"
+	"time"
 
 	"hrss/registry"
 	"hrss/registry/ident"
@@ -14,7 +15,10 @@ type gen struct {
 	cfg   Config
 	asOf  period.Date
 	today day // asOf as a day
-	vault *ident.Vault
+	// twoYearsAgo bounds recent graduates; created stamps rows made "now".
+	twoYearsAgo day
+	created     time.Time
+	vault       *ident.Vault
 
 	es, ps, cs *stream // employers, persons, careers
 
@@ -49,6 +53,7 @@ type gen struct {
 
 func newGen(cfg Config, vault *ident.Vault) *gen {
 	g := &gen{cfg: cfg, asOf: cfg.AsOf, today: dayOf(cfg.AsOf), vault: vault, es: newStream(), ps: newStream(), cs: newStream()}
+	g.twoYearsAgo, g.created = dayOf(addYears(cfg.AsOf, -2)), midnight(cfg.AsOf)
 	g.residenceT = tableOf(residenceWeights)
 	la, ma := make([]float64, maxAge-minAge+1), make([]float64, maxAge-minAge+1)
 	for a := minAge; a <= maxAge; a++ {
@@ -192,7 +197,7 @@ func (g *gen) person(i int, b *batch) {
 	p.Education = registry.EducationLevels[c.edu]
 	p.IDSealed = g.vault.Seal(id)
 	p.IDHash = g.vault.Hash(id)
-	p.CreatedAt = midnight(g.asOf)
+	p.CreatedAt = g.created
 	p.UpdatedAt = p.CreatedAt
 	c.female55 = !c.male && (c.edu >= 4 || c.edu == 3 && s.chance(0.3))
 	c.retire = dayOf(retirementDate(bd, c.male, c.female55))

@@ -101,9 +101,17 @@ func checkStored(t *testing.T, db *store.DB, sum Summary) {
 }
 
 // BenchmarkGenerateSQLite measures generating 100,000 persons into a fresh
-// SQLite file through store.Bulk (go test -bench GenerateSQLite
-// -benchtime 1x ./demo/). Measured on the development machine (2 cores):
-// see TestGenerateLarge for the figures of a million.
+// SQLite file through store.Bulk:
+//
+//	go test -run XXX -bench GenerateSQLite -benchtime 1x ./demo/
+//
+// Measurement note (2-core AMD EPYC VM shared with other work, Go 1.26,
+// modernc SQLite, 2026-11): 100,000 persons with 5,000 employers, about
+// 378,000 relations and 12,000 flexible enrolments take about 10 s (10,000
+// persons/s, 49,000 rows/s) when the machine is quiet, up to 28 s when it
+// is busy; the generator alone (BenchmarkGenerate) makes about 195,000
+// persons/s, so the time is the database's. A million: see
+// TestGenerateLarge.
 func BenchmarkGenerateSQLite(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
@@ -139,7 +147,11 @@ func (discard) Finish(context.Context) error                              { retu
 //
 //	HRSS_DEMO_PERSONS=1000000 go test -run GenerateLarge -v -timeout 30m ./demo/
 //
-// It is skipped unless the variable is set.
+// It is skipped unless the variable is set. Measured on the same machine:
+// 1,000,000 persons, 50,000 employers, 3,779,255 relations and 124,727
+// flexible enrolments in 3 min 57 s (about 14 s per 100,000 persons at
+// first, 25 s at the end as the indexes grow), peak RSS 97 MiB, heap in
+// use under 60 MiB throughout, a 932 MiB database file.
 func TestGenerateLarge(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("HRSS_DEMO_PERSONS"))
 	if n <= 0 {
