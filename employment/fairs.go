@@ -84,7 +84,12 @@ func (s *Service) CreateFair(ctx context.Context, in FairInput) (JobFair, error)
 		return f, fault.Invalidf("date", "fair.date", "the fair's date %s has passed", f.Date)
 	}
 	f.CreatedAt, f.UpdatedAt = s.now(), s.now()
-	err = s.Store.Update(ctx, func(tx Tx) error { return tx.InsertFair(ctx, &f) })
+	err = s.Store.Update(ctx, func(tx Tx) error {
+		if err := tx.InsertFair(ctx, &f); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "fair.create", object("fair", f.ID))
+	})
 	return f, err
 }
 
@@ -160,7 +165,10 @@ func (s *Service) JoinFair(ctx context.Context, fairID int64, in FairEmployerInp
 				fe.Vacancies = append(fe.Vacancies, id)
 			}
 		}
-		return tx.UpsertFairEmployer(ctx, fe)
+		if err := tx.UpsertFairEmployer(ctx, fe); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "fair.join", object("fair", fairID))
 	})
 	return fe, err
 }
@@ -204,7 +212,10 @@ func (s *Service) RegisterForFair(ctx context.Context, fairID int64, in FairRegi
 			}
 			r.Preferences = append(r.Preferences, e)
 		}
-		return tx.UpsertFairRegistration(ctx, r)
+		if err := tx.UpsertFairRegistration(ctx, r); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "fair.register", object("fair", fairID), sk.PersonID)
 	})
 	return r, err
 }
@@ -253,7 +264,7 @@ func (s *Service) AllocateFair(ctx context.Context, fairID int64) (FairAllocatio
 			return err
 		}
 		out = summarise(f, ivs, len(seekers))
-		return nil
+		return s.audit(ctx, tx, "fair.allocate", object("fair", fairID))
 	})
 	return out, err
 }

@@ -63,30 +63,45 @@ func (s *Service) FollowUps(ctx context.Context, q GraduateQuery) ([]FollowUp, e
 	today := s.today()
 	from := period.Date{Y: today.Y - GraduateYears, M: today.M, D: min(today.D, period.DaysIn(today.Y-GraduateYears, today.M))}
 	var out []FollowUp
-	err = s.Store.View(ctx, func(tx Tx) error {
-		f := GraduateFilter{Division: q.Division, LeftFrom: from, LeftTo: today, Today: today, Page: q.Page}
-		for len(out) < q.Page.Limit {
-			rows, err := tx.ListGraduates(ctx, f)
-			if err != nil || len(rows) == 0 {
-				return err
-			}
-			page, err := followUps(ctx, tx, rows, today)
-			if err != nil {
-				return err
-			}
-			for _, fu := range page {
-				if (!q.OverdueOnly || fu.Overdue) && len(out) < q.Page.Limit {
-					out = append(out, fu)
-				}
-			}
-			if len(rows) < f.Limit || !q.OverdueOnly {
-				return nil
-			}
-			f.After = rows[len(rows)-1].PersonID
+	err = s.Store.Update(ctx, func(tx Tx) error {
+		if err := s.followUps(ctx, tx, q, from, today, &out); err != nil {
+			return err
 		}
-		return nil
+		subjects := make([]int64, len(out))
+		for i, fu := range out {
+			subjects[i] = fu.PersonID
+		}
+		return s.audit(ctx, tx, "graduates.followups", "division/"+q.Division, subjects...)
 	})
 	return out, err
+}
+
+// followUps pages through the graduates, keeping the overdue ones only
+// when asked, until the page is full.
+func (s *Service) followUps(ctx context.Context, tx Tx, q GraduateQuery, from, today period.Date, outp *[]FollowUp) error {
+	out := *outp
+	defer func() { *outp = out }()
+	f := GraduateFilter{Division: q.Division, LeftFrom: from, LeftTo: today, Today: today, Page: q.Page}
+	for len(out) < q.Page.Limit {
+		rows, err := tx.ListGraduates(ctx, f)
+		if err != nil || len(rows) == 0 {
+			return err
+		}
+		page, err := followUps(ctx, tx, rows, today)
+		if err != nil {
+			return err
+		}
+		for _, fu := range page {
+			if (!q.OverdueOnly || fu.Overdue) && len(out) < q.Page.Limit {
+				out = append(out, fu)
+			}
+		}
+		if len(rows) < f.Limit || !q.OverdueOnly {
+			return nil
+		}
+		f.After = rows[len(rows)-1].PersonID
+	}
+	return nil
 }
 
 func followUps(ctx context.Context, tx Tx, rows []GraduateRow, today period.Date) ([]FollowUp, error) {
@@ -178,6 +193,9 @@ func (s *Service) RecordService(ctx context.Context, in ServiceInput) (ServiceRe
 			return err
 		}
 		if err := tx.InsertService(ctx, &rec); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, "service.record."+string(rec.Kind), object("service", rec.ID), rec.PersonID); err != nil {
 			return err
 		}
 		return touch(ctx, tx, p.ID, rec.Date, s)

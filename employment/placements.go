@@ -56,7 +56,10 @@ func (s *Service) hire(ctx context.Context, tx Tx, e registry.Employment) (p Pla
 	if err := fillOpening(ctx, tx, p.VacancyID, s); err != nil {
 		return p, false, false, err
 	}
-	return p, true, true, tx.InsertPlacement(ctx, &p)
+	if err := tx.InsertPlacement(ctx, &p); err != nil {
+		return p, false, false, err
+	}
+	return p, true, true, s.audit(ctx, tx, "placement.record."+string(p.Source), object("placement", p.ID), p.PersonID)
 }
 
 // endRegistrations ends, on ground hired, the person's active
@@ -331,12 +334,18 @@ func endNoContact(ctx context.Context, tx Tx, kind string, id int64, day period.
 			return err
 		}
 		r.Status, r.Ground, r.ClosedOn, r.UpdatedAt = Closed, GroundNoContact, day, s.now()
-		return tx.UpdateSeeker(ctx, &r)
+		if err := tx.UpdateSeeker(ctx, &r); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "seeker.close.no_contact", object("seeker", id), r.PersonID)
 	}
 	u, err := tx.Unemployment(ctx, id)
 	if err != nil {
 		return err
 	}
 	u.Status, u.Ground, u.EndedOn, u.UpdatedAt = Closed, GroundNoContact, day, s.now()
-	return tx.UpdateUnemployment(ctx, &u)
+	if err := tx.UpdateUnemployment(ctx, &u); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, "unemployment.deregister.no_contact", object("unemployment", id), u.PersonID)
 }

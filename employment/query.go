@@ -1,6 +1,8 @@
 package employment
 
 import (
+	"slices"
+
 	"hrss/rules/period"
 )
 
@@ -74,9 +76,23 @@ func (m *Matcher) searchVacancies(q *seekProfile, n int, blocked []bool, st *Sta
 // seeker ID). Seekers who opted out of personalised recommendations are
 // not ranked.
 func (m *Matcher) ForVacancy(v Vacancy, n int, lang string) ([]Match, Stats) {
+	return m.ForVacancyIn(v, n, lang, nil)
+}
+
+// ForVacancyIn is ForVacancy among the seekers registered in divisions
+// (all seekers when divisions is nil): a caseworker ranks only the
+// seekers of their own divisions.
+func (m *Matcher) ForVacancyIn(v Vacancy, n int, lang string, divisions []string) ([]Match, Stats) {
 	st := Stats{Candidates: len(m.seeks)}
 	vp := m.compileVacancy(&v)
-	hits := m.search(&m.seekIdx, []occKey{vp.key}, n, nil, &st, func(it int32) (hit, int) {
+	var blocked []bool
+	if divisions != nil {
+		blocked = make([]bool, len(m.seeks))
+		for i := range m.seekRows {
+			blocked[i] = !slices.Contains(divisions, m.seekRows[i].Division)
+		}
+	}
+	hits := m.search(&m.seekIdx, []occKey{vp.key}, n, blocked, &st, func(it int32) (hit, int) {
 		q := &m.seeks[it]
 		if r := filter(q, &vp); r != 0 {
 			return hit{}, r
@@ -152,6 +168,14 @@ func (m *Matcher) Newest(n int, division string, lang string) []Match {
 		out = append(out, mt)
 	}
 	return out
+}
+
+// seekerPerson returns the person of a ranked seeker.
+func (m *Matcher) seekerPerson(seekerID int64) int64 {
+	if i, ok := m.seekByID[seekerID]; ok {
+		return m.seekRows[i].PersonID
+	}
+	return 0
 }
 
 // Today returns the day m was built for.

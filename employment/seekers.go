@@ -190,7 +190,10 @@ func (s *Service) RegisterSeeker(ctx context.Context, in SeekerInput) (SeekerReg
 			return err
 		}
 		out.CreatedAt, out.UpdatedAt = s.now(), s.now()
-		return tx.InsertSeeker(ctx, &out)
+		if err := tx.InsertSeeker(ctx, &out); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "seeker.register", object("seeker", out.ID), out.PersonID)
 	})
 	s.invalidate()
 	return out, err
@@ -232,7 +235,10 @@ func (s *Service) UpdateSeeker(ctx context.Context, id int64, in SeekerInput) (S
 			return err
 		}
 		out.ID, out.CreatedAt, out.UpdatedAt, out.LastContact, out.Graduate = id, old.CreatedAt, s.now(), s.today(), old.Graduate
-		return tx.UpdateSeeker(ctx, &out)
+		if err := tx.UpdateSeeker(ctx, &out); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "seeker.update", object("seeker", id), out.PersonID)
 	})
 	s.invalidate()
 	return out, err
@@ -252,9 +258,11 @@ func (s *Service) Seeker(ctx context.Context, id int64) (SeekerRegistration, err
 		return SeekerRegistration{}, err
 	}
 	var r SeekerRegistration
-	err := s.Store.View(ctx, func(tx Tx) (err error) {
-		r, err = s.loadSeeker(ctx, tx, id, ReadSeekers)
-		return err
+	err := s.Store.Update(ctx, func(tx Tx) (err error) {
+		if r, err = s.loadSeeker(ctx, tx, id, ReadSeekers); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "seeker.view", object("seeker", id), r.PersonID)
 	})
 	return r, err
 }
@@ -276,10 +284,19 @@ func (s *Service) ListSeekers(ctx context.Context, f SeekerFilter) ([]SeekerRegi
 	if f.Status != "" && f.Status != Active && f.Status != Closed {
 		return nil, fault.Invalidf("status", "seeker.status", "%q is not active or closed", f.Status)
 	}
+	if err := narrow(ctx, &f); err != nil {
+		return nil, err
+	}
 	var out []SeekerRegistration
-	err = s.Store.View(ctx, func(tx Tx) (err error) {
-		out, err = tx.ListSeekers(ctx, f)
-		return err
+	err = s.Store.Update(ctx, func(tx Tx) (err error) {
+		if out, err = tx.ListSeekers(ctx, f); err != nil || len(out) == 0 {
+			return err
+		}
+		subjects := make([]int64, len(out))
+		for i, r := range out {
+			subjects[i] = r.PersonID
+		}
+		return s.audit(ctx, tx, "seeker.list", "seekers", subjects...)
 	})
 	return out, err
 }
@@ -319,7 +336,10 @@ func (s *Service) CloseSeeker(ctx context.Context, id int64, d Deregistration) (
 			return err
 		}
 		r.Status, r.UpdatedAt = Closed, s.now()
-		return tx.UpdateSeeker(ctx, &r)
+		if err := tx.UpdateSeeker(ctx, &r); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "seeker.close."+string(r.Ground), object("seeker", id), r.PersonID)
 	})
 	s.invalidate()
 	return r, err
@@ -363,7 +383,10 @@ func (s *Service) RegisterUnemployed(ctx context.Context, in UnemploymentInput) 
 			return err
 		}
 		u.LastContact, u.CreatedAt, u.UpdatedAt = u.Registered, s.now(), s.now()
-		return tx.InsertUnemployment(ctx, &u)
+		if err := tx.InsertUnemployment(ctx, &u); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "unemployment.register", object("unemployment", u.ID), u.PersonID)
 	})
 	return u, err
 }
@@ -417,7 +440,10 @@ func (s *Service) Deregister(ctx context.Context, id int64, d Deregistration) (U
 			return err
 		}
 		u.Status, u.UpdatedAt = Closed, s.now()
-		return tx.UpdateUnemployment(ctx, &u)
+		if err := tx.UpdateUnemployment(ctx, &u); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "unemployment.deregister."+string(u.Ground), object("unemployment", id), u.PersonID)
 	})
 	return u, err
 }
@@ -431,10 +457,19 @@ func (s *Service) ListUnemployment(ctx context.Context, f SeekerFilter) ([]Unemp
 	if f.Page, err = clampPage(f.Page); err != nil {
 		return nil, err
 	}
+	if err := narrow(ctx, &f); err != nil {
+		return nil, err
+	}
 	var out []UnemploymentRegistration
-	err = s.Store.View(ctx, func(tx Tx) (err error) {
-		out, err = tx.ListUnemployment(ctx, f)
-		return err
+	err = s.Store.Update(ctx, func(tx Tx) (err error) {
+		if out, err = tx.ListUnemployment(ctx, f); err != nil || len(out) == 0 {
+			return err
+		}
+		subjects := make([]int64, len(out))
+		for i, r := range out {
+			subjects[i] = r.PersonID
+		}
+		return s.audit(ctx, tx, "unemployment.list", "unemployment", subjects...)
 	})
 	return out, err
 }
@@ -451,7 +486,29 @@ func (s *Service) Contact(ctx context.Context, seekerID int64) (SeekerRegistrati
 			return err
 		}
 		r.LastContact, r.UpdatedAt = s.today(), s.now()
-		return tx.UpdateSeeker(ctx, &r)
+		if err := tx.UpdateSeeker(ctx, &r); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "seeker.contact", object("seeker", seekerID), r.PersonID)
 	})
 	return r, err
+}
+
+// narrow keeps a person-level list within the caller's reach: a citizen
+// sees only themselves; a caseworker or reviewer of several divisions
+// names one of them (one division is taken as given).
+func narrow(ctx context.Context, f *SeekerFilter) error {
+	if p := callerPerson(ctx); p != 0 {
+		f.PersonID = p
+		return nil
+	}
+	divs := scopeDivisions(ctx)
+	switch {
+	case divs == nil || f.Division != "":
+		return nil
+	case len(divs) == 1:
+		f.Division = divs[0]
+		return nil
+	}
+	return fault.Invalidf("division", "scope.division", "name one of your divisions (%v)", divs)
 }

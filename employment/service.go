@@ -17,10 +17,8 @@ import (
 type Service struct {
 	Store Store
 	Now   func() time.Time // the service clock; time.Now when nil
-	// Authorize, when set, decides whether the caller in ctx may do what
-	// a describes; every method calls it first (and again with the scope
-	// of the record it loaded). A refusal out of the caller's scope should
-	// be a NotFound. Nil allows everything (the CLI, tests).
+	// Authorize, when set, replaces the access check (see authorize) and
+	// the audit trail: for tests of the domain without signed-in callers.
 	Authorize func(ctx context.Context, a Access) error
 	// CacheTTL is how long a built Matcher serves queries before the
 	// open vacancies and active seekers are read again (default 30 s;
@@ -56,13 +54,6 @@ type Access struct {
 	Division   string // the record's division, "" before it is loaded
 	PersonID   int64  // the person the record is about, 0 if none
 	EmployerID int64  // the employer the record is about, 0 if none
-}
-
-func (s *Service) authorize(ctx context.Context, a Access) error {
-	if s.Authorize == nil {
-		return nil
-	}
-	return s.Authorize(ctx, a)
 }
 
 func (s *Service) now() time.Time {
@@ -161,7 +152,12 @@ func (s *Service) ImportOccupations(ctx context.Context, r io.Reader, source str
 	if err != nil {
 		return 0, err
 	}
-	err = s.Store.Update(ctx, func(tx Tx) error { return tx.ReplaceOccupations(ctx, occs) })
+	err = s.Store.Update(ctx, func(tx Tx) error {
+		if err := tx.ReplaceOccupations(ctx, occs); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "catalogue.occupations.import", "occupations")
+	})
 	s.invalidate()
 	return len(occs), err
 }
@@ -176,7 +172,12 @@ func (s *Service) ImportSkills(ctx context.Context, r io.Reader, source string) 
 	if err != nil {
 		return 0, err
 	}
-	err = s.Store.Update(ctx, func(tx Tx) error { return tx.ReplaceSkills(ctx, skills) })
+	err = s.Store.Update(ctx, func(tx Tx) error {
+		if err := tx.ReplaceSkills(ctx, skills); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "catalogue.skills.import", "skills")
+	})
 	s.invalidate()
 	return len(skills), err
 }

@@ -3,6 +3,8 @@ package employment
 import (
 	"context"
 
+	"hrss/access"
+
 	"hrss/registry"
 	"hrss/rules/period"
 )
@@ -21,6 +23,8 @@ type Store interface {
 // transaction. Reads of a missing row return a *fault.Error of Kind
 // NotFound. It reads the registry through the same transaction.
 type Tx interface {
+	access.AuditTx
+
 	Person(ctx context.Context, id int64) (registry.SealedPerson, error)
 	Employer(ctx context.Context, id int64) (registry.Employer, error)
 	Employment(ctx context.Context, id int64) (registry.Employment, error)

@@ -123,7 +123,10 @@ func (s *Service) PostVacancy(ctx context.Context, in VacancyInput) (Vacancy, er
 			return err
 		}
 		v.CreatedAt, v.UpdatedAt = s.now(), s.now()
-		return tx.InsertVacancy(ctx, &v)
+		if err := tx.InsertVacancy(ctx, &v); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "vacancy.post", object("vacancy", v.ID))
 	})
 	s.invalidate()
 	return v, err
@@ -157,7 +160,10 @@ func (s *Service) UpdateVacancy(ctx context.Context, id int64, in VacancyInput) 
 			return err
 		}
 		v.ID, v.Filled, v.Status, v.CreatedAt, v.UpdatedAt = id, old.Filled, old.Status, old.CreatedAt, s.now()
-		return tx.UpdateVacancy(ctx, &v)
+		if err := tx.UpdateVacancy(ctx, &v); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "vacancy.update", object("vacancy", id))
 	})
 	s.invalidate()
 	return v, err
@@ -174,7 +180,10 @@ func (s *Service) CloseVacancy(ctx context.Context, id int64) (Vacancy, error) {
 			return err
 		}
 		v.Status, v.UpdatedAt = Closed, s.now()
-		return tx.UpdateVacancy(ctx, &v)
+		if err := tx.UpdateVacancy(ctx, &v); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "vacancy.close", object("vacancy", id))
 	})
 	s.invalidate()
 	return v, err
@@ -262,9 +271,11 @@ func (s *Service) MatchSeeker(ctx context.Context, seekerID int64, n int, lang s
 
 func (s *Service) activeSeeker(ctx context.Context, id int64) (SeekerRegistration, error) {
 	var sk SeekerRegistration
-	err := s.Store.View(ctx, func(tx Tx) (err error) {
-		sk, err = s.loadSeeker(ctx, tx, id, MatchPersonal)
-		return err
+	err := s.Store.Update(ctx, func(tx Tx) (err error) {
+		if sk, err = s.loadSeeker(ctx, tx, id, MatchPersonal); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "match.seeker", object("seeker", id), sk.PersonID)
 	})
 	if err == nil && sk.Status != Active {
 		err = fault.Conflictf("seeker_id", string(RuleSeekerOpen), "registration %d is closed (%s on %s)", id, sk.Ground, sk.ClosedOn)
@@ -297,8 +308,13 @@ func (s *Service) MatchVacancy(ctx context.Context, vacancyID int64, n int, lang
 	if err != nil {
 		return nil, Stats{}, err
 	}
-	ms, st := sm.ForVacancy(v, n, lang)
-	return ms, st, nil
+	ms, st := sm.ForVacancyIn(v, n, lang, scopeDivisions(ctx))
+	subjects := make([]int64, len(ms))
+	for i, m := range ms {
+		subjects[i] = sm.seekerPerson(m.SeekerID)
+	}
+	err = s.Store.Update(ctx, func(tx Tx) error { return s.audit(ctx, tx, "match.vacancy", object("vacancy", vacancyID), subjects...) })
+	return ms, st, err
 }
 
 // ExplainPair scores one seeker against one vacancy, or names the hard
@@ -341,7 +357,12 @@ func (s *Service) Recommend(ctx context.Context, seekerID int64, n int, lang str
 	for i, m := range ms {
 		recs[i] = Recommendation{SeekerID: seekerID, VacancyID: m.VacancyID, Score: m.Score, Rank: m.Rank, Date: s.today(), CreatedAt: s.now()}
 	}
-	err = s.Store.Update(ctx, func(tx Tx) error { return tx.InsertRecommendations(ctx, recs) })
+	err = s.Store.Update(ctx, func(tx Tx) error {
+		if err := tx.InsertRecommendations(ctx, recs); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "seeker.recommend", object("seeker", seekerID))
+	})
 	return ms, err
 }
 
@@ -405,7 +426,10 @@ func (s *Service) RunBatch(ctx context.Context, opt BatchOptions) (BatchRun, err
 		for i, e := range res.Entries {
 			recs[i] = Recommendation{SeekerID: e.SeekerID, VacancyID: e.VacancyID, Score: e.Score, Rank: e.Rank, BatchID: run.ID, Date: today, CreatedAt: run.CreatedAt}
 		}
-		return tx.InsertRecommendations(ctx, recs)
+		if err := tx.InsertRecommendations(ctx, recs); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "match.batch", object("batch", run.ID))
 	})
 	return run, err
 }
