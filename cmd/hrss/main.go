@@ -36,6 +36,9 @@ var commands = []command{
 	{"check", "verify social insurance's invariants (exit 1 on a breach)", runCheck},
 	{"collections", "import a tax-bureau collection file (CSV or Excel)", runCollections},
 	{"arrears", "payers in arrears with principal and late fee", runArrears},
+	{"user", "users, roles and division scopes: add, list, disable, enable", runUser},
+	{"token", "API tokens for other systems: create, revoke, list", runToken},
+	{"audit", "the hash-chained audit trail: verify, list", runAudit},
 }
 
 // globals are the options every subcommand shares.
