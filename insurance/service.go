@@ -7,6 +7,7 @@ import (
 	"hrss/registry"
 	"hrss/registry/ident"
 	"hrss/rules"
+	"hrss/rules/money"
 	"hrss/rules/period"
 )
 
@@ -131,6 +132,51 @@ type Tx interface {
 	EmployerByCreditCode(ctx context.Context, code string) (int64, bool, error)
 	// PersonByIDHash finds a person by the keyed hash of the resident ID.
 	PersonByIDHash(ctx context.Context, hash []byte) (int64, bool, error)
+	// InsertLegacy records legacy yearly account records of batch,
+	// leaving years already recorded alone.
+	InsertLegacy(ctx context.Context, batch string, years []LegacyYear) error
+	// YearCloseOf returns the close of year, if any.
+	YearCloseOf(ctx context.Context, year int) (YearClose, bool, error)
+	InsertYearClose(ctx context.Context, yc *YearClose) error // sets yc.ID
+	UpdateYearClose(ctx context.Context, yc YearClose) error
+	// AccountOpenings returns, for every person with an account not
+	// covered by a legacy record of year, the balance before year
+	// (legacy, credits booked before it, interest of earlier years) and
+	// the credits booked in it.
+	AccountOpenings(ctx context.Context, year int) ([]AccountOpening, error)
+	InsertInterest(ctx context.Context, rows []InterestYear) error
+	LegacyYears(ctx context.Context, person int64) ([]LegacyYear, error)
+	CreditYears(ctx context.Context, person int64) ([]CreditYear, error)
+	InterestYears(ctx context.Context, person int64) ([]InterestYear, error)
+	// PersonBasics returns the person's name, sex, birth and division.
+	PersonBasics(ctx context.Context, person int64) (PersonBasics, error)
+	// AccountBalance returns the person's account balance: legacy
+	// records, credits and interest posted.
+	AccountBalance(ctx context.Context, person int64) (money.Fen, error)
+	// CreditedMonths lists the person's paid contribution months in order.
+	CreditedMonths(ctx context.Context, person int64) ([]CreditedMonth, error)
+	InsertClaim(ctx context.Context, c *Claim) error // sets c.ID
+	// UpdateClaim records a claim's status, payments and decision.
+	UpdateClaim(ctx context.Context, c Claim) error
+	Claim(ctx context.Context, id int64) (Claim, error)
+	ListClaims(ctx context.Context, f ClaimFilter) ([]Claim, error)
+	// PutClaimAmount records the monthly amount of a claim from a month.
+	PutClaimAmount(ctx context.Context, claim int64, from period.YearMonth, amount money.Fen, reason string) error
+	// ClaimAmountAt returns the monthly amount of a claim in force in p (0 if none).
+	ClaimAmountAt(ctx context.Context, claim int64, p period.YearMonth) (money.Fen, error)
+	// CarriedMonths returns the unused months of the person's last
+	// stopped unemployment claim.
+	CarriedMonths(ctx context.Context, person int64) (int, error)
+	EmploymentBasics(ctx context.Context, id int64) (EmploymentBasics, error)
+	// EmploymentStartedAfter returns the first relation of the person
+	// starting after day.
+	EmploymentStartedAfter(ctx context.Context, person int64, day period.Date) (int64, period.Date, bool, error)
+	BenefitRun(ctx context.Context, kind ClaimKind, p period.YearMonth) (PaymentRun, bool, error)
+	InsertBenefitRun(ctx context.Context, r *PaymentRun) error // sets r.ID
+	UpdateBenefitRun(ctx context.Context, r PaymentRun) error
+	InsertBenefitPayments(ctx context.Context, pays []BenefitPayment) error
+	// BenefitPayments lists the payments of a run with the persons' names.
+	BenefitPayments(ctx context.Context, run int64) ([]BenefitPayment, error)
 	// CheckInvariant checks one of Invariants and returns how many rows
 	// or groups it examined and at most limit breaches.
 	CheckInvariant(ctx context.Context, name string, limit int) (int, []string, error)

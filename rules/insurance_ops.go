@@ -89,3 +89,17 @@ func (p *Params) LateFeeDays(unpaid money.Fen, due, to period.Date, division str
 	}
 	return fee, days, nil
 }
+
+// IndexWage returns the average wage against which the contribution
+// base of period at is indexed (the wage BaseLimits uses: the one in
+// force contribution.average_wage_lag months before the period), for
+// the yearly contribution index of a pension (平均缴费指数). It fails
+// when no value is in force.
+func (p *Params) IndexWage(division string, at period.YearMonth) (money.Fen, error) {
+	r := p.reader(division, nil)
+	lag, err := r.int(parAverageWageLag, at.First())
+	if err != nil {
+		return 0, err
+	}
+	return r.fen(parAverageWage, at.Add(-lag).First())
+}

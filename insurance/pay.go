@@ -1,0 +1,310 @@
+package insurance
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"hrss/rules"
+	"hrss/rules/fault"
+	"hrss/rules/money"
+	"hrss/rules/period"
+)
+
+// UnemploymentClaimInput is what a caseworker enters to open an
+// unemployment benefit claim.
+type UnemploymentClaimInput struct {
+	PersonID     int64  `json:"person_id"`
+	EmploymentID int64  `json:"employment_id"` // the relation that ended
+	RegisteredOn string `json:"registered_on"` // unemployment registration date (失业登记), YYYY-MM-DD
+	PriorMonths  int    `json:"prior_months"`  // months contributed before the assessed record (legacy), from the file
+}
+
+// EmploymentBasics is what a claim needs of an employment relation.
+type EmploymentBasics struct {
+	ID, PersonID, EmployerID int64
+	Start, End               period.Date
+	Separation               string
+	Involuntary              bool
+}
+
+// OpenUnemploymentClaim opens an unemployment benefit claim after the
+// relation ended: eligibility, months and amount from
+// rules.Params.UnemploymentBenefit with the months of unemployment
+// insurance paid on record (plus prior months entered), the separation
+// reason and the registration date entered on the claim, and the unused
+// months of the person's last stopped spell carried over. Benefit starts
+// in the month of registration, at the earliest the month after the
+// separation. It fails with Invalid when the person is
+// not eligible (naming why), the relation is still running or is not the
+// person's.
+func (s *Service) OpenUnemploymentClaim(ctx context.Context, in UnemploymentClaimInput) (Claim, error) {
+	reg, err := period.ParseDate(in.RegisteredOn)
+	if err != nil {
+		return Claim{}, fault.Invalidf("registered_on", "claim.registered_on", "%q is not a date YYYY-MM-DD (the unemployment registration is required)", in.RegisteredOn)
+	}
+	if in.PriorMonths < 0 || in.PriorMonths > 600 {
+		return Claim{}, fault.Invalidf("prior_months", "claim.prior_months", "prior months %d must lie between 0 and 600", in.PriorMonths)
+	}
+	var cl Claim
+	err = s.Store.Update(ctx, func(tx Tx) error {
+		pb, actor, err := s.claimPerson(ctx, tx, in.PersonID)
+		if err != nil {
+			return err
+		}
+		e, err := tx.EmploymentBasics(ctx, in.EmploymentID)
+		if err != nil || e.PersonID != pb.ID {
+			return fault.Invalidf("employment_id", "claim.employment", "relation %d is not one of person %d", in.EmploymentID, pb.ID)
+		}
+		if e.End.IsZero() || reg.Before(e.End) {
+			return fault.Invalidf("employment_id", "claim.separated", "relation %d has not ended before the registration on %s", e.ID, reg)
+		}
+		months, err := unemploymentMonths(ctx, tx, pb.ID, e.End.Month())
+		if err != nil {
+			return err
+		}
+		carried, err := tx.CarriedMonths(ctx, pb.ID)
+		if err != nil {
+			return err
+		}
+		yes := true
+		uin := rules.UnemploymentInput{Division: pb.Division, Separated: e.End, Involuntary: e.Involuntary, ContributionMonths: months + in.PriorMonths, CarriedMonths: carried, Registered: &yes}
+		res, err := s.Params.UnemploymentBenefit(uin, true)
+		if err != nil {
+			return err
+		}
+		if !res.Eligible {
+			return fault.Invalidf("person_id", "unemployment.eligibility", "%s", res.Reason)
+		}
+		detail, _ := json.Marshal(map[string]any{"input": in, "employment": e, "rules_input": uin, "result": res,
+			"note": "the unemployment registration date is entered on the claim (the employment services' registration is not consulted yet)"})
+		cl = Claim{Kind: ClaimUnemployment, PersonID: pb.ID, Division: pb.Division, Status: ClaimPending, Start: max(reg.Month(), e.End.Month().Add(1)),
+			Monthly: res.MonthlyAmount, MaxMonths: res.MaxMonths, Detail: detail, Preparer: actor, PreparedAt: s.now()}
+		return tx.InsertClaim(ctx, &cl)
+	})
+	return cl, err
+}
+
+// unemploymentMonths counts the months with unemployment insurance paid
+// up to and including month last.
+func unemploymentMonths(ctx context.Context, tx Tx, person int64, last period.YearMonth) (int, error) {
+	months, err := tx.CreditedMonths(ctx, person)
+	n := 0
+	for _, m := range months {
+		if m.Unemployment && m.Period <= last {
+			n++
+		}
+	}
+	return n, err
+}
+
+// PaymentRun is one monthly benefit payment run.
+type PaymentRun struct {
+	ID        int64            `json:"id"`
+	Kind      ClaimKind        `json:"kind"`
+	Period    period.YearMonth `json:"period"`
+	Payments  int              `json:"payments"`
+	Total     money.Fen        `json:"total"`
+	Actor     string           `json:"actor"`
+	CreatedAt time.Time        `json:"created_at"`
+	Stopped   []Claim          `json:"stopped,omitempty"` // unemployment claims stopped by this run (re-employment)
+	Already   bool             `json:"already"`           // the period was paid before: nothing paid again
+}
+
+// BenefitPayment is one month of benefit paid on a claim.
+type BenefitPayment struct {
+	ClaimID  int64            `json:"claim_id"`
+	Period   period.YearMonth `json:"period"`
+	Run      int64            `json:"run"`
+	PersonID int64            `json:"person_id"`
+	Name     string           `json:"name"`
+	Amount   money.Fen        `json:"amount"`
+}
+
+// Pay runs the monthly payment of kind for period p in one transaction:
+// every approved claim started by p is paid once (pensions at the amount
+// in force, with yearly adjustments; unemployment benefit while months
+// remain). Before paying an unemployment claim it looks for a new
+// employment relation starting after the separation and on or before
+// the end of p: the claim is then stopped, the unused months kept for
+// the person's next spell. A period paid before is not paid again: the
+// earlier run is returned with Already. It fails with Forbidden for a
+// caller who may not run batch jobs.
+func (s *Service) Pay(ctx context.Context, kind ClaimKind, p period.YearMonth) (PaymentRun, error) {
+	c, err := authorize(ctx, actBatch, "")
+	if err != nil {
+		return PaymentRun{}, err
+	}
+	if kind != ClaimPension && kind != ClaimUnemployment {
+		return PaymentRun{}, fault.Invalidf("kind", "pay.kind", "%q is not pension or unemployment", kind)
+	}
+	var run PaymentRun
+	err = s.Store.Update(ctx, func(tx Tx) error {
+		if old, ok, err := tx.BenefitRun(ctx, kind, p); err != nil || ok {
+			run, run.Already = old, ok
+			return err
+		}
+		run = PaymentRun{Kind: kind, Period: p, Actor: c.Actor(), CreatedAt: s.now()}
+		if err := tx.InsertBenefitRun(ctx, &run); err != nil {
+			return err
+		}
+		claims, err := tx.ListClaims(ctx, ClaimFilter{Kind: kind, Status: ClaimApproved})
+		if err != nil {
+			return err
+		}
+		var pays []BenefitPayment
+		for _, cl := range claims {
+			pay, err := s.payClaim(ctx, tx, &run, cl, p)
+			if err != nil {
+				return err
+			}
+			if pay != nil {
+				pays = append(pays, *pay)
+				run.Total += pay.Amount
+			}
+		}
+		run.Payments = len(pays)
+		if err := tx.InsertBenefitPayments(ctx, pays); err != nil {
+			return err
+		}
+		return tx.UpdateBenefitRun(ctx, run)
+	})
+	return run, err
+}
+
+// payClaim returns the payment of one claim for p (nil for none),
+// stopping or exhausting an unemployment claim as the record says.
+func (s *Service) payClaim(ctx context.Context, tx Tx, run *PaymentRun, cl Claim, p period.YearMonth) (*BenefitPayment, error) {
+	if cl.Start > p {
+		return nil, nil
+	}
+	if cl.Kind == ClaimUnemployment {
+		stop, err := s.rehired(ctx, tx, &cl, p)
+		if err != nil || stop {
+			if stop {
+				run.Stopped = append(run.Stopped, cl)
+			}
+			return nil, err
+		}
+		if cl.MonthsPaid >= cl.MaxMonths {
+			cl.Status = ClaimExhausted
+			return nil, tx.UpdateClaim(ctx, cl)
+		}
+		cl.MonthsPaid++
+		if cl.MonthsPaid == cl.MaxMonths {
+			cl.Status = ClaimExhausted
+		}
+		if err := tx.UpdateClaim(ctx, cl); err != nil {
+			return nil, err
+		}
+		return &BenefitPayment{ClaimID: cl.ID, Period: p, Run: run.ID, PersonID: cl.PersonID, Amount: cl.Monthly}, nil
+	}
+	amt, err := tx.ClaimAmountAt(ctx, cl.ID, p)
+	if err != nil || amt <= 0 {
+		return nil, err
+	}
+	cl.MonthsPaid++
+	if err := tx.UpdateClaim(ctx, cl); err != nil {
+		return nil, err
+	}
+	return &BenefitPayment{ClaimID: cl.ID, Period: p, Run: run.ID, PersonID: cl.PersonID, Amount: amt}, nil
+}
+
+// rehired stops cl when a relation of the person started after the
+// separation and by the end of p (社会保险法 Art. 51: re-employment).
+func (s *Service) rehired(ctx context.Context, tx Tx, cl *Claim, p period.YearMonth) (bool, error) {
+	var sep struct {
+		Employment EmploymentBasics `json:"employment"`
+	}
+	if err := json.Unmarshal(cl.Detail, &sep); err != nil {
+		return false, fmt.Errorf("claim %d detail: %w", cl.ID, err)
+	}
+	id, start, ok, err := tx.EmploymentStartedAfter(ctx, cl.PersonID, sep.Employment.End)
+	if err != nil || !ok || p.Last().Before(start) {
+		return false, err
+	}
+	cl.Status, cl.StopPeriod = ClaimStopped, p
+	cl.CarriedMonths = cl.MaxMonths - cl.MonthsPaid
+	cl.StopReason = fmt.Sprintf("re-employed: relation %d from %s; %d unused months carry over", id, start, cl.CarriedMonths)
+	return true, tx.UpdateClaim(ctx, *cl)
+}
+
+// Disbursement returns the bank disbursement file (CSV, UTF-8 with
+// header) of the payment run of kind for p: one row per payment.
+func (s *Service) Disbursement(ctx context.Context, kind ClaimKind, p period.YearMonth) ([]byte, error) {
+	if _, err := authorize(ctx, actBatch, ""); err != nil {
+		return nil, err
+	}
+	var pays []BenefitPayment
+	err := s.Store.View(ctx, func(tx Tx) error {
+		run, ok, err := tx.BenefitRun(ctx, kind, p)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fault.NotFoundf("no %s payment run for %s", kind, p)
+		}
+		pays, err = tx.BenefitPayments(ctx, run.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write([]string{"kind", "period", "claim_id", "person_id", "name", "amount"})
+	for _, pay := range pays {
+		w.Write([]string{string(kind), p.String(), strconv.FormatInt(pay.ClaimID, 10), strconv.FormatInt(pay.PersonID, 10), pay.Name, pay.Amount.String()})
+	}
+	w.Flush()
+	return b.Bytes(), w.Error()
+}
+
+// AdjustPensions applies the yearly pension adjustment of year
+// (rules.Params.PensionAdjustment) to every approved pension that
+// started before 1 January of year, from January of year; a claim
+// adjusted for the year before is left alone (idempotent). It returns
+// the number of pensions adjusted.
+func (s *Service) AdjustPensions(ctx context.Context, year int) (int, error) {
+	if _, err := authorize(ctx, actBatch, ""); err != nil {
+		return 0, err
+	}
+	from := period.New(year, 1)
+	n := 0
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		n = 0
+		claims, err := tx.ListClaims(ctx, ClaimFilter{Kind: ClaimPension, Status: ClaimApproved})
+		if err != nil {
+			return err
+		}
+		for _, cl := range claims {
+			if cl.Start >= from {
+				continue
+			}
+			cur, err := tx.ClaimAmountAt(ctx, cl.ID, from)
+			if err != nil {
+				return err
+			}
+			if at, err := tx.ClaimAmountAt(ctx, cl.ID, from-1); err != nil || at != cur {
+				if err == nil {
+					continue // already adjusted for this year
+				}
+				return err
+			}
+			adj, rate, err := s.Params.PensionAdjustment(cl.Division, year, cur)
+			if err != nil {
+				return err
+			}
+			if err := tx.PutClaimAmount(ctx, cl.ID, from, adj, fmt.Sprintf("yearly adjustment %d at %s (pension.yearly_adjustment_rate)", year, rate)); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
