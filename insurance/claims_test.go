@@ -1,0 +1,142 @@
+package insurance_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"hrss/access"
+	"hrss/insurance"
+	"hrss/registry"
+	"hrss/rules/fault"
+	"hrss/store"
+	"hrss/store/storetest"
+)
+
+func as(name string, role access.Role) context.Context {
+	return access.WithCaller(context.Background(), access.Caller{UserID: 7, Name: name, Role: role, Divisions: []string{access.CityWide}})
+}
+
+// history assesses, pays and closes the months from..to (2024-MM).
+func history(t *testing.T, c *city, months int) {
+	t.Helper()
+	for m := 1; m <= months; m++ {
+		p := fmt.Sprintf("2024-%02d", m)
+		if _, err := c.svc.Assess(system(), ym(p), insurance.AssessOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		payAll(t, c, p)
+		if _, err := c.svc.Close(system(), ym(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestPensionClaimFourEyes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		c := newCity(t, db, 20)
+		// person 4 (male, born 1964-05: statutory retirement 2024-05): legacy years back to 1992
+		var legacy []insurance.LegacyYear
+		for y := 1992; y <= 2023; y++ {
+			legacy = append(legacy, insurance.LegacyYear{PersonID: 4, Year: y, Months: 12, AvgBase: 400_000, AvgWage: 500_000, Credits: 384_000, Interest: 10_000})
+		}
+		if err := c.svc.ImportLegacy(system(), "legacy", legacy); err != nil {
+			t.Fatal(err)
+		}
+		history(t, c, 2)
+		in := insurance.PensionClaimInput{PersonID: 4, Category: "male", Retire: "2019-06", DeemedYears: "2"}
+		if _, err := c.svc.OpenPensionClaim(as("amy", access.Caseworker), in); fault.KindOf(err) != fault.Invalid {
+			t.Fatalf("retirement outside the window: %v", err)
+		}
+		in.Retire = "2024-05"
+		cl, err := c.svc.OpenPensionClaim(as("amy", access.Caseworker), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cl.Status != insurance.ClaimPending || cl.Monthly <= 0 || cl.Preparer != "amy" {
+			t.Fatalf("claim %+v", cl)
+		}
+		if _, err := c.svc.Approve(as("amy", access.Reviewer), cl.ID, true); fault.KindOf(err) != fault.Forbidden {
+			t.Fatalf("the preparer approving: %v", err)
+		}
+		if _, err := c.svc.Approve(system(), cl.ID, true); fault.KindOf(err) != fault.Forbidden {
+			t.Fatalf("the system approving: %v", err)
+		}
+		if _, err := c.svc.Approve(as("bob", access.Caseworker), cl.ID, true); fault.KindOf(err) != fault.Forbidden {
+			t.Fatalf("a caseworker approving: %v", err)
+		}
+		ok, err := c.svc.Approve(as("bob", access.Reviewer), cl.ID, true)
+		if err != nil || ok.Status != insurance.ClaimApproved || ok.Reviewer != "bob" {
+			t.Fatalf("approval %+v %v", ok, err)
+		}
+		run, err := c.svc.Pay(system(), insurance.ClaimPension, ym("2024-05"))
+		if err != nil || run.Payments != 1 || run.Total != cl.Monthly {
+			t.Fatalf("run %+v %v", run, err)
+		}
+		again, err := c.svc.Pay(system(), insurance.ClaimPension, ym("2024-05"))
+		if err != nil || !again.Already || again.ID != run.ID {
+			t.Fatalf("second run %+v %v", again, err)
+		}
+		file, err := c.svc.Disbursement(system(), insurance.ClaimPension, ym("2024-05"))
+		if err != nil || len(file) == 0 {
+			t.Fatal(err)
+		}
+		n, err := c.svc.AdjustPensions(system(), 2025)
+		if err != nil || n != 1 {
+			t.Fatalf("adjusted %d %v", n, err)
+		}
+		if n, _ := c.svc.AdjustPensions(system(), 2025); n != 0 {
+			t.Fatalf("adjusted twice: %d", n)
+		}
+		mustCheck(t, c.svc)
+	})
+}
+
+func TestUnemploymentStopsOnRehire(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		c := newCity(t, db, 20)
+		history(t, c, 5)
+		// person 1 was dismissed at the end of May 2024
+		job := c.jobs[0]
+		job.End, job.Separation = date("2024-05-31"), registry.SepDismissed
+		if err := setEmployment(db, job); err != nil {
+			t.Fatal(err)
+		}
+		in := insurance.UnemploymentClaimInput{PersonID: 1, EmploymentID: job.ID, RegisteredOn: "2024-06-03", PriorMonths: 20}
+		cl, err := c.svc.OpenUnemploymentClaim(as("amy", access.Caseworker), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cl.MaxMonths != 12 || cl.Start != ym("2024-06") {
+			t.Fatalf("claim %+v", cl)
+		}
+		if _, err := c.svc.Approve(as("bob", access.Reviewer), cl.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{"2024-06", "2024-07"} {
+			if run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym(p)); err != nil || run.Payments != 1 {
+				t.Fatalf("%s: %+v %v", p, run, err)
+			}
+		}
+		// hired again on 2024-08-12
+		rehire := registry.Employment{ID: 999, PersonID: 1, EmployerID: 2, Start: date("2024-08-12"), DeclaredWage: 500_000,
+			Insurances: registry.AllInsurances, CreatedAt: testNow, UpdatedAt: testNow}
+		if err := db.Bulk().Employments(context.Background(), []registry.Employment{rehire}); err != nil {
+			t.Fatal(err)
+		}
+		run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym("2024-08"))
+		if err != nil || run.Payments != 0 || len(run.Stopped) != 1 {
+			t.Fatalf("after re-hire: %+v %v", run, err)
+		}
+		got, _ := c.svc.Claim(system(), cl.ID)
+		if got.Status != insurance.ClaimStopped || got.CarriedMonths != 10 || got.MonthsPaid != 2 {
+			t.Fatalf("stopped claim %+v", got)
+		}
+		mustCheck(t, c.svc)
+	})
+}
+
+// setEmployment rewrites a relation through the registry's store.
+func setEmployment(db *store.DB, e registry.Employment) error {
+	return db.Registry().Update(context.Background(), func(tx registry.Tx) error { return tx.UpdateEmployment(context.Background(), &e) })
+}
