@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+
 	"errors"
+	"hrss/access"
 	"testing"
 	"time"
 
@@ -93,7 +95,7 @@ func must[T any](t *testing.T) func(T, error) T {
 
 func TestJobsRegistrationMatchingPlacement(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
+		ctx := access.WithCaller(context.Background(), access.System)
 		w, s := jobsSetup(t, db)
 		grad := &registry.Graduation{School: "嘉兴学院", Major: "软件工程", Degree: registry.EduBachelor, Date: period.Date{Y: 2025, M: 6, D: 30}}
 		pid := w.person("330402", period.Date{Y: 2003, M: 4, D: 1}, grad)
@@ -178,7 +180,7 @@ func TestJobsRegistrationMatchingPlacement(t *testing.T) {
 
 func TestJobsSyncAndFairs(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
+		ctx := access.WithCaller(context.Background(), access.System)
 		w, s := jobsSetup(t, db)
 		emps := []int64{w.employer("330402"), w.employer("330402")}
 		var vacs []int64
@@ -221,5 +223,38 @@ func TestJobsSyncAndFairs(t *testing.T) {
 		if run.ID == 0 || run.Coverage.Seekers != 0 {
 			t.Fatalf("batch %+v", run)
 		}
+	})
+}
+
+func TestJobsAccessScope(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		sys := access.WithCaller(context.Background(), access.System)
+		w, s := jobsSetup(t, db)
+		pid := w.person("330402", period.Date{Y: 1998, M: 2, D: 3}, nil)
+		other := w.person("330411", period.Date{Y: 1997, M: 2, D: 3}, nil)
+		sk := must[employment.SeekerRegistration](t)(s.RegisterSeeker(sys, employment.SeekerInput{PersonID: pid, Occupations: []string{"6-31-03-01"}}))
+		must[employment.SeekerRegistration](t)(s.RegisterSeeker(sys, employment.SeekerInput{PersonID: other}))
+		nanhu := access.WithCaller(context.Background(), access.Caller{UserID: 7, Name: "cw", Role: access.Caseworker, Divisions: []string{"330402"}})
+		xiuzhou := access.WithCaller(context.Background(), access.Caller{UserID: 8, Name: "cw2", Role: access.Caseworker, Divisions: []string{"330411"}})
+		me := access.WithCaller(context.Background(), access.Caller{UserID: 9, Name: "me", Role: access.Citizen, PersonID: pid})
+		analyst := access.WithCaller(context.Background(), access.Caller{UserID: 10, Name: "an", Role: access.Analyst})
+		if _, err := s.Seeker(nanhu, sk.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.Seeker(xiuzhou, sk.ID)
+		jobsKind(t, err, fault.NotFound, "")
+		if l := must[[]employment.SeekerRegistration](t)(s.ListSeekers(xiuzhou, employment.SeekerFilter{})); len(l) != 1 || l[0].PersonID != other {
+			t.Fatalf("caseworker list %+v", l)
+		}
+		if l := must[[]employment.SeekerRegistration](t)(s.ListSeekers(me, employment.SeekerFilter{})); len(l) != 1 || l[0].PersonID != pid {
+			t.Fatalf("citizen list %+v", l)
+		}
+		if _, _, err := s.MatchSeeker(me, sk.ID, 5, employment.LangZH); err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.Seeker(analyst, sk.ID)
+		jobsKind(t, err, fault.Forbidden, "")
+		_, err = s.Seeker(context.Background(), sk.ID)
+		jobsKind(t, err, fault.Unauthorized, "")
 	})
 }

@@ -36,9 +36,23 @@ var commands = []command{
 	{"check", "verify social insurance's invariants (exit 1 on a breach)", runCheck},
 	{"collections", "import a tax-bureau collection file (CSV or Excel)", runCollections},
 	{"arrears", "payers in arrears with principal and late fee", runArrears},
+	{"accounts", "personal pension accounts: close-year posts the yearly interest", runAccounts},
+	{"statement", "a person's rights record (个人权益记录)", runStatement},
+	{"claims", "pension and unemployment claims: open, approve, reject, list, adjust", runClaims},
+	{"pay", "monthly benefit payment runs with their disbursement file", runPay},
 	{"user", "users, roles and division scopes: add, list, disable, enable", runUser},
 	{"token", "API tokens for other systems: create, revoke, list", runToken},
 	{"audit", "the hash-chained audit trail: verify, list", runAudit},
+	{"seekers", "job-seeker registrations (求职登记): list, show, register, close", runSeekers},
+	{"unemployment", "unemployment registrations (失业登记): list, register, deregister", runUnemployment},
+	{"match", "explained matching: top vacancies for a seeker, top seekers for a vacancy", runMatch},
+	{"match-batch", "capacity-aware batch matching for a division, with vacancy coverage", runMatchBatch},
+	{"vacancies", "vacancies: list, show, post, close", runVacancies},
+	{"occupations", "the occupational classification (职业分类大典): list, import", runOccupations},
+	{"skills", "the skill vocabulary: list, import", runSkills},
+	{"graduates", "unemployed graduates' follow-up list and \"1131\" services: list, service", runGraduates},
+	{"fairs", "job fairs and interview slots by deferred acceptance: list, create, join, register, allocate, show", runFairs},
+	{"employment", "employment services' jobs: sync (scheduled), hire, placements", runEmployment},
 }
 
 // globals are the options every subcommand shares.

@@ -1,0 +1,408 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"hrss/employment"
+	"hrss/rules/period"
+)
+
+func runUnemployment(g *globals, args []string) error {
+	return jobsSub(g, "unemployment", args, map[string]func(*globals, []string) error{
+		"list": unemploymentList, "register": unemploymentRegister, "deregister": unemploymentDeregister,
+	}, "list", "register", "deregister")
+}
+
+func unemploymentList(g *globals, args []string) error {
+	fs := newFlags(g, "unemployment list", "unemployment list [--division CODE] [--status active|closed|all] [--limit N] [--after ID] [--json]")
+	div := fs.String("division", "", "county-level division code")
+	status := fs.String("status", "active", "active, closed or all")
+	limit := fs.Int("limit", 50, "at most this many (1-1000)")
+	after := fs.Int64("after", 0, "list registrations with IDs above this")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	f := employment.SeekerFilter{Division: *div, Status: employment.Status(*status), Page: employment.Page{After: *after, Limit: *limit}}
+	if *status == "all" {
+		f.Status = ""
+	}
+	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
+		rows, err := svc.ListUnemployment(ctx, f)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			if rows == nil {
+				rows = []employment.UnemploymentRegistration{}
+			}
+			return printJSON(g.stdout, rows)
+		}
+		return jobsTable(g.stdout, "ID\tPERSON\tDIVISION\tREGISTERED\tLAST CONTACT\tSTATUS\tGROUND", func(tw *tabwriter.Writer) {
+			for _, u := range rows {
+				fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.PersonID, u.Division, u.Registered, u.LastContact, u.Status, u.Ground)
+			}
+		})
+	})
+}
+
+func unemploymentRegister(g *globals, args []string) error {
+	fs := newFlags(g, "unemployment register", "unemployment register --person ID [--division CODE] [--date YYYY-MM-DD]")
+	var in employment.UnemploymentInput
+	fs.Int64Var(&in.PersonID, "person", 0, "the person's registry ID")
+	fs.StringVar(&in.Division, "division", "", "division (default: where the person lives)")
+	fs.StringVar(&in.Registered, "date", "", "registration date (default today)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
+		u, err := svc.RegisterUnemployed(ctx, in)
+		if err != nil {
+			return err
+		}
+		return printJSON(g.stdout, u)
+	})
+}
+
+func unemploymentDeregister(g *globals, args []string) error {
+	fs := newFlags(g, "unemployment deregister", "unemployment deregister ID --ground GROUND [--date YYYY-MM-DD]")
+	var d employment.Deregistration
+	fs.StringVar(&d.Ground, "ground", "", "one of the grounds of RULES.md §6: "+jobsGrounds())
+	fs.StringVar(&d.Date, "date", "", "when (default today)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	id, err := jobsArgID(fs.Arg(0), "id")
+	if err != nil {
+		return err
+	}
+	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
+		u, err := svc.Deregister(ctx, id, d)
+		if err != nil {
+			return err
+		}
+		return printJSON(g.stdout, u)
+	})
+}
+
+func jobsGrounds() string {
+	s := make([]string, len(employment.Grounds))
+	for i, gr := range employment.Grounds {
+		s[i] = string(gr)
+	}
+	return strings.Join(s, ", ")
+}
+
+func runGraduates(g *globals, args []string) error {
+	return jobsSub(g, "graduates", args, map[string]func(*globals, []string) error{
+		"list": graduatesList, "service": graduatesService,
+	}, "list", "service")
+}
+
+func graduatesList(g *globals, args []string) error {
+	fs := newFlags(g, "graduates list", "graduates list --division CODE [--overdue] [--limit N] [--after PERSON-ID] [--json]\n\n"+
+		"The follow-up list (实名服务台账) of a division: graduates within 2 years of leaving school without\n"+
+		"a current employment relation, with their \"1131\" completeness and what is overdue.")
+	var q employment.GraduateQuery
+	fs.StringVar(&q.Division, "division", "", "county-level division code")
+	fs.BoolVar(&q.OverdueOnly, "overdue", false, "only the graduates with an overdue service")
+	fs.IntVar(&q.Limit, "limit", 50, "at most this many (1-1000)")
+	fs.Int64Var(&q.After, "after", 0, "list persons with IDs above this")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
+		rows, err := svc.FollowUps(ctx, q)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			if rows == nil {
+				rows = []employment.FollowUp{}
+			}
+			return printJSON(g.stdout, rows)
+		}
+		return jobsTable(g.stdout, "PERSON\tNAME\tLEFT SCHOOL\tDEGREE\tP\tG\tJOBS\tT\tCOMPLETE\tOVERDUE", func(tw *tabwriter.Writer) {
+			for _, f := range rows {
+				s := f.Services
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d/3\t%d\t%v\t%s\n", f.PersonID, f.Name, f.Left, f.Degree, s[employment.PolicyBriefing],
+					s[employment.CareerGuidance], s[employment.JobLead], s[employment.Training], f.Complete, strings.Join(f.OverdueFor, "; "))
+			}
+		})
+	})
+}
+
+func graduatesService(g *globals, args []string) error {
+	fs := newFlags(g, "graduates service", "graduates service --person ID --kind KIND [--vacancy ID] [--date YYYY-MM-DD] [--note TEXT]")
+	var in employment.ServiceInput
+	fs.Int64Var(&in.PersonID, "person", 0, "the person's registry ID")
+	fs.StringVar(&in.Kind, "kind", "", "policy_briefing, career_guidance, job_lead or training_or_internship")
+	fs.Int64Var(&in.VacancyID, "vacancy", 0, "the vacancy of a job lead")
+	fs.StringVar(&in.Date, "date", "", "when (default today)")
+	fs.StringVar(&in.Note, "note", "", "note")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
+		r, err := svc.RecordService(ctx, in)
+		if err != nil {
+			return err
+		}
+		return printJSON(g.stdout, r)
+	})
+}
+
+func runFairs(g *globals, args []string) error {
+	return jobsSub(g, "fairs", args, map[string]func(*globals, []string) error{
+		"list": fairsList, "create": fairsCreate, "join": fairsJoin, "register": fairsRegister, "allocate": fairsAllocate, "show": fairsShow,
+	}, "list", "create", "join", "register", "allocate", "show")
+}
+
+func fairsList(g *globals, args []string) error {
+	fs := newFlags(g, "fairs list", "fairs list [--division CODE] [--json]")
+	var f employment.FairFilter
+	fs.StringVar(&f.Division, "division", "", "county-level division code")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
+		rows, err := svc.ListFairs(ctx, f)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			if rows == nil {
+				rows = []employment.JobFair{}
+			}
+			return printJSON(g.stdout, rows)
+		}
+		return jobsTable(g.stdout, "ID\tDATE\tDIVISION\tSTATUS\tNAME", func(tw *tabwriter.Writer) {
+			for _, f := range rows {
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", f.ID, f.Date, f.Division, f.Status, f.Name)
+			}
+		})
+	})
+}
+
+func fairsCreate(g *globals, args []string) error {
+	fs := newFlags(g, "fairs create", "fairs create --name NAME --division CODE --date YYYY-MM-DD [--venue V] [--start HH:MM] [--slot-minutes N] [--max-interviews N]")
+	var in employment.FairInput
+	fs.StringVar(&in.Name, "name", "", "name")
+	fs.StringVar(&in.Division, "division", "", "county-level division code")
+	fs.StringVar(&in.Date, "date", "", "date")
+	fs.StringVar(&in.Venue, "venue", "", "venue")
+	fs.StringVar(&in.Start, "start", "09:00", "first interview slot")
+	fs.IntVar(&in.SlotMinutes, "slot-minutes", 20, "minutes per interview slot")
+	fs.IntVar(&in.MaxInterviews, "max-interviews", 3, "interviews a seeker may get")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
+		f, err := svc.CreateFair(ctx, in)
+		if err != nil {
+			return err
+		}
+		return printJSON(g.stdout, f)
+	})
+}
+
+func fairsJoin(g *globals, args []string) error {
+	fs := newFlags(g, "fairs join", "fairs join FAIR-ID --employer ID --slots N --vacancies ID,ID")
+	var in employment.FairEmployerInput
+	fs.Int64Var(&in.EmployerID, "employer", 0, "employer ID")
+	fs.IntVar(&in.Slots, "slots", 0, "interview slots")
+	vacs := fs.String("vacancies", "", "the employer's vacancies at the fair, comma-separated")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	id, err := jobsArgID(fs.Arg(0), "fair_id")
+	if err != nil {
+		return err
+	}
+	if in.VacancyIDs, err = jobsIDs("vacancy_ids", *vacs); err != nil {
+		return err
+	}
+	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
+		fe, err := svc.JoinFair(ctx, id, in)
+		if err != nil {
+			return err
+		}
+		return printJSON(g.stdout, fe)
+	})
+}
+
+func fairsRegister(g *globals, args []string) error {
+	fs := newFlags(g, "fairs register", "fairs register FAIR-ID --seeker ID --prefer EMPLOYER,EMPLOYER,...")
+	var in employment.FairRegistrationInput
+	fs.Int64Var(&in.SeekerID, "seeker", 0, "job-seeker registration ID")
+	prefs := fs.String("prefer", "", "participating employers, best first, comma-separated")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	id, err := jobsArgID(fs.Arg(0), "fair_id")
+	if err != nil {
+		return err
+	}
+	if in.Preferences, err = jobsIDs("preferences", *prefs); err != nil {
+		return err
+	}
+	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
+		r, err := svc.RegisterForFair(ctx, id, in)
+		if err != nil {
+			return err
+		}
+		return printJSON(g.stdout, r)
+	})
+}
+
+func fairsAllocate(g *globals, args []string) error {
+	fs := newFlags(g, "fairs allocate", "fairs allocate FAIR-ID [--json]\n\nAllocate the interview slots by deferred acceptance (Gale–Shapley) and close registrations.")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	id, err := jobsArgID(fs.Arg(0), "fair_id")
+	if err != nil {
+		return err
+	}
+	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
+		a, err := svc.AllocateFair(ctx, id)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(g.stdout, a)
+		}
+		fmt.Fprintf(g.stdout, "fair %d: %d of %d seekers got an interview, %d interviews (%d with the seeker's first choice, %d time clashes)\n",
+			id, a.Placed, a.Seekers, len(a.Interviews), a.FirstPicks, a.Clashes)
+		return jobsSchedule(g, a.Interviews)
+	})
+}
+
+func jobsSchedule(g *globals, ivs []employment.ScheduledSlot) error {
+	return jobsTable(g.stdout, "EMPLOYER\tTIME\tSEEKER\tSEEKER'S RANK\tSCORE", func(tw *tabwriter.Writer) {
+		for _, iv := range ivs {
+			fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%s\n", iv.EmployerID, iv.Time, iv.SeekerID, iv.SeekerRank, iv.Score)
+		}
+	})
+}
+
+func fairsShow(g *globals, args []string) error {
+	fs := newFlags(g, "fairs show", "fairs show FAIR-ID")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	id, err := jobsArgID(fs.Arg(0), "fair_id")
+	if err != nil {
+		return err
+	}
+	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
+		d, err := svc.FairDetails(ctx, id)
+		if err != nil {
+			return err
+		}
+		return printJSON(g.stdout, d)
+	})
+}
+
+func runEmployment(g *globals, args []string) error {
+	return jobsSub(g, "employment", args, map[string]func(*globals, []string) error{
+		"sync": employmentSync, "hire": employmentHire, "placements": employmentPlacements,
+	}, "sync", "hire", "placements")
+}
+
+func employmentSync(g *globals, args []string) error {
+	fs := newFlags(g, "employment sync", "employment sync [--json]\n\nThe scheduled reconciliation: end the registrations of persons hired since (recording and\n"+
+		"attributing their placements) and of those without contact for 6 months. Resumable; run daily.")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
+		rep, err := svc.Sync(ctx)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(g.stdout, rep)
+		}
+		fmt.Fprintf(g.stdout, "sync %s: checked %d job-seeker and %d unemployment registrations; %d placements (%d attributed to a service), %d ended for no contact\n",
+			rep.Today, rep.SeekersChecked, rep.UnemployedChecked, rep.Placements, rep.Attributed, rep.NoContact)
+		return nil
+	})
+}
+
+func employmentHire(g *globals, args []string) error {
+	fs := newFlags(g, "employment hire", "employment hire EMPLOYMENT-ID\n\nWhat the hire path calls: end the person's registrations and record the placement.")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	id, err := jobsArgID(fs.Arg(0), "employment_id")
+	if err != nil {
+		return err
+	}
+	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
+		p, ok, err := svc.RecordHire(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fmt.Fprintln(g.stdout, "the person had no active registration: no placement")
+			return nil
+		}
+		return printJSON(g.stdout, p)
+	})
+}
+
+func employmentPlacements(g *globals, args []string) error {
+	fs := newFlags(g, "employment placements", "employment placements [--from DATE] [--to DATE] [--employer ID] [--limit N] [--json]")
+	var f employment.PlacementFilter
+	from := fs.String("from", "", "first start date")
+	to := fs.String("to", "", "last start date")
+	fs.Int64Var(&f.EmployerID, "employer", 0, "employer ID")
+	fs.IntVar(&f.Limit, "limit", 50, "at most this many (1-1000)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	var err error
+	if f.From, err = jobsDate("from", *from); err != nil {
+		return err
+	}
+	if f.To, err = jobsDate("to", *to); err != nil {
+		return err
+	}
+	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
+		rows, err := svc.ListPlacements(ctx, f)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			if rows == nil {
+				rows = []employment.Placement{}
+			}
+			return printJSON(g.stdout, rows)
+		}
+		return jobsTable(g.stdout, "ID\tPERSON\tEMPLOYER\tSTART\tSOURCE\tSOURCE ID\tVACANCY", func(tw *tabwriter.Writer) {
+			for _, p := range rows {
+				fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%s\t%d\t%d\n", p.ID, p.PersonID, p.EmployerID, p.Start, p.Source, p.SourceID, p.VacancyID)
+			}
+		})
+	})
+}
+
+func jobsDate(field, s string) (period.Date, error) {
+	if s == "" {
+		return period.Date{}, nil
+	}
+	d, err := period.ParseDate(s)
+	if err != nil {
+		return d, fmt.Errorf("--%s: %w", field, err)
+	}
+	return d, nil
+}
