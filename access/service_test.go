@@ -3,6 +3,7 @@ package access_test
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,13 @@ func (c *clock) now() time.Time          { return c.t }
 func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 var sys = access.WithCaller(context.Background(), access.System)
+
+// TestMain makes password hashing cheap: the tests hash often, and the
+// production cost is tested by TestHashPassword alone.
+func TestMain(m *testing.M) {
+	access.DefaultHashParams = access.HashParams{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32, SaltLen: 16}
+	os.Exit(m.Run())
+}
 
 func newService(t *testing.T, db *store.DB) (*access.Service, *clock) {
 	t.Helper()
