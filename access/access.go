@@ -81,6 +81,7 @@ const (
 	ReadAggregates                   // indicators and other aggregates, no person-level data
 	ManageUsers                      // users, roles, scopes, API tokens
 	ReadAudit                        // the audit trail
+	ApprovePayments                  // approve what pays money (claims, subsidies, corrections); see RequireApprover
 )
 
 var permNames = map[Perm]string{
@@ -88,7 +89,7 @@ var permNames = map[Perm]string{
 	WriteEmployers: "write employers", ReadEmployments: "read employment relations",
 	WriteEmployments: "write employment relations", ReadFlexible: "read flexible workers",
 	WriteFlexible: "write flexible workers", ReadAggregates: "read aggregates",
-	ManageUsers: "manage users", ReadAudit: "read the audit trail",
+	ManageUsers: "manage users", ReadAudit: "read the audit trail", ApprovePayments: "approve payments",
 }
 
 // String names p for messages.
@@ -97,7 +98,7 @@ func (p Perm) String() string { return permNames[p] }
 // write reports whether p changes data (refused to read-only API tokens).
 func (p Perm) write() bool {
 	switch p {
-	case WritePersons, WriteEmployers, WriteEmployments, WriteFlexible, ManageUsers:
+	case WritePersons, WriteEmployers, WriteEmployments, WriteFlexible, ManageUsers, ApprovePayments:
 		return true
 	}
 	return false
@@ -117,7 +118,7 @@ func (p Perm) write() bool {
 //   - an auditor reads the audit trail and nothing else.
 var perms = map[Role][]Perm{
 	Caseworker:    {ReadPersons, WritePersons, ReadEmployers, WriteEmployers, ReadEmployments, WriteEmployments, ReadFlexible, WriteFlexible, ReadAggregates},
-	Reviewer:      {ReadPersons, ReadEmployers, ReadEmployments, ReadFlexible, ReadAggregates},
+	Reviewer:      {ReadPersons, ReadEmployers, ReadEmployments, ReadFlexible, ReadAggregates, ApprovePayments},
 	EmployerAgent: {ReadPersons, ReadEmployers, ReadEmployments, WriteEmployments},
 	Citizen:       {ReadPersons, ReadEmployers, ReadEmployments, ReadFlexible},
 	Analyst:       {ReadAggregates},
@@ -205,9 +206,29 @@ func Require(ctx context.Context, p Perm) (Caller, error) {
 	return c, nil
 }
 
-// Can reports whether c's role has permission p (scope aside).
+// Can reports whether c's role has permission p (scope aside). System has
+// every permission but ApprovePayments: only a person approves payments.
 func (c Caller) Can(p Perm) bool {
-	return c.Role == RoleSystem || slices.Contains(perms[c.Role], p)
+	if c.Role == RoleSystem {
+		return p != ApprovePayments
+	}
+	return slices.Contains(perms[c.Role], p)
+}
+
+// RequireApprover returns the caller of ctx if they may approve what the
+// user preparerID prepared: a reviewer (ApprovePayments) who is not the
+// preparer (four eyes). It fails with Unauthorized without a caller and
+// Forbidden otherwise (rule auth.four_eyes for the preparer themselves).
+// The domain still checks that the record is within the reviewer's scope.
+func RequireApprover(ctx context.Context, preparerID int64) (Caller, error) {
+	c, err := Require(ctx, ApprovePayments)
+	if err != nil {
+		return c, err
+	}
+	if c.UserID == preparerID {
+		return c, &fault.Error{Kind: fault.Forbidden, Rule: "auth.four_eyes", Message: "you prepared this: another reviewer must approve it"}
+	}
+	return c, nil
 }
 
 // IsSystem reports whether c is the System caller.

@@ -1,9 +1,12 @@
 package access
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
+
+	"hrss/rules/fault"
 )
 
 // defaultParams are the production parameters, kept before TestMain
@@ -110,7 +113,7 @@ func TestCallerScope(t *testing.T) {
 		t.Error("city-wide reviewer")
 	case agent.InDivision("330402"):
 		t.Error("an employer agent reaches no division")
-	case !System.InDivision("330483") || !System.SeesWholeID() || !System.Can(ReadAudit):
+	case !System.InDivision("330483") || !System.SeesWholeID() || !System.Can(ReadAudit) || System.Can(ApprovePayments):
 		t.Error("system")
 	case agent.SeesWholeID() || (Caller{Role: Citizen}).SeesWholeID() || !cw.SeesWholeID():
 		t.Error("whole resident IDs")
@@ -123,5 +126,26 @@ func TestCallerScope(t *testing.T) {
 		if (r == Analyst || r == Administrator || r == Auditor) && c.Can(ReadPersons) {
 			t.Errorf("%s must not read persons", r)
 		}
+		if c.Can(ApprovePayments) != (r == Reviewer) {
+			t.Errorf("%s: only reviewers approve payments", r)
+		}
+	}
+}
+
+func TestFourEyes(t *testing.T) {
+	rev := WithCaller(context.Background(), Caller{UserID: 7, Role: Reviewer, Divisions: []string{"330402"}})
+	if _, err := RequireApprover(rev, 8); err != nil {
+		t.Errorf("another's work: %v", err)
+	}
+	if _, err := RequireApprover(rev, 7); fault.KindOf(err) != fault.Forbidden {
+		t.Errorf("own work approved: %v", err)
+	}
+	for _, c := range []Caller{System, {UserID: 9, Role: Caseworker, Divisions: []string{"330402"}}} {
+		if _, err := RequireApprover(WithCaller(context.Background(), c), 8); fault.KindOf(err) != fault.Forbidden {
+			t.Errorf("%s approved a payment: %v", c.Role, err)
+		}
+	}
+	if _, err := RequireApprover(context.Background(), 8); fault.KindOf(err) != fault.Unauthorized {
+		t.Errorf("no caller: %v", err)
 	}
 }
