@@ -130,7 +130,7 @@ func (g *gen) career(c *citizen, b *batch) {
 		if c.migrant {
 			fs = max(fs, c.arrival)
 		}
-		g.history(s, c, start, fs-day(s.IntN(120)), b, false)
+		g.history(s, c, start, fs-1-day(s.IntN(120)), b, false)
 		g.flexible(s, c, min(fs, g.today), 0, b)
 	case stInactive:
 		if recent || s.chance(0.35) {
@@ -157,7 +157,7 @@ func (g *gen) retiree(s *stream, c *citizen, start day, b *batch) {
 	}
 	if start < dayOf(period.Date{Y: 2003, M: 1, D: 1}) && c.retire-start > 3*365 && s.chance(0.1) {
 		laidOff := start + 365 + day(s.IntN(int(min(c.retire, dayOf(period.Date{Y: 2005, M: 12, D: 31}))-start)))
-		if laidOff < c.retire-180 && g.history(s, c, start, laidOff, b, false) {
+		if laidOff < c.retire-365 && g.history(s, c, start, laidOff, b, false) {
 			if s.chance(0.6) {
 				g.flexible(s, c, laidOff+months(1+5*s.Float64()), c.retire, b)
 			}
