@@ -27,6 +27,11 @@ import (
 // (330411, working for E1); employers E1 (330402) and E2 (330411);
 // relations R1 = A@E1, R2 = B@E2, R3 = C@E1; flexible enrolments FA (A,
 // 330402) and FB (B, 330411).
+//
+// Other domains extend it from their own test files, in an init func:
+// add their records with worldSetup (storing them in w.extra and their
+// marker strings in w.marks), say which roles reach them by appending to
+// reach, and add a cell to matrix for each of their routes.
 type world struct {
 	a                      *app
 	pA, pB, pC             registry.Person
@@ -35,20 +40,29 @@ type world struct {
 	fA, fB                 registry.FlexibleWorker
 	tokens                 map[access.Role]string
 	spare, analyst, apiTok int64
-	seq                    int // makes fresh resident IDs, credit codes, user names
+	seq                    int                 // makes fresh resident IDs, credit codes, user names
+	extra                  map[string]any      // other domains' records, by name
+	marks                  map[string][]string // other domains' records' marker strings
 }
+
+// worldSetup lists functions that add other domains' records to a new world.
+var worldSetup []func(t *testing.T, w *world)
 
 // markers are the strings that show each record's data.
 func (w *world) markers() map[string][]string {
 	ids := func(p registry.Person) []string {
 		return []string{p.Name, string(p.ResidentID), p.ResidentID.Masked()}
 	}
-	return map[string][]string{
+	m := map[string][]string{
 		"pA": ids(w.pA), "pB": ids(w.pB), "pC": ids(w.pC),
 		"e1": {w.e1.Name, string(w.e1.CreditCode)}, "e2": {w.e2.Name, string(w.e2.CreditCode)},
 		"r1": {`"6111.11"`}, "r2": {`"7222.22"`}, "r3": {`"8333.33"`},
 		"fA": {"2021-01-04"}, "fB": {"2022-02-05"},
 	}
+	for k, v := range w.marks {
+		m[k] = v
+	}
+	return m
 }
 
 // reach says which records each role may see.
@@ -64,7 +78,7 @@ var reach = map[access.Role][]string{
 
 func newWorld(t *testing.T, db *store.DB) *world {
 	t.Helper()
-	w := &world{a: newApp(t, db), tokens: map[access.Role]string{}}
+	w := &world{a: newApp(t, db), tokens: map[access.Role]string{}, extra: map[string]any{}, marks: map[string][]string{}}
 	reg := w.a.reg
 	must := func(err error) {
 		t.Helper()
@@ -113,6 +127,9 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	tok, _, err := w.a.acc.CreateToken(sysCtx, access.TokenInput{UserID: w.spare, Name: "matrix"})
 	must(err)
 	w.apiTok = tok.ID
+	for _, setup := range worldSetup {
+		setup(t, w)
+	}
 	return w
 }
 
