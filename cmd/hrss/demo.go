@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"hrss/access"
+	"hrss/demo"
+	"hrss/registry"
+	"hrss/rules/period"
+)
+
+func runDemo(g *globals, args []string) error {
+	fs := newFlags(g, "demo", "demo [--persons N] [--seed S] [--no-serve] [--addr HOST:PORT]")
+	persons := fs.Int("persons", 20000, "number of persons in the synthetic city")
+	seed := fs.Uint64("seed", 1, "seed of the generator: the same seed gives the same city")
+	noServe := fs.Bool("no-serve", false, "generate only; do not serve")
+	addr := fs.String("addr", envOr("HRSS_ADDR", "127.0.0.1:8080"), "address to serve on")
+	asOf := fs.String("as-of", "", "the city's today, YYYY-MM-DD (default: today)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *persons < 1 || *persons > 20_000_000 {
+		return fmt.Errorf("--persons %d must lie between 1 and 20000000", *persons)
+	}
+	today := period.FromTime(time.Now())
+	if *asOf != "" {
+		d, err := period.ParseDate(*asOf)
+		if err != nil {
+			return fmt.Errorf("--as-of: %w", err)
+		}
+		today = d
+	}
+	ctx, stop := signal.NotifyContext(systemContext(context.Background()), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	a, err := openApp(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	existing, err := a.registry.FindPersons(ctx, registry.PersonQuery{Page: registry.Page{Limit: 1}})
+	if err != nil {
+		return err
+	}
+	if len(existing) > 0 {
+		fmt.Fprintf(g.stdout, "the database %s already holds a city; serving it as it is (use a new --db to generate another)\n", g.db)
+	} else if err := generate(ctx, g, a, demo.Config{Persons: *persons, Seed: *seed, AsOf: today}); err != nil {
+		return err
+	}
+	if *noServe {
+		return nil
+	}
+	return serveApp(ctx, g, a, *addr)
+}
+
+// generate builds the synthetic city into a's database and prints its summary.
+func generate(ctx context.Context, g *globals, a *app, cfg demo.Config) error {
+	start := time.Now()
+	bar := newProgress(g.stderr, "generating city")
+	sum, err := demo.Generate(ctx, cfg, a.vault, a.db.Bulk(), bar.update)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	b, _ := json.MarshalIndent(sum, "", "  ")
+	fmt.Fprintf(g.stdout, "generated the synthetic city (seed %d, as of %s) in %s:\n%s\n", cfg.Seed, cfg.AsOf, time.Since(start).Round(time.Millisecond), b)
+	users, err := access.CreateDemoUsers(ctx, a.access, access.DemoScope{Division: "330402"})
+	if err != nil {
+		return fmt.Errorf("demo users: %w", err)
+	}
+	fmt.Fprintln(g.stdout, "\nOne user per role:")
+	return access.WriteDemoUsers(g.stdout, users)
+}
