@@ -82,9 +82,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr}
 	fs := flag.NewFlagSet("hrss", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&g.db, "db", envOr("HRSS_DB", "hrss.db"), "database: a file path for embedded SQLite or a postgres:// URL (env HRSS_DB)")
-	fs.StringVar(&g.params, "params", os.Getenv("HRSS_PARAMS"), "directory of parameter files that add to or override the embedded ones (env HRSS_PARAMS)")
-	fs.StringVar(&g.keyFile, "key-file", envOr("HRSS_KEY_FILE", "hrss.key"), "file holding the identifier encryption key, created on first start if HRSS_KEY is unset (env HRSS_KEY_FILE)")
+	g.db, g.params, g.keyFile = envOr("HRSS_DB", "hrss.db"), os.Getenv("HRSS_PARAMS"), envOr("HRSS_KEY_FILE", "hrss.key")
+	g.register(fs)
 	fs.Usage = func() { usage(fs, stderr) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -154,7 +153,16 @@ func newFlags(g *globals, name, synopsis string) *flag.FlagSet {
 		fmt.Fprintf(g.stderr, "Usage: hrss %s\n\n", synopsis)
 		fs.PrintDefaults()
 	}
+	g.register(fs)
 	return fs
+}
+
+// register adds the global flags to a subcommand's flag set too, so that
+// "hrss demo --db x.db" works as well as "hrss --db x.db demo".
+func (g *globals) register(fs *flag.FlagSet) {
+	fs.StringVar(&g.db, "db", g.db, "database: a file path for embedded SQLite or a postgres:// URL (env HRSS_DB)")
+	fs.StringVar(&g.params, "params", g.params, "directory of parameter files that add to or override the embedded ones (env HRSS_PARAMS)")
+	fs.StringVar(&g.keyFile, "key-file", g.keyFile, "file holding the identifier encryption key, created on first start if HRSS_KEY is unset (env HRSS_KEY_FILE)")
 }
 
 // parseFlags parses args and returns flag.ErrHelp or errUsage on failure.
