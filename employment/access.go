@@ -19,9 +19,13 @@ import (
 //   - a citizen registers and reads themselves, gets their own
 //     recommendations and registers for fairs;
 //   - an analyst reads aggregates (batch coverage) and public vacancies;
-//   - an administrator manages the catalogue; an auditor nothing here.
+//   - an administrator manages the catalogue; an auditor nothing here;
+//   - the city-wide synchronisation runs as System only (the scheduler).
+//
+// A caseworker or reviewer of several divisions names one of them for a
+// person-level list or a batch run.
 var roleActions = map[access.Role][]Action{
-	access.Caseworker:    {ReadSeekers, WriteSeekers, ReadVacancies, WriteVacancies, MatchPersonal, RunBatch, ReadAggregates, ReadPlacements},
+	access.Caseworker:    {ReadSeekers, WriteSeekers, ReadVacancies, WriteVacancies, MatchPersonal, RunBatch, ReadAggregates, ReadPlacements, RecordServices, ManageFairs},
 	access.Reviewer:      {ReadSeekers, ReadVacancies, ReadAggregates, ReadPlacements},
 	access.EmployerAgent: {ReadVacancies, WriteVacancies, MatchPersonal, ReadPlacements},
 	access.Citizen:       {ReadSeekers, WriteSeekers, ReadVacancies, MatchPersonal, ReadPlacements},

@@ -73,7 +73,7 @@ func (f JobFair) SlotTime(i int) string {
 
 // CreateFair records a new job fair, open for employers and seekers.
 func (s *Service) CreateFair(ctx context.Context, in FairInput) (JobFair, error) {
-	if err := s.authorize(ctx, Access{Action: WriteSeekers, Division: in.Division}); err != nil {
+	if err := s.authorize(ctx, Access{Action: ManageFairs, Division: in.Division}); err != nil {
 		return JobFair{}, err
 	}
 	f, err := in.parse()
@@ -154,6 +154,9 @@ func (s *Service) JoinFair(ctx context.Context, fairID int64, in FairEmployerInp
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		f, err := openFair(ctx, tx, fairID)
 		if err != nil {
+			return err
+		}
+		if err := s.authorize(ctx, Access{Action: WriteVacancies, Division: f.Division, EmployerID: in.EmployerID}); err != nil {
 			return err
 		}
 		for _, id := range in.VacancyIDs {
@@ -242,13 +245,19 @@ type ScheduledSlot struct {
 // filters refuse), ties by seeker ID. It records the interviews and closes
 // the fair's registrations.
 func (s *Service) AllocateFair(ctx context.Context, fairID int64) (FairAllocation, error) {
-	if err := s.authorize(ctx, Access{Action: RunBatch}); err != nil {
+	if err := s.authorize(ctx, Access{Action: ManageFairs}); err != nil {
 		return FairAllocation{}, err
 	}
 	var out FairAllocation
 	err := s.Store.Update(ctx, func(tx Tx) error {
-		f, err := openFair(ctx, tx, fairID)
+		f, err := tx.Fair(ctx, fairID)
 		if err != nil {
+			return err
+		}
+		if err := s.authorize(ctx, Access{Action: ManageFairs, Division: f.Division}); err != nil {
+			return err
+		}
+		if f, err = openFair(ctx, tx, fairID); err != nil {
 			return err
 		}
 		seekers, hosts, err := fairParties(ctx, tx, f)
@@ -355,6 +364,9 @@ func (s *Service) FairDetails(ctx context.Context, id int64) (FairDetail, error)
 	var d FairDetail
 	err := s.Store.View(ctx, func(tx Tx) (err error) {
 		if d.Fair, err = tx.Fair(ctx, id); err != nil {
+			return err
+		}
+		if err := s.authorize(ctx, Access{Action: ReadSeekers, Division: d.Fair.Division}); err != nil {
 			return err
 		}
 		if d.Employers, err = tx.FairEmployers(ctx, id); err != nil {

@@ -167,7 +167,7 @@ type ServiceInput struct {
 // a vacancy open on that day. It counts as a contact for the person's
 // active registrations.
 func (s *Service) RecordService(ctx context.Context, in ServiceInput) (ServiceRecord, error) {
-	if err := s.authorize(ctx, Access{Action: WriteSeekers, PersonID: in.PersonID}); err != nil {
+	if err := s.authorize(ctx, Access{Action: RecordServices, PersonID: in.PersonID}); err != nil {
 		return ServiceRecord{}, err
 	}
 	rec := ServiceRecord{PersonID: in.PersonID, Kind: ServiceKind(strings.TrimSpace(in.Kind)), VacancyID: in.VacancyID, Note: strings.TrimSpace(in.Note), CreatedAt: s.now()}
@@ -186,7 +186,7 @@ func (s *Service) RecordService(ctx context.Context, in ServiceInput) (ServiceRe
 		if err != nil {
 			return err
 		}
-		if err := s.authorize(ctx, Access{Action: WriteSeekers, Division: p.ResidenceDivision, PersonID: p.ID}); err != nil {
+		if err := s.authorize(ctx, Access{Action: RecordServices, Division: p.ResidenceDivision, PersonID: p.ID}); err != nil {
 			return err
 		}
 		if err := checkJobLead(ctx, tx, rec); err != nil {

@@ -3,6 +3,8 @@ package employment
 import (
 	"context"
 
+	"hrss/access"
+
 	"hrss/registry"
 	"hrss/rules/period"
 )
@@ -24,6 +26,13 @@ func (s *Service) RecordHire(ctx context.Context, employmentID int64) (p Placeme
 	err = s.Store.Update(ctx, func(tx Tx) error {
 		e, err := tx.Employment(ctx, employmentID)
 		if err != nil {
+			return err
+		}
+		person, err := tx.Person(ctx, e.PersonID)
+		if err != nil {
+			return err
+		}
+		if err := s.authorize(ctx, Access{Action: RunBatch, Division: person.ResidenceDivision, PersonID: e.PersonID}); err != nil {
 			return err
 		}
 		p, ok, _, err = s.hire(ctx, tx, e)
@@ -182,6 +191,16 @@ func (s *Service) ListPlacements(ctx context.Context, f PlacementFilter) ([]Plac
 	if err := s.authorize(ctx, Access{Action: ReadPlacements, PersonID: f.PersonID, EmployerID: f.EmployerID}); err != nil {
 		return nil, err
 	}
+	if c, ok := access.CallerFrom(ctx); ok {
+		switch c.Role {
+		case access.Citizen:
+			f.PersonID = c.PersonID
+		case access.EmployerAgent:
+			f.EmployerID = c.EmployerID
+		default:
+			f.Divisions = scopeDivisions(ctx)
+		}
+	}
 	var err error
 	if f.Page, err = clampPage(f.Page); err != nil {
 		return nil, err
@@ -215,7 +234,7 @@ const syncChunk = 500
 // rerun continues where an interrupted one stopped, since ended
 // registrations are no longer active.
 func (s *Service) Sync(ctx context.Context) (SyncReport, error) {
-	if err := s.authorize(ctx, Access{Action: RunBatch}); err != nil {
+	if err := s.authorize(ctx, Access{Action: RunSync}); err != nil {
 		return SyncReport{}, err
 	}
 	rep := SyncReport{Today: s.today()}

@@ -45,6 +45,9 @@ const (
 	ReadAggregates  Action = "read_aggregates"  // coverage and counts without person-level data
 	ManageCatalogue Action = "manage_catalogue" // import occupations and skills
 	ReadPlacements  Action = "read_placements"  // placements
+	RecordServices  Action = "record_services"  // record services of the "1131" package
+	ManageFairs     Action = "manage_fairs"     // create fairs and allocate their slots
+	RunSync         Action = "run_sync"         // the city-wide reconciliation (System only)
 )
 
 // Access is what Authorize is asked: an action and, once the record is

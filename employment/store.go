@@ -128,5 +128,6 @@ type PlacementFilter struct {
 	PersonID   int64
 	EmployerID int64
 	From, To   period.Date // start dates, inclusive; zero for open
+	Divisions  []string    // persons living in one of these (a caller's scope); nil for all
 	Page
 }

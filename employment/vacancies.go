@@ -122,6 +122,9 @@ func (s *Service) PostVacancy(ctx context.Context, in VacancyInput) (Vacancy, er
 		if v, err = in.parse(cat, emp.Division, s.today()); err != nil {
 			return err
 		}
+		if err := s.authorize(ctx, Access{Action: WriteVacancies, Division: v.Division, EmployerID: v.EmployerID}); err != nil {
+			return err
+		}
 		v.CreatedAt, v.UpdatedAt = s.now(), s.now()
 		if err := tx.InsertVacancy(ctx, &v); err != nil {
 			return err
@@ -395,6 +398,8 @@ func (s *Service) RunBatch(ctx context.Context, opt BatchOptions) (BatchRun, err
 		if opt.Division, err = countyDivision("division", opt.Division); err != nil {
 			return BatchRun{}, err
 		}
+	} else if divs := scopeDivisions(ctx); divs != nil {
+		return BatchRun{}, fault.Invalidf("division", "scope.division", "name one of your divisions (%v)", divs)
 	}
 	if opt.TopN < 0 || opt.TopN > MaxTop || opt.K < 0 || opt.K > 100 {
 		return BatchRun{}, fault.Invalidf("k", "batch.options", "top must lie in 1-%d and k in 1-100", MaxTop)

@@ -224,6 +224,7 @@ func (t *Tx) ListPlacements(ctx context.Context, f employment.PlacementFilter) (
 	w.add(f.EmployerID != 0, "employer_id = ?", f.EmployerID)
 	w.add(!f.From.IsZero(), "start_date >= ?", f.From.String())
 	w.add(!f.To.IsZero(), "start_date <= ?", f.To.String())
+	w.addInf("person_id IN (SELECT id FROM persons WHERE residence_division IN %s)", f.Divisions)
 	w.add(true, "id > ?", f.After)
 	return queryList(ctx, t, "SELECT "+placementCols+" FROM placements WHERE "+w.sql()+" ORDER BY id LIMIT ?", append(w.args, f.Limit),
 		func(sc interface{ Scan(...any) error }) (employment.Placement, error) {
