@@ -54,13 +54,27 @@ func (s *Service) Assess(ctx context.Context, p period.YearMonth, opt AssessOpti
 	}
 	w := newRunWriter(s, run, total, opt.Progress)
 	w.ctx = ctx
-	if err := s.Insured.EachInsured(ctx, p, w.add); err != nil {
-		return Summary{}, s.failRun(run, err)
+	done := w.start(ctx)
+	err = s.Insured.EachInsured(ctx, p, w.add)
+	if err == nil {
+		err = w.handoff()
 	}
-	if err := w.flush(ctx); err != nil {
-		return Summary{}, s.failRun(run, err)
+	close(w.work)
+	if werr := <-done; werr != nil {
+		err = werr
 	}
-	return s.finishRun(ctx, run, w)
+	if err != nil {
+		return Summary{}, s.failRun(w.lock, err)
+	}
+	return s.finishRun(ctx, w.lock, w)
+}
+
+// RowWriter is implemented by a Store that writes a run's rows faster
+// than Tx.InsertRows (COPY on PostgreSQL). WriteRows renews l's heartbeat
+// and writes rows in one transaction, and reports false, writing
+// nothing, when l's run no longer holds its period.
+type RowWriter interface {
+	WriteRows(ctx context.Context, l RunLock, rows []Row) (bool, error)
 }
 
 // startRun refuses a closed or busy period, records the run, takes the
@@ -211,8 +225,11 @@ type runWriter struct {
 	lock     RunLock
 	total    int
 	progress func(done, total int)
-	pop      *rules.Population
-	meta     []registry.Insured
+	pop      *rules.Population  // the chunk being read
+	meta     []registry.Insured // the chunk being read
+	work     chan chunk         // chunks read, to assess and write
+	dead     chan struct{}      // closed when the writer fails
+	werr     error              // why the writer failed
 	out      rules.Assessment
 	rows     []Row
 	seq      int32
@@ -222,6 +239,47 @@ type runWriter struct {
 	persons  map[int64]struct{}
 	sum      Summary
 	ctx      context.Context
+}
+
+// chunk is a chunk of insured person-months read from the registry.
+type chunk struct {
+	pop  *rules.Population
+	meta []registry.Insured
+}
+
+// start runs the writer: it assesses and writes the chunks the reader
+// hands off, in order, while the reader reads the next one. The returned
+// channel yields its error (nil) once the work channel is closed.
+func (w *runWriter) start(ctx context.Context) <-chan error {
+	done := make(chan error, 1)
+	go func() {
+		for c := range w.work {
+			if w.werr != nil {
+				continue // drain
+			}
+			if err := w.flush(ctx, c); err != nil {
+				w.werr = err
+				close(w.dead)
+			}
+		}
+		done <- w.werr
+	}()
+	return done
+}
+
+// handoff passes the chunk read so far to the writer.
+func (w *runWriter) handoff() error {
+	if len(w.meta) == 0 {
+		return nil
+	}
+	select {
+	case w.work <- chunk{w.pop, w.meta}:
+	case <-w.dead:
+		return w.werr
+	}
+	n := w.s.chunk()
+	w.pop, w.meta = rules.NewPopulation(n), make([]registry.Insured, 0, n)
+	return nil
 }
 
 type flexLevel struct {
@@ -238,6 +296,7 @@ func newRunWriter(s *Service, l RunLock, total int, progress func(int, int)) *ru
 	n := s.chunk()
 	return &runWriter{s: s, lock: l, total: total, progress: progress,
 		pop: rules.NewPopulation(n), meta: make([]registry.Insured, 0, n), rows: make([]Row, 0, n),
+		work: make(chan chunk, 1), dead: make(chan struct{}),
 		flexBase: map[flexLevel]money.Fen{}, credit: map[string]int64{}, bills: map[payerKey]*Bill{},
 		persons: map[int64]struct{}{},
 		sum:     Summary{Period: l.Period, Run: l.Run, ByInsurance: map[rules.Insurance]money.Fen{}, ByParty: map[rules.Party]money.Fen{}}}
@@ -259,7 +318,7 @@ func (w *runWriter) add(in registry.Insured) error {
 	}
 	w.meta = append(w.meta, in)
 	if len(w.meta) >= w.s.chunk() {
-		return w.flush(w.ctx)
+		return w.handoff()
 	}
 	return nil
 }
@@ -284,32 +343,27 @@ func relationError(in registry.Insured, err error) error {
 	return fmt.Errorf("employment %d of person %d: %w", in.EmploymentID, in.PersonID, err)
 }
 
-// flush assesses the buffered rows and commits them in one fenced
+// flush assesses a chunk and commits its rows in one fenced
 // transaction.
-func (w *runWriter) flush(ctx context.Context) error {
-	if len(w.meta) == 0 {
-		return nil
-	}
-	if err := w.s.Params.Assess(w.pop, w.lock.Period, &w.out); err != nil {
+func (w *runWriter) flush(ctx context.Context, c chunk) error {
+	if err := w.s.Params.Assess(c.pop, w.lock.Period, &w.out); err != nil {
 		return err
 	}
 	w.rows = w.rows[:0]
-	for i := range w.meta {
-		r, err := w.row(i)
+	for i := range c.meta {
+		r, err := w.row(&c.meta[i], i)
 		if err != nil {
 			return err
 		}
 		w.rows = append(w.rows, r)
 	}
-	if err := w.s.fenced(ctx, &w.lock, func(tx Tx) error { return tx.InsertRows(ctx, w.rows) }); err != nil {
+	if err := w.write(ctx); err != nil {
 		return err
 	}
 	for i := range w.rows {
 		w.account(&w.rows[i])
 	}
 	w.sum.Rows += len(w.rows)
-	w.pop = rules.NewPopulation(w.s.chunk())
-	w.meta = w.meta[:0]
 	if w.progress != nil {
 		w.progress(w.sum.Rows, max(w.total, w.sum.Rows))
 	}
@@ -319,9 +373,26 @@ func (w *runWriter) flush(ctx context.Context) error {
 	return nil
 }
 
+// write commits w.rows, fenced by the run's lock.
+func (w *runWriter) write(ctx context.Context) error {
+	rw, ok := w.s.Store.(RowWriter)
+	if !ok {
+		return w.s.fenced(ctx, &w.lock, func(tx Tx) error { return tx.InsertRows(ctx, w.rows) })
+	}
+	now := w.s.now()
+	held, err := rw.WriteRows(ctx, RunLock{Period: w.lock.Period, Run: w.lock.Run, Heartbeat: now}, w.rows)
+	if err != nil {
+		return err
+	}
+	if !held {
+		return fault.Conflictf("period", "assessment.lock_lost", "run %d lost period %s to another run; its work is discarded", w.lock.Run, w.lock.Period)
+	}
+	w.lock.Heartbeat = now
+	return nil
+}
+
 // row builds the stored row of buffered person-month i.
-func (w *runWriter) row(i int) (Row, error) {
-	in := w.meta[i]
+func (w *runWriter) row(in *registry.Insured, i int) (Row, error) {
 	w.seq++
 	r := Row{Period: w.lock.Period, Run: w.lock.Run, Seq: w.seq, PersonID: in.PersonID, Division: in.Division, Base: w.out.Base[i]}
 	if in.Kind == registry.KindFlexible {
@@ -331,14 +402,14 @@ func (w *runWriter) row(i int) (Row, error) {
 	}
 	enrolled := enrolledIn(in)
 	for l := rules.Line(0); l < rules.NumLines; l++ {
-		if enrolled[l.Insurance()] {
+		if enrolled.has(l.Insurance()) {
 			r.Lines[l] = w.out.Amount[l][i]
 		}
 	}
-	if enrolled[rules.Pension] {
+	if enrolled.has(rules.Pension) {
 		ppm, err := w.creditPPM(in.Division)
 		if err != nil {
-			return r, relationError(in, err)
+			return r, relationError(*in, err)
 		}
 		r.AccountCredit = r.Base.MulRatePPM(ppm)
 	}
@@ -355,12 +426,19 @@ func (w *runWriter) creditPPM(div string) (int64, error) {
 	return ppm, err
 }
 
-func enrolledIn(in registry.Insured) map[rules.Insurance]bool {
-	m := make(map[rules.Insurance]bool, 4)
+// insuranceSet is a set of the four insurances.
+type insuranceSet uint8
+
+var insuranceBit = map[rules.Insurance]insuranceSet{rules.Pension: 1, rules.Medical: 2, rules.Unemployment: 4, rules.WorkInjury: 8}
+
+func (s insuranceSet) has(i rules.Insurance) bool { return s&insuranceBit[i] != 0 }
+
+func enrolledIn(in *registry.Insured) insuranceSet {
+	var s insuranceSet
 	for _, x := range in.Insurances {
-		m[rules.Insurance(x)] = true
+		s |= insuranceBit[rules.Insurance(x)]
 	}
-	return m
+	return s
 }
 
 // account adds a written row to the bills and the summary.

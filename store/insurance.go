@@ -8,6 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"hrss/insurance"
 	"hrss/rules/money"
 	"hrss/rules/period"
@@ -347,3 +350,77 @@ func (t *Tx) CountInsured(ctx context.Context, p period.YearMonth) (int, error) 
 	err := t.queryRow(ctx, `SELECT count(*) FROM flexible_workers WHERE start_date <= ? AND (end_date IS NULL OR end_date >= ?)`, last, first).Scan(&b)
 	return a + b, wrapDBError(err)
 }
+
+// WriteRows implements insurance.RowWriter: on PostgreSQL one READ
+// COMMITTED transaction renews the heartbeat (the UPDATE waits for and
+// re-reads a concurrent takeover, so the fence holds) and COPYs the rows
+// in; on SQLite the one writer transaction does the same with
+// multi-row INSERTs.
+func (s insuranceStore) WriteRows(ctx context.Context, l insurance.RunLock, rows []insurance.Row) (bool, error) {
+	if s.db.engine != Postgres {
+		held := false
+		err := s.db.update(ctx, func(t *Tx) error {
+			var err error
+			if held, err = t.Heartbeat(ctx, l); err != nil || !held {
+				return err
+			}
+			return t.InsertRows(ctx, rows)
+		})
+		return held, err
+	}
+	var held bool
+	err := s.db.retry(ctx, func() error {
+		var err error
+		held, err = s.copyRows(ctx, l, rows)
+		return err
+	})
+	return held, err
+}
+
+func (s insuranceStore) copyRows(ctx context.Context, l insurance.RunLock, rows []insurance.Row) (bool, error) {
+	conn, err := s.db.write.Conn(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer conn.Close()
+	held := false
+	err = conn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		tx, err := pc.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback(ctx)
+		tag, err := tx.Exec(ctx, `UPDATE ins_run_locks SET heartbeat_at = $1 WHERE period = $2 AND run_id = $3`, l.Heartbeat, ymArg(l.Period), l.Run)
+		if err != nil || tag.RowsAffected() != 1 {
+			return err
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"ins_assessments"}, assessmentCols, &rowSource{rows: rows, i: -1}); err != nil {
+			return wrapDBError(err)
+		}
+		held = true
+		return tx.Commit(ctx)
+	})
+	return held, err
+}
+
+// rowSource feeds assessment rows to COPY without building [][]any.
+type rowSource struct {
+	rows []insurance.Row
+	i    int
+	vals [17]any
+}
+
+func (r *rowSource) Next() bool { r.i++; return r.i < len(r.rows) }
+
+func (r *rowSource) Values() ([]any, error) {
+	x := &r.rows[r.i]
+	v := r.vals[:0]
+	v = append(v, int32(ymArg(x.Period)), x.Run, x.Seq, x.PersonID, int16(x.Kind), x.RelationID, x.PayerID, x.Division, int64(x.Base))
+	for _, a := range x.Lines {
+		v = append(v, int64(a))
+	}
+	return append(v, int64(x.AccountCredit)), nil
+}
+
+func (r *rowSource) Err() error { return nil }

@@ -1,0 +1,269 @@
+// Command assess benchmarks the monthly assessment run (核定) of hrss on
+// SQLite and on PostgreSQL: N insured person-months (default 1,000,000:
+// employees of 20,000 employers and 5% flexible workers) are written
+// into a fresh database, then one period is assessed by
+// insurance.Service.Assess (chunked, fenced commits, bills, summary).
+// Beside it, in the same run and database, it measures
+//
+//   - the floor: the raw bulk insert of the same rows with the same
+//     columns into a scratch table (COPY on PostgreSQL; one prepared
+//     INSERT per row in one transaction on SQLite);
+//   - a plain-SQL assessment: one INSERT … SELECT over the registry with
+//     the rates joined in, which must give the same total;
+//
+// and prints the times, the ratios and the peak heap of the run.
+//
+//	go run ./bench/assess [-n 1000000] [-pg postgres://…] [-period 2025-03]
+//
+// PostgreSQL runs when -pg or HRSS_TEST_POSTGRES names a database; the
+// benchmark works in a schema of its own and drops it at the end.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"hrss/access"
+	"hrss/insurance"
+	"hrss/registry"
+	"hrss/registry/ident"
+	"hrss/rules"
+	"hrss/rules/money"
+	"hrss/rules/period"
+	"hrss/store"
+)
+
+var divisions = []string{"330402", "330411", "330421", "330424", "330481", "330482", "330483"}
+
+func main() {
+	n := flag.Int("n", 1_000_000, "insured person-months to assess")
+	employers := flag.Int("employers", 20_000, "employers")
+	pg := flag.String("pg", os.Getenv("HRSS_TEST_POSTGRES"), "PostgreSQL URL (default HRSS_TEST_POSTGRES); empty skips PostgreSQL")
+	per := flag.String("period", "2025-03", "the period assessed")
+	flag.Parse()
+	p, err := period.ParseYearMonth(*per)
+	if err != nil {
+		fail(err)
+	}
+	fmt.Printf("hrss assessment benchmark: %d person-months, %d employers, period %s, %s/%s, %d CPUs\n\n", *n, *employers, p, runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
+	dir, err := os.MkdirTemp("", "hrss-bench-assess")
+	if err != nil {
+		fail(err)
+	}
+	defer os.RemoveAll(dir)
+	bench("sqlite", filepath.Join(dir, "hrss.db"), *n, *employers, p)
+	if *pg != "" {
+		dsn, drop := schema(*pg)
+		defer drop()
+		bench("postgres", dsn, *n, *employers, p)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "bench/assess:", err)
+	os.Exit(1)
+}
+
+// schema creates a schema of its own in the database at base.
+func schema(base string) (string, func()) {
+	b := make([]byte, 4)
+	rand.Read(b)
+	name := "hrss_bench_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		fail(err)
+	}
+	if _, err := admin.Exec("CREATE SCHEMA " + name); err != nil {
+		fail(err)
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		fail(err)
+	}
+	q := u.Query()
+	q.Set("search_path", name)
+	u.RawQuery = q.Encode()
+	return u.String(), func() { admin.Exec("DROP SCHEMA " + name + " CASCADE"); admin.Close() }
+}
+
+func bench(engine, dsn string, n, employers int, p period.YearMonth) {
+	ctx := access.WithCaller(context.Background(), access.System)
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		fail(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		fail(err)
+	}
+	t0 := time.Now()
+	if err := populate(ctx, db, n, employers); err != nil {
+		fail(err)
+	}
+	fmt.Printf("%s: registry of %d person-months written in %s\n", engine, n, time.Since(t0).Round(time.Millisecond))
+	params, err := rules.Embedded()
+	if err != nil {
+		fail(err)
+	}
+	svc := &insurance.Service{Store: db.Insurance(), Insured: db, Params: params}
+	t0 = time.Now()
+	nRead := 0
+	if err := db.EachInsured(ctx, p, func(registry.Insured) error { nRead++; return nil }); err != nil {
+		fail(err)
+	}
+	read := time.Since(t0)
+	runtime.GC()
+	stop := peakHeap()
+	t0 = time.Now()
+	sum, err := svc.Assess(ctx, p, insurance.AssessOptions{})
+	assess := time.Since(t0)
+	peak := stop()
+	if err != nil {
+		fail(err)
+	}
+	rows, err := db.AssessmentRows(ctx, p)
+	if err != nil {
+		fail(err)
+	}
+	floor, err := db.BenchFloor(ctx, rows)
+	if err != nil {
+		fail(err)
+	}
+	rows = nil
+	plain, total, err := db.BenchPlainSQL(ctx, p, plainRates(params, p))
+	if err != nil {
+		fail(err)
+	}
+	db.DropBenchTables(ctx)
+	same := "same total"
+	if money.Fen(total) != sum.Total {
+		same = fmt.Sprintf("DIFFERENT total %s", money.Fen(total))
+	}
+	rate := func(d time.Duration) string { return fmt.Sprintf("%.0f rows/s", float64(sum.Rows)/d.Seconds()) }
+	fmt.Printf("  assessment run (hrss assess)   %9s  %14s  %d bills, total %s\n", assess.Round(time.Millisecond), rate(assess), sum.Employers+sum.Flexible, sum.Total)
+	fmt.Printf("  floor: raw bulk insert          %9s  %14s  ratio run/floor %.2f (goal <= 1.5)\n", floor.Round(time.Millisecond), rate(floor), assess.Seconds()/floor.Seconds())
+	fmt.Printf("  plain SQL INSERT ... SELECT     %9s  %14s  ratio run/plain %.2f (goal < 1), %s\n", plain.Round(time.Millisecond), rate(plain), assess.Seconds()/plain.Seconds(), same)
+	fmt.Printf("  (reading the registry alone     %9s  %14s)\n", read.Round(time.Millisecond), rate(read))
+	fmt.Printf("  peak Go heap during the run     %9.0f MiB (goal <= 1024)\n\n", float64(peak)/(1<<20))
+}
+
+// peakHeap samples the live heap every 20 ms until the returned
+// function is called, which returns the peak in bytes.
+func peakHeap() func() uint64 {
+	done := make(chan struct{})
+	res := make(chan uint64)
+	go func() {
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		var peak uint64
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(s)
+			peak = max(peak, s[0].Value.Uint64())
+			select {
+			case <-done:
+				res <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() uint64 { close(done); return <-res }
+}
+
+// populate writes employers, persons, employment relations and flexible
+// enrolments, deterministic for n.
+func populate(ctx context.Context, db *store.DB, n, nEmp int) error {
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	bulk := db.Bulk()
+	var emps []registry.Employer
+	for i := 1; i <= nEmp; i++ {
+		div := divisions[i%len(divisions)]
+		emps = append(emps, registry.Employer{ID: int64(i), CreditCode: ident.NewCreditCode('9', '1', div, uint64(i)), Name: fmt.Sprintf("E%d", i),
+			IndustrySection: "C", IndustryDivision: "13", Division: div, RiskClass: 1 + i%8, RiskFloat: money.MustDec("1"), CreatedAt: now, UpdatedAt: now})
+	}
+	if err := bulk.Employers(ctx, emps); err != nil {
+		return err
+	}
+	const batch = 100_000
+	for lo := 1; lo <= n; lo += batch {
+		hi := min(lo+batch-1, n)
+		var ps []registry.SealedPerson
+		var jobs []registry.Employment
+		var flex []registry.FlexibleWorker
+		for i := lo; i <= hi; i++ {
+			div := divisions[i%len(divisions)]
+			key := []byte(fmt.Sprintf("%016x", i))
+			ps = append(ps, registry.SealedPerson{Person: registry.Person{ID: int64(i), Name: "P", Sex: "male", Birth: period.Date{Y: 1960 + i%45, M: 1 + i%12, D: 1},
+				HukouDivision: div, ResidenceDivision: div, Education: registry.EduSenior, CreatedAt: now, UpdatedAt: now}, IDSealed: key, IDHash: key})
+			if i%20 == 0 {
+				flex = append(flex, registry.FlexibleWorker{ID: int64(i), PersonID: int64(i), Division: div, Start: period.Date{Y: 2020, M: 1, D: 1},
+					BasePct: []int{60, 100, 150, 200, 300}[i%5], CreatedAt: now, UpdatedAt: now})
+				continue
+			}
+			jobs = append(jobs, registry.Employment{ID: int64(i), PersonID: int64(i), EmployerID: int64(1 + (i*7919)%nEmp), Start: period.Date{Y: 2015, M: 1 + i%12, D: 1},
+				DeclaredWage: money.Fen(300_000 + (int64(i)*104_729)%2_800_000), Insurances: registry.AllInsurances, CreatedAt: now, UpdatedAt: now})
+		}
+		for _, err := range []error{bulk.Persons(ctx, ps), bulk.Employments(ctx, jobs), bulk.Flexible(ctx, flex)} {
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return bulk.Finish(ctx)
+}
+
+// plainRates resolves the rates of every division for the plain-SQL
+// assessment from the same parameters.
+func plainRates(params *rules.Params, p period.YearMonth) []store.PlainRates {
+	day := p.First()
+	ppm := func(name, div string) int64 {
+		v, err := params.Lookup(name, day, div)
+		if err != nil {
+			fail(err)
+		}
+		return v.Dec().Shift(6).IntPart()
+	}
+	var out []store.PlainRates
+	for _, div := range divisions {
+		floor, ceil, err := params.BaseLimits(div, p)
+		if err != nil {
+			fail(err)
+		}
+		r := store.PlainRates{Division: div, Floor: int64(floor), Ceiling: int64(ceil), FlexPPM: ppm("pension.flexible_rate", div), FlexBase: map[int]int64{}}
+		for i, name := range []string{"pension.individual_rate", "pension.employer_rate", "medical.individual_rate", "medical.employer_rate", "unemployment.individual_rate", "unemployment.employer_rate"} {
+			r.LinePPM[i] = ppm(name, div)
+		}
+		wi, err := params.Lookup("work_injury.base_rate", day, div)
+		if err != nil {
+			fail(err)
+		}
+		for _, row := range wi.Rows() {
+			r.InjuryPPM[row.Key] = row.Value.Shift(6).IntPart()
+		}
+		if r.AccountPPM, err = params.AccountRatePPM(div, p); err != nil {
+			fail(err)
+		}
+		for _, pct := range []int{60, 100, 150, 200, 300} {
+			b, err := params.FlexibleBase(div, p, pct)
+			if err != nil {
+				fail(err)
+			}
+			r.FlexBase[pct] = int64(b)
+		}
+		out = append(out, r)
+	}
+	return out
+}
