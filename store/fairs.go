@@ -39,8 +39,11 @@ func (t *Tx) InsertRecommendations(ctx context.Context, rs []employment.Recommen
 
 // ListRecommendations implements employment.Tx.
 func (t *Tx) ListRecommendations(ctx context.Context, seekerID int64, since period.Date) ([]employment.Recommendation, error) {
+	w := where{}
+	w.add(true, "seeker_id = ?", seekerID)
+	w.add(!since.IsZero(), "rec_date >= ?", since.String())
 	return queryList(ctx, t, `SELECT id, seeker_id, vacancy_id, score, rank, batch_id, rec_date, created_at FROM recommendations
-		WHERE seeker_id = ? AND rec_date >= ? ORDER BY rec_date, rank, id`, []any{seekerID, since.String()},
+		WHERE `+w.sql()+` ORDER BY rec_date, rank, id`, w.args,
 		func(sc interface{ Scan(...any) error }) (employment.Recommendation, error) {
 			var r employment.Recommendation
 			var score int64

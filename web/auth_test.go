@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"hrss/access"
+	"hrss/employment"
 	"hrss/registry"
 	"hrss/registry/ident"
 	"hrss/store"
@@ -21,9 +22,10 @@ import (
 
 // app is a test server over a real store, with its services.
 type app struct {
-	srv *httptest.Server
-	reg *registry.Service
-	acc *access.Service
+	srv  *httptest.Server
+	reg  *registry.Service
+	acc  *access.Service
+	jobs *employment.Service
 }
 
 var sysCtx = access.WithCaller(context.Background(), access.System)
@@ -34,9 +36,10 @@ func newApp(t *testing.T, db *store.DB) *app {
 	v, _ := ident.NewVault(make([]byte, 32))
 	reg := &registry.Service{Store: db.Registry(), Vault: v, Now: func() time.Time { return time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC) }}
 	acc := &access.Service{Store: db.Access()}
-	srv := httptest.NewServer((&web.Server{Registry: reg, Access: acc}).Handler())
+	jobs := &employment.Service{Store: db.Jobs(), Now: reg.Now}
+	srv := httptest.NewServer((&web.Server{Registry: reg, Access: acc, Jobs: jobs}).Handler())
 	t.Cleanup(srv.Close)
-	return &app{srv: srv, reg: reg, acc: acc}
+	return &app{srv: srv, reg: reg, acc: acc, jobs: jobs}
 }
 
 // user creates a user (as the system) with password "pw-"+name.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"hrss/access"
+	"hrss/employment"
 	"hrss/registry"
 	"hrss/rules/fault"
 )
@@ -17,6 +18,7 @@ import (
 type Server struct {
 	Registry *registry.Service
 	Access   *access.Service // sign-in, users, tokens, the audit trail
+	Jobs     *employment.Service
 }
 
 // route is one API route; routes() lists them all, in one place, and the
@@ -75,6 +77,39 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/tokens/{id}", s.revokeToken},
 		{"GET", "/api/v1/audit", s.listAudit},
 		{"GET", "/api/v1/audit/verify", s.verifyAudit},
+		{"GET", "/api/v1/seekers", s.jobs(s.listSeekers)},
+		{"POST", "/api/v1/seekers", s.jobs(s.registerSeeker)},
+		{"GET", "/api/v1/seekers/{id}", s.jobs(s.getSeeker)},
+		{"PUT", "/api/v1/seekers/{id}", s.jobs(s.updateSeeker)},
+		{"POST", "/api/v1/seekers/{id}/close", s.jobs(s.closeSeeker)},
+		{"POST", "/api/v1/seekers/{id}/contact", s.jobs(s.contactSeeker)},
+		{"GET", "/api/v1/seekers/{id}/matches", s.jobs(s.matchSeeker)},
+		{"GET", "/api/v1/seekers/{id}/explain", s.jobs(s.explainPair)},
+		{"GET", "/api/v1/seekers/{id}/recommendations", s.jobs(s.listRecommendations)},
+		{"POST", "/api/v1/seekers/{id}/recommendations", s.jobs(s.recommend)},
+		{"GET", "/api/v1/unemployment", s.jobs(s.listUnemployment)},
+		{"POST", "/api/v1/unemployment", s.jobs(s.registerUnemployed)},
+		{"POST", "/api/v1/unemployment/{id}/deregister", s.jobs(s.deregisterUnemployed)},
+		{"GET", "/api/v1/vacancies", s.jobs(s.listVacancies)},
+		{"POST", "/api/v1/vacancies", s.jobs(s.postVacancy)},
+		{"GET", "/api/v1/vacancies/{id}", s.jobs(s.getVacancy)},
+		{"PUT", "/api/v1/vacancies/{id}", s.jobs(s.updateVacancy)},
+		{"POST", "/api/v1/vacancies/{id}/close", s.jobs(s.closeVacancy)},
+		{"GET", "/api/v1/vacancies/{id}/matches", s.jobs(s.matchVacancy)},
+		{"GET", "/api/v1/occupations", s.jobs(s.listOccupations)},
+		{"GET", "/api/v1/skills", s.jobs(s.listSkills)},
+		{"GET", "/api/v1/graduates", s.jobs(s.listGraduates)},
+		{"POST", "/api/v1/services", s.jobs(s.recordService)},
+		{"POST", "/api/v1/match-batches", s.jobs(s.runBatch)},
+		{"GET", "/api/v1/fairs", s.jobs(s.listFairs)},
+		{"POST", "/api/v1/fairs", s.jobs(s.createFair)},
+		{"GET", "/api/v1/fairs/{id}", s.jobs(s.getFair)},
+		{"POST", "/api/v1/fairs/{id}/employers", s.jobs(s.joinFair)},
+		{"POST", "/api/v1/fairs/{id}/registrations", s.jobs(s.registerForFair)},
+		{"POST", "/api/v1/fairs/{id}/allocation", s.jobs(s.allocateFair)},
+		{"GET", "/api/v1/placements", s.jobs(s.listPlacements)},
+		{"POST", "/api/v1/employments/{id}/placement", s.jobs(s.recordHire)},
+		{"POST", "/api/v1/employment-sync", s.jobs(s.syncEmployment)},
 	}
 }
 
