@@ -60,4 +60,6 @@ func systemContext(ctx context.Context) context.Context {
 func (a *app) close() { a.db.Close() }
 
 // server returns the web server of a.
-func (a *app) server() *web.Server { return &web.Server{Registry: a.registry, Access: a.access} }
+func (a *app) server() *web.Server {
+	return &web.Server{Registry: a.registry, Access: a.access, Jobs: jobsService(a)}
+}
