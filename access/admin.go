@@ -59,8 +59,9 @@ func (s *Service) CreateUser(ctx context.Context, in UserInput) (User, error) {
 	return u, err
 }
 
-// UpdateUser replaces the user's role, scope and state with in, and its
-// password when in.Password is not empty. It unlocks the account, and
+// UpdateUser replaces the user's role, scope and state with in, its
+// password when in.Password is not empty, and removes its second factor
+// when in.ResetTOTP. It unlocks the account, and
 // signs the user out everywhere when the role, scope, password or
 // disabled state changes. It needs ManageUsers; NotFound, Invalid or
 // Conflict (name taken) otherwise.
@@ -91,6 +92,9 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, in UserInput) (User,
 		if next.PasswordHash == "" {
 			next.PasswordHash = old.PasswordHash
 		}
+		if !in.ResetTOTP {
+			next.TOTPSecret, next.TOTPPending, next.TOTPStep = old.TOTPSecret, old.TOTPPending, old.TOTPStep
+		}
 		if err := checkReferences(ctx, tx, next); err != nil {
 			return err
 		}
@@ -111,7 +115,8 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, in UserInput) (User,
 // scopeChanged reports whether the change from a to b must sign the user out.
 func scopeChanged(a, b User) bool {
 	return a.Role != b.Role || strings.Join(a.Divisions, ",") != strings.Join(b.Divisions, ",") ||
-		a.EmployerID != b.EmployerID || a.PersonID != b.PersonID || a.PasswordHash != b.PasswordHash || b.Disabled
+		a.EmployerID != b.EmployerID || a.PersonID != b.PersonID || a.PasswordHash != b.PasswordHash || b.Disabled ||
+		len(a.TOTPSecret) != len(b.TOTPSecret)
 }
 
 // checkReferences checks that the employer or person a user acts for exists.

@@ -35,7 +35,7 @@ func TestCreateDemoUsers(t *testing.T) {
 	}
 	ctx := context.Background()
 	for _, u := range users {
-		_, c, err := s.SignIn(ctx, u.Name, u.Password, "")
+		_, c, err := s.SignIn(ctx, access.Credentials{Name: u.Name, Password: u.Password}, "")
 		if err != nil || c.Role != u.Role || string(u.Role) != u.Name {
 			t.Fatalf("demo user %s: %+v %v", u.Name, c, err)
 		}
@@ -64,10 +64,10 @@ func TestCreateDemoUsers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.SignIn(ctx, users[0].Name, users[0].Password, ""); err == nil {
+	if _, _, err := s.SignIn(ctx, access.Credentials{Name: users[0].Name, Password: users[0].Password}, ""); err == nil {
 		t.Error("the old demo password still works")
 	}
-	if _, _, err := s.SignIn(ctx, again[0].Name, again[0].Password, ""); err != nil {
+	if _, _, err := s.SignIn(ctx, access.Credentials{Name: again[0].Name, Password: again[0].Password}, ""); err != nil {
 		t.Error(err)
 	}
 }

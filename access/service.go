@@ -20,6 +20,17 @@ type Service struct {
 	// bureau serves (users' divisions are checked with it); nil accepts
 	// any six-digit code.
 	KnownDivision func(code string) bool
+	// TOTPKey (32 bytes) seals the second-factor secrets at rest; without
+	// it no second factor can be set up or checked.
+	TOTPKey []byte
+}
+
+// Credentials are what a user signs in with: Code is the one-time code of
+// their authenticator, needed when they have a second factor.
+type Credentials struct {
+	Name     string
+	Password string
+	Code     string
 }
 
 func (s *Service) now() time.Time {
@@ -29,14 +40,17 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC()
 }
 
-// SignIn checks a user name and password and opens a session, returning
-// its secret (to send as "Authorization: Bearer SECRET" or in the session
-// cookie) and the signed-in caller. A wrong name or password, a disabled
-// account or a locked one fails with Unauthorized; each failure counts
-// toward the lockout (LockoutFor) and is audited as session.refused.
-func (s *Service) SignIn(ctx context.Context, name, password, ip string) (string, Caller, error) {
+// SignIn checks a user name and password (and the one-time code of a
+// user with a second factor) and opens a session, returning its secret
+// (to send as "Authorization: Bearer SECRET" or in the session cookie)
+// and the signed-in caller. A wrong name, password or code, a disabled
+// account or a locked one fails with Unauthorized (a missing code with
+// rule auth.totp_required); each wrong password or code counts toward the
+// lockout (LockoutFor), and every refusal is audited as session.refused.
+func (s *Service) SignIn(ctx context.Context, cr Credentials, ip string) (string, Caller, error) {
 	now := s.now()
-	u, err := s.userByName(ctx, name)
+	password := cr.Password
+	u, err := s.userByName(ctx, cr.Name)
 	if fault.KindOf(err) == fault.NotFound {
 		CheckPassword(dummyHash(), password)
 		return "", Caller{}, errBadCredentials()
@@ -65,10 +79,16 @@ func (s *Service) SignIn(ctx context.Context, name, password, ip string) (string
 		switch {
 		case !ok || cur.Disabled:
 			refusal = errBadCredentials()
-			return s.refuse(ctx, tx, &cur, c, ok, now)
+			return s.refuse(ctx, tx, &cur, c, !ok, now)
 		case now.Before(cur.LockedUntil): // failures came in meanwhile
 			refusal = errLocked(cur.LockedUntil)
 			return nil
+		}
+		if refusal, err = s.checkSecondFactor(&cur, cr.Code, now); err != nil || refusal != nil {
+			if err != nil {
+				return err
+			}
+			return s.refuse(ctx, tx, &cur, c, strings.TrimSpace(cr.Code) != "", now) // a wrong code counts, a missing one not
 		}
 		secret, err = s.openSession(ctx, tx, &cur, &c, now)
 		return err
@@ -89,9 +109,9 @@ func (s *Service) userByName(ctx context.Context, name string) (User, error) {
 }
 
 // refuse records a failed sign-in of u: one more failure toward the
-// lockout when the password was wrong, and an audit entry.
-func (s *Service) refuse(ctx context.Context, tx Tx, u *User, c Caller, passwordOK bool, now time.Time) error {
-	if !passwordOK {
+// lockout when count (a wrong password or code), and an audit entry.
+func (s *Service) refuse(ctx context.Context, tx Tx, u *User, c Caller, count bool, now time.Time) error {
+	if count {
 		u.FailedAttempts++
 		if d := LockoutFor(u.FailedAttempts); d > 0 {
 			u.LockedUntil = now.Add(d)
@@ -105,8 +125,8 @@ func (s *Service) refuse(ctx context.Context, tx Tx, u *User, c Caller, password
 
 // openSession clears u's failures, stores a new session and audits it.
 func (s *Service) openSession(ctx context.Context, tx Tx, u *User, c *Caller, now time.Time) (string, error) {
-	if u.FailedAttempts != 0 || !u.LockedUntil.IsZero() {
-		u.FailedAttempts, u.LockedUntil = 0, time.Time{}
+	if u.FailedAttempts != 0 || !u.LockedUntil.IsZero() || len(u.TOTPSecret) > 0 {
+		u.FailedAttempts, u.LockedUntil = 0, time.Time{} // and the second factor's step is kept
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			return "", err
 		}

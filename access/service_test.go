@@ -32,7 +32,7 @@ func TestMain(m *testing.M) {
 func newService(t *testing.T, db *store.DB) (*access.Service, *clock) {
 	t.Helper()
 	c := &clock{time.Date(2026, 3, 2, 8, 30, 0, 0, time.UTC)}
-	return &access.Service{Store: db.Access(), Now: c.now}, c
+	return &access.Service{Store: db.Access(), Now: c.now, TOTPKey: make([]byte, 32)}, c
 }
 
 func addUser(t *testing.T, s *access.Service, name, role string, divisions ...string) access.User {
@@ -95,24 +95,24 @@ func TestSignInLockout(t *testing.T) {
 		s, clk := newService(t, db)
 		addUser(t, s, "li.rev", "reviewer", "330402")
 		ctx := context.Background()
-		_, _, err := s.SignIn(ctx, "nobody", "secret-nobody", "10.0.0.9")
+		_, _, err := s.SignIn(ctx, access.Credentials{Name: "nobody", Password: "secret-nobody"}, "10.0.0.9")
 		wantRule(t, err, fault.Unauthorized, "auth.credentials")
 		for range access.LockAfter {
-			_, _, err := s.SignIn(ctx, "li.rev", "wrong password", "10.0.0.9")
+			_, _, err := s.SignIn(ctx, access.Credentials{Name: "li.rev", Password: "wrong password"}, "10.0.0.9")
 			wantRule(t, err, fault.Unauthorized, "auth.credentials")
 		}
 		// locked now: even the right password is refused, until the lock ends
-		_, _, err = s.SignIn(ctx, "li.rev", "secret-li.rev", "10.0.0.9")
+		_, _, err = s.SignIn(ctx, access.Credentials{Name: "li.rev", Password: "secret-li.rev"}, "10.0.0.9")
 		wantRule(t, err, fault.Unauthorized, "auth.locked")
 		clk.advance(access.LockBase + time.Second)
 		// one more failure doubles the lock
-		_, _, err = s.SignIn(ctx, "li.rev", "wrong again", "10.0.0.9")
+		_, _, err = s.SignIn(ctx, access.Credentials{Name: "li.rev", Password: "wrong again"}, "10.0.0.9")
 		wantRule(t, err, fault.Unauthorized, "auth.credentials")
 		clk.advance(access.LockBase + time.Second)
-		_, _, err = s.SignIn(ctx, "li.rev", "secret-li.rev", "10.0.0.9")
+		_, _, err = s.SignIn(ctx, access.Credentials{Name: "li.rev", Password: "secret-li.rev"}, "10.0.0.9")
 		wantRule(t, err, fault.Unauthorized, "auth.locked")
 		clk.advance(access.LockBase)
-		secret, c, err := s.SignIn(ctx, "LI.REV", "secret-li.rev", "10.0.0.9")
+		secret, c, err := s.SignIn(ctx, access.Credentials{Name: "LI.REV", Password: "secret-li.rev"}, "10.0.0.9")
 		if err != nil || c.Role != access.Reviewer || !strings.HasPrefix(secret, "hrss_s_") {
 			t.Fatalf("sign in after the lock: %q %+v %v", secret, c, err)
 		}
@@ -133,7 +133,7 @@ func TestSessions(t *testing.T) {
 		s, clk := newService(t, db)
 		u := addUser(t, s, "zhao.cw", "caseworker", "330402")
 		ctx := context.Background()
-		secret, _, err := s.SignIn(ctx, "zhao.cw", "secret-zhao.cw", "")
+		secret, _, err := s.SignIn(ctx, access.Credentials{Name: "zhao.cw", Password: "secret-zhao.cw"}, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,13 +155,13 @@ func TestSessions(t *testing.T) {
 		wantRule(t, err, fault.Unauthorized, "auth.session")
 
 		// idle timeout
-		secret, _, _ = s.SignIn(ctx, "zhao.cw", "secret-zhao.cw", "")
+		secret, _, _ = s.SignIn(ctx, access.Credentials{Name: "zhao.cw", Password: "secret-zhao.cw"}, "")
 		clk.advance(access.IdleTimeout + time.Second)
 		_, err = s.Authenticate(ctx, secret, "")
 		wantRule(t, err, fault.Unauthorized, "auth.session")
 
 		// sign out revokes at once
-		secret, c, _ = s.SignIn(ctx, "zhao.cw", "secret-zhao.cw", "")
+		secret, c, _ = s.SignIn(ctx, access.Credentials{Name: "zhao.cw", Password: "secret-zhao.cw"}, "")
 		if err := s.SignOut(access.WithCaller(ctx, c), secret); err != nil {
 			t.Fatal(err)
 		}
@@ -169,13 +169,13 @@ func TestSessions(t *testing.T) {
 		wantRule(t, err, fault.Unauthorized, "auth.session")
 
 		// disabling the user ends their sessions
-		secret, _, _ = s.SignIn(ctx, "zhao.cw", "secret-zhao.cw", "")
+		secret, _, _ = s.SignIn(ctx, access.Credentials{Name: "zhao.cw", Password: "secret-zhao.cw"}, "")
 		if _, err := s.UpdateUser(sys, u.ID, access.UserInput{Name: "zhao.cw", Role: "caseworker", Divisions: []string{"330402"}, Disabled: true}); err != nil {
 			t.Fatal(err)
 		}
 		_, err = s.Authenticate(ctx, secret, "")
 		wantRule(t, err, fault.Unauthorized, "auth.session")
-		_, _, err = s.SignIn(ctx, "zhao.cw", "secret-zhao.cw", "")
+		_, _, err = s.SignIn(ctx, access.Credentials{Name: "zhao.cw", Password: "secret-zhao.cw"}, "")
 		wantRule(t, err, fault.Unauthorized, "auth.credentials")
 	})
 }
@@ -236,7 +236,7 @@ func TestAuditChain(t *testing.T) {
 		addUser(t, s, "auditor1", "auditor")
 		addUser(t, s, "admin1", "administrator")
 		ctx := context.Background()
-		_, c, err := s.SignIn(ctx, "auditor1", "secret-auditor1", "192.0.2.1")
+		_, c, err := s.SignIn(ctx, access.Credentials{Name: "auditor1", Password: "secret-auditor1"}, "192.0.2.1")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -259,5 +259,66 @@ func TestAuditChain(t *testing.T) {
 		}
 		_, err = s.VerifyAudit(access.WithCaller(ctx, access.Caller{Role: access.Administrator}))
 		wantRule(t, err, fault.Forbidden, "auth.permission")
+	})
+}
+
+// code returns the current one-time code of a base32 secret.
+func code(t *testing.T, secret string, at time.Time) string {
+	t.Helper()
+	return access.TOTPCodeForTest(secret, at)
+}
+
+func TestSecondFactor(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, clk := newService(t, db)
+		u := addUser(t, s, "qian.rev", "reviewer", "330402")
+		ctx := context.Background()
+		k, err := s.ProvisionTOTP(sys, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cr := access.Credentials{Name: "qian.rev", Password: "secret-qian.rev"}
+		_, _, err = s.SignIn(ctx, cr, "")
+		wantRule(t, err, fault.Unauthorized, "auth.totp_required")
+		cr.Code = "000000"
+		if code(t, k.Secret, clk.t) == cr.Code {
+			cr.Code = "000001"
+		}
+		_, _, err = s.SignIn(ctx, cr, "")
+		wantRule(t, err, fault.Unauthorized, "auth.credentials")
+		cr.Code = code(t, k.Secret, clk.t)
+		if _, c, err := s.SignIn(ctx, cr, ""); err != nil || c.UserID != u.ID {
+			t.Fatalf("with the code: %v", err)
+		}
+		_, _, err = s.SignIn(ctx, cr, "")
+		wantRule(t, err, fault.Unauthorized, "auth.credentials") // a code is good once
+		got, _ := s.User(sys, u.ID)
+		if !got.TOTP || got.FailedAttempts != 1 {
+			t.Errorf("user %+v: the wrong code counts, the missing one not", got)
+		}
+		// an administrator removes it
+		if _, err := s.UpdateUser(sys, u.ID, access.UserInput{Name: u.Name, Role: "reviewer", Divisions: u.Divisions, ResetTOTP: true}); err != nil {
+			t.Fatal(err)
+		}
+		_, c, err := s.SignIn(ctx, access.Credentials{Name: "qian.rev", Password: "secret-qian.rev"}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// the user enrols again on their own: begin, then confirm with a code
+		me := access.WithCaller(ctx, c)
+		k, err = s.BeginTOTP(me)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantRule(t, s.ConfirmTOTP(me, "12345x"), fault.Invalid, "totp.code")
+		clk.advance(time.Minute)
+		if err := s.ConfirmTOTP(me, code(t, k.Secret, clk.t)); err != nil {
+			t.Fatal(err)
+		}
+		clk.advance(time.Minute)
+		cr.Code = code(t, k.Secret, clk.t)
+		if _, _, err := s.SignIn(ctx, cr, ""); err != nil {
+			t.Fatalf("after enrolling: %v", err)
+		}
 	})
 }

@@ -20,6 +20,10 @@ type User struct {
 	Disabled       bool      `json:"disabled"`
 	FailedAttempts int       `json:"failed_attempts"`
 	LockedUntil    time.Time `json:"locked_until,omitzero"`
+	TOTP           bool      `json:"totp"` // has a second factor (TOTPSecret set)
+	TOTPSecret     []byte    `json:"-"`    // sealed; see ProvisionTOTP
+	TOTPPending    []byte    `json:"-"`    // sealed; an enrolment begun (BeginTOTP)
+	TOTPStep       int64     `json:"-"`    // the last time step whose code was used
 	CreatedAt      time.Time `json:"created_at"`
 	UpdatedAt      time.Time `json:"updated_at"`
 }
@@ -39,6 +43,7 @@ type UserInput struct {
 	PersonID   int64    `json:"person_id,omitempty"`
 	Password   string   `json:"password,omitempty"`
 	Disabled   bool     `json:"disabled,omitempty"`
+	ResetTOTP  bool     `json:"reset_totp,omitempty"` // on a change: remove the second factor
 }
 
 // parse validates in (without the database checks) and returns the user

@@ -69,19 +69,29 @@ func (c nullID) Scan(v any) error {
 	return nil
 }
 
-const userCols = `id, name, role, divisions, employer_id, person_id, password_hash, disabled, failed_attempts, locked_until, created_at, updated_at`
+const userCols = `id, name, role, divisions, employer_id, person_id, password_hash, disabled, failed_attempts, locked_until,
+	totp_secret, totp_pending, totp_step, created_at, updated_at`
 
 func userArgs(u *access.User) []any {
 	return []any{u.Name, string(u.Role), strings.Join(u.Divisions, ","), idArg(u.EmployerID), idArg(u.PersonID), u.PasswordHash,
-		u.Disabled, u.FailedAttempts, timeArg(u.LockedUntil), tsArg(u.CreatedAt), tsArg(u.UpdatedAt)}
+		u.Disabled, u.FailedAttempts, timeArg(u.LockedUntil), bytesArg(u.TOTPSecret), bytesArg(u.TOTPPending), u.TOTPStep,
+		tsArg(u.CreatedAt), tsArg(u.UpdatedAt)}
+}
+
+// bytesArg returns NULL for an empty slice.
+func bytesArg(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
 }
 
 func scanUser(sc interface{ Scan(...any) error }) (access.User, error) {
 	var u access.User
 	var role, divs string
 	err := sc.Scan(&u.ID, &u.Name, &role, &divs, nullID{&u.EmployerID}, nullID{&u.PersonID}, &u.PasswordHash, &u.Disabled,
-		&u.FailedAttempts, nullTime{&u.LockedUntil}, tsCol{&u.CreatedAt}, tsCol{&u.UpdatedAt})
-	u.Role = access.Role(role)
+		&u.FailedAttempts, nullTime{&u.LockedUntil}, &u.TOTPSecret, &u.TOTPPending, &u.TOTPStep, tsCol{&u.CreatedAt}, tsCol{&u.UpdatedAt})
+	u.Role, u.TOTP = access.Role(role), len(u.TOTPSecret) > 0
 	if divs != "" {
 		u.Divisions = strings.Split(divs, ",")
 	}
@@ -91,7 +101,8 @@ func scanUser(sc interface{ Scan(...any) error }) (access.User, error) {
 // InsertUser implements access.Tx.
 func (t *Tx) InsertUser(ctx context.Context, u *access.User) error {
 	id, err := t.insertID(ctx, `INSERT INTO users (name, role, divisions, employer_id, person_id, password_hash, disabled,
-		failed_attempts, locked_until, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, userArgs(u)...)
+		failed_attempts, locked_until, totp_secret, totp_pending, totp_step, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, userArgs(u)...)
 	u.ID = id
 	return err
 }
@@ -99,7 +110,8 @@ func (t *Tx) InsertUser(ctx context.Context, u *access.User) error {
 // UpdateUser implements access.Tx.
 func (t *Tx) UpdateUser(ctx context.Context, u *access.User) error {
 	_, err := t.exec(ctx, `UPDATE users SET name = ?, role = ?, divisions = ?, employer_id = ?, person_id = ?, password_hash = ?,
-		disabled = ?, failed_attempts = ?, locked_until = ?, created_at = ?, updated_at = ? WHERE id = ?`, append(userArgs(u), u.ID)...)
+		disabled = ?, failed_attempts = ?, locked_until = ?, totp_secret = ?, totp_pending = ?, totp_step = ?,
+		created_at = ?, updated_at = ? WHERE id = ?`, append(userArgs(u), u.ID)...)
 	return err
 }
 

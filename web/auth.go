@@ -156,6 +156,7 @@ func clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 type signInInput struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	Code     string `json:"code,omitempty"` // the one-time code, for a user with a second factor
 }
 
 // sessionView answers sign-in and "who am I".
@@ -175,7 +176,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, orUnauthorized(nil))
 		return
 	}
-	secret, c, err := s.Access.SignIn(r.Context(), in.Username, in.Password, clientIP(r))
+	secret, c, err := s.Access.SignIn(r.Context(), access.Credentials{Name: in.Username, Password: in.Password, Code: in.Code}, clientIP(r))
 	if err != nil {
 		writeError(w, r, err)
 		return

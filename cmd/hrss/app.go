@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"fmt"
 	"os"
 
@@ -42,7 +44,16 @@ func openApp(ctx context.Context, g *globals) (*app, error) {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	return &app{db: db, vault: vault, registry: &registry.Service{Store: db.Registry(), Vault: vault},
-		access: &access.Service{Store: db.Access(), KnownDivision: isCounty}}, nil
+		access: &access.Service{Store: db.Access(), KnownDivision: isCounty, TOTPKey: subkey(key, "hrss totp secrets v1")}}, nil
+}
+
+// subkey derives a key for one purpose from the master key (HMAC-SHA256),
+// so that one secret serves both the identifier vault and the sealed
+// second-factor secrets without reusing a key.
+func subkey(master []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, master)
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
 }
 
 // isCounty reports whether code is one of the city's county-level divisions.

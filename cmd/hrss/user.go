@@ -64,6 +64,7 @@ var userCommands = []subcommand{
 	{"list", "list users", userList},
 	{"disable", "disable a user and end their sessions", func(g *globals, args []string) error { return userSetDisabled(g, args, true) }},
 	{"enable", "enable (and unlock) a user", func(g *globals, args []string) error { return userSetDisabled(g, args, false) }},
+	{"totp", "give a user a second factor (TOTP), or remove it with --reset", userTOTP},
 }
 
 func runUser(g *globals, args []string) error {
@@ -202,6 +203,40 @@ func userSetDisabled(g *globals, args []string, disabled bool) error {
 			return err
 		}
 		fmt.Fprintf(g.stdout, "%sd user %s\n", verb, u.Name)
+		return nil
+	})
+}
+
+// userTOTP provisions (or with --reset removes) the second factor of
+// the user named by the one argument, printing the new secret once.
+func userTOTP(g *globals, args []string) error {
+	fs := newFlags(g, "user totp", "user totp [--reset] NAME")
+	reset := fs.Bool("reset", false, "remove the user's second factor instead")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	return withApp(g, func(ctx context.Context, a *app) error {
+		u, err := a.access.UserByName(ctx, fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		if *reset {
+			in := access.UserInput{Name: u.Name, Role: string(u.Role), Divisions: u.Divisions, EmployerID: u.EmployerID, PersonID: u.PersonID, Disabled: u.Disabled, ResetTOTP: true}
+			if _, err := a.access.UpdateUser(ctx, u.ID, in); err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stdout, "removed the second factor of %s\n", u.Name)
+			return nil
+		}
+		k, err := a.access.ProvisionTOTP(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(g.stdout, "second factor of %s, shown only now: add it to an authenticator app\nsecret: %s\nuri:    %s\n", u.Name, k.Secret, k.URI)
 		return nil
 	})
 }

@@ -35,7 +35,9 @@ func TestUserTokenAuditCommands(t *testing.T) {
 		{"", []string{"token", "create", "--user", "ana", "--name", "provincial reporting"}, 0, "hrss_t_"},
 		{"", []string{"token", "revoke", "1"}, 0, "revoked token 1"},
 		{"", []string{"user", "disable", "wang.cw"}, 0, "disabled user wang.cw"},
-		{"", []string{"audit", "verify"}, 0, "audit trail intact: 5 entries"},
+		{"", []string{"user", "totp", "ana"}, 0, "uri:    otpauth://totp/hrss:ana?"},
+		{"", []string{"user", "totp", "--reset", "ana"}, 0, "removed the second factor of ana"},
+		{"", []string{"audit", "verify"}, 0, "audit trail intact: 7 entries"},
 		{"", []string{"audit", "list", "--user", "wang.cw"}, 0, "SEQ"},
 		{"", []string{"user", "frobnicate"}, 2, ""},
 	}
