@@ -10,16 +10,19 @@ import (
 	"hrss/store/storetest"
 )
 
+var payFiles int
+
 // payAll pays every bill of p in full through a collection file.
 func payAll(t *testing.T, c *city, p string) {
 	t.Helper()
+	payFiles++
 	bills := billMap(t, c.svc, ym(p))
 	var lines []string
 	for k, b := range bills {
 		if k[0] != 1 || b.Unpaid() == 0 {
 			continue
 		}
-		lines = append(lines, fmt.Sprintf("%s,%s,%s,PAY-%s-%d,%s", c.employers[k[1]-1].CreditCode, p, b.Unpaid(), p, k[1], b.DueDate))
+		lines = append(lines, fmt.Sprintf("%s,%s,%s,PAY-%d-%s-%d,%s", c.employers[k[1]-1].CreditCode, p, b.Unpaid(), payFiles, p, k[1], b.DueDate))
 	}
 	if _, err := c.svc.ImportCollections(system(), "pay.csv", csvOf(lines...)); err != nil {
 		t.Fatal(err)

@@ -58,7 +58,7 @@ func (k PayerKind) MarshalText() ([]byte, error) { return []byte(k.String()), ni
 type Row struct {
 	Period        period.YearMonth          `json:"period"`
 	Run           int64                     `json:"run,omitempty"`
-	Seq           int32                     `json:"seq,omitempty"`
+	Seq           int32                     `json:"seq,omitempty"` // ordinal in its run; an adjustment's ID
 	PersonID      int64                     `json:"person_id"`
 	Kind          PayerKind                 `json:"kind"`
 	RelationID    int64                     `json:"relation_id"` // employment or flexible enrolment

@@ -177,6 +177,18 @@ type Tx interface {
 	InsertBenefitPayments(ctx context.Context, pays []BenefitPayment) error
 	// BenefitPayments lists the payments of a run with the persons' names.
 	BenefitPayments(ctx context.Context, run int64) ([]BenefitPayment, error)
+	// RelationDivision returns the division of an employment relation's
+	// employer or of a flexible enrolment.
+	RelationDivision(ctx context.Context, kind PayerKind, id int64) (string, error)
+	InsertCorrection(ctx context.Context, c *Correction) error // sets c.ID
+	// InsuredRelation returns one relation as an insured person-month of
+	// p and whether it is active in p.
+	InsuredRelation(ctx context.Context, kind PayerKind, id int64, p period.YearMonth) (registry.Insured, bool, error)
+	// RelationRows returns a relation's rows of run in p and its
+	// adjustments in p.
+	RelationRows(ctx context.Context, p period.YearMonth, run int64, kind PayerKind, id int64) ([]Row, error)
+	// InsertAdjustment records an adjustment row of a correction.
+	InsertAdjustment(ctx context.Context, correction int64, r *Row) error
 	// CheckInvariant checks one of Invariants and returns how many rows
 	// or groups it examined and at most limit breaches.
 	CheckInvariant(ctx context.Context, name string, limit int) (int, []string, error)
