@@ -26,8 +26,8 @@ var genesis = Digest(make([]byte, sha256.Size))
 
 // Head is the end of the audit chain: the last entry's number and hash.
 type Head struct {
-	Seq  int64
-	Hash Digest
+	Seq  int64  `json:"seq"`
+	Hash Digest `json:"hash"`
 }
 
 // Entry is one record of the audit trail: who (user, name, role), when,
