@@ -12,11 +12,8 @@ import (
 // Population reads the insured person-months of period p from r into the
 // columns of a rules.Population, for the columnar engine (assessment
 // totals, reform simulation). Flexible workers' bases come from their
-// chosen level and params (rules.Params.FlexibleBase). Every employee row
-// is assessed for all four insurances: the columnar engine has no
-// per-person insurance set yet, so relations enrolled in fewer insurances
-// are counted as if enrolled in all (see Population's note in
-// docs/ARCHITECTURE.md).
+// chosen level and params (rules.Params.FlexibleBase). An employee row is
+// assessed for the insurances its relation is enrolled in.
 func Population(ctx context.Context, r InsuredReader, params *rules.Params, p period.YearMonth) (*rules.Population, error) {
 	pop := rules.NewPopulation(1024)
 	type level struct {
@@ -25,7 +22,7 @@ func Population(ctx context.Context, r InsuredReader, params *rules.Params, p pe
 	}
 	flexBase := map[level]money.Fen{} // computed once per division and level
 	err := r.EachInsured(ctx, p, func(in Insured) error {
-		row := rules.Person{Division: in.Division, Kind: rules.KindEmployee, Wage: in.Wage, RiskClass: in.RiskClass, FloatPct: in.RiskFloatPct, Period: p}
+		row := rules.Person{Division: in.Division, Kind: rules.KindEmployee, Wage: in.Wage, RiskClass: in.RiskClass, FloatPct: in.RiskFloatPct, Period: p, Enrolled: enrolled(in.Insurances)}
 		if in.Kind == KindFlexible {
 			key := level{in.Division, in.BasePct}
 			base, ok := flexBase[key]
@@ -41,4 +38,16 @@ func Population(ctx context.Context, r InsuredReader, params *rules.Params, p pe
 		return pop.Append(row)
 	})
 	return pop, err
+}
+
+// enrolled converts a relation's insurances to the rules' set.
+func enrolled(ins []Insurance) rules.Enrolled {
+	var e rules.Enrolled
+	for _, i := range ins {
+		e |= rules.EnrolledOf(rules.Insurance(i))
+	}
+	if e == 0 {
+		return rules.EnrolledAll
+	}
+	return e
 }

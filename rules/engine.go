@@ -217,6 +217,7 @@ func (p *Params) Assess(pop *Population, at period.YearMonth, out *Assessment) e
 			return floatError(pop, i)
 		}
 		out.Base[i] = assessRow(rt, kind, pop.wage[i], class, fl, &a)
+		mask(&a, pop.enrolled[i])
 		d := pop.div[i]
 		out.Totals.Persons[d]++
 		sum := &out.Totals.Amount[d]

@@ -28,6 +28,7 @@ type Population struct {
 	risk      []uint8
 	float     []uint16 // work-injury float in hundredths (100 = 1.0)
 	period    []period.YearMonth
+	enrolled  []Enrolled // never 0: Append stores EnrolledAll for "all"
 }
 
 // Person is one row of a Population: one person for one month.
@@ -38,6 +39,57 @@ type Person struct {
 	RiskClass int              // employees: work-injury risk class 1-8; flexible: ignored
 	FloatPct  int              // employees: work-injury float in percent of the class rate (120 = 1.2); 0 means 100
 	Period    period.YearMonth // the month assessed; 0 means the period given to Assess or Simulate
+	Enrolled  Enrolled         // employees: the insurances enrolled; 0 means all four. Flexible: pension only
+}
+
+// Enrolled is a set of insurances, one bit each; the zero value stands
+// for all four. Lines of insurances a row is not enrolled in are zero.
+type Enrolled uint8
+
+// The insurances of an Enrolled set.
+const (
+	EnrolledPension Enrolled = 1 << iota
+	EnrolledMedical
+	EnrolledUnemployment
+	EnrolledWorkInjury
+	EnrolledAll = EnrolledPension | EnrolledMedical | EnrolledUnemployment | EnrolledWorkInjury
+)
+
+var enrolledBit = map[Insurance]Enrolled{Pension: EnrolledPension, Medical: EnrolledMedical, Unemployment: EnrolledUnemployment, WorkInjury: EnrolledWorkInjury}
+
+// EnrolledOf returns the set of the given insurances; unknown names are ignored.
+func EnrolledOf(ins ...Insurance) Enrolled {
+	var e Enrolled
+	for _, i := range ins {
+		e |= enrolledBit[i]
+	}
+	return e
+}
+
+// Has reports whether e holds insurance i (the zero set holds all).
+func (e Enrolled) Has(i Insurance) bool { return e == 0 || e&enrolledBit[i] != 0 }
+
+// lineMask[e][l] is 0 when line l's insurance is not in e, else all ones.
+var lineMask = func() (m [EnrolledAll + 1][NumLines]money.Fen) {
+	for e := Enrolled(0); e <= EnrolledAll; e++ {
+		for l := Line(0); l < NumLines; l++ {
+			if e.Has(lineInfo[l].ins) {
+				m[e][l] = -1
+			}
+		}
+	}
+	return m
+}()
+
+// mask zeroes the lines of a row not covered by e (no branch per line).
+func mask(a *[NumLines]money.Fen, e Enrolled) {
+	if e == EnrolledAll {
+		return
+	}
+	m := &lineMask[e]
+	for l := range a {
+		a[l] &= m[l]
+	}
 }
 
 // NewPopulation returns an empty population with room for n rows.
@@ -50,6 +102,7 @@ func NewPopulation(n int) *Population {
 		risk:     make([]uint8, 0, n),
 		float:    make([]uint16, 0, n),
 		period:   make([]period.YearMonth, 0, n),
+		enrolled: make([]Enrolled, 0, n),
 	}
 }
 
@@ -98,6 +151,10 @@ func (pop *Population) Append(p Person) error {
 	pop.risk = append(pop.risk, uint8(p.RiskClass))
 	pop.float = append(pop.float, uint16(fl))
 	pop.period = append(pop.period, p.Period)
+	if p.Enrolled == 0 || p.Kind == KindFlexible {
+		p.Enrolled = EnrolledAll // a flexible worker's only line is pension
+	}
+	pop.enrolled = append(pop.enrolled, p.Enrolled&EnrolledAll)
 	return nil
 }
 
@@ -123,7 +180,7 @@ func (pop *Population) findDivision(code string) (int32, bool) {
 // Person returns row i (0-based) as a Person.
 func (pop *Population) Person(i int) Person {
 	return Person{Division: pop.divisions[pop.div[i]], Kind: pop.kind[i], Wage: pop.wage[i],
-		RiskClass: int(pop.risk[i]), FloatPct: int(pop.float[i]), Period: pop.period[i]}
+		RiskClass: int(pop.risk[i]), FloatPct: int(pop.float[i]), Period: pop.period[i], Enrolled: pop.enrolled[i]}
 }
 
 // Input returns row i as the ContributionInput of the per-person formula,

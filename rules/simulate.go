@@ -126,6 +126,8 @@ func (st *simTables) rows(pop *Population, at period.YearMonth, acc []simAcc) er
 		}
 		base := assessRow(rb, kind, w, class, fl, &a)
 		reassess(rr, c, kind, base, w, class, fl, &a, &b)
+		mask(&a, pop.enrolled[i])
+		mask(&b, pop.enrolled[i])
 		s := &acc[pop.div[i]]
 		s.persons++
 		if a != b {
