@@ -72,6 +72,40 @@ func last(s []int) int {
 	return s[len(s)-1]
 }
 
+// Reseed restarts g's random stream at seed: the demo city reseeds per
+// person and per vacancy so that each row depends only on its own index.
+func (g *Synth) Reseed(seed uint64) { g.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) }
+
+// Rand returns g's random stream, for callers drawing alongside it.
+func (g *Synth) Rand() *rand.Rand { return g.rng }
+
+// sectionPrefixes maps GB/T 4754 sections to the occupation code
+// prefixes their vacancies mostly come from (the rest are drawn from all).
+var sectionPrefixes = map[string][]string{
+	"A": {"5-"}, "B": {"6-"}, "C": {"6-", "2-02-07", "2-02-09", "2-02-11", "2-02-14", "2-02-15", "2-02-30", "3-01", "4-02-06"},
+	"D": {"6-28", "2-02-11"}, "E": {"6-29", "2-02-18"}, "F": {"4-01", "4-02", "3-01"}, "G": {"4-01", "4-02"}, "H": {"4-03"},
+	"I": {"2-02-10", "4-04", "2-09"}, "J": {"2-06"}, "K": {"4-06", "2-06"}, "L": {"2-06", "4-01", "3-01"}, "M": {"2-02", "2-09"},
+	"N": {"4-07", "4-06"}, "O": {"4-07", "4-10"}, "P": {"2-08"}, "Q": {"2-05", "4-10"}, "R": {"2-09", "4-01"}, "S": {"3-01", "1-"},
+}
+
+// VacancyIn is Vacancy for an employer of GB/T 4754 section: 80% of the
+// time the occupation is one its industry typically hires for.
+func (g *Synth) VacancyIn(id, employerID int64, division, section string, today period.Date) Vacancy {
+	prefixes := sectionPrefixes[section]
+	if len(prefixes) == 0 || g.chance(20) {
+		return g.Vacancy(id, employerID, division, today)
+	}
+	for tries := 0; tries < 30; tries++ {
+		v := g.Vacancy(id, employerID, division, today)
+		for _, p := range prefixes {
+			if strings.HasPrefix(string(v.Occupation), p) {
+				return v
+			}
+		}
+	}
+	return g.Vacancy(id, employerID, division, today)
+}
+
 // Catalog returns the demo catalog the generator draws from.
 func (g *Synth) Catalog() *Catalog { return g.cat }
 

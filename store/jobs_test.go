@@ -5,6 +5,7 @@ import (
 
 	"errors"
 	"hrss/access"
+	"hrss/demo"
 	"testing"
 	"time"
 
@@ -256,5 +257,50 @@ func TestJobsAccessScope(t *testing.T) {
 		jobsKind(t, err, fault.Forbidden, "")
 		_, err = s.Seeker(context.Background(), sk.ID)
 		jobsKind(t, err, fault.Unauthorized, "")
+	})
+}
+
+// TestJobsDemoCity runs the flows over a small demo city on each engine:
+// the bulk writers, matching, a batch run, the follow-up list and sync.
+func TestJobsDemoCity(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := access.WithCaller(context.Background(), access.System)
+		v, _ := ident.NewVault(make([]byte, 32))
+		cfg := demo.Config{Persons: 3000, Seed: 3, AsOf: period.FromTime(jobsToday)}
+		sink, js := demo.WithJobs(db.Bulk(), cfg)
+		if _, err := demo.Generate(ctx, cfg, v, sink, nil); err != nil {
+			t.Fatal(err)
+		}
+		_, s := jobsSetup(t, db)
+		seekers := must[[]employment.SeekerRegistration](t)(s.ListSeekers(ctx, employment.SeekerFilter{Status: employment.Active, Page: employment.Page{Limit: 1000}}))
+		if len(seekers) != js.Seekers || js.Vacancies == 0 {
+			t.Fatalf("%d seekers listed, %d written; %+v", len(seekers), js.Seekers, *js)
+		}
+		matched := 0
+		for _, sk := range seekers[:min(20, len(seekers))] {
+			ms, _, err := s.MatchSeeker(ctx, sk.ID, 10, employment.LangZH)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ms) > 0 {
+				matched++
+			}
+		}
+		if matched == 0 {
+			t.Fatal("no seeker of the demo city got a recommendation")
+		}
+		run := must[employment.BatchRun](t)(s.RunBatch(ctx, employment.BatchOptions{Division: "330481", TopN: 5, K: 3}))
+		if run.Coverage.Recommendations == 0 {
+			t.Fatalf("batch %+v", run.Coverage)
+		}
+		fus := must[[]employment.FollowUp](t)(s.FollowUps(ctx, employment.GraduateQuery{Division: "330481"}))
+		t.Logf("demo city: %+v; batch in 330481: %+v; %d graduates followed in 330481", *js, run.Coverage, len(fus))
+		// a new vacancy after the bulk load gets an ID past the loaded ones
+		v2 := must[employment.Vacancy](t)(s.PostVacancy(ctx, employment.VacancyInput{EmployerID: 1, Title: "质检员", Occupation: "6-31-03-01",
+			SalaryMin: "5000", SalaryMax: "7000", Openings: 1, ValidTo: "2026-08-31"}))
+		if v2.ID <= int64(js.Vacancies) {
+			t.Fatalf("new vacancy got ID %d, not past the %d loaded", v2.ID, js.Vacancies)
+		}
+		must[employment.SyncReport](t)(s.Sync(ctx))
 	})
 }

@@ -61,12 +61,15 @@ func runDemo(g *globals, args []string) error {
 func generate(ctx context.Context, g *globals, a *app, cfg demo.Config) error {
 	start := time.Now()
 	bar := newProgress(g.stderr, "generating city")
-	sum, err := demo.Generate(ctx, cfg, a.vault, a.db.Bulk(), bar.update)
+	sink, jobs := demo.WithJobs(a.db.Bulk(), cfg)
+	sum, err := demo.Generate(ctx, cfg, a.vault, sink, bar.update)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
 	b, _ := json.MarshalIndent(sum, "", "  ")
 	fmt.Fprintf(g.stdout, "generated the synthetic city (seed %d, as of %s) in %s:\n%s\n", cfg.Seed, cfg.AsOf, time.Since(start).Round(time.Millisecond), b)
+	jb, _ := json.MarshalIndent(jobs, "", "  ")
+	fmt.Fprintf(g.stdout, "employment services:\n%s\n", jb)
 	users, err := access.CreateDemoUsers(ctx, a.access, access.DemoScope{Division: "330402"})
 	if err != nil {
 		return fmt.Errorf("demo users: %w", err)
