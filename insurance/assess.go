@@ -3,7 +3,9 @@ package insurance
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"hrss/registry"
@@ -54,14 +56,15 @@ func (s *Service) Assess(ctx context.Context, p period.YearMonth, opt AssessOpti
 	}
 	w := newRunWriter(s, run, total, opt.Progress)
 	w.ctx = ctx
-	done := w.start(ctx)
+	w.start(ctx)
 	err = s.Insured.EachInsured(ctx, p, w.add)
 	if err == nil {
 		err = w.handoff()
 	}
 	close(w.work)
-	if werr := <-done; werr != nil {
-		err = werr
+	w.wg.Wait()
+	if w.werr != nil {
+		err = w.werr
 	}
 	if err != nil {
 		return Summary{}, s.failRun(w.lock, err)
@@ -227,11 +230,15 @@ type runWriter struct {
 	progress func(done, total int)
 	pop      *rules.Population  // the chunk being read
 	meta     []registry.Insured // the chunk being read
-	work     chan chunk         // chunks read, to assess and write
-	dead     chan struct{}      // closed when the writer fails
-	werr     error              // why the writer failed
+	work     chan chunk         // chunks read, to assess
+	writes   chan []Row         // chunks assessed, to write
+	dead     chan struct{}      // closed when a stage fails
+	fail     sync.Once
+	werr     error // why a stage failed
+	wg       sync.WaitGroup
+	mu       sync.Mutex // guards written and the callbacks
+	written  int
 	out      rules.Assessment
-	rows     []Row
 	seq      int32
 	flexBase map[flexLevel]money.Fen
 	credit   map[string]int64 // account rate (ppm) by division
@@ -247,24 +254,74 @@ type chunk struct {
 	meta []registry.Insured
 }
 
-// start runs the writer: it assesses and writes the chunks the reader
-// hands off, in order, while the reader reads the next one. The returned
-// channel yields its error (nil) once the work channel is closed.
-func (w *runWriter) start(ctx context.Context) <-chan error {
-	done := make(chan error, 1)
+// start runs the assessor and the writers: the assessor assesses the
+// chunks the reader hands off, in order, and accounts them to the bills
+// and the summary; Service.Writers writers commit the assessed chunks,
+// each in its own fenced transaction, while the reader reads on. A
+// failure in any stage stops them all; w.werr says why once w.wg is done.
+func (w *runWriter) start(ctx context.Context) {
+	writers := max(w.s.Writers, 1)
+	w.writes = make(chan []Row, writers)
+	w.wg.Add(1 + writers)
 	go func() {
+		defer w.wg.Done()
+		defer close(w.writes)
 		for c := range w.work {
-			if w.werr != nil {
+			if w.failed() {
 				continue // drain
 			}
-			if err := w.flush(ctx, c); err != nil {
-				w.werr = err
-				close(w.dead)
+			rows, err := w.assess(c)
+			if err != nil {
+				w.stop(err)
+				continue
+			}
+			select {
+			case w.writes <- rows:
+			case <-w.dead:
 			}
 		}
-		done <- w.werr
 	}()
-	return done
+	for range writers {
+		go func() {
+			defer w.wg.Done()
+			for rows := range w.writes {
+				if w.failed() {
+					continue
+				}
+				if err := w.write(ctx, rows); err != nil {
+					w.stop(err)
+					continue
+				}
+				w.committed(len(rows))
+			}
+		}()
+	}
+}
+
+func (w *runWriter) stop(err error) {
+	w.fail.Do(func() { w.werr = err; close(w.dead) })
+}
+
+func (w *runWriter) failed() bool {
+	select {
+	case <-w.dead:
+		return true
+	default:
+		return false
+	}
+}
+
+// committed counts committed rows and calls the callbacks.
+func (w *runWriter) committed(n int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.written += n
+	if w.progress != nil {
+		w.progress(w.written, max(w.total, w.written))
+	}
+	if w.s.AfterChunk != nil {
+		w.s.AfterChunk(w.written)
+	}
 }
 
 // handoff passes the chunk read so far to the writer.
@@ -275,7 +332,7 @@ func (w *runWriter) handoff() error {
 	select {
 	case w.work <- chunk{w.pop, w.meta}:
 	case <-w.dead:
-		return w.werr
+		return errStopped
 	}
 	n := w.s.chunk()
 	w.pop, w.meta = rules.NewPopulation(n), make([]registry.Insured, 0, n)
@@ -295,7 +352,7 @@ type payerKey struct {
 func newRunWriter(s *Service, l RunLock, total int, progress func(int, int)) *runWriter {
 	n := s.chunk()
 	return &runWriter{s: s, lock: l, total: total, progress: progress,
-		pop: rules.NewPopulation(n), meta: make([]registry.Insured, 0, n), rows: make([]Row, 0, n),
+		pop: rules.NewPopulation(n), meta: make([]registry.Insured, 0, n),
 		work: make(chan chunk, 1), dead: make(chan struct{}),
 		flexBase: map[flexLevel]money.Fen{}, credit: map[string]int64{}, bills: map[payerKey]*Bill{},
 		persons: map[int64]struct{}{},
@@ -343,51 +400,44 @@ func relationError(in registry.Insured, err error) error {
 	return fmt.Errorf("employment %d of person %d: %w", in.EmploymentID, in.PersonID, err)
 }
 
-// flush assesses a chunk and commits its rows in one fenced
-// transaction.
-func (w *runWriter) flush(ctx context.Context, c chunk) error {
+// errStopped stops the reader when a later stage failed (w.werr says why).
+var errStopped = errors.New("assessment run stopped")
+
+// assess assesses a chunk with the columnar engine and accounts its rows
+// to the bills and the summary.
+func (w *runWriter) assess(c chunk) ([]Row, error) {
 	if err := w.s.Params.Assess(c.pop, w.lock.Period, &w.out); err != nil {
-		return err
+		return nil, err
 	}
-	w.rows = w.rows[:0]
+	rows := make([]Row, 0, len(c.meta))
 	for i := range c.meta {
 		r, err := w.row(&c.meta[i], i)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		w.rows = append(w.rows, r)
+		rows = append(rows, r)
 	}
-	if err := w.write(ctx); err != nil {
-		return err
+	for i := range rows {
+		w.account(&rows[i])
 	}
-	for i := range w.rows {
-		w.account(&w.rows[i])
-	}
-	w.sum.Rows += len(w.rows)
-	if w.progress != nil {
-		w.progress(w.sum.Rows, max(w.total, w.sum.Rows))
-	}
-	if w.s.AfterChunk != nil {
-		w.s.AfterChunk(w.sum.Rows)
-	}
-	return nil
+	w.sum.Rows += len(rows)
+	return rows, nil
 }
 
-// write commits w.rows, fenced by the run's lock.
-func (w *runWriter) write(ctx context.Context) error {
+// write commits rows, fenced by the run's lock.
+func (w *runWriter) write(ctx context.Context, rows []Row) error {
+	l := RunLock{Period: w.lock.Period, Run: w.lock.Run, Heartbeat: w.s.now()}
 	rw, ok := w.s.Store.(RowWriter)
 	if !ok {
-		return w.s.fenced(ctx, &w.lock, func(tx Tx) error { return tx.InsertRows(ctx, w.rows) })
+		return w.s.fenced(ctx, &l, func(tx Tx) error { return tx.InsertRows(ctx, rows) })
 	}
-	now := w.s.now()
-	held, err := rw.WriteRows(ctx, RunLock{Period: w.lock.Period, Run: w.lock.Run, Heartbeat: now}, w.rows)
+	held, err := rw.WriteRows(ctx, l, rows)
 	if err != nil {
 		return err
 	}
 	if !held {
 		return fault.Conflictf("period", "assessment.lock_lost", "run %d lost period %s to another run; its work is discarded", w.lock.Run, w.lock.Period)
 	}
-	w.lock.Heartbeat = now
 	return nil
 }
 

@@ -27,6 +27,10 @@ type Service struct {
 	// Chunk is the number of rows an assessment run commits at a time;
 	// 20,000 when zero.
 	Chunk int
+	// Writers is the number of chunks an assessment run commits at once,
+	// each on its own connection (PostgreSQL takes them in parallel;
+	// SQLite's one writer takes them in turn); 1 when zero.
+	Writers int
 	// AfterChunk, when set, is called after each committed chunk of an
 	// assessment run with the rows committed so far (tests use it to
 	// crash a run half-way).

@@ -52,6 +52,7 @@ func main() {
 	employers := flag.Int("employers", 20_000, "employers")
 	pg := flag.String("pg", os.Getenv("HRSS_TEST_POSTGRES"), "PostgreSQL URL (default HRSS_TEST_POSTGRES); empty skips PostgreSQL")
 	per := flag.String("period", "2025-03", "the period assessed")
+	lite := flag.Bool("sqlite", true, "run on SQLite")
 	flag.Parse()
 	p, err := period.ParseYearMonth(*per)
 	if err != nil {
@@ -63,7 +64,9 @@ func main() {
 		fail(err)
 	}
 	defer os.RemoveAll(dir)
-	bench("sqlite", filepath.Join(dir, "hrss.db"), *n, *employers, p)
+	if *lite {
+		bench("sqlite", filepath.Join(dir, "hrss.db"), *n, *employers, p)
+	}
 	if *pg != "" {
 		dsn, drop := schema(*pg)
 		defer drop()
@@ -117,7 +120,7 @@ func bench(engine, dsn string, n, employers int, p period.YearMonth) {
 	if err != nil {
 		fail(err)
 	}
-	svc := &insurance.Service{Store: db.Insurance(), Insured: db, Params: params}
+	svc := &insurance.Service{Store: db.Insurance(), Insured: db, Params: params, Writers: 2}
 	t0 = time.Now()
 	nRead := 0
 	if err := db.EachInsured(ctx, p, func(registry.Insured) error { nRead++; return nil }); err != nil {

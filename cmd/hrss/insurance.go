@@ -22,7 +22,7 @@ func insuranceService(g *globals, a *app) (*insurance.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &insurance.Service{Store: a.db.Insurance(), Insured: a.db, Params: params, Vault: a.vault}, nil
+	return &insurance.Service{Store: a.db.Insurance(), Insured: a.db, Params: params, Vault: a.vault, Writers: 2}, nil
 }
 
 // withInsurance opens the app and runs fn with the System caller (the
