@@ -48,6 +48,7 @@ const (
 	parUnempMaxMonths   = "unemployment.max_months"
 	parUnempTotalMonths = "unemployment.max_total_months"
 	parUnempRatio       = "unemployment.benefit_ratio"
+	parUnempToRetire    = "unemployment.until_retirement_within_months"
 	parMinWageMonthly   = "minimum_wage.monthly"
 	parMinWageHourly    = "minimum_wage.hourly"
 	parMinWageTier      = "minimum_wage.tier"
@@ -91,6 +92,7 @@ var schema = func() map[string]unitShape {
 		parUnempMaxMonths:    {UnitTable, "contribution_years", UnitMonths},
 		parUnempTotalMonths:  {UnitMonths, "", ""},
 		parUnempRatio:        {UnitFactor, "", ""},
+		parUnempToRetire:     {UnitMonths, "", ""},
 		parMinWageMonthly:    {UnitTable, "tier", UnitYuanPerMonth},
 		parMinWageHourly:     {UnitTable, "tier", UnitYuan},
 		parMinWageTier:       {UnitTier, "", ""},

@@ -18,6 +18,9 @@ type UnemploymentInput struct {
 	ContributionMonths int         `json:"contribution_months"`  // cumulative months of unemployment insurance
 	CarriedMonths      int         `json:"carried_months"`       // unused months of an earlier spell
 	Registered         *bool       `json:"registered,omitempty"` // registered as unemployed and seeking work; absent means yes
+	// RetirementMonth is the person's statutory retirement month, when
+	// known (RetirementAge gives it): benefit runs to it when it is near.
+	RetirementMonth period.YearMonth `json:"retirement_month,omitzero"`
 }
 
 // UnemploymentResult is the eligibility, duration and amount of benefit.
@@ -62,6 +65,9 @@ func traceUnemploymentInput(tr *trace, in UnemploymentInput) {
 	tr.input("contribution_months", fmt.Sprint(in.ContributionMonths))
 	tr.input("carried_months", fmt.Sprint(in.CarriedMonths))
 	tr.input("registered", fmt.Sprint(in.Registered == nil || *in.Registered))
+	if in.RetirementMonth != 0 {
+		tr.input("retirement_month", in.RetirementMonth.String())
+	}
 }
 
 func (r reader) unemployment(in UnemploymentInput) (UnemploymentResult, error) {
@@ -107,7 +113,32 @@ func (r reader) benefitMonths(in UnemploymentInput, day period.Date) (int, error
 	}
 	n := min(int(m.IntPart())+in.CarriedMonths, capMonths)
 	r.tr.value("max_months", fmt.Sprint(n), fmt.Sprintf("min(%s months for %d whole contribution years + %d carried, %d)", m, years, in.CarriedMonths, capMonths))
-	return n, nil
+	return r.untilRetirement(in, day, n)
+}
+
+// untilRetirement extends n to the statutory retirement month when, at
+// the end of the n months, that month is fewer than
+// unemployment.until_retirement_within_months away (RULES.md §4, [U]: a
+// person whose benefit runs out less than a year before the statutory
+// retirement age keeps it until that age). Benefit months are the months
+// after the separation month; the last one is the month before the
+// retirement month.
+func (r reader) untilRetirement(in UnemploymentInput, day period.Date, n int) (int, error) {
+	if in.RetirementMonth == 0 {
+		return n, nil
+	}
+	within, err := r.int(parUnempToRetire, day)
+	if err != nil {
+		return n, err
+	}
+	end := day.Month().Add(n) // the last month of benefit
+	gap := in.RetirementMonth.Sub(end)
+	if gap <= 1 || gap >= within {
+		return n, nil
+	}
+	total := in.RetirementMonth.Sub(day.Month()) - 1
+	r.tr.value("max_months", fmt.Sprint(total), fmt.Sprintf("extended to the month before the statutory retirement month %s: the %d months end in %s, less than %d months before it", in.RetirementMonth, n, end, within))
+	return total, nil
 }
 
 // benefitAmount is the ratio × the division's monthly minimum wage.
