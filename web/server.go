@@ -11,6 +11,7 @@ import (
 	"hrss/access"
 	"hrss/employment"
 	"hrss/registry"
+	"hrss/rules"
 	"hrss/rules/fault"
 )
 
@@ -19,6 +20,7 @@ type Server struct {
 	Registry *registry.Service
 	Access   *access.Service // sign-in, users, tokens, the audit trail
 	Jobs     *employment.Service
+	Rules    *rules.Params // the parameters the screens compute with (pension estimate, parameters page)
 }
 
 // route is one API route; routes() lists them all, in one place, and the
@@ -39,7 +41,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, fault.NotFoundf("no route %s %s", r.Method, r.URL.Path))
 	})
-	mux.HandleFunc("GET /{$}", s.home)
+	for _, rt := range s.uiRoutes() { // the browser screens (ui.go)
+		mux.HandleFunc(rt.pattern, rt.handle)
+	}
 	return securityHeaders(s.authenticate(mux))
 }
 

@@ -37,7 +37,12 @@ func serveApp(ctx context.Context, g *globals, a *app, addr string) error {
 	if err != nil {
 		return err
 	}
-	srv := web.NewHTTPServer(addr, a.server().Handler())
+	ws := a.server()
+	if ws.Rules, err = loadParams(g); err != nil { // the screens compute with the same parameters as the CLI
+		ln.Close()
+		return err
+	}
+	srv := web.NewHTTPServer(addr, ws.Handler())
 	fmt.Fprintf(g.stdout, "hrss serving %s database on http://%s/ (API: http://%s/api/v1/openapi.json); Ctrl-C stops\n", engineName(a.db), ln.Addr(), ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -1,0 +1,326 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"hrss/access"
+	"hrss/demo"
+	"hrss/registry"
+	"hrss/registry/ident"
+	"hrss/rules"
+	"hrss/rules/period"
+	"hrss/store/storetest"
+	"hrss/web"
+)
+
+// The browser tests drive the real handler in headless Chromium (Debian's
+// chromium): a small generated city in a real SQLite file, real users, real
+// sign-in through the form. CI sets HRSS_BROWSER_TESTS=1, which makes a
+// missing chromium a failure; elsewhere the tests skip with a message.
+// Screenshots of each step go to a temporary folder, printed in the log.
+
+// chromiumPath finds the browser, or fails/skips as the environment asks.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{os.Getenv("HRSS_CHROMIUM"), "chromium", "chromium-browser", "google-chrome", "headless-shell"} {
+		if name == "" {
+			continue
+		}
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("HRSS_BROWSER_TESTS") == "1" {
+		t.Fatal("HRSS_BROWSER_TESTS=1 but chromium is not installed (apt-get install -y chromium, or set HRSS_CHROMIUM)")
+	}
+	t.Skip("browser tests skipped: chromium is not installed (apt-get install -y chromium); CI sets HRSS_BROWSER_TESTS=1 to require it")
+	return ""
+}
+
+// browserCity is a served city: the handler over a generated registry,
+// with a caseworker of 330402 and two persons, one inside their scope
+// and one outside.
+type browserCity struct {
+	srv      *httptest.Server
+	inside   registry.Person // lives in 330402, works now, born 1970-1995
+	outside  registry.Person // lives in 330411
+	password string
+}
+
+func newBrowserCity(t *testing.T) browserCity {
+	t.Helper()
+	db := storetest.SQLite(t)
+	v, _ := ident.NewVault(make([]byte, 32))
+	asOf := period.Date{Y: 2026, M: 3, D: 1}
+	now := func() time.Time { return time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC) }
+	if _, err := demo.Generate(sysCtx, demo.Config{Persons: 400, Seed: 7, AsOf: asOf}, v, db.Bulk(), nil); err != nil {
+		t.Fatal(err)
+	}
+	params, err := rules.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := &registry.Service{Store: db.Registry(), Vault: v, Now: now}
+	acc := &access.Service{Store: db.Access()}
+	c := browserCity{password: "browser-test-pw-1"}
+	if _, err := acc.CreateUser(sysCtx, access.UserInput{Name: "cw402", Role: "caseworker", Divisions: []string{"330402"}, Password: c.password}); err != nil {
+		t.Fatal(err)
+	}
+	c.inside = pickPerson(t, reg, "330402", func(p registry.Person) bool {
+		if p.Birth.Y < 1970 || p.Birth.Y > 1995 {
+			return false
+		}
+		es, err := reg.ListEmployments(sysCtx, registry.EmploymentFilter{PersonID: p.ID})
+		return err == nil && len(es) > 0 && es[len(es)-1].End.IsZero()
+	})
+	c.outside = pickPerson(t, reg, "330411", func(registry.Person) bool { return true })
+	c.srv = httptest.NewServer((&web.Server{Registry: reg, Access: acc, Rules: params}).Handler())
+	t.Cleanup(c.srv.Close)
+	return c
+}
+
+// pickPerson returns the first person of division who passes ok.
+func pickPerson(t *testing.T, reg *registry.Service, division string, ok func(registry.Person) bool) registry.Person {
+	t.Helper()
+	ps, err := reg.FindPersons(sysCtx, registry.PersonQuery{Division: division, Page: registry.Page{Limit: registry.MaxPage}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		if ok(p) {
+			return p
+		}
+	}
+	t.Fatalf("the generated city has no suitable person in %s", division)
+	return registry.Person{}
+}
+
+// newBrowser starts headless Chromium with a fresh profile and returns a
+// tab context; the console's errors and exceptions (a CSP violation among
+// them) are collected into problems.
+func newBrowser(t *testing.T, exe string, problems *[]string, mu *sync.Mutex) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe), chromedp.UserDataDir(t.TempDir()),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(1280, 1000),
+		chromedp.Flag("lang", "zh-CN"), chromedp.Flag("accept-lang", "zh-CN,zh"),
+	}
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancel3)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			// failed loads are the refusals the test asks for (and checks)
+			if m.IsException() || (m.Type == "error" && !strings.Contains(m.Text, "Failed to load resource")) {
+				mu.Lock()
+				*problems = append(*problems, m.String())
+				mu.Unlock()
+			}
+		}
+	}()
+	return ctx
+}
+
+// canvasInk counts the drawn pixels of the chart's canvas (0: none).
+const canvasInk = `(() => {
+  const c = document.querySelector('#pension-chart canvas');
+  if (!c || !c.width || !c.height) return 0;
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) n++;
+  return n;
+})()`
+
+func TestBrowser(t *testing.T) {
+	exe := chromiumPath(t)
+	city := newBrowserCity(t)
+	shots, err := os.MkdirTemp("", "hrss-browser-screenshots-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshots: %s", shots)
+	fmt.Fprintf(os.Stderr, "hrss browser test screenshots: %s\n", shots)
+	var mu sync.Mutex
+	var problems []string
+	ctx := newBrowser(t, exe, &problems, &mu)
+	base := city.srv.URL
+	n := 0
+	shot := func(name string) {
+		buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Errorf("screenshot %s: %v", name, err)
+			return
+		}
+		n++
+		os.WriteFile(filepath.Join(shots, fmt.Sprintf("%02d-%s.png", n, name)), buf, 0o644)
+	}
+	run := func(step string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			shot(step + "-failed")
+			t.Fatalf("%s: %v", step, err)
+		}
+		shot(step)
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return strings.TrimSpace(s)
+	}
+	textContent := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text content of %s: %v", sel, err)
+		}
+		return s
+	}
+	eval := func(expr string, opts ...chromedp.EvaluateOption) int {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[int](expr, opts...))
+		if err != nil {
+			t.Fatalf("evaluate %s: %v", expr, err)
+		}
+		return v
+	}
+
+	// 1. a signed-out browser is sent to sign in; a wrong password is refused in Chinese
+	var url string
+	run("signin-refused",
+		chromedp.Navigate(base+"/persons"),
+		chromedp.WaitVisible(chromedp.CSS("#signin-form")),
+		chromedp.SendKeys(chromedp.CSS("#username"), "cw402"),
+		chromedp.SendKeys(chromedp.CSS("#password"), "wrong-password"),
+		chromedp.Click(chromedp.CSS("#signin")),
+		chromedp.WaitVisible(chromedp.CSS("#error")),
+	)
+	if got := text("#error"); got != "用户名或密码错误。" {
+		t.Errorf("wrong password: %q", got)
+	}
+	// 2. sign in, back to the page asked for
+	run("signed-in",
+		chromedp.SendKeys(chromedp.CSS("#password"), city.password),
+		chromedp.Click(chromedp.CSS("#signin")),
+		chromedp.WaitVisible(chromedp.CSS("#person-search")),
+	)
+	url, _ = chromedp.Run(ctx, chromedp.Location())
+	if !strings.HasSuffix(url, "/persons") || !strings.Contains(text("#who"), "cw402") {
+		t.Errorf("after sign-in: %s, %q", url, text("#who"))
+	}
+	// 3. search by name prefix and division, open the person
+	run("search",
+		chromedp.SendKeys(chromedp.CSS("#q-name"), city.inside.Name),
+		chromedp.SetValue(chromedp.CSS("#q-division"), "330402"),
+		chromedp.SendKeys(chromedp.CSS("#q-reason"), "浏览器测试"),
+		chromedp.Click(chromedp.CSS("#search")),
+		chromedp.WaitVisible(chromedp.CSS("#results")),
+	)
+	run("person",
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`#results a[href="/persons/%d"]`, city.inside.ID))),
+		chromedp.WaitVisible(chromedp.CSS("#person-name")),
+	)
+	if got := text("#person-name"); got != city.inside.Name {
+		t.Errorf("person page shows %q, want %q", got, city.inside.Name)
+	}
+	if got := text("#resident-id"); len(got) != 18 || strings.Contains(got, "*") {
+		t.Errorf("a caseworker sees the whole resident ID, got %q", got)
+	}
+	if !strings.Contains(text("#employments"), "在职") {
+		t.Errorf("employment history without the current relation: %q", text("#employments"))
+	}
+	// 4. estimate the pension from the person's record; the chart draws
+	var ink int
+	run("pension",
+		chromedp.Click(chromedp.CSS("#estimate-link")),
+		chromedp.WaitVisible(chromedp.CSS("#pension-form")),
+		chromedp.SetValue(chromedp.CSS("#balance"), "50000.00"),
+		chromedp.Click(chromedp.CSS("#estimate")),
+		chromedp.WaitVisible(chromedp.CSS(`#pension-chart[data-rendered="true"] canvas`)),
+		chromedp.Sleep(300*time.Millisecond),
+	)
+	ink = eval(canvasInk)
+	if ink < 2000 {
+		t.Errorf("the chart's canvas has %d drawn pixels: not rendered", ink)
+	}
+	if got := text("#statutory-month"); !strings.Contains(got, "年") {
+		t.Errorf("statutory month %q is not written in Chinese", got)
+	}
+	if got := text("#result"); !strings.Contains(got, "元") && !strings.Contains(got, "缴费年限不足") {
+		t.Errorf("pension result: %q", got)
+	}
+	if !strings.Contains(textContent("#explain-retirement"), "retirement.") {
+		t.Errorf("the retirement trace does not list its parameters")
+	}
+	// 5. switch to English: the same page, in English, with English money
+	var lang string
+	run("english",
+		chromedp.Click(chromedp.CSS("#lang-en")),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] #pension-form`)),
+		chromedp.WaitVisible(chromedp.CSS(`#pension-chart[data-rendered="true"] canvas`)),
+	)
+	if a, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("html"), "lang")); err == nil {
+		lang = a.Value
+	}
+	if lang != "en" || text("h1") != "Pension estimate" || !strings.Contains(text("#retirement"), "¥") {
+		t.Errorf("after the switch: lang %q, h1 %q, retirement %q", lang, text("h1"), text("#retirement"))
+	}
+	// 6. outside the caseworker's divisions: the 404 page, as for no person at all
+	var status int
+	run("out-of-scope",
+		chromedp.Navigate(fmt.Sprintf("%s/persons/%d", base, city.outside.ID)),
+		chromedp.WaitVisible(chromedp.CSS("h1")),
+	)
+	status = eval(fmt.Sprintf(`fetch('/persons/%d').then(r => r.status)`, city.outside.ID), chromedp.EvalAwaitPromise)
+	if status != 404 || text("h1") != "Not found" || strings.Contains(text("main"), city.outside.Name) {
+		t.Errorf("out of scope: status %d, h1 %q", status, text("h1"))
+	}
+	// 7. the parameters page marks unverified values
+	var unverified int
+	run("parameters",
+		chromedp.Navigate(base+"/parameters"),
+		chromedp.WaitVisible(chromedp.CSS("#params")),
+	)
+	unverified = eval(`document.querySelectorAll('#params tr.unverified .conf-unverified').length`)
+	if unverified == 0 {
+		t.Errorf("no unverified parameter is marked")
+	}
+	// 8. sign out: the session ends, the pages need signing in again
+	run("signed-out",
+		chromedp.Click(chromedp.CSS("#signout")),
+		chromedp.WaitVisible(chromedp.CSS("#signin-form")),
+		chromedp.Navigate(fmt.Sprintf("%s/persons/%d", base, city.inside.ID)),
+		chromedp.WaitVisible(chromedp.CSS("#signin-form")),
+	)
+	mu.Lock()
+	defer mu.Unlock()
+	for _, p := range problems {
+		t.Errorf("browser reported %s", p)
+	}
+}

@@ -1,0 +1,69 @@
+package web
+
+import (
+	"net/http"
+
+	"hrss/access"
+	"hrss/registry"
+)
+
+// employerView is the employer page: the employer and a page of its
+// employment relations.
+type employerView struct {
+	Employer  registry.Employer
+	Rows      []employeeRow
+	NextAfter int64
+}
+
+// employeeRow is an employment relation with the person's name when the
+// page has it (an employer agent's own persons).
+type employeeRow struct {
+	registry.Employment
+	PersonName string
+}
+
+// uiEmployer shows an employer and its employees, 50 relations a page.
+// An employer outside the caller's scope is NotFound.
+func (s *Server) uiEmployer(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	e, err := s.Registry.Employer(ctx, id)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	pg, err := page(r)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	pg.Limit = uiPageSize
+	es, err := s.Registry.ListEmployments(ctx, registry.EmploymentFilter{EmployerID: id, Page: pg})
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	v := employerView{Employer: e}
+	names := map[int64]string{}
+	if c, _ := access.CallerFrom(ctx); c.Role == access.EmployerAgent && len(es) > 0 {
+		// an agent's person search is their employer's persons: one query
+		// names the page's employees
+		ps, err := s.Registry.FindPersons(ctx, registry.PersonQuery{Page: registry.Page{Limit: registry.MaxPage}})
+		if err == nil {
+			for _, p := range ps {
+				names[p.ID] = p.Name
+			}
+		}
+	}
+	for _, x := range es {
+		v.Rows = append(v.Rows, employeeRow{x, names[x.PersonID]})
+	}
+	if len(es) == uiPageSize {
+		v.NextAfter = es[len(es)-1].ID
+	}
+	render(w, r, "employer", newPage(r, "employer.title", &v))
+}

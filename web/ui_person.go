@@ -1,0 +1,128 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"hrss/access"
+	"hrss/employment"
+	"hrss/registry"
+	"hrss/rules/fault"
+)
+
+// personSearch is the person search screen: the query and its results.
+type personSearch struct {
+	ResidentID, Name, Division string
+	Divisions                  []registry.Division
+	Searched                   bool
+	Persons                    []registry.Person
+	NextAfter                  int64
+	NextQuery                  string
+}
+
+// uiPersons searches persons by resident ID number, name prefix and
+// division. The service narrows the search to the caller's scope and
+// masks the numbers for roles that do not need them.
+func (s *Server) uiPersons(w http.ResponseWriter, r *http.Request) {
+	c, err := requireCaller(r)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	if c.Role == access.Citizen && c.PersonID != 0 {
+		http.Redirect(w, r, "/persons/"+itoa(c.PersonID), http.StatusSeeOther)
+		return
+	}
+	q := r.URL.Query()
+	d := personSearch{ResidentID: strings.TrimSpace(q.Get("resident_id")), Name: strings.TrimSpace(q.Get("name")), Division: q.Get("division")}
+	for _, div := range registry.Divisions {
+		if div.Code != registry.CityCode && (c.CityWide() || c.InDivision(div.Code) || !c.DivisionScoped()) {
+			d.Divisions = append(d.Divisions, div)
+		}
+	}
+	p := newPage(r, "persons.title", &d)
+	if d.ResidentID != "" || d.Name != "" || d.Division != "" || q.Has("after") {
+		d.Searched = true
+		pg, err := page(r)
+		if err == nil {
+			pg.Limit = uiPageSize
+			d.Persons, err = s.Registry.FindPersons(r.Context(), registry.PersonQuery{ResidentID: d.ResidentID, NamePrefix: d.Name, Division: d.Division, Page: pg})
+		}
+		if err != nil {
+			p.Error, p.Status = p.L.Error(err), statusOf(fault.KindOf(err))
+		} else if len(d.Persons) == uiPageSize {
+			d.NextAfter = d.Persons[len(d.Persons)-1].ID
+			nq := r.URL.Query()
+			nq.Set("after", itoa(d.NextAfter))
+			d.NextQuery = nq.Encode()
+		}
+	}
+	render(w, r, "persons", p)
+}
+
+// uiPageSize is the rows of a list screen per page.
+const uiPageSize = 50
+
+// personView is the person page: the record and each section the
+// services at hand provide (a missing service omits its section).
+type personView struct {
+	Person      registry.Person
+	Employments []employmentRow
+	HasJobs     bool
+	Seekers     []employment.SeekerRegistration
+	Unemployed  []employment.UnemploymentRegistration
+	CanEstimate bool
+}
+
+// employmentRow is an employment relation with its employer's name, when
+// the caller may see the employer.
+type employmentRow struct {
+	registry.Employment
+	EmployerName string
+}
+
+// uiPerson shows one person. A person outside the caller's scope is
+// NotFound, the same page as a person that does not exist. The view is
+// audited by the registry, with the reason the search form asked for.
+func (s *Server) uiPerson(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	if reason := strings.TrimSpace(r.URL.Query().Get("reason")); reason != "" {
+		ctx = access.WithReason(ctx, reason)
+	}
+	per, err := s.Registry.Person(ctx, id)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	v := personView{Person: per, CanEstimate: s.Rules != nil}
+	es, err := s.Registry.ListEmployments(ctx, registry.EmploymentFilter{PersonID: id, Page: registry.Page{Limit: registry.MaxPage}})
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	names := map[int64]string{}
+	for _, e := range es {
+		if _, ok := names[e.EmployerID]; !ok {
+			names[e.EmployerID] = ""
+			if emp, err := s.Registry.Employer(ctx, e.EmployerID); err == nil {
+				names[e.EmployerID] = emp.Name
+			}
+		}
+		v.Employments = append(v.Employments, employmentRow{e, names[e.EmployerID]})
+	}
+	if s.Jobs != nil {
+		// registrations are a section of their own: a role that may not
+		// read them (an employer agent) sees the page without it
+		seekers, err1 := s.Jobs.ListSeekers(ctx, employment.SeekerFilter{PersonID: id})
+		unemp, err2 := s.Jobs.ListUnemployment(ctx, employment.SeekerFilter{PersonID: id})
+		if err1 == nil && err2 == nil {
+			v.HasJobs, v.Seekers, v.Unemployed = true, seekers, unemp
+		}
+	}
+	render(w, r, "person", newPage(r, "person.title", &v))
+}
