@@ -28,6 +28,7 @@ type Payment struct {
 	Overpaid  money.Fen        `json:"overpaid"`
 	PaidOn    period.Date      `json:"paid_on"`
 	Status    string           `json:"status"` // applied or unmatched
+	Division  string           `json:"division,omitempty"` // the payer's, when matched (read only)
 }
 
 // Import is one collection file taken in.
@@ -191,15 +192,24 @@ func (s *Service) resolvePayer(ctx context.Context, tx Tx, row Collection) (Paye
 	return PayerFlexible, id, code, nil
 }
 
-// Payments lists the payments of a bill (or of a period when payer is 0).
+// Payments lists the payments of a bill (or of a period when payer is
+// 0), those of the caller's reach only (as Bills; unmatched payments to
+// System and city-wide staff).
 func (s *Service) Payments(ctx context.Context, p period.YearMonth, kind PayerKind, payer int64) ([]Payment, error) {
-	if _, err := authorize(ctx, actBills, ""); err != nil {
+	c, err := authorize(ctx, actBills, "")
+	if err != nil {
 		return nil, err
 	}
-	var out []Payment
-	err := s.Store.View(ctx, func(tx Tx) (err error) {
-		out, err = tx.Payments(ctx, p, kind, payer)
+	var rows []Payment
+	err = s.Store.View(ctx, func(tx Tx) (err error) {
+		rows, err = tx.Payments(ctx, p, kind, payer)
 		return err
 	})
+	out := rows[:0]
+	for _, pay := range rows {
+		if seesBill(c, Bill{PayerKind: pay.PayerKind, PayerID: pay.PayerID, Division: pay.Division}) {
+			out = append(out, pay)
+		}
+	}
 	return out, err
 }

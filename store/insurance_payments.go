@@ -52,17 +52,20 @@ func (t *Tx) Payments(ctx context.Context, p period.YearMonth, kind insurance.Pa
 	w.add(p != 0, "period = ?", ymArg(p))
 	w.add(kind != 0, "payer_kind = ? AND payer_id = ?", int16(kind), payer)
 	cond, args := w.sql()
-	rows, err := t.query(ctx, "SELECT "+paymentCols+" FROM ins_payments"+cond+" ORDER BY paid_on, reference", args...)
+	rows, err := t.query(ctx, "SELECT "+paymentCols+`, COALESCE(CASE payer_kind WHEN 1 THEN (SELECT division FROM employers WHERE id = payer_id)
+		WHEN 2 THEN (SELECT residence_division FROM persons WHERE id = payer_id) END, '') FROM ins_payments`+cond+" ORDER BY paid_on, reference", args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []insurance.Payment
 	for rows.Next() {
-		pay, err := scanPayment(rows)
+		var div string
+		pay, err := scanPayment(scanPlus{rows, &div})
 		if err != nil {
 			return nil, err
 		}
+		pay.Division = div
 		out = append(out, pay)
 	}
 	return out, rows.Err()
@@ -87,3 +90,11 @@ func (t *Tx) PersonByIDHash(ctx context.Context, hash []byte) (int64, bool, erro
 	}
 	return id, err == nil, wrapDBError(err)
 }
+
+// scanPlus scans the columns of a row scanner plus trailing extra ones.
+type scanPlus struct {
+	sc    interface{ Scan(...any) error }
+	extra *string
+}
+
+func (s scanPlus) Scan(dest ...any) error { return s.sc.Scan(append(dest, s.extra)...) }

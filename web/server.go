@@ -10,6 +10,7 @@ import (
 
 	"hrss/access"
 	"hrss/employment"
+	"hrss/insurance"
 	"hrss/registry"
 	"hrss/rules"
 	"hrss/rules/fault"
@@ -21,6 +22,9 @@ type Server struct {
 	Access   *access.Service // sign-in, users, tokens, the audit trail
 	Jobs     *employment.Service
 	Rules    *rules.Params // the parameters the screens compute with (pension estimate, parameters page)
+	// Insurance is social insurance: assessments, bills, collections,
+	// accounts, claims, payment runs (routes in insuranceRoutes).
+	Insurance *insurance.Service
 }
 
 // route is one API route; routes() lists them all, in one place, and the
@@ -48,7 +52,7 @@ func (s *Server) Handler() http.Handler {
 }
 
 func (s *Server) routes() []route {
-	return []route{
+	return append([]route{
 		{"GET", "/api/v1/openapi.json", serveOpenAPI},
 		{"GET", "/api/v1/divisions", s.listDivisions},
 		{"GET", "/api/v1/persons", s.listPersons},
@@ -114,7 +118,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/placements", s.jobs(s.listPlacements)},
 		{"POST", "/api/v1/employments/{id}/placement", s.jobs(s.recordHire)},
 		{"POST", "/api/v1/employment-sync", s.jobs(s.syncEmployment)},
-	}
+	}, s.insuranceRoutes()...)
 }
 
 // securityHeaders sets the headers every response carries.

@@ -21,6 +21,7 @@ type app struct {
 	vault    *ident.Vault
 	registry *registry.Service
 	access   *access.Service
+	params   string // directory of parameter overrides (g.params)
 }
 
 // openApp opens the database named by g.db, applies the migrations and
@@ -43,7 +44,7 @@ func openApp(ctx context.Context, g *globals) (*app, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	return &app{db: db, vault: vault, registry: &registry.Service{Store: db.Registry(), Vault: vault},
+	return &app{db: db, vault: vault, params: g.params, registry: &registry.Service{Store: db.Registry(), Vault: vault},
 		access: &access.Service{Store: db.Access(), KnownDivision: isCounty, TOTPKey: subkey(key, "hrss totp secrets v1")}}, nil
 }
 
@@ -72,5 +73,5 @@ func (a *app) close() { a.db.Close() }
 
 // server returns the web server of a.
 func (a *app) server() *web.Server {
-	return &web.Server{Registry: a.registry, Access: a.access, Jobs: jobsService(a)}
+	return &web.Server{Registry: a.registry, Access: a.access, Jobs: jobsService(a), Insurance: webInsurance(a)}
 }

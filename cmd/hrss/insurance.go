@@ -25,6 +25,16 @@ func insuranceService(g *globals, a *app) (*insurance.Service, error) {
 	return &insurance.Service{Store: a.db.Insurance(), Insured: a.db, Params: params, Vault: a.vault, Writers: 2}, nil
 }
 
+// webInsurance is the insurance service the web server calls; nil (the
+// routes then answer an internal error) if the parameters do not load.
+func webInsurance(a *app) *insurance.Service {
+	svc, err := insuranceService(&globals{params: a.params}, a)
+	if err != nil {
+		return nil
+	}
+	return svc
+}
+
 // withInsurance opens the app and runs fn with the System caller (the
 // operator at the command line) and a context that ends on Ctrl-C.
 func withInsurance(g *globals, fn func(ctx context.Context, svc *insurance.Service) error) error {
