@@ -27,7 +27,7 @@ type Payment struct {
 	Applied   money.Fen        `json:"applied"`
 	Overpaid  money.Fen        `json:"overpaid"`
 	PaidOn    period.Date      `json:"paid_on"`
-	Status    string           `json:"status"` // applied or unmatched
+	Status    string           `json:"status"`             // applied or unmatched
 	Division  string           `json:"division,omitempty"` // the payer's, when matched (read only)
 }
 
