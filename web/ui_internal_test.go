@@ -1,0 +1,143 @@
+package web
+
+import (
+	"io/fs"
+	"net/http/httptest"
+	"regexp"
+	"testing"
+
+	"hrss/access"
+	"hrss/registry"
+	"hrss/rules"
+	"hrss/rules/fault"
+	"hrss/rules/money"
+	"hrss/rules/period"
+)
+
+// TestCatalogue checks that every text key the templates name, and every
+// key built from an enumeration, is in the catalogue (in both languages,
+// which the catalogue's one-row-per-key shape guarantees).
+func TestCatalogue(t *testing.T) {
+	lit := regexp.MustCompile(`\.T "([^"]+)"`)
+	files, _ := fs.Glob(uiTemplates, "ui/templates/*.html")
+	for _, f := range files {
+		b, _ := fs.ReadFile(uiTemplates, f)
+		for _, m := range lit.FindAllStringSubmatch(string(b), -1) {
+			if _, ok := textEN[m[1]]; !ok {
+				t.Errorf("%s: no text %q", f, m[1])
+			}
+		}
+	}
+	var keys []string
+	for _, r := range access.Roles {
+		keys = append(keys, "role."+string(r))
+	}
+	for _, e := range registry.EducationLevels {
+		keys = append(keys, "education."+string(e))
+	}
+	for _, i := range registry.AllInsurances {
+		keys = append(keys, "insurance."+string(i))
+	}
+	for _, s := range []registry.Separation{registry.SepResignation, registry.SepContractEnd, registry.SepDismissed, registry.SepEmployerFault,
+		registry.SepMutual, registry.SepEmployerGone, registry.SepRetired, registry.SepDeceased} {
+		keys = append(keys, "separation."+string(s))
+	}
+	for _, c := range []rules.Category{rules.Male, rules.Female55, rules.Female50} {
+		keys = append(keys, "category."+string(c))
+	}
+	for _, c := range []string{rules.Verified, rules.Supported, rules.Unverified} {
+		keys = append(keys, "confidence."+c)
+	}
+	for _, k := range []string{"input", "parameter", "value", "note"} {
+		keys = append(keys, "trace."+k)
+	}
+	for _, k := range keys {
+		if _, ok := textEN[k]; !ok {
+			t.Errorf("no text %q", k)
+		}
+	}
+}
+
+func TestLanguageChoice(t *testing.T) {
+	for _, c := range []struct{ accept, cookie, want string }{
+		{"", "", langZH},
+		{"en-US,en;q=0.9", "", langEN},
+		{"fr-FR, zh-CN;q=0.8, en;q=0.5", "", langZH},
+		{"fr, en-GB;q=0.7", "", langEN},
+		{"en", "zh-CN", langZH},
+		{"zh", "en", langEN},
+		{"zh", "klingon", langZH},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("Accept-Language", c.accept)
+		if c.cookie != "" {
+			r.Header.Set("Cookie", langCookie+"="+c.cookie)
+		}
+		if got := langOf(r).Code; got != c.want {
+			t.Errorf("Accept-Language %q, cookie %q: %s, want %s", c.accept, c.cookie, got, c.want)
+		}
+	}
+}
+
+func TestFormats(t *testing.T) {
+	zh, en := lang{langZH}, lang{langEN}
+	for _, c := range []struct{ got, want string }{
+		{zh.Money(301770), "3,017.70 元"}, {en.Money(123456789), "¥1,234,567.89"}, {en.Money(-5), "¥-0.05"},
+		{zh.Date(period.Date{Y: 2026, M: 3, D: 1}), "2026年3月1日"}, {en.Date(period.Date{Y: 2026, M: 3, D: 1}), "1 Mar 2026"},
+		{zh.Month(period.New(2025, 8)), "2025年8月"}, {en.Month(period.New(2025, 8)), "Aug 2025"},
+		{zh.Age(63*12 + 3), "63岁3个月"}, {en.Age(60 * 12), "60 years"},
+		{zh.Division("330402"), "南湖区"}, {en.Division("330000"), "Zhejiang"},
+		{en.Error(fault.Invalidf("resident_id", "resident_id.check_character", "x")), "Resident ID number: The check character of the resident ID number is wrong."},
+		{zh.Error(fault.Invalidf("resident_id", "resident_id.check_character", "x")), "公民身份号码：公民身份号码校验码不正确。"},
+		{zh.Error(fault.Invalidf("x", "no.such.rule", "bad x")), "输入有误：x: bad x"},
+		{en.Error(fault.NotFoundf("person 7 not found")), "No such record, or it is outside what you may see."},
+		{zh.Error(errPlain{}), "系统内部错误，详情见服务器日志。"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
+
+type errPlain struct{}
+
+func (errPlain) Error() string { return "secret detail" }
+
+// TestProjection checks the estimate against the rules it composes: the
+// chosen month's pension is rules.Pension of the projected account and
+// years, and more years of work never lower the account.
+func TestProjection(t *testing.T) {
+	p, err := rules.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := estimateInput{Division: "330402", Birth: period.New(1975, 8), Category: rules.Male, From: period.New(2026, 3),
+		Balance: money.Yuan(80000), Years: money.MustDec("25"), Index: money.MustDec("1"), Wage: money.Yuan(9000)}
+	est, err := projectPension(p, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if est.Pension == nil || len(est.Points) < 3 {
+		t.Fatalf("estimate %+v", est)
+	}
+	want, err := p.Pension(rules.PensionInput{Division: in.Division, Birth: in.Birth, Retire: est.Chosen, AvgIndex: est.Index, Years: est.Years,
+		AccountBalance: est.AccountAt}, false)
+	if err != nil || want.Total != est.Pension.Total {
+		t.Errorf("pension %v, rules say %v (%v)", est.Pension.Total, want.Total, err)
+	}
+	last := money.Fen(0)
+	for _, pt := range est.Points {
+		a, _ := money.Parse(pt.Account)
+		if a < last {
+			t.Errorf("the account falls at %s: %v after %v", pt.Retire, a, last)
+		}
+		last = a
+	}
+	if est.Chosen != est.Retirement.RetireMonth {
+		t.Errorf("chosen %s, statutory %s", est.Chosen, est.Retirement.RetireMonth)
+	}
+	in.Retire = est.Retirement.LatestMonth.Add(1)
+	if _, err := projectPension(p, in); fault.KindOf(err) != fault.Invalid {
+		t.Errorf("a month outside the window: %v", err)
+	}
+}

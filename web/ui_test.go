@@ -1,0 +1,180 @@
+package web_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"hrss/access"
+	"hrss/registry"
+	"hrss/registry/ident"
+	"hrss/rules"
+	"hrss/rules/period"
+	"hrss/store/storetest"
+	"hrss/web"
+)
+
+// uiClient is a browser without a browser: a cookie jar that follows
+// redirects, remembering the last page's CSRF token.
+type uiClient struct {
+	t    *testing.T
+	base string
+	c    *http.Client
+	csrf string
+}
+
+type uiResponse struct {
+	status int
+	url    string
+	body   string
+}
+
+func newUIServer(t *testing.T) (*httptest.Server, *registry.Service, *access.Service) {
+	t.Helper()
+	db := storetest.SQLite(t)
+	v, _ := ident.NewVault(make([]byte, 32))
+	reg := &registry.Service{Store: db.Registry(), Vault: v, Now: func() time.Time { return time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC) }}
+	acc := &access.Service{Store: db.Access()}
+	params, err := rules.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer((&web.Server{Registry: reg, Access: acc, Rules: params}).Handler())
+	t.Cleanup(srv.Close)
+	return srv, reg, acc
+}
+
+func newUIClient(t *testing.T, base string) *uiClient {
+	jar, _ := cookiejar.New(nil)
+	return &uiClient{t: t, base: base, c: &http.Client{Jar: jar}}
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+func (u *uiClient) do(method, path string, form url.Values, hdr map[string]string) uiResponse {
+	u.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, u.base+path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	res, err := u.c.Do(req)
+	if err != nil {
+		u.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if m := csrfRE.FindSubmatch(b); m != nil {
+		u.csrf = string(m[1])
+	}
+	return uiResponse{res.StatusCode, res.Request.URL.RequestURI(), string(b)}
+}
+
+func TestUIScenarios(t *testing.T) {
+	srv, reg, acc := newUIServer(t)
+	for _, in := range []access.UserInput{
+		{Name: "cw402", Role: "caseworker", Divisions: []string{"330402"}, Password: "ui-test-password-1"},
+		{Name: "ana", Role: "analyst", Password: "ui-test-password-1"},
+	} {
+		if _, err := acc.CreateUser(sysCtx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inside, err := reg.CreatePerson(sysCtx, registry.PersonInput{ResidentID: string(ident.NewResidentID("330402", period.Date{Y: 1980, M: 5, D: 4}, 11)), Name: "测试甲", ResidenceDivision: "330402"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outside, err := reg.CreatePerson(sysCtx, registry.PersonInput{ResidentID: string(ident.NewResidentID("330411", period.Date{Y: 1982, M: 6, D: 5}, 12)), Name: "测试乙", ResidenceDivision: "330411"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := newUIClient(t, srv.URL)
+	signIn := func(name string) {
+		t.Helper()
+		u.do("GET", "/signin", nil, nil)
+		r := u.do("POST", "/signin", url.Values{"username": {name}, "password": {"ui-test-password-1"}, "next": {"/persons"}, "csrf_token": {u.csrf}}, nil)
+		if r.status != 200 || r.url != "/persons" {
+			t.Fatalf("sign in %s: %d %s", name, r.status, r.url)
+		}
+	}
+	steps := []struct {
+		name   string
+		run    func() uiResponse
+		status int
+		url    string
+		has    []string
+		hasNot []string
+	}{
+		{"signed out: to sign-in, remembering the page", func() uiResponse { return u.do("GET", "/persons?name=x", nil, nil) }, 200, "/signin?next=%2Fpersons%3Fname%3Dx", []string{`id="signin-form"`, `value="/persons?name=x"`}, nil},
+		{"API stays JSON", func() uiResponse { return u.do("GET", "/api/v1/persons", nil, nil) }, 401, "/api/v1/persons", []string{`"status":401`}, nil},
+		{"wrong password, in English", func() uiResponse {
+			return u.do("POST", "/signin", url.Values{"username": {"cw402"}, "password": {"nope"}}, map[string]string{"Accept-Language": "en"})
+		}, 401, "/signin", []string{"Wrong user name or password."}, nil},
+		{"sign-in from another site", func() uiResponse {
+			return u.do("POST", "/signin", url.Values{"username": {"cw402"}, "password": {"ui-test-password-1"}}, map[string]string{"Origin": "https://evil.example"})
+		}, 403, "/signin", nil, nil},
+		{"sign in", func() uiResponse {
+			return u.do("POST", "/signin", url.Values{"username": {"cw402"}, "password": {"ui-test-password-1"}, "next": {"//evil.example/"}}, nil)
+		}, 200, "/", []string{`id="who"`, "窗口经办"}, nil},
+		{"search by ID number", func() uiResponse { return u.do("GET", "/persons?resident_id="+string(inside.ResidentID), nil, nil) }, 200, "", []string{"测试甲", string(inside.ResidentID)}, nil},
+		{"bad ID number, translated", func() uiResponse { return u.do("GET", "/persons?resident_id=330402198005041234", nil, nil) }, 422, "", []string{"公民身份号码校验码不正确"}, nil},
+		{"search stays in scope", func() uiResponse { return u.do("GET", "/persons?name=%E6%B5%8B%E8%AF%95", nil, nil) }, 200, "", []string{"测试甲"}, []string{"测试乙"}},
+		{"person page", func() uiResponse { return u.do("GET", "/persons/"+itoa(inside.ID)+"?reason=test", nil, nil) }, 200, "", []string{"测试甲", "劳动关系", `href="/pension?person=`}, nil},
+		{"out of scope is 404", func() uiResponse { return u.do("GET", "/persons/"+itoa(outside.ID), nil, nil) }, 404, "", []string{"未找到"}, []string{"测试乙"}},
+		{"no such person is the same 404", func() uiResponse { return u.do("GET", "/persons/999999", nil, nil) }, 404, "", []string{"未找到"}, nil},
+		{"unknown page", func() uiResponse { return u.do("GET", "/nowhere", nil, nil) }, 404, "", nil, nil},
+		{"estimate from the record", func() uiResponse {
+			return u.do("GET", "/pension?person="+itoa(inside.ID)+"&balance=30000&wage=8000", nil, nil)
+		}, 200, "",
+			[]string{`id="pension-chart"`, "data-chart=", "/static/vendor/echarts.min.js", "/static/pension.js", "1980-05", "法定退休年龄"}, []string{"<script>"}},
+		{"estimate, bad birth month", func() uiResponse { return u.do("GET", "/pension?birth=1980-13&category=male", nil, nil) }, 422, "", []string{"月份格式应为 YYYY-MM", `aria-invalid="true"`}, nil},
+		{"parameters", func() uiResponse { return u.do("GET", "/parameters?division=330402", nil, nil) }, 200, "", []string{"pension.calc_base", "conf-unverified"}, nil},
+		{"language switch without CSRF", func() uiResponse {
+			return u.do("POST", "/lang", url.Values{"lang": {"en"}, "back": {"/parameters"}}, nil)
+		}, 403, "", nil, nil},
+		{"language switch", func() uiResponse {
+			u.do("GET", "/parameters", nil, nil)
+			return u.do("POST", "/lang", url.Values{"lang": {"en"}, "back": {"/parameters"}, "csrf_token": {u.csrf}}, nil)
+		}, 200, "/parameters", []string{`<html lang="en">`, "Parameters", "unverified"}, nil},
+		{"sign-out without CSRF", func() uiResponse { return u.do("POST", "/signout", url.Values{}, nil) }, 403, "", nil, nil},
+		{"sign out", func() uiResponse {
+			u.do("GET", "/", nil, nil)
+			return u.do("POST", "/signout", url.Values{"csrf_token": {u.csrf}}, nil)
+		}, 200, "/signin", []string{"Sign in"}, nil},
+		{"signed out for good", func() uiResponse { return u.do("GET", "/persons/"+itoa(inside.ID), nil, nil) }, 200, "/signin?next=%2Fpersons%2F" + itoa(inside.ID), nil, nil},
+	}
+	for _, s := range steps {
+		r := s.run()
+		if r.status != s.status || (s.url != "" && r.url != s.url) {
+			t.Errorf("%s: %d %s, want %d %s", s.name, r.status, r.url, s.status, s.url)
+		}
+		for _, h := range s.has {
+			if !strings.Contains(r.body, h) {
+				t.Errorf("%s: the page lacks %q", s.name, h)
+			}
+		}
+		for _, h := range s.hasNot {
+			if strings.Contains(r.body, h) {
+				t.Errorf("%s: the page shows %q", s.name, h)
+			}
+		}
+	}
+	// an analyst sees no person-level data
+	u = newUIClient(t, srv.URL)
+	signIn("ana")
+	if r := u.do("GET", "/persons/"+itoa(inside.ID), nil, nil); r.status != 403 && r.status != 404 {
+		t.Errorf("analyst opens a person: %d", r.status)
+	}
+}
