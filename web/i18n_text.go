@@ -256,6 +256,22 @@ var catalogue = [][3]string{
 	{"employer.all", "全部", "all"},
 	{"employer.no_employees", "没有职工记录。", "No employees."},
 	{"employer.person", "参保人", "Person"},
+	{"employer.enrol", "职工参保登记", "Enrol an employee"},
+	{"employer.enrol_submit", "登记", "Enrol"},
+	{"employer.separate", "减员", "Separate"},
+	{"employer.done.enrolled", "已登记参保。", "Enrolled."},
+	{"employer.done.separated", "已办理减员。", "Separated."},
+	{"separate.title", "职工减员（终止劳动关系）", "Separate an employee (end the relation)"},
+	{"separate.submit", "确认减员", "Separate"},
+	{"form.cancel", "取消", "Cancel"},
+	{"rule.reference.exists", "未找到对应的登记记录。", "No such registered record."},
+	{"rule.employment.no_overlap", "与该单位已有的劳动关系时间重叠。", "This overlaps an existing relation with the same employer."},
+	{"rule.employment.end_after_start", "结束日期应晚于开始日期。", "The end must come after the start."},
+	{"rule.employment.separation_needs_end", "填写离职原因时须填写结束日期。", "A separation reason needs an end date."},
+	{"rule.employment.separation_reason", "请选择离职原因。", "Choose a separation reason."},
+	{"rule.declared_wage.range", "申报工资超出允许范围。", "The declared wage is out of range."},
+	{"rule.insurance.known", "未知险种。", "Unknown insurance."},
+	{"rule.scope.relation", "该劳动关系不在您的办理范围内。", "This relation is outside your scope."},
 }
 
 var textZH, textEN = func() (map[string]string, map[string]string) {

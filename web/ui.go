@@ -83,6 +83,9 @@ func (s *Server) uiRoutes() []uiRoute {
 		{"GET /pension", s.uiPension},
 		{"GET /parameters", s.uiParameters},
 		{"GET /employers/{id}", s.uiEmployer},
+		{"POST /employers/{id}/employments", s.uiEnrol},
+		{"GET /employments/{id}/separate", s.uiSeparateForm},
+		{"POST /employments/{id}/separate", s.uiSeparate},
 		{"/", s.uiNotFound},
 	}
 }

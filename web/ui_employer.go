@@ -5,14 +5,19 @@ import (
 
 	"hrss/access"
 	"hrss/registry"
+	"hrss/rules/fault"
 )
 
 // employerView is the employer page: the employer and a page of its
 // employment relations.
 type employerView struct {
-	Employer  registry.Employer
-	Rows      []employeeRow
-	NextAfter int64
+	Employer   registry.Employer
+	Rows       []employeeRow
+	NextAfter  int64
+	CanWrite   bool      // the caller may enrol and separate
+	Enrol      enrolForm // the enrol form, as typed or fresh
+	Insurances []registry.Insurance
+	Done       string // "enrolled" or "separated" after a form
 }
 
 // employeeRow is an employment relation with the person's name when the
@@ -30,6 +35,12 @@ func (s *Server) uiEmployer(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, err)
 		return
 	}
+	s.renderEmployer(w, r, id, nil, nil)
+}
+
+// renderEmployer renders the employer page; form and formErr, when set,
+// are the enrol form as typed and why it was refused.
+func (s *Server) renderEmployer(w http.ResponseWriter, r *http.Request, id int64, form *enrolForm, formErr error) {
 	ctx := r.Context()
 	e, err := s.Registry.Employer(ctx, id)
 	if err != nil {
@@ -47,9 +58,20 @@ func (s *Server) uiEmployer(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, err)
 		return
 	}
-	v := employerView{Employer: e}
+	c, _ := access.CallerFrom(ctx)
+	v := employerView{Employer: e, CanWrite: c.Can(access.WriteEmployments) && !c.ReadOnly, Insurances: registry.AllInsurances,
+		Enrol: enrolForm{Start: s.today().String()}}
+	for _, x := range registry.AllInsurances {
+		v.Enrol.Insurances = append(v.Enrol.Insurances, string(x))
+	}
+	if form != nil {
+		v.Enrol = *form
+	}
+	if d := r.URL.Query().Get("done"); d == "enrolled" || d == "separated" {
+		v.Done = d
+	}
 	names := map[int64]string{}
-	if c, _ := access.CallerFrom(ctx); c.Role == access.EmployerAgent && len(es) > 0 {
+	if c.Role == access.EmployerAgent && len(es) > 0 {
 		// an agent's person search is their employer's persons: one query
 		// names the page's employees
 		ps, err := s.Registry.FindPersons(ctx, registry.PersonQuery{Page: registry.Page{Limit: registry.MaxPage}})
@@ -65,5 +87,9 @@ func (s *Server) uiEmployer(w http.ResponseWriter, r *http.Request) {
 	if len(es) == uiPageSize {
 		v.NextAfter = es[len(es)-1].ID
 	}
-	render(w, r, "employer", newPage(r, "employer.title", &v))
+	p := newPage(r, "employer.title", &v)
+	if formErr != nil {
+		p.Error, p.Status = p.L.Error(formErr), statusOf(fault.KindOf(formErr))
+	}
+	render(w, r, "employer", p)
 }

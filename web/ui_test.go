@@ -178,3 +178,55 @@ func TestUIScenarios(t *testing.T) {
 		t.Errorf("analyst opens a person: %d", r.status)
 	}
 }
+
+func TestUIEnrolAndSeparate(t *testing.T) {
+	srv, reg, acc := newUIServer(t)
+	emp, err := reg.CreateEmployer(sysCtx, registry.EmployerInput{CreditCode: string(ident.NewCreditCode('9', '1', "330402", 5)), Name: "嘉兴测试科技有限公司",
+		IndustrySection: "C", IndustryDivision: "39", Division: "330402", RiskClass: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rid := string(ident.NewResidentID("330402", period.Date{Y: 1990, M: 2, D: 3}, 31))
+	per, err := reg.CreatePerson(sysCtx, registry.PersonInput{ResidentID: rid, Name: "测试丙", ResidenceDivision: "330402"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := acc.CreateUser(sysCtx, access.UserInput{Name: "agent", Role: "employer_agent", EmployerID: emp.ID, Password: "ui-test-password-1"}); err != nil {
+		t.Fatal(err)
+	}
+	u := newUIClient(t, srv.URL)
+	if r := u.do("POST", "/signin", url.Values{"username": {"agent"}, "password": {"ui-test-password-1"}}, nil); r.url != "/employers/"+itoa(emp.ID) {
+		t.Fatalf("an agent starts at their employer: %d %s", r.status, r.url)
+	}
+	enrol := func(rid, start, wage string) uiResponse {
+		return u.do("POST", "/employers/"+itoa(emp.ID)+"/employments", url.Values{"csrf_token": {u.csrf}, "resident_id": {rid}, "start": {start},
+			"declared_wage": {wage}, "insurances": {"pension", "medical"}}, nil)
+	}
+	if r := enrol(rid, "2026-02-01", "abc"); r.status != 422 || !strings.Contains(r.body, `value="`+rid+`"`) {
+		t.Errorf("bad wage: %d, the form keeps what was typed: %v", r.status, strings.Contains(r.body, rid))
+	}
+	if r := enrol(string(ident.NewResidentID("330402", period.Date{Y: 1991, M: 2, D: 3}, 31)), "2026-02-01", "7000.00"); r.status != 422 || !strings.Contains(r.body, "未找到对应的登记记录") {
+		t.Errorf("an unregistered person: %d", r.status)
+	}
+	r := enrol(rid, "2026-02-01", "7000.00")
+	if r.status != 200 || !strings.Contains(r.url, "done=enrolled") || !strings.Contains(r.body, "测试丙") || !strings.Contains(r.body, "7,000.00 元") {
+		t.Fatalf("enrol: %d %s", r.status, r.url)
+	}
+	es, err := reg.ListEmployments(sysCtx, registry.EmploymentFilter{PersonID: per.ID})
+	if err != nil || len(es) != 1 || len(es[0].Insurances) != 2 {
+		t.Fatalf("relations after enrolling: %v %v", es, err)
+	}
+	path := "/employments/" + itoa(es[0].ID) + "/separate"
+	if r := u.do("GET", path, nil, nil); r.status != 200 || !strings.Contains(r.body, `id="separate-form"`) {
+		t.Fatalf("separate form: %d", r.status)
+	}
+	if r := u.do("POST", path, url.Values{"csrf_token": {u.csrf}, "end": {"2026-01-01"}, "separation": {"resignation"}}, nil); r.status != 422 || !strings.Contains(r.body, "结束日期应晚于开始日期") {
+		t.Errorf("end before start: %d", r.status)
+	}
+	if r := u.do("POST", path, url.Values{"csrf_token": {u.csrf}, "end": {"2026-02-28"}, "separation": {"resignation"}}, nil); r.status != 200 || !strings.Contains(r.url, "done=separated") {
+		t.Errorf("separate: %d %s", r.status, r.url)
+	}
+	if e, err := reg.Employment(sysCtx, es[0].ID); err != nil || e.End.String() != "2026-02-28" || e.Separation != registry.SepResignation || len(e.Insurances) != 2 {
+		t.Errorf("after separating: %+v %v", e, err)
+	}
+}
