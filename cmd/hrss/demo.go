@@ -62,6 +62,10 @@ func generate(ctx context.Context, g *globals, a *app, cfg demo.Config) error {
 	start := time.Now()
 	bar := newProgress(g.stderr, "generating city")
 	sink, jobs := demo.WithJobs(a.db.Bulk(), cfg)
+	sink, accounts, err := withAccounts(g, a, sink)
+	if err != nil {
+		return err
+	}
 	sum, err := demo.Generate(ctx, cfg, a.vault, sink, bar.update)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -70,6 +74,7 @@ func generate(ctx context.Context, g *globals, a *app, cfg demo.Config) error {
 	fmt.Fprintf(g.stdout, "generated the synthetic city (seed %d, as of %s) in %s:\n%s\n", cfg.Seed, cfg.AsOf, time.Since(start).Round(time.Millisecond), b)
 	jb, _ := json.MarshalIndent(jobs, "", "  ")
 	fmt.Fprintf(g.stdout, "employment services:\n%s\n", jb)
+	fmt.Fprintf(g.stdout, "personal-account history (legacy records to %d): %d persons, %d yearly records\n", demo.LegacyLastYear, accounts.Persons, accounts.Years)
 	users, err := access.CreateDemoUsers(ctx, a.access, access.DemoScope{Division: "330402"})
 	if err != nil {
 		return fmt.Errorf("demo users: %w", err)

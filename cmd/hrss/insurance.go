@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"hrss/access"
+	"hrss/demo"
 	"hrss/insurance"
 	"hrss/rules"
 	"hrss/rules/fault"
@@ -23,6 +24,17 @@ func insuranceService(g *globals, a *app) (*insurance.Service, error) {
 		return nil, err
 	}
 	return &insurance.Service{Store: a.db.Insurance(), Insured: a.db, Params: params, Vault: a.vault, Writers: 2}, nil
+}
+
+// withAccounts wraps the demo's sink so that it also writes the yearly
+// personal-account history of the generated persons (demo.WithAccounts).
+func withAccounts(g *globals, a *app, sink demo.Sink) (demo.Sink, *demo.AccountsSummary, error) {
+	params, err := rules.Load(g.params)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, sum := demo.WithAccounts(sink, a.db.Bulk(), params)
+	return s, sum, nil
 }
 
 // webInsurance is the insurance service the web server calls; nil (the

@@ -89,3 +89,38 @@ func runArrears(g *globals, args []string) error {
 		return nil
 	})
 }
+
+func runBills(g *globals, args []string) error {
+	fs := newFlags(g, "bills", "bills [--period YYYY-MM] [--unpaid] [--json]\n\nList the bills of the current runs with what is due, paid and overpaid.")
+	per := fs.String("period", "", "only this period, YYYY-MM")
+	unpaid := fs.Bool("unpaid", false, "only bills with something still owed")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	f := insurance.BillFilter{Unpaid: *unpaid}
+	if *per != "" {
+		p, err := periodFlag(*per)
+		if err != nil {
+			return err
+		}
+		f.Period = p
+	}
+	return withInsurance(g, func(ctx context.Context, svc *insurance.Service) error {
+		bills, err := svc.Bills(ctx, f)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			if bills == nil {
+				bills = []insurance.Bill{}
+			}
+			return printJSON(g.stdout, bills)
+		}
+		fmt.Fprintf(g.stdout, "%-7s %-9s %10s %8s %7s %14s %14s %14s %10s\n", "period", "payer", "id", "division", "persons", "due", "paid", "overpaid", "due date")
+		for _, b := range bills {
+			fmt.Fprintf(g.stdout, "%-7s %-9s %10d %8s %7d %14s %14s %14s %10s\n", b.Period, b.PayerKind, b.PayerID, b.Division, b.Persons, b.Due, b.Paid, b.Overpaid, b.DueDate)
+		}
+		return nil
+	})
+}

@@ -36,6 +36,7 @@ var commands = []command{
 	{"check", "verify social insurance's invariants (exit 1 on a breach)", runCheck},
 	{"collections", "import a tax-bureau collection file (CSV or Excel)", runCollections},
 	{"arrears", "payers in arrears with principal and late fee", runArrears},
+	{"bills", "employers' and flexible workers' bills with due, paid and overpaid", runBills},
 	{"accounts", "personal pension accounts: close-year posts the yearly interest", runAccounts},
 	{"statement", "a person's rights record (个人权益记录)", runStatement},
 	{"claims", "pension and unemployment claims: open, approve, reject, list, adjust", runClaims},
