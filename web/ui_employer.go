@@ -17,7 +17,8 @@ type employerView struct {
 	CanWrite   bool      // the caller may enrol and separate
 	Enrol      enrolForm // the enrol form, as typed or fresh
 	Insurances []registry.Insurance
-	Done       string // "enrolled" or "separated" after a form
+	Done       string        // "enrolled" or "separated" after a form
+	Billing    *billsSection // nil: no insurance service, or not for this role
 }
 
 // employeeRow is an employment relation with the person's name when the
@@ -87,6 +88,7 @@ func (s *Server) renderEmployer(w http.ResponseWriter, r *http.Request, id int64
 	if len(es) == uiPageSize {
 		v.NextAfter = es[len(es)-1].ID
 	}
+	v.Billing = s.employerInsurance(ctx, id, s.today())
 	p := newPage(r, "employer.title", &v)
 	if formErr != nil {
 		p.Error, p.Status = p.L.Error(formErr), statusOf(fault.KindOf(formErr))

@@ -48,6 +48,12 @@ func TestCatalogue(t *testing.T) {
 	for _, c := range []string{rules.Verified, rules.Supported, rules.Unverified} {
 		keys = append(keys, "confidence."+c)
 	}
+	for _, k := range []string{"pending", "approved", "rejected", "stopped", "exhausted"} {
+		keys = append(keys, "claim.status."+k)
+	}
+	for _, k := range []string{"legacy", "assessed"} {
+		keys = append(keys, "statement.source."+k)
+	}
 	for _, k := range []string{"input", "parameter", "value", "note"} {
 		keys = append(keys, "trace."+k)
 	}

@@ -276,6 +276,16 @@ func (s *Server) prefillPension(r *http.Request, id int64, today period.Date, f 
 			months += n
 		}
 	}
+	if s.Insurance != nil {
+		// the rights record, when the caller may read it, knows better
+		// than the employment history: legacy years and assessed months
+		if st, err := s.Insurance.Statement(r.Context(), id); err == nil && st.Months > 0 {
+			months = st.Months
+			if f.Balance == "" {
+				f.Balance = st.Balance.String()
+			}
+		}
+	}
 	if f.Years == "" {
 		f.Years = money.MustDec(itoa(int64(months))).DivRound(money.MustDec("12"), 2).String()
 	}

@@ -72,6 +72,7 @@ type personView struct {
 	Seekers     []employment.SeekerRegistration
 	Unemployed  []employment.UnemploymentRegistration
 	CanEstimate bool
+	Insurance   *insuranceSection // nil: no insurance service, or not for this role
 }
 
 // employmentRow is an employment relation with its employer's name, when
@@ -124,5 +125,6 @@ func (s *Server) uiPerson(w http.ResponseWriter, r *http.Request) {
 			v.HasJobs, v.Seekers, v.Unemployed = true, seekers, unemp
 		}
 	}
+	v.Insurance = s.personInsurance(ctx, id)
 	render(w, r, "person", newPage(r, "person.title", &v))
 }
