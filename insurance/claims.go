@@ -129,6 +129,9 @@ func (s *Service) OpenPensionClaim(ctx context.Context, in PensionClaimInput) (C
 		if err != nil {
 			return err
 		}
+		if err := noOpenClaim(ctx, tx, pb.ID, ClaimPension); err != nil {
+			return err
+		}
 		rec, ret, err := s.pensionRecord(ctx, tx, pb, in.Category, retire, deemed, dIndex)
 		if err != nil {
 			return err
@@ -145,6 +148,21 @@ func (s *Service) OpenPensionClaim(ctx context.Context, in PensionClaimInput) (C
 		return tx.InsertClaim(ctx, &cl)
 	})
 	return cl, err
+}
+
+// noOpenClaim refuses a second claim of kind while one is pending or
+// approved: a benefit is paid once a month.
+func noOpenClaim(ctx context.Context, tx Tx, person int64, kind ClaimKind) error {
+	for _, st := range []ClaimStatus{ClaimPending, ClaimApproved} {
+		cs, err := tx.ListClaims(ctx, ClaimFilter{Kind: kind, PersonID: person, Status: st})
+		if err != nil {
+			return err
+		}
+		if len(cs) > 0 {
+			return fault.Conflictf("person_id", "claim.one_open", "person %d has %s %s claim %d", person, st, kind, cs[0].ID)
+		}
+	}
+	return nil
 }
 
 // claimPerson reads the person and checks the caller may open a claim.

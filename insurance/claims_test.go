@@ -3,6 +3,7 @@ package insurance_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"hrss/access"
@@ -34,11 +35,13 @@ func history(t *testing.T, c *city, months int) {
 
 func TestPensionClaimFourEyes(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		c := newCity(t, db, 20)
-		// person 4 (male, born 1964-05: statutory retirement 2024-05): legacy years back to 1992
+		c := newCity(t, db, 90)
+		// persons 4 and 84 (men born 1964-05 and 1964-01: statutory retirement 2024-05 and 2024-01): legacy years back to 1992
 		var legacy []insurance.LegacyYear
 		for y := 1992; y <= 2023; y++ {
-			legacy = append(legacy, insurance.LegacyYear{PersonID: 4, Year: y, Months: 12, AvgBase: 400_000, AvgWage: 500_000, Credits: 384_000, Interest: 10_000})
+			for _, p := range []int64{4, 84} {
+				legacy = append(legacy, insurance.LegacyYear{PersonID: p, Year: y, Months: 12, AvgBase: 400_000, AvgWage: 500_000, Credits: 384_000, Interest: 10_000})
+			}
 		}
 		if err := c.svc.ImportLegacy(system(), "legacy", legacy); err != nil {
 			t.Fatal(err)
@@ -74,15 +77,31 @@ func TestPensionClaimFourEyes(t *testing.T) {
 			t.Fatalf("run %+v %v", run, err)
 		}
 		again, err := c.svc.Pay(system(), insurance.ClaimPension, ym("2024-05"))
-		if err != nil || !again.Already || again.ID != run.ID {
+		if err != nil || !again.Already || again.ID != run.ID || again.Added != 0 || again.Payments != 1 {
 			t.Fatalf("second run %+v %v", again, err)
 		}
-		file, err := c.svc.Disbursement(system(), insurance.ClaimPension, ym("2024-05"))
-		if err != nil || len(file) == 0 {
+		// a claim approved after the month's run is paid by running the month again, in a batch of its own
+		if _, err := c.svc.OpenPensionClaim(as("amy", access.Caseworker), in); fault.KindOf(err) != fault.Conflict {
+			t.Fatalf("a second pension claim of one person: %v", err)
+		}
+		in2 := insurance.PensionClaimInput{PersonID: 84, Category: "male", Retire: "2024-01"}
+		cl2, err := c.svc.OpenPensionClaim(as("amy", access.Caseworker), in2)
+		if err == nil {
+			_, err = c.svc.Approve(as("bob", access.Reviewer), cl2.ID, true)
+		}
+		if err != nil {
 			t.Fatal(err)
 		}
+		third, err := c.svc.Pay(system(), insurance.ClaimPension, ym("2024-05"))
+		if err != nil || third.Added != 1 || third.Batch != 2 || third.Payments != 2 || third.Total != cl.Monthly+cl2.Monthly {
+			t.Fatalf("third run %+v %v", third, err)
+		}
+		file, err := c.svc.Disbursement(system(), insurance.ClaimPension, ym("2024-05"), 0)
+		if err != nil || strings.Count(string(file), "\n") != 2 || !strings.Contains(string(file), fmt.Sprintf("pension,2024-05,2,%d,84,", cl2.ID)) {
+			t.Fatalf("disbursement of batch 2: %q %v", file, err)
+		}
 		n, err := c.svc.AdjustPensions(system(), 2025)
-		if err != nil || n != 1 {
+		if err != nil || n != 2 {
 			t.Fatalf("adjusted %d %v", n, err)
 		}
 		if n, _ := c.svc.AdjustPensions(system(), 2025); n != 0 {

@@ -56,6 +56,9 @@ func (s *Service) OpenUnemploymentClaim(ctx context.Context, in UnemploymentClai
 		if err != nil {
 			return err
 		}
+		if err := noOpenClaim(ctx, tx, pb.ID, ClaimUnemployment); err != nil {
+			return err
+		}
 		e, err := tx.EmploymentBasics(ctx, in.EmploymentID)
 		if err != nil || e.PersonID != pb.ID {
 			return fault.Invalidf("employment_id", "claim.employment", "relation %d is not one of person %d", in.EmploymentID, pb.ID)
@@ -111,8 +114,11 @@ type PaymentRun struct {
 	Total     money.Fen        `json:"total"`
 	Actor     string           `json:"actor"`
 	CreatedAt time.Time        `json:"created_at"`
-	Stopped   []Claim          `json:"stopped,omitempty"` // unemployment claims stopped by this run (re-employment)
-	Already   bool             `json:"already"`           // the period was paid before: nothing paid again
+	Stopped   []Claim          `json:"stopped,omitempty"` // unemployment claims stopped by this call (re-employment)
+	Batch     int              `json:"batch"`             // this call's batch of payments (its disbursement file); 0 if it paid nothing
+	Added     int              `json:"added"`             // payments this call added
+	AddedSum  money.Fen        `json:"added_total"`       // their total
+	Already   bool             `json:"already"`           // the period was run before: only claims not yet paid for it were paid
 }
 
 // BenefitPayment is one month of benefit paid on a claim.
@@ -120,20 +126,22 @@ type BenefitPayment struct {
 	ClaimID  int64            `json:"claim_id"`
 	Period   period.YearMonth `json:"period"`
 	Run      int64            `json:"run"`
+	Batch    int              `json:"batch"`
 	PersonID int64            `json:"person_id"`
 	Name     string           `json:"name"`
 	Amount   money.Fen        `json:"amount"`
 }
 
 // Pay runs the monthly payment of kind for period p in one transaction:
-// every approved claim started by p is paid once (pensions at the amount
-// in force, with yearly adjustments; unemployment benefit while months
-// remain). Before paying an unemployment claim it looks for a new
+// every approved claim started by p is paid once for p (pensions at the
+// amount in force, with yearly adjustments; unemployment benefit while
+// months remain). Before paying an unemployment claim it looks for a new
 // employment relation starting after the separation and on or before
 // the end of p: the claim is then stopped, the unused months kept for
-// the person's next spell. A period paid before is not paid again: the
-// earlier run is returned with Already. It fails with Forbidden for a
-// caller who may not run batch jobs.
+// the person's next spell. Running a period again pays only the claims
+// not yet paid for it (approved since), as a new batch with its own
+// disbursement file; a claim is never paid twice for a month. It fails
+// with Forbidden for a caller who may not run batch jobs.
 func (s *Service) Pay(ctx context.Context, kind ClaimKind, p period.YearMonth) (PaymentRun, error) {
 	c, err := authorize(ctx, actBatch, "")
 	if err != nil {
@@ -144,12 +152,9 @@ func (s *Service) Pay(ctx context.Context, kind ClaimKind, p period.YearMonth) (
 	}
 	var run PaymentRun
 	err = s.Store.Update(ctx, func(tx Tx) error {
-		if old, ok, err := tx.BenefitRun(ctx, kind, p); err != nil || ok {
-			run, run.Already = old, ok
-			return err
-		}
-		run = PaymentRun{Kind: kind, Period: p, Actor: c.Actor(), CreatedAt: s.now()}
-		if err := tx.InsertBenefitRun(ctx, &run); err != nil {
+		var paid map[int64]bool
+		var err error
+		if run, paid, err = s.openBenefitRun(ctx, tx, kind, p, c.Actor()); err != nil {
 			return err
 		}
 		claims, err := tx.ListClaims(ctx, ClaimFilter{Kind: kind, Status: ClaimApproved})
@@ -158,22 +163,53 @@ func (s *Service) Pay(ctx context.Context, kind ClaimKind, p period.YearMonth) (
 		}
 		var pays []BenefitPayment
 		for _, cl := range claims {
+			if paid[cl.ID] {
+				continue
+			}
 			pay, err := s.payClaim(ctx, tx, &run, cl, p)
 			if err != nil {
 				return err
 			}
 			if pay != nil {
 				pays = append(pays, *pay)
-				run.Total += pay.Amount
+				run.AddedSum += pay.Amount
 			}
 		}
-		run.Payments = len(pays)
+		run.Added = len(pays)
+		if len(pays) == 0 {
+			run.Batch = 0
+			return nil
+		}
+		run.Payments += len(pays)
+		run.Total += run.AddedSum
 		if err := tx.InsertBenefitPayments(ctx, pays); err != nil {
 			return err
 		}
 		return tx.UpdateBenefitRun(ctx, run)
 	})
 	return run, err
+}
+
+// openBenefitRun returns the run of kind for p (made if new), the next
+// batch number in run.Batch and the claims already paid in it.
+func (s *Service) openBenefitRun(ctx context.Context, tx Tx, kind ClaimKind, p period.YearMonth, actor string) (PaymentRun, map[int64]bool, error) {
+	run, ok, err := tx.BenefitRun(ctx, kind, p)
+	if err != nil {
+		return run, nil, err
+	}
+	paid := map[int64]bool{}
+	if !ok {
+		run = PaymentRun{Kind: kind, Period: p, Actor: actor, CreatedAt: s.now(), Batch: 1}
+		return run, paid, tx.InsertBenefitRun(ctx, &run)
+	}
+	run.Already = true
+	pays, err := tx.BenefitPayments(ctx, run.ID)
+	for _, pay := range pays {
+		paid[pay.ClaimID] = true
+		run.Batch = max(run.Batch, pay.Batch)
+	}
+	run.Batch++
+	return run, paid, err
 }
 
 // payClaim returns the payment of one claim for p (nil for none),
@@ -201,7 +237,7 @@ func (s *Service) payClaim(ctx context.Context, tx Tx, run *PaymentRun, cl Claim
 		if err := tx.UpdateClaim(ctx, cl); err != nil {
 			return nil, err
 		}
-		return &BenefitPayment{ClaimID: cl.ID, Period: p, Run: run.ID, PersonID: cl.PersonID, Amount: cl.Monthly}, nil
+		return &BenefitPayment{ClaimID: cl.ID, Period: p, Run: run.ID, Batch: run.Batch, PersonID: cl.PersonID, Amount: cl.Monthly}, nil
 	}
 	amt, err := tx.ClaimAmountAt(ctx, cl.ID, p)
 	if err != nil || amt <= 0 {
@@ -211,7 +247,7 @@ func (s *Service) payClaim(ctx context.Context, tx Tx, run *PaymentRun, cl Claim
 	if err := tx.UpdateClaim(ctx, cl); err != nil {
 		return nil, err
 	}
-	return &BenefitPayment{ClaimID: cl.ID, Period: p, Run: run.ID, PersonID: cl.PersonID, Amount: amt}, nil
+	return &BenefitPayment{ClaimID: cl.ID, Period: p, Run: run.ID, Batch: run.Batch, PersonID: cl.PersonID, Amount: amt}, nil
 }
 
 // rehired stops cl when a relation of the person started after the
@@ -234,8 +270,10 @@ func (s *Service) rehired(ctx context.Context, tx Tx, cl *Claim, p period.YearMo
 }
 
 // Disbursement returns the bank disbursement file (CSV, UTF-8 with
-// header) of the payment run of kind for p: one row per payment.
-func (s *Service) Disbursement(ctx context.Context, kind ClaimKind, p period.YearMonth) ([]byte, error) {
+// header) of batch of the payment run of kind for p (0: the latest
+// batch): one row per payment. Each batch is sent to the bank once; a
+// later batch holds only the payments added since.
+func (s *Service) Disbursement(ctx context.Context, kind ClaimKind, p period.YearMonth, batch int) ([]byte, error) {
 	if _, err := authorize(ctx, actBatch, ""); err != nil {
 		return nil, err
 	}
@@ -254,11 +292,18 @@ func (s *Service) Disbursement(ctx context.Context, kind ClaimKind, p period.Yea
 	if err != nil {
 		return nil, err
 	}
+	if batch == 0 {
+		for _, pay := range pays {
+			batch = max(batch, pay.Batch)
+		}
+	}
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	w.Write([]string{"kind", "period", "claim_id", "person_id", "name", "amount"})
+	w.Write([]string{"kind", "period", "batch", "claim_id", "person_id", "name", "amount"})
 	for _, pay := range pays {
-		w.Write([]string{string(kind), p.String(), strconv.FormatInt(pay.ClaimID, 10), strconv.FormatInt(pay.PersonID, 10), pay.Name, pay.Amount.String()})
+		if pay.Batch == batch {
+			w.Write([]string{string(kind), p.String(), strconv.Itoa(batch), strconv.FormatInt(pay.ClaimID, 10), strconv.FormatInt(pay.PersonID, 10), pay.Name, pay.Amount.String()})
+		}
 	}
 	w.Flush()
 	return b.Bytes(), w.Error()

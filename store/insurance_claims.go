@@ -179,11 +179,11 @@ func (t *Tx) UpdateBenefitRun(ctx context.Context, r insurance.PaymentRun) error
 func (t *Tx) InsertBenefitPayments(ctx context.Context, pays []insurance.BenefitPayment) error {
 	for i := 0; i < len(pays); i += 500 {
 		part := pays[i:min(i+500, len(pays))]
-		args := make([]any, 0, len(part)*5)
+		args := make([]any, 0, len(part)*6)
 		for _, p := range part {
-			args = append(args, p.ClaimID, ymArg(p.Period), p.Run, p.PersonID, int64(p.Amount))
+			args = append(args, p.ClaimID, ymArg(p.Period), p.Run, p.Batch, p.PersonID, int64(p.Amount))
 		}
-		q := `INSERT INTO ins_benefit_payments (claim_id, period, run_id, person_id, amount) VALUES ` + "(?,?,?,?,?)" + strings.Repeat(",(?,?,?,?,?)", len(part)-1)
+		q := `INSERT INTO ins_benefit_payments (claim_id, period, run_id, batch, person_id, amount) VALUES ` + "(?,?,?,?,?,?)" + strings.Repeat(",(?,?,?,?,?,?)", len(part)-1)
 		if _, err := t.exec(ctx, q, args...); err != nil {
 			return err
 		}
@@ -193,8 +193,8 @@ func (t *Tx) InsertBenefitPayments(ctx context.Context, pays []insurance.Benefit
 
 // BenefitPayments implements insurance.Tx.
 func (t *Tx) BenefitPayments(ctx context.Context, run int64) ([]insurance.BenefitPayment, error) {
-	rows, err := t.query(ctx, `SELECT b.claim_id, b.period, b.run_id, b.person_id, COALESCE(p.name, ''), b.amount FROM ins_benefit_payments b
-		LEFT JOIN persons p ON p.id = b.person_id WHERE b.run_id = ? ORDER BY b.claim_id`, run)
+	rows, err := t.query(ctx, `SELECT b.claim_id, b.period, b.run_id, b.batch, b.person_id, COALESCE(p.name, ''), b.amount FROM ins_benefit_payments b
+		LEFT JOIN persons p ON p.id = b.person_id WHERE b.run_id = ? ORDER BY b.batch, b.claim_id`, run)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +203,7 @@ func (t *Tx) BenefitPayments(ctx context.Context, run int64) ([]insurance.Benefi
 	for rows.Next() {
 		var p insurance.BenefitPayment
 		var amt int64
-		if err := rows.Scan(&p.ClaimID, ymCol{&p.Period}, &p.Run, &p.PersonID, &p.Name, &amt); err != nil {
+		if err := rows.Scan(&p.ClaimID, ymCol{&p.Period}, &p.Run, &p.Batch, &p.PersonID, &p.Name, &amt); err != nil {
 			return nil, err
 		}
 		p.Amount = money.Fen(amt)

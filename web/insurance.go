@@ -333,7 +333,12 @@ func (s *Server) disbursement(w http.ResponseWriter, r *http.Request, svc *insur
 		writeError(w, r, err)
 		return
 	}
-	file, err := svc.Disbursement(r.Context(), insurance.ClaimKind(r.PathValue("kind")), p)
+	batch, err := queryInt(r, "batch")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	file, err := svc.Disbursement(r.Context(), insurance.ClaimKind(r.PathValue("kind")), p, int(batch))
 	if err != nil {
 		writeError(w, r, err)
 		return

@@ -79,15 +79,16 @@ func (w *world) retiree(t *testing.T, div string, employer int64) (int64, int64)
 	return p.ID, e.ID
 }
 
-// freshClaim opens a pending unemployment claim (as the system) of the
-// retiree of div.
+// freshClaim opens a pending unemployment claim (as the system) of a
+// fresh retiree of div (one open claim per person).
 func (w *world) freshClaim(t *testing.T, div string) int64 {
 	t.Helper()
-	f := w.insFix(t)
-	person, job := f.oA, f.jA
+	w.insFix(t)
+	emp := w.e1.ID
 	if div != "330402" {
-		person, job = f.oB, f.jB
+		emp = w.e2.ID
 	}
+	person, job := w.retiree(t, div, emp)
 	c, err := insuranceOf[w.a.reg].OpenUnemploymentClaim(sysCtx, insurance.UnemploymentClaimInput{PersonID: person, EmploymentID: job, RegisteredOn: "2025-02-03", PriorMonths: 60})
 	if err != nil {
 		t.Fatal(err)

@@ -153,21 +153,22 @@ func runPay(g *globals, args []string) error {
 		if err != nil {
 			return err
 		}
-		file, err := svc.Disbursement(ctx, kind, p)
+		if run.Added == 0 {
+			fmt.Fprintf(g.stdout, "Run %d of %s for %s: no claim left to pay (%d paid before, total %s); no new disbursement file.\n", run.ID, kind, p, run.Payments, run.Total)
+			return nil
+		}
+		file, err := svc.Disbursement(ctx, kind, p, run.Batch)
 		if err != nil {
 			return err
 		}
 		name := *out
 		if name == "" {
-			name = fmt.Sprintf("disbursement-%s-%s.csv", kind, p)
+			name = fmt.Sprintf("disbursement-%s-%s-%d.csv", kind, p, run.Batch)
 		}
 		if err := os.WriteFile(name, file, 0o600); err != nil {
 			return err
 		}
-		if run.Already {
-			fmt.Fprintf(g.stdout, "%s for %s were paid before (run %d): nothing paid again.\n", kind, p, run.ID)
-		}
-		fmt.Fprintf(g.stdout, "Run %d: %d %s payments for %s, total %s; disbursement file %s\n", run.ID, run.Payments, kind, p, run.Total, name)
+		fmt.Fprintf(g.stdout, "Run %d batch %d: %d %s payments for %s, total %s (the period: %d, %s); disbursement file %s\n", run.ID, run.Batch, run.Added, kind, p, run.AddedSum, run.Payments, run.Total, name)
 		for _, c := range run.Stopped {
 			fmt.Fprintf(g.stdout, "  claim %d of person %d stopped: %s\n", c.ID, c.PersonID, c.StopReason)
 		}
