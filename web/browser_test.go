@@ -16,6 +16,8 @@ import (
 
 	"hrss/access"
 	"hrss/demo"
+	"hrss/employment"
+	"hrss/insurance"
 	"hrss/registry"
 	"hrss/registry/ident"
 	"hrss/rules"
@@ -56,6 +58,8 @@ type browserCity struct {
 	inside   registry.Person // lives in 330402, works now, born 1970-1995
 	outside  registry.Person // lives in 330411
 	password string
+	reg      *registry.Service
+	jobs     *employment.Service
 }
 
 func newBrowserCity(t *testing.T) browserCity {
@@ -64,7 +68,9 @@ func newBrowserCity(t *testing.T) browserCity {
 	v, _ := ident.NewVault(make([]byte, 32))
 	asOf := period.Date{Y: 2026, M: 3, D: 1}
 	now := func() time.Time { return time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC) }
-	if _, err := demo.Generate(sysCtx, demo.Config{Persons: 400, Seed: 7, AsOf: asOf}, v, db.Bulk(), nil); err != nil {
+	cfg := demo.Config{Persons: 1500, Seed: 7, AsOf: asOf}
+	sink, _ := demo.WithJobs(db.Bulk(), cfg) // seekers, graduates, vacancies
+	if _, err := demo.Generate(sysCtx, cfg, v, sink, nil); err != nil {
 		t.Fatal(err)
 	}
 	params, err := rules.Embedded()
@@ -85,7 +91,9 @@ func newBrowserCity(t *testing.T) browserCity {
 		return err == nil && len(es) > 0 && es[len(es)-1].End.IsZero()
 	})
 	c.outside = pickPerson(t, reg, "330411", func(registry.Person) bool { return true })
-	c.srv = httptest.NewServer((&web.Server{Registry: reg, Access: acc, Rules: params}).Handler())
+	c.reg, c.jobs = reg, &employment.Service{Store: db.Jobs(), Now: now}
+	ins := &insurance.Service{Store: db.Insurance(), Insured: db, Params: params, Vault: v, Now: now}
+	c.srv = httptest.NewServer((&web.Server{Registry: reg, Access: acc, Rules: params, Jobs: c.jobs, Insurance: ins}).Handler())
 	t.Cleanup(c.srv.Close)
 	return c
 }

@@ -79,6 +79,12 @@ func (s *Server) uiRoutes() []uiRoute {
 		{"POST /signout", s.uiSignOut},
 		{"POST /lang", s.uiSetLang},
 		{"GET /persons", s.uiPersons},
+		{"GET /persons.xlsx", s.uiPersonsXLSX},
+		{"GET /seekers/{id}/matches", s.uiSeekerMatches},
+		{"POST /seekers/{id}/recommendations", s.uiRecommend},
+		{"GET /graduates", s.uiGraduates},
+		{"GET /graduates.xlsx", s.uiGraduatesXLSX},
+		{"GET /employers/{id}/employees.xlsx", s.uiEmployeesXLSX},
 		{"GET /persons/{id}", s.uiPerson},
 		{"GET /pension", s.uiPension},
 		{"GET /parameters", s.uiParameters},
@@ -125,6 +131,8 @@ func (p *screen) Can(what string) bool {
 		return p.Caller.Role == access.Citizen
 	case "employer":
 		return p.Caller.Role == access.EmployerAgent
+	case "graduates":
+		return p.Caller.DivisionScoped()
 	case "aggregates":
 		return p.Caller.Can(access.ReadAggregates)
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"hrss/access"
@@ -18,6 +19,17 @@ type personSearch struct {
 	Persons                    []registry.Person
 	NextAfter                  int64
 	NextQuery                  string
+}
+
+// XLSXQuery is the search's query for its download link (no paging).
+func (d personSearch) XLSXQuery() string {
+	q := url.Values{}
+	for k, v := range map[string]string{"resident_id": d.ResidentID, "name": d.Name, "division": d.Division} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	return q.Encode()
 }
 
 // uiPersons searches persons by resident ID number, name prefix and

@@ -1,0 +1,87 @@
+package web_test
+
+import (
+	"bytes"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"hrss/employment"
+)
+
+// TestUIOnDemoCity runs the list screens over a generated city: the
+// graduates' follow-up list, a seeker's recommendations with their
+// explanations (recorded as job leads), and the Excel downloads.
+func TestUIOnDemoCity(t *testing.T) {
+	city := newBrowserCity(t)
+	u := newUIClient(t, city.srv.URL)
+	if r := u.do("POST", "/signin", url.Values{"username": {"cw402"}, "password": {city.password}}, nil); r.status != 200 {
+		t.Fatalf("sign in: %d", r.status)
+	}
+	g := u.do("GET", "/graduates", nil, nil)
+	if g.status != 200 || !strings.Contains(g.body, "实名服务台账") || !strings.Contains(g.body, `value="330402" selected`) {
+		t.Errorf("graduates: %d", g.status)
+	}
+	if r := u.do("GET", "/graduates?division=330411", nil, nil); r.status == 200 && strings.Contains(r.body, `id="graduates"`) {
+		t.Errorf("a caseworker of 330402 reads the list of 330411")
+	}
+	x := u.do("GET", "/graduates.xlsx?division=330402", nil, nil)
+	rows := sheetRows(t, x.body)
+	if x.status != 200 || len(rows) < 1 || rows[0][0] != "姓名" || rows[0][6] != "政策宣介" {
+		t.Errorf("graduates.xlsx: %d %v", x.status, rows)
+	}
+	if n := strings.Count(g.body, `<tr class=`); n != len(rows)-1 && n < 50 {
+		t.Errorf("the list shows %d graduates, the download %d", n, len(rows)-1)
+	}
+
+	p := sheetRows(t, u.do("GET", "/persons.xlsx?division=330402", nil, nil).body)
+	if len(p) < 2 || p[0][1] != "公民身份号码" || len(p[1][1]) != 18 {
+		t.Fatalf("persons.xlsx: %v", p[:min(2, len(p))])
+	}
+	for _, row := range p[1:] {
+		if row[4] != "南湖区" {
+			t.Errorf("persons.xlsx of 330402 holds a person of %s", row[4])
+		}
+	}
+	if r := u.do("GET", "/persons.xlsx", nil, nil); r.status != 422 {
+		t.Errorf("persons.xlsx without a query: %d", r.status)
+	}
+
+	seekers, err := city.jobs.ListSeekers(sysCtx, employment.SeekerFilter{Division: "330402", Status: employment.Active})
+	if err != nil || len(seekers) == 0 {
+		t.Fatalf("no active seeker in 330402: %v", err)
+	}
+	id := itoa(seekers[0].ID)
+	m := u.do("GET", "/seekers/"+id+"/matches", nil, nil)
+	if m.status != 200 || !strings.Contains(m.body, `class="explanation">匹配度`) {
+		t.Fatalf("matches: %d", m.status)
+	}
+	en := u.do("GET", "/seekers/"+id+"/matches", nil, map[string]string{"Accept-Language": "en"})
+	if !strings.Contains(en.body, `class="explanation">`) || strings.Contains(en.body, `class="explanation">匹配度`) {
+		t.Errorf("the explanations are not in English")
+	}
+	r := u.do("POST", "/seekers/"+id+"/recommendations", url.Values{"csrf_token": {u.csrf}}, nil)
+	if r.status != 200 || !strings.Contains(r.body, `id="done"`) {
+		t.Errorf("recommend: %d %s", r.status, r.url)
+	}
+	if recs, err := city.jobs.Recommendations(sysCtx, seekers[0].ID, city.inside.Birth); err != nil || len(recs) == 0 {
+		t.Errorf("no recommendation recorded: %v", err)
+	}
+}
+
+// sheetRows reads the first sheet of an .xlsx body.
+func sheetRows(t *testing.T, body string) [][]string {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader([]byte(body)))
+	if err != nil {
+		t.Fatalf("not an xlsx: %v (%.200s)", err, body)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(f.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}

@@ -1,0 +1,197 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"hrss/employment"
+	"hrss/registry"
+	"hrss/rules/fault"
+	"hrss/rules/period"
+)
+
+// Excel downloads of the lists: the same query as the screen, every page
+// of it (up to uiXLSXMax rows), headers in the user's language, amounts
+// as numbers in yuan. The services check scope as for the screen.
+
+// uiXLSXMax bounds the rows of one download.
+const uiXLSXMax = 100_000
+
+// writeXLSX sends one sheet as an .xlsx attachment named name.
+func writeXLSX(w http.ResponseWriter, r *http.Request, name, sheet string, header []string, rows [][]any) {
+	f := excelize.NewFile()
+	defer f.Close()
+	f.SetSheetName("Sheet1", sheet)
+	hdr := make([]any, len(header))
+	for i, h := range header {
+		hdr[i] = h
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err == nil {
+		err = sw.SetRow("A1", hdr)
+	}
+	for i, row := range rows {
+		if err != nil {
+			break
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		err = sw.SetRow(cell, row)
+	}
+	if err == nil {
+		err = sw.Flush()
+	}
+	var buf bytes.Buffer
+	if err == nil {
+		err = f.Write(&buf)
+	}
+	if err != nil {
+		(&Server{}).uiError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"; filename*=UTF-8''`+url.PathEscape(name))
+	w.Write(buf.Bytes())
+}
+
+// XLSXQuery is the list's query for its download link (no paging).
+func (v graduatesView) XLSXQuery() string {
+	q := url.Values{}
+	if v.Division != "" {
+		q.Set("division", v.Division)
+	}
+	if v.OverdueOnly {
+		q.Set("overdue", "true")
+	}
+	return q.Encode()
+}
+
+// uiGraduatesXLSX downloads the follow-up list.
+func (s *Server) uiGraduatesXLSX(w http.ResponseWriter, r *http.Request) {
+	if s.Jobs == nil {
+		s.uiNotFound(w, r)
+		return
+	}
+	c, err := requireCaller(r)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	l, q := langOf(r), r.URL.Query()
+	gq := employment.GraduateQuery{Division: q.Get("division"), OverdueOnly: q.Get("overdue") == "true", Page: registry.Page{Limit: registry.MaxPage}}
+	if gq.Division == "" && len(c.Divisions) > 0 && !c.CityWide() {
+		gq.Division = c.Divisions[0]
+	}
+	kinds := []employment.ServiceKind{employment.PolicyBriefing, employment.CareerGuidance, employment.JobLead, employment.Training}
+	header := []string{l.T("field.name"), l.T("field.division"), l.T("graduates.school"), l.T("graduates.major"), l.T("field.education"), l.T("graduates.left")}
+	for _, k := range kinds {
+		header = append(header, l.T("service."+string(k)))
+	}
+	header = append(header, l.T("graduates.complete"), l.T("graduates.overdue"), l.T("graduates.missing"))
+	var rows [][]any
+	for len(rows) < uiXLSXMax {
+		page, err := s.Jobs.FollowUps(r.Context(), gq)
+		if err != nil {
+			s.uiError(w, r, err)
+			return
+		}
+		for _, f := range page {
+			row := []any{f.Name, l.Division(f.Division), f.School, f.Major, l.T("education." + string(f.Degree)), f.Left.String()}
+			for _, k := range kinds {
+				row = append(row, f.Services[k])
+			}
+			row = append(row, yesNo(l, f.Complete), yesNo(l, f.Overdue), strings.Join(append(f.Missing, f.OverdueFor...), "; "))
+			rows = append(rows, row)
+		}
+		if len(page) < gq.Limit {
+			break
+		}
+		gq.After = page[len(page)-1].PersonID
+	}
+	writeXLSX(w, r, "graduates-"+gq.Division+".xlsx", l.T("graduates.sheet"), header, rows)
+}
+
+// uiPersonsXLSX downloads the result of a person search.
+func (s *Server) uiPersonsXLSX(w http.ResponseWriter, r *http.Request) {
+	l, q := langOf(r), r.URL.Query()
+	pq := registry.PersonQuery{ResidentID: strings.TrimSpace(q.Get("resident_id")), NamePrefix: strings.TrimSpace(q.Get("name")), Division: q.Get("division"),
+		Page: registry.Page{Limit: registry.MaxPage}}
+	if pq.ResidentID == "" && pq.NamePrefix == "" && pq.Division == "" {
+		s.uiError(w, r, fault.Invalidf("division", "query.required", "give a resident ID number, a name or a division"))
+		return
+	}
+	header := []string{l.T("field.name"), l.T("field.resident_id"), l.T("field.sex"), l.T("field.birth"), l.T("field.residence_division"), l.T("field.education")}
+	var rows [][]any
+	for len(rows) < uiXLSXMax {
+		ps, err := s.Registry.FindPersons(r.Context(), pq)
+		if err != nil {
+			s.uiError(w, r, err)
+			return
+		}
+		for _, p := range ps {
+			rows = append(rows, []any{p.Name, string(p.ResidentID), l.T("sex." + string(p.Sex)), p.Birth.String(), l.Division(p.ResidenceDivision), l.T("education." + string(p.Education))})
+		}
+		if len(ps) < pq.Limit {
+			break
+		}
+		pq.After = ps[len(ps)-1].ID
+	}
+	writeXLSX(w, r, "persons.xlsx", l.T("persons.sheet"), header, rows)
+}
+
+// uiEmployeesXLSX downloads an employer's employment relations.
+func (s *Server) uiEmployeesXLSX(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	l, ctx := langOf(r), r.Context()
+	if _, err := s.Registry.Employer(ctx, id); err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	header := []string{l.T("employer.person"), l.T("field.start"), l.T("field.end"), l.T("field.separation"), l.T("field.declared_wage"), l.T("field.insurances")}
+	f := registry.EmploymentFilter{EmployerID: id, Page: registry.Page{Limit: registry.MaxPage}}
+	var rows [][]any
+	for len(rows) < uiXLSXMax {
+		es, err := s.Registry.ListEmployments(ctx, f)
+		if err != nil {
+			s.uiError(w, r, err)
+			return
+		}
+		for _, e := range es {
+			sep, ins := "", make([]string, len(e.Insurances))
+			if e.Separation != "" {
+				sep = l.T("separation." + string(e.Separation))
+			}
+			for i, x := range e.Insurances {
+				ins[i] = l.T("insurance." + string(x))
+			}
+			wage, _ := e.DeclaredWage.Dec().Float64() // yuan as a number Excel can sum (two decimals, exact enough for display)
+			rows = append(rows, []any{e.PersonID, e.Start.String(), dateText(e.End), sep, wage, strings.Join(ins, ", ")})
+		}
+		if len(es) < f.Limit {
+			break
+		}
+		f.After = es[len(es)-1].ID
+	}
+	writeXLSX(w, r, "employees-"+itoa(id)+".xlsx", l.T("employer.employees"), header, rows)
+}
+
+func dateText(d period.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+func yesNo(l lang, b bool) string {
+	if b {
+		return l.T("yes")
+	}
+	return l.T("no")
+}
