@@ -153,6 +153,9 @@ func runPay(g *globals, args []string) error {
 		if err != nil {
 			return err
 		}
+		for _, c := range run.Stopped {
+			fmt.Fprintf(g.stdout, "  claim %d of person %d stopped: %s\n", c.ID, c.PersonID, c.StopReason)
+		}
 		if run.Added == 0 {
 			fmt.Fprintf(g.stdout, "Run %d of %s for %s: no claim left to pay (%d paid before, total %s); no new disbursement file.\n", run.ID, kind, p, run.Payments, run.Total)
 			return nil
@@ -169,9 +172,6 @@ func runPay(g *globals, args []string) error {
 			return err
 		}
 		fmt.Fprintf(g.stdout, "Run %d batch %d: %d %s payments for %s, total %s (the period: %d, %s); disbursement file %s\n", run.ID, run.Batch, run.Added, kind, p, run.AddedSum, run.Payments, run.Total, name)
-		for _, c := range run.Stopped {
-			fmt.Fprintf(g.stdout, "  claim %d of person %d stopped: %s\n", c.ID, c.PersonID, c.StopReason)
-		}
 		return nil
 	})
 }
