@@ -60,6 +60,7 @@ type browserCity struct {
 	password string
 	reg      *registry.Service
 	jobs     *employment.Service
+	acc      *access.Service
 }
 
 func newBrowserCity(t *testing.T) browserCity {
@@ -91,7 +92,7 @@ func newBrowserCity(t *testing.T) browserCity {
 		return err == nil && len(es) > 0 && es[len(es)-1].End.IsZero()
 	})
 	c.outside = pickPerson(t, reg, "330411", func(registry.Person) bool { return true })
-	c.reg, c.jobs = reg, &employment.Service{Store: db.Jobs(), Now: now}
+	c.reg, c.acc, c.jobs = reg, acc, &employment.Service{Store: db.Jobs(), Now: now}
 	ins := &insurance.Service{Store: db.Insurance(), Insured: db, Params: params, Vault: v, Now: now}
 	c.srv = httptest.NewServer((&web.Server{Registry: reg, Access: acc, Rules: params, Jobs: c.jobs, Insurance: ins}).Handler())
 	t.Cleanup(c.srv.Close)
@@ -326,6 +327,24 @@ func TestBrowser(t *testing.T) {
 		chromedp.Navigate(fmt.Sprintf("%s/persons/%d", base, city.inside.ID)),
 		chromedp.WaitVisible(chromedp.CSS("#signin-form")),
 	)
+	// 9. a city-wide caseworker runs the monthly assessment and follows it to its summary
+	if _, err := city.acc.CreateUser(sysCtx, access.UserInput{Name: "cwcity", Role: "caseworker", Divisions: []string{"330400"}, Password: city.password}); err != nil {
+		t.Fatal(err)
+	}
+	run("monthly-run",
+		chromedp.Navigate(base+"/runs"),
+		chromedp.WaitVisible(chromedp.CSS("#signin-form")),
+		chromedp.SendKeys(chromedp.CSS("#username"), "cwcity"),
+		chromedp.SendKeys(chromedp.CSS("#password"), city.password),
+		chromedp.Click(chromedp.CSS("#signin")),
+		chromedp.WaitVisible(chromedp.CSS("#run-form")),
+		chromedp.SetValue(chromedp.CSS("#run-period"), "2026-02"),
+		chromedp.Click(chromedp.CSS("#run-start")),
+		chromedp.WaitVisible(chromedp.CSS("#run-summary")),
+	)
+	if got := text("#run-total"); !strings.Contains(got, "¥") {
+		t.Errorf("run total %q", got)
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	for _, p := range problems {

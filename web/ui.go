@@ -83,6 +83,10 @@ func (s *Server) uiRoutes() []uiRoute {
 		{"GET /seekers/{id}/matches", s.uiSeekerMatches},
 		{"POST /seekers/{id}/recommendations", s.uiRecommend},
 		{"GET /graduates", s.uiGraduates},
+		{"GET /runs", s.uiRuns},
+		{"POST /runs", s.uiStartRun},
+		{"GET /runs/{key}", s.uiRun},
+		{"GET /runs/{key}/progress", s.uiRunProgress},
 		{"GET /graduates.xlsx", s.uiGraduatesXLSX},
 		{"GET /employers/{id}/employees.xlsx", s.uiEmployeesXLSX},
 		{"GET /persons/{id}", s.uiPerson},
@@ -131,6 +135,8 @@ func (p *screen) Can(what string) bool {
 		return p.Caller.Role == access.Citizen
 	case "employer":
 		return p.Caller.Role == access.EmployerAgent
+	case "runs":
+		return p.Caller.DivisionScoped() || p.Caller.Role == access.Analyst
 	case "graduates":
 		return p.Caller.DivisionScoped()
 	case "aggregates":

@@ -2,12 +2,15 @@ package web_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"hrss/access"
 	"hrss/employment"
 )
 
@@ -68,6 +71,55 @@ func TestUIOnDemoCity(t *testing.T) {
 	}
 	if recs, err := city.jobs.Recommendations(sysCtx, seekers[0].ID, city.inside.Birth); err != nil || len(recs) == 0 {
 		t.Errorf("no recommendation recorded: %v", err)
+	}
+}
+
+// TestUIMonthlyRun starts the assessment of a period from the browser
+// forms, follows its progress as run.js does, and sees its summary.
+func TestUIMonthlyRun(t *testing.T) {
+	city := newBrowserCity(t)
+	if _, err := city.acc.CreateUser(sysCtx, access.UserInput{Name: "cwcity", Role: "caseworker", Divisions: []string{"330400"}, Password: city.password}); err != nil {
+		t.Fatal(err)
+	}
+	u := newUIClient(t, city.srv.URL)
+	u.do("POST", "/signin", url.Values{"username": {"cwcity"}, "password": {city.password}}, nil)
+	if r := u.do("GET", "/runs", nil, nil); r.status != 200 || !strings.Contains(r.body, `id="run-form"`) {
+		t.Fatalf("runs page: %d", r.status)
+	}
+	r := u.do("POST", "/runs", url.Values{"csrf_token": {u.csrf}, "period": {"2026-02"}}, nil)
+	if r.status != 200 || !strings.HasPrefix(r.url, "/runs/") || !strings.Contains(r.body, "/static/run.js") && !strings.Contains(r.body, `id="run-summary"`) {
+		t.Fatalf("start: %d %s", r.status, r.url)
+	}
+	var p struct {
+		Finished bool   `json:"finished"`
+		Percent  int    `json:"percent"`
+		Error    string `json:"error"`
+	}
+	for i := 0; i < 300 && !p.Finished; i++ {
+		res := u.do("GET", r.url+"/progress", nil, nil)
+		if err := json.Unmarshal([]byte(res.body), &p); err != nil || res.status != 200 {
+			t.Fatalf("progress: %d %s", res.status, res.body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !p.Finished || p.Error != "" {
+		t.Fatalf("the run did not finish cleanly: %+v", p)
+	}
+	done := u.do("GET", r.url, nil, nil)
+	if !strings.Contains(done.body, `id="run-summary"`) || strings.Contains(done.body, "/static/run.js") {
+		t.Errorf("the finished run shows no summary")
+	}
+	if l := u.do("GET", "/runs?period=2026-02", nil, nil); !strings.Contains(l.body, "2026年2月") || !strings.Contains(l.body, "完成") {
+		t.Errorf("the periods page does not list the run")
+	}
+	// another user cannot follow it; a caseworker of one division cannot start one
+	v := newUIClient(t, city.srv.URL)
+	v.do("POST", "/signin", url.Values{"username": {"cw402"}, "password": {city.password}}, nil)
+	if res := v.do("GET", r.url, nil, nil); res.status != 404 {
+		t.Errorf("someone else's run: %d", res.status)
+	}
+	if res := v.do("GET", "/runs", nil, nil); strings.Contains(res.body, `id="run-form"`) {
+		t.Errorf("a caseworker of 330402 is offered the run")
 	}
 }
 
