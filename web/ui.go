@@ -89,6 +89,8 @@ func (s *Server) uiRoutes() []uiRoute {
 		{"GET /runs/{key}/progress", s.uiRunProgress},
 		{"GET /graduates.xlsx", s.uiGraduatesXLSX},
 		{"GET /employers/{id}/employees.xlsx", s.uiEmployeesXLSX},
+		{"GET /employers/{id}/employees-template.xlsx", s.uiUploadTemplate},
+		{"POST /employers/{id}/employees/upload", s.uiUpload},
 		{"GET /persons/{id}", s.uiPerson},
 		{"GET /pension", s.uiPension},
 		{"GET /parameters", s.uiParameters},

@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"bytes"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -10,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"hrss/access"
 	"hrss/registry"
@@ -229,4 +233,119 @@ func TestUIEnrolAndSeparate(t *testing.T) {
 	if e, err := reg.Employment(sysCtx, es[0].ID); err != nil || e.End.String() != "2026-02-28" || e.Separation != registry.SepResignation || len(e.Insurances) != 2 {
 		t.Errorf("after separating: %+v %v", e, err)
 	}
+}
+
+func TestUIUpload(t *testing.T) {
+	srv, reg, acc := newUIServer(t)
+	emp, err := reg.CreateEmployer(sysCtx, registry.EmployerInput{CreditCode: string(ident.NewCreditCode('9', '1', "330402", 6)), Name: "嘉兴导入测试有限公司",
+		IndustrySection: "C", IndustryDivision: "39", Division: "330402", RiskClass: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	var persons []registry.Person
+	for i := 0; i < 3; i++ {
+		rid := string(ident.NewResidentID("330402", period.Date{Y: 1985 + i, M: 3, D: 9}, 40+i))
+		p, err := reg.CreatePerson(sysCtx, registry.PersonInput{ResidentID: rid, Name: "导入" + itoa(int64(i)), ResidenceDivision: "330402"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids, persons = append(ids, rid), append(persons, p)
+	}
+	old, err := reg.CreateEmployment(sysCtx, registry.EmploymentInput{PersonID: persons[0].ID, EmployerID: emp.ID, Start: "2025-01-01", DeclaredWage: "5000.00"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := acc.CreateUser(sysCtx, access.UserInput{Name: "agent", Role: "employer_agent", EmployerID: emp.ID, Password: "ui-test-password-1"}); err != nil {
+		t.Fatal(err)
+	}
+	u := newUIClient(t, srv.URL)
+	u.do("POST", "/signin", url.Values{"username": {"agent"}, "password": {"ui-test-password-1"}}, nil)
+	path := "/employers/" + itoa(emp.ID) + "/employees/upload"
+	tpl := sheetRows(t, u.do("GET", "/employers/"+itoa(emp.ID)+"/employees-template.xlsx", nil, nil).body)
+	if len(tpl) != 2 || tpl[0][0] != "公民身份号码" {
+		t.Errorf("template: %v", tpl)
+	}
+	bad := [][]any{
+		{ids[0], "2025-01-01", "6000.00", ""},                                                                  // 2: wage change, fine
+		{ids[1], "2026/2/1", "7000", "养老,医疗"},                                                                  // 3: enrol, fine
+		{ids[2][:17] + "0", "2026-02-01", "7000", ""},                                                          // 4: check character (unless 0 is right)
+		{string(ident.NewResidentID("330402", period.Date{Y: 1999, M: 1, D: 1}, 9)), "2026-02-01", "7000", ""}, // 5: not registered
+		{ids[1], "2026-02-30", "abc", "dental"},                                                                // 6: duplicate of row 3
+		{},                                                                                                     // 7: blank, skipped
+		{ids[2], "2026-02-31", "-5", "dental"},                                                                 // 8: date, wage, insurance
+	}
+	if ids[2][17] == '0' {
+		bad[2][0] = ids[2][:17] + "1"
+	}
+	r := u.upload(t, path, xlsxOf(t, bad))
+	if r.status != 422 || !strings.Contains(r.body, `id="upload-refused"`) {
+		t.Fatalf("bad file: %d", r.status)
+	}
+	for _, want := range []string{"<td class=\"num\">4</td><td>A</td><td>公民身份号码：公民身份号码校验码不正确。",
+		"<td class=\"num\">5</td><td>A</td>", "<td class=\"num\">6</td><td>A</td><td>公民身份号码：同一人在文件中出现多次。",
+		"<td class=\"num\">8</td><td>B</td>", "<td class=\"num\">8</td><td>C</td>", "<td class=\"num\">8</td><td>D</td>"} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	if strings.Contains(r.body, "<td class=\"num\">7</td>") || strings.Contains(r.body, "<td class=\"num\">2</td>") {
+		t.Errorf("the report blames a good or blank row")
+	}
+	if e, _ := reg.Employment(sysCtx, old.ID); e.DeclaredWage.String() != "5000.00" {
+		t.Errorf("a refused file changed a wage: %s", e.DeclaredWage)
+	}
+	r = u.upload(t, path, xlsxOf(t, bad[:2]))
+	if r.status != 200 || !strings.Contains(r.body, "已登记参保 1 人，更新申报工资 1 人，未变 0 人。") {
+		t.Fatalf("good file: %d %s", r.status, r.body[strings.Index(r.body, "<main>"):])
+	}
+	if e, _ := reg.Employment(sysCtx, old.ID); e.DeclaredWage.String() != "6000.00" {
+		t.Errorf("wage after the upload: %s", e.DeclaredWage)
+	}
+	es, _ := reg.ListEmployments(sysCtx, registry.EmploymentFilter{PersonID: persons[1].ID})
+	if len(es) != 1 || es[0].Start.String() != "2026-02-01" || len(es[0].Insurances) != 2 {
+		t.Errorf("enrolled: %+v", es)
+	}
+	if r := u.upload(t, path, []byte("not a spreadsheet")); r.status != 422 || !strings.Contains(r.body, "不是有效的 .xlsx 文件") {
+		t.Errorf("not xlsx: %d", r.status)
+	}
+}
+
+// xlsxOf builds an employees file: a header and rows.
+func xlsxOf(t *testing.T, rows [][]any) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"公民身份号码", "开始日期", "申报工资", "险种"})
+	for i, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if len(row) > 0 {
+			f.SetSheetRow("Sheet1", cell, &row)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// upload posts a file as the form field "file" with the CSRF token.
+func (u *uiClient) upload(t *testing.T, path string, data []byte) uiResponse {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("csrf_token", u.csrf)
+	fw, _ := mw.CreateFormFile("file", "employees.xlsx")
+	fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", u.base+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res, err := u.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return uiResponse{res.StatusCode, res.Request.URL.RequestURI(), string(b)}
 }
