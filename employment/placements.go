@@ -2,6 +2,7 @@ package employment
 
 import (
 	"context"
+	"fmt"
 
 	"hrss/access"
 
@@ -367,4 +368,23 @@ func endNoContact(ctx context.Context, tx Tx, kind string, id int64, day period.
 		return err
 	}
 	return s.audit(ctx, tx, "unemployment.deregister.no_contact", object("unemployment", id), u.PersonID)
+}
+
+// Hired is the registry's hook (registry.Service.Hired): inside the
+// transaction that records a new employment relation it does what
+// RecordHire does, so that the hire, the end of the person's
+// registrations and the placement commit together. A relation starting
+// after today is left to Sync, which ends the registrations on the day.
+// rtx must be the store's transaction, which implements Tx as well.
+func (s *Service) Hired(ctx context.Context, rtx registry.Tx, e registry.Employment) error {
+	tx, ok := rtx.(Tx)
+	if !ok {
+		return fmt.Errorf("employment: the registry's transaction %T does not implement employment.Tx", rtx)
+	}
+	if s.today().Before(e.Start) {
+		return nil
+	}
+	_, _, _, err := s.hire(ctx, tx, e)
+	s.invalidate()
+	return err
 }

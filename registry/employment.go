@@ -35,6 +35,11 @@ func (s *Service) CreateEmployment(ctx context.Context, in EmploymentInput) (Emp
 		if err := tx.InsertEmployment(ctx, &e); err != nil {
 			return err
 		}
+		if s.Hired != nil {
+			if err := s.Hired(ctx, tx, e); err != nil {
+				return err
+			}
+		}
 		return s.record(ctx, tx, c, "employment.create", object("employment", e.ID), e.PersonID)
 	})
 	return e, err

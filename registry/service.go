@@ -21,6 +21,11 @@ type Service struct {
 	Store Store
 	Vault *ident.Vault
 	Now   func() time.Time // the service clock; time.Now when nil
+	// Hired, when set, is called inside the transaction that records a
+	// new employment relation, so that what follows from a hire (the
+	// employment services end the person's registrations and record the
+	// placement) commits with it or not at all; its error rolls back.
+	Hired func(ctx context.Context, tx Tx, e Employment) error
 }
 
 func (s *Service) now() time.Time {

@@ -304,3 +304,32 @@ func TestJobsDemoCity(t *testing.T) {
 		must[employment.SyncReport](t)(s.Sync(ctx))
 	})
 }
+
+// TestJobsHireHook: a relation recorded through the registry ends the
+// person's registrations and records the placement in the same
+// transaction (registry.Service.Hired wired to employment.Service.Hired).
+func TestJobsHireHook(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := access.WithCaller(context.Background(), access.System)
+		w, s := jobsSetup(t, db)
+		reg := &registry.Service{Store: db.Registry(), Vault: w.v, Now: s.Now, Hired: s.Hired}
+		pid := w.person("330402", period.Date{Y: 1999, M: 9, D: 9}, nil)
+		emp := w.employer("330402")
+		sk := must[employment.SeekerRegistration](t)(s.RegisterSeeker(ctx, employment.SeekerInput{PersonID: pid, Occupations: []string{"6-31-03-01"}}))
+		must[employment.UnemploymentRegistration](t)(s.RegisterUnemployed(ctx, employment.UnemploymentInput{PersonID: pid}))
+		v := must[employment.Vacancy](t)(s.PostVacancy(ctx, employment.VacancyInput{EmployerID: emp, Title: "质检员", Occupation: "6-31-03-01",
+			SalaryMin: "5000", SalaryMax: "7000", Openings: 1, ValidTo: "2026-08-31"}))
+		must[employment.ServiceRecord](t)(s.RecordService(ctx, employment.ServiceInput{PersonID: pid, Kind: "job_lead", VacancyID: v.ID}))
+		e := must[registry.Employment](t)(reg.CreateEmployment(ctx, registry.EmploymentInput{PersonID: pid, EmployerID: emp, Start: "2026-06-15", DeclaredWage: "6000.00"}))
+		if got := must[employment.SeekerRegistration](t)(s.Seeker(ctx, sk.ID)); got.Ground != employment.GroundHired {
+			t.Fatalf("seeker after the hire: %+v", got)
+		}
+		ps := must[[]employment.Placement](t)(s.ListPlacements(ctx, employment.PlacementFilter{PersonID: pid}))
+		if len(ps) != 1 || ps[0].EmploymentID != e.ID || ps[0].Source != employment.SourceJobLead || ps[0].VacancyID != v.ID {
+			t.Fatalf("placements %+v", ps)
+		}
+		if got := must[employment.Vacancy](t)(s.Vacancy(ctx, v.ID)); got.Filled != 1 || got.OpenOn(period.FromTime(jobsToday)) {
+			t.Fatalf("the vacancy's only opening is not filled: %+v", got)
+		}
+	})
+}

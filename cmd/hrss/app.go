@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"hrss/access"
+	"hrss/employment"
 	"hrss/registry"
 	"hrss/registry/ident"
 	"hrss/store"
@@ -44,7 +45,7 @@ func openApp(ctx context.Context, g *globals) (*app, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	return &app{db: db, vault: vault, params: g.params, registry: &registry.Service{Store: db.Registry(), Vault: vault},
+	return &app{db: db, vault: vault, params: g.params, registry: &registry.Service{Store: db.Registry(), Vault: vault, Hired: (&employment.Service{Store: db.Jobs()}).Hired},
 		access: &access.Service{Store: db.Access(), KnownDivision: isCounty, TOTPKey: subkey(key, "hrss totp secrets v1")}}, nil
 }
 
