@@ -54,7 +54,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			return
 		case viaCookie && unsafeMethod(r.Method):
 			if err := checkCSRF(r, secret); err != nil {
-				writeError(w, r, err)
+				s.refuseRequest(w, r, err) // a page for a browser route, JSON for the API
 				return
 			}
 		}

@@ -198,6 +198,17 @@ func (s *Server) uiError(w http.ResponseWriter, r *http.Request, err error) {
 	render(w, r, "error", p)
 }
 
+// refuseRequest answers a request the middleware refuses: the API's
+// problem JSON under /api/, the error page in the user's language on a
+// browser route.
+func (s *Server) refuseRequest(w http.ResponseWriter, r *http.Request, err error) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		writeError(w, r, err)
+		return
+	}
+	s.uiError(w, r, err)
+}
+
 func (s *Server) uiNotFound(w http.ResponseWriter, r *http.Request) {
 	s.uiError(w, r, fault.NotFoundf("no page %s", r.URL.Path))
 }

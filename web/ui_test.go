@@ -152,7 +152,7 @@ func TestUIScenarios(t *testing.T) {
 			u.do("GET", "/parameters", nil, nil)
 			return u.do("POST", "/lang", url.Values{"lang": {"en"}, "back": {"/parameters"}, "csrf_token": {u.csrf}}, nil)
 		}, 200, "/parameters", []string{`<html lang="en">`, "Parameters", "unverified"}, nil},
-		{"sign-out without CSRF", func() uiResponse { return u.do("POST", "/signout", url.Values{}, nil) }, 403, "", nil, nil},
+		{"sign-out without CSRF: a page, in English", func() uiResponse { return u.do("POST", "/signout", url.Values{}, nil) }, 403, "", []string{"The form has expired or comes from elsewhere"}, nil},
 		{"sign out", func() uiResponse {
 			u.do("GET", "/", nil, nil)
 			return u.do("POST", "/signout", url.Values{"csrf_token": {u.csrf}}, nil)
