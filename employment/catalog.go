@@ -166,11 +166,19 @@ func readTable(r io.Reader, required, optional []string) ([]tableRow, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			line := 0
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.Line
+			}
 			errs = append(errs, (&fault.Error{Kind: fault.Invalid, Field: "file", Rule: "file.syntax", Message: err.Error()}).At(line, ""))
+			if pe == nil {
+				break // not a syntax error of one row: reading cannot go on
+			}
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		row := tableRow{line: line, fields: map[string]string{}}
 		for name, i := range cols {
 			if i < len(rec) {
