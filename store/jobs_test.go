@@ -331,5 +331,12 @@ func TestJobsHireHook(t *testing.T) {
 		if got := must[employment.Vacancy](t)(s.Vacancy(ctx, v.ID)); got.Filled != 1 || got.OpenOn(period.FromTime(jobsToday)) {
 			t.Fatalf("the vacancy's only opening is not filled: %+v", got)
 		}
+		_, err := s.RegisterUnemployed(ctx, employment.UnemploymentInput{PersonID: pid})
+		jobsKind(t, err, fault.Conflict, "person_id") // employed today
+		child := w.person("330402", period.Date{Y: 2012, M: 1, D: 1}, nil)
+		_, err = s.RegisterUnemployed(ctx, employment.UnemploymentInput{PersonID: child})
+		jobsKind(t, err, fault.Invalid, "person_id") // under the working age
+		_, err = s.Deregister(ctx, 1, employment.Deregistration{Ground: "withdrawn"})
+		jobsKind(t, err, fault.Conflict, "status") // already ended by the hire
 	})
 }
