@@ -189,7 +189,9 @@ func TestBrowser(t *testing.T) {
 	}
 	run := func(step string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
+		sctx, cancel := context.WithTimeout(ctx, 20*time.Second) // a step that hangs fails alone
+		defer cancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
 			shot(step + "-failed")
 			t.Fatalf("%s: %v", step, err)
 		}

@@ -43,16 +43,17 @@ func parseTemplates() map[string]*template.Template {
 	out := map[string]*template.Template{}
 	for _, n := range names {
 		base := strings.TrimSuffix(n[len("ui/templates/"):], ".html")
-		if base == "layout" {
-			continue
+		if base == "layout" || strings.HasPrefix(base, "_") {
+			continue // the layout and the partials (_*.html) go with every page
 		}
-		out[base] = template.Must(template.New("layout.html").Funcs(uiFuncs).ParseFS(uiTemplates, "ui/templates/layout.html", n))
+		out[base] = template.Must(template.New("layout.html").Funcs(uiFuncs).ParseFS(uiTemplates, "ui/templates/layout.html", "ui/templates/_*.html", n))
 	}
 	return out
 }
 
 var uiFuncs = template.FuncMap{
-	"int": func(a rules.Age) int { return int(a) },
+	"int":  func(a rules.Age) int { return int(a) },
+	"list": func(xs ...string) []string { return xs },
 	// traceOf pairs a trace with the language, for the "trace" template.
 	"traceOf": func(l lang, steps []rules.Step) traceView { return traceView{l, steps} },
 }
@@ -83,6 +84,11 @@ func (s *Server) uiRoutes() []uiRoute {
 		{"GET /seekers/{id}/matches", s.uiSeekerMatches},
 		{"POST /seekers/{id}/recommendations", s.uiRecommend},
 		{"GET /graduates", s.uiGraduates},
+		{"GET /claims", s.uiClaims},
+		{"GET /claims/{id}", s.uiClaim},
+		{"POST /claims/{id}/approve", s.uiDecide(true)},
+		{"POST /claims/{id}/reject", s.uiDecide(false)},
+		{"POST /persons/{id}/claims/pension", s.uiOpenPensionClaim},
 		{"GET /runs", s.uiRuns},
 		{"POST /runs", s.uiStartRun},
 		{"GET /runs/{key}", s.uiRun},
@@ -137,6 +143,8 @@ func (p *screen) Can(what string) bool {
 		return p.Caller.Role == access.Citizen
 	case "employer":
 		return p.Caller.Role == access.EmployerAgent
+	case "claims":
+		return p.Caller.DivisionScoped()
 	case "runs":
 		return p.Caller.DivisionScoped() || p.Caller.Role == access.Analyst
 	case "graduates":

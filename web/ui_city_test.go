@@ -12,6 +12,9 @@ import (
 
 	"hrss/access"
 	"hrss/employment"
+	"hrss/registry"
+	"hrss/registry/ident"
+	"hrss/rules"
 )
 
 // TestUIOnDemoCity runs the list screens over a generated city: the
@@ -136,4 +139,51 @@ func sheetRows(t *testing.T, body string) [][]string {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+// TestUIClaims opens a pension claim from the person page as a
+// caseworker, and has it approved by a reviewer: never by its preparer.
+func TestUIClaims(t *testing.T) {
+	city := newBrowserCity(t)
+	if _, err := city.acc.CreateUser(sysCtx, access.UserInput{Name: "rev402", Role: "reviewer", Divisions: []string{"330402"}, Password: city.password}); err != nil {
+		t.Fatal(err)
+	}
+	params, _ := rules.Embedded()
+	per := pickPerson(t, city.reg, "330402", func(p registry.Person) bool { return p.Birth.Y == 1966 && p.Sex == ident.Male })
+	ret, err := params.RetirementAge(rules.RetirementInput{Category: rules.Male, Birth: per.Birth.Month(), Division: "330402"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cw := newUIClient(t, city.srv.URL)
+	cw.do("POST", "/signin", url.Values{"username": {"cw402"}, "password": {city.password}}, nil)
+	page := cw.do("GET", "/persons/"+itoa(per.ID), nil, nil)
+	if !strings.Contains(page.body, `id="claim-form"`) {
+		t.Fatalf("the caseworker is not offered the claim form")
+	}
+	if r := cw.do("POST", "/persons/"+itoa(per.ID)+"/claims/pension", url.Values{"csrf_token": {cw.csrf}, "category": {"male"}, "retire": {"2026-13"}}, nil); r.status != 422 {
+		t.Errorf("bad month: %d", r.status)
+	}
+	r := cw.do("POST", "/persons/"+itoa(per.ID)+"/claims/pension", url.Values{"csrf_token": {cw.csrf}, "category": {"male"}, "retire": {ret.RetireMonth.String()}, "deemed_years": {"20"}}, nil)
+	if r.status != 200 || !strings.HasPrefix(r.url, "/claims/") || !strings.Contains(r.body, `id="four-eyes"`) || strings.Contains(r.body, `id="approve"`) {
+		t.Fatalf("open claim: %d %s", r.status, r.url)
+	}
+	if !strings.Contains(r.body, `id="claim-trace"`) || !strings.Contains(r.body, "pension.basic_rate") {
+		t.Errorf("the claim shows no trace")
+	}
+	claim := r.url
+	if x := cw.do("POST", claim+"/approve", url.Values{"csrf_token": {cw.csrf}}, nil); x.status != 403 {
+		t.Errorf("the preparer approves: %d", x.status)
+	}
+	rev := newUIClient(t, city.srv.URL)
+	rev.do("POST", "/signin", url.Values{"username": {"rev402"}, "password": {city.password}}, nil)
+	if l := rev.do("GET", "/claims", nil, nil); !strings.Contains(l.body, `href="`+claim+`"`) {
+		t.Errorf("the pending list lacks the claim")
+	}
+	if x := rev.do("GET", claim, nil, nil); !strings.Contains(x.body, `id="approve"`) {
+		t.Fatalf("the reviewer is not offered the decision")
+	}
+	x := rev.do("POST", claim+"/approve", url.Values{"csrf_token": {rev.csrf}}, nil)
+	if x.status != 200 || !strings.Contains(x.body, "已核准") || !strings.Contains(x.body, "rev402") {
+		t.Errorf("approve: %d", x.status)
+	}
 }

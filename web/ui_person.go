@@ -8,6 +8,8 @@ import (
 	"hrss/access"
 	"hrss/employment"
 	"hrss/registry"
+	"hrss/registry/ident"
+	"hrss/rules"
 	"hrss/rules/fault"
 )
 
@@ -85,6 +87,8 @@ type personView struct {
 	Unemployed  []employment.UnemploymentRegistration
 	CanEstimate bool
 	Insurance   *insuranceSection // nil: no insurance service, or not for this role
+	CanClaim    bool              // a caseworker may open a pension claim here
+	Category    string            // the retirement category the claim form proposes
 }
 
 // employmentRow is an employment relation with its employer's name, when
@@ -138,5 +142,11 @@ func (s *Server) uiPerson(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	v.Insurance = s.personInsurance(ctx, id)
+	if c, _ := access.CallerFrom(ctx); v.Insurance != nil && c.Role == access.Caseworker {
+		v.CanClaim, v.Category = true, string(rules.Male)
+		if per.Sex == ident.Female {
+			v.Category = string(rules.Female55)
+		}
+	}
 	render(w, r, "person", newPage(r, "person.title", &v))
 }

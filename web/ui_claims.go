@@ -1,0 +1,141 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"hrss/access"
+	"hrss/insurance"
+	"hrss/rules"
+	"hrss/rules/fault"
+)
+
+// Claims from the browser: a caseworker opens a pension claim from the
+// person page (the insurance service computes it from the person's record
+// with its trace); a reviewer of the division approves or rejects it, and
+// never one they prepared (four eyes: the service refuses, the page does
+// not offer it). Lists and decisions are the insurance service's; the
+// handlers only ask and render.
+
+// claimsView is the claims list.
+type claimsView struct {
+	Status   string
+	Statuses []insurance.ClaimStatus
+	Claims   []insurance.Claim
+}
+
+// uiClaims lists the claims the caller may see, pending ones by default.
+func (s *Server) uiClaims(w http.ResponseWriter, r *http.Request) {
+	if s.Insurance == nil {
+		s.uiNotFound(w, r)
+		return
+	}
+	v := claimsView{Status: pick(r.URL.Query().Get("status"), string(insurance.ClaimPending)),
+		Statuses: []insurance.ClaimStatus{insurance.ClaimPending, insurance.ClaimApproved, insurance.ClaimRejected, insurance.ClaimStopped, insurance.ClaimExhausted}}
+	if v.Status == "all" {
+		v.Status = ""
+	}
+	var err error
+	v.Claims, err = s.Insurance.Claims(r.Context(), insurance.ClaimFilter{Status: insurance.ClaimStatus(v.Status)})
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	if v.Status == "" {
+		v.Status = "all"
+	}
+	render(w, r, "claims", newPage(r, "claims.title", &v))
+}
+
+// claimView is one claim with its explanation.
+type claimView struct {
+	Claim     insurance.Claim
+	Trace     []rules.Step
+	CanDecide bool // a reviewer who did not prepare it, while pending
+	Own       bool // the caller prepared it
+}
+
+// uiClaim shows a claim, the rules' trace of its amount, and to a
+// reviewer who did not prepare it, the approve and reject buttons.
+func (s *Server) uiClaim(w http.ResponseWriter, r *http.Request) {
+	if s.Insurance == nil {
+		s.uiNotFound(w, r)
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	cl, err := s.Insurance.Claim(r.Context(), id)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	c, _ := access.CallerFrom(r.Context())
+	v := claimView{Claim: cl, Own: cl.Preparer == c.Actor()}
+	v.CanDecide = cl.Status == insurance.ClaimPending && c.Can(access.ApprovePayments) && !v.Own
+	var d struct {
+		Result struct {
+			Trace []rules.Step `json:"trace"`
+		} `json:"result"`
+	}
+	if json.Unmarshal(cl.Detail, &d) == nil {
+		v.Trace = d.Result.Trace
+	}
+	render(w, r, "claim", newPage(r, "claim.title", &v))
+}
+
+// uiDecide approves (approve) or rejects a claim, then shows it again.
+func (s *Server) uiDecide(approve bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.Insurance == nil {
+			s.uiNotFound(w, r)
+			return
+		}
+		id, err := pathID(r)
+		if err != nil {
+			s.uiError(w, r, err)
+			return
+		}
+		if _, err := s.Insurance.Approve(r.Context(), id, approve); err != nil {
+			s.uiError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/claims/"+itoa(id), http.StatusSeeOther)
+	}
+}
+
+// uiOpenPensionClaim opens a pension claim of person {id} from the form
+// of the person page and shows it; a refusal shows the person page's
+// error.
+func (s *Server) uiOpenPensionClaim(w http.ResponseWriter, r *http.Request) {
+	if s.Insurance == nil {
+		s.uiNotFound(w, r)
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	cl, err := s.Insurance.OpenPensionClaim(r.Context(), insurance.PensionClaimInput{PersonID: id, Category: rules.Category(r.PostFormValue("category")),
+		Retire: strings.TrimSpace(r.PostFormValue("retire")), DeemedYears: strings.TrimSpace(r.PostFormValue("deemed_years")),
+		DeemedIndex: strings.TrimSpace(r.PostFormValue("deemed_index"))})
+	if err != nil {
+		if k := fault.KindOf(err); k == fault.Invalid || k == fault.Conflict {
+			p := newPage(r, "claim.open_refused", nil)
+			p.Status, p.Error = statusOf(k), p.L.Error(err)
+			p.Data = &claimRefusal{PersonID: id}
+			render(w, r, "claim_refused", p)
+			return
+		}
+		s.uiError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/claims/"+itoa(cl.ID), http.StatusSeeOther)
+}
+
+// claimRefusal is the page of a refused claim: back to the person.
+type claimRefusal struct{ PersonID int64 }
