@@ -71,6 +71,7 @@ type Tx interface {
 	InterviewsOf(ctx context.Context, seekerID int64) ([]FairInterview, error)
 
 	InsertPlacement(ctx context.Context, p *Placement) error // sets p.ID; Conflict if the relation is placed already
+	CountJobs(ctx context.Context, today, from period.Date) (Counts, error)
 	ListPlacements(ctx context.Context, f PlacementFilter) ([]Placement, error)
 }
 

@@ -302,6 +302,10 @@ func TestJobsDemoCity(t *testing.T) {
 			t.Fatalf("new vacancy got ID %d, not past the %d loaded", v2.ID, js.Vacancies)
 		}
 		must[employment.SyncReport](t)(s.Sync(ctx))
+		ind := must[employment.Indicators](t)(s.Indicators(ctx, period.Date{}))
+		if len(ind.Divisions) != 7 || ind.City.OpenVacancies != js.Vacancies+1 || ind.City.ActiveSeekers == 0 || ind.OpeningsPerSeeker == "" {
+			t.Fatalf("indicators %+v (demo %+v)", ind, *js)
+		}
 	})
 }
 

@@ -370,3 +370,13 @@ func (s *Server) syncEmployment(w http.ResponseWriter, r *http.Request, svc *emp
 	rep, err := svc.Sync(r.Context())
 	reply(w, r, http.StatusOK, rep, err)
 }
+
+func (s *Server) jobIndicators(w http.ResponseWriter, r *http.Request, svc *employment.Service) {
+	from, err := queryDate(r, "from")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	ind, err := svc.Indicators(r.Context(), from)
+	reply(w, r, http.StatusOK, ind, err)
+}

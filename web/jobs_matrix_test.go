@@ -231,7 +231,8 @@ var jobsMatrix = map[string]cell{
 		out: func(t *testing.T, w *world) req {
 			return req{path: fmt.Sprintf("/api/v1/employments/%d/placement", w.r2.ID)}
 		}},
-	"POST /api/v1/employment-sync": {in: fixed("/api/v1/employment-sync")},
+	"POST /api/v1/employment-sync":      {in: fixed("/api/v1/employment-sync")},
+	"GET /api/v1/employment-indicators": {ok: []access.Role{access.Caseworker, access.Reviewer, access.Analyst}, in: fixed("/api/v1/employment-indicators")},
 }
 
 func init() {

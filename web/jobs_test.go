@@ -124,6 +124,13 @@ func TestJobsAPIScenario(t *testing.T) {
 			}},
 		{"placements", "GET", "/api/v1/placements", "", 200, jobsItems(1)},
 		{"occupations", "GET", "/api/v1/occupations", "", 200, nil},
+		{"indicators", "GET", "/api/v1/employment-indicators?from=2026-01-01", "", 200,
+			func(t *testing.T, v map[string]any) {
+				city := v["city"].(map[string]any)
+				if len(v["divisions"].([]any)) != 1 || city["open_vacancies"] != 1.0 || city["placements"].(map[string]any)["job_lead"] != 1.0 {
+					t.Errorf("indicators %v", v)
+				}
+			}},
 		{"sync is the scheduler's (System only)", "POST", "/api/v1/employment-sync", "", 403, nil},
 	}
 	for _, s := range steps {

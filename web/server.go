@@ -118,6 +118,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/placements", s.jobs(s.listPlacements)},
 		{"POST", "/api/v1/employments/{id}/placement", s.jobs(s.recordHire)},
 		{"POST", "/api/v1/employment-sync", s.jobs(s.syncEmployment)},
+		{"GET", "/api/v1/employment-indicators", s.jobs(s.jobIndicators)},
 	}, s.insuranceRoutes()...)
 }
 

@@ -312,8 +312,8 @@ func fairsShow(g *globals, args []string) error {
 
 func runEmployment(g *globals, args []string) error {
 	return jobsSub(g, "employment", args, map[string]func(*globals, []string) error{
-		"sync": employmentSync, "hire": employmentHire, "placements": employmentPlacements,
-	}, "sync", "hire", "placements")
+		"sync": employmentSync, "hire": employmentHire, "placements": employmentPlacements, "indicators": employmentIndicators,
+	}, "sync", "hire", "placements", "indicators")
 }
 
 func employmentSync(g *globals, args []string) error {
@@ -405,4 +405,47 @@ func jobsDate(field, s string) (period.Date, error) {
 		return d, fmt.Errorf("--%s: %w", field, err)
 	}
 	return d, nil
+}
+
+func employmentIndicators(g *globals, args []string) error {
+	fs := newFlags(g, "employment indicators", "employment indicators [--from YYYY-MM-DD] [--json]\n\nSeekers, registered unemployed, open vacancies and openings by division today; placements since --from.")
+	from := fs.String("from", "", "placements started from this day (default 1 January)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	f, err := jobsDate("from", *from)
+	if err != nil {
+		return err
+	}
+	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
+		ind, err := svc.Indicators(ctx, f)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(g.stdout, ind)
+		}
+		err = jobsTable(g.stdout, "DIVISION\tSEEKERS\tGRADUATES\tUNEMPLOYED\tVACANCIES\tOPENINGS\tPLACED\tATTRIBUTED", func(tw *tabwriter.Writer) {
+			for _, d := range append(ind.Divisions, ind.City) {
+				placed, attributed := 0, 0
+				for src, n := range d.Placements {
+					placed += n
+					if src != employment.SourceNone {
+						attributed += n
+					}
+				}
+				fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", d.Division, d.ActiveSeekers, d.GraduateSeekers, d.RegisteredUnemployed, d.OpenVacancies, d.OpenOpenings, placed, attributed)
+			}
+		})
+		fmt.Fprintf(g.stdout, "openings per seeker (求人倍率) %s; placements since %s attributed to a service: %s\n", orNA(ind.OpeningsPerSeeker), ind.From, orNA(ind.AttributedPct+"%"))
+		return err
+	})
+}
+
+func orNA(s string) string {
+	if s == "" || s == "%" {
+		return "n/a"
+	}
+	return s
 }
