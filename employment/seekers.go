@@ -32,7 +32,8 @@ type SeekerInput struct {
 const maxSalary = money.Fen(10_000_000_00)
 
 func (in SeekerInput) parse(cat *Catalog, p registry.Person, today period.Date) (SeekerRegistration, error) {
-	s := SeekerRegistration{PersonID: p.ID, Status: Active, Experience: in.ExperienceYears, OptOut: in.OptOut}
+	s := SeekerRegistration{PersonID: p.ID, Status: Active, Experience: in.ExperienceYears, OptOut: in.OptOut,
+		Occupations: []OccupationCode{}, Divisions: []string{}}
 	var err error
 	if s.Division, err = countyDivision("division", orDefault(in.Division, p.ResidenceDivision)); err != nil {
 		return s, err
@@ -58,6 +59,9 @@ func (in SeekerInput) parse(cat *Catalog, p registry.Person, today period.Date) 
 	}
 	if s.Skills, err = cat.checkSkills("skills", in.Skills, MaxSkills); err != nil {
 		return s, err
+	}
+	if s.Skills == nil {
+		s.Skills = []string{}
 	}
 	if s.Education, err = parseEducation("education", in.Education, p.Education); err != nil {
 		return s, err

@@ -52,6 +52,9 @@ func (in VacancyInput) parse(cat *Catalog, employerDivision string, today period
 	if v.Skills, err = cat.checkSkills("skills", in.Skills, MaxSkills); err != nil {
 		return v, err
 	}
+	if v.Skills == nil {
+		v.Skills = []string{}
+	}
 	if v.Education, err = parseEducation("education", in.Education, "none"); err != nil {
 		return v, err
 	}
