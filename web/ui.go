@@ -84,6 +84,7 @@ func (s *Server) uiRoutes() []uiRoute {
 		{"GET /seekers/{id}/matches", s.uiSeekerMatches},
 		{"POST /seekers/{id}/recommendations", s.uiRecommend},
 		{"GET /graduates", s.uiGraduates},
+		{"GET /audit", s.uiAudit},
 		{"GET /claims", s.uiClaims},
 		{"GET /claims/{id}", s.uiClaim},
 		{"POST /claims/{id}/approve", s.uiDecide(true)},
@@ -143,6 +144,8 @@ func (p *screen) Can(what string) bool {
 		return p.Caller.Role == access.Citizen
 	case "employer":
 		return p.Caller.Role == access.EmployerAgent
+	case "audit":
+		return p.Caller.Can(access.ReadAudit)
 	case "claims":
 		return p.Caller.DivisionScoped()
 	case "runs":

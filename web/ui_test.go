@@ -349,3 +349,34 @@ func (u *uiClient) upload(t *testing.T, path string, data []byte) uiResponse {
 	b, _ := io.ReadAll(res.Body)
 	return uiResponse{res.StatusCode, res.Request.URL.RequestURI(), string(b)}
 }
+
+// TestUIAudit answers "who looked at this person" on the auditor's screen,
+// with the reason the search form asked for; others may not open it.
+func TestUIAudit(t *testing.T) {
+	srv, reg, acc := newUIServer(t)
+	per, err := reg.CreatePerson(sysCtx, registry.PersonInput{ResidentID: string(ident.NewResidentID("330402", period.Date{Y: 1980, M: 5, D: 4}, 11)), Name: "测试甲", ResidenceDivision: "330402"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []access.UserInput{{Name: "cw402", Role: "caseworker", Divisions: []string{"330402"}}, {Name: "aud", Role: "auditor"}} {
+		in.Password = "ui-test-password-1"
+		if _, err := acc.CreateUser(sysCtx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cw := newUIClient(t, srv.URL)
+	cw.do("POST", "/signin", url.Values{"username": {"cw402"}, "password": {"ui-test-password-1"}}, nil)
+	cw.do("GET", "/persons/"+itoa(per.ID)+"?reason=%E5%92%A8%E8%AF%A2%E7%99%BB%E8%AE%B0", nil, nil) // 咨询登记
+	if r := cw.do("GET", "/audit", nil, nil); r.status != 403 {
+		t.Errorf("a caseworker opens the audit trail: %d", r.status)
+	}
+	a := newUIClient(t, srv.URL)
+	a.do("POST", "/signin", url.Values{"username": {"aud"}, "password": {"ui-test-password-1"}}, nil)
+	r := a.do("GET", "/audit?person_id="+itoa(per.ID), nil, nil)
+	if r.status != 200 || !strings.Contains(r.body, "person.view") || !strings.Contains(r.body, "cw402") || !strings.Contains(r.body, "咨询登记") {
+		t.Errorf("who looked: %d", r.status)
+	}
+	if v := a.do("GET", "/audit?verify=1", nil, nil); !strings.Contains(v.body, "日志链完整") {
+		t.Errorf("verify: %d", v.status)
+	}
+}
