@@ -48,6 +48,8 @@ type projection struct {
 	Pension string           `json:"pension,omitempty"` // yuan a month; "" when not payable
 	Short   bool             `json:"short,omitempty"`   // contributions below the minimum then
 	Chosen  bool             `json:"chosen,omitempty"`
+
+	AccountFen, PensionFen money.Fen `json:"-"` // the same, for the table
 }
 
 // estimate is a projection over the flexible window, the chosen month
@@ -148,7 +150,7 @@ func projectAt(p *rules.Params, in estimateInput, base money.Fen, wageIndex mone
 		}
 		acc = res.Balance
 	}
-	pt.Account = acc.String()
+	pt.Account, pt.AccountFen = acc.String(), acc
 	if base == 0 {
 		n = 0
 	}
@@ -166,7 +168,7 @@ func projectAt(p *rules.Params, in estimateInput, base money.Fen, wageIndex mone
 		pt.Short = true
 		return pt, res, acc, years, index, err
 	}
-	pt.Pension = res.Total.String()
+	pt.Pension, pt.PensionFen = res.Total.String(), res.Total
 	return pt, res, acc, years, index, nil
 }
 
