@@ -207,9 +207,15 @@ func (s *Service) ListPlacements(ctx context.Context, f PlacementFilter) ([]Plac
 		return nil, err
 	}
 	var out []Placement
-	err = s.Store.View(ctx, func(tx Tx) (err error) {
-		out, err = tx.ListPlacements(ctx, f)
-		return err
+	err = s.Store.Update(ctx, func(tx Tx) (err error) {
+		if out, err = tx.ListPlacements(ctx, f); err != nil || len(out) == 0 {
+			return err
+		}
+		subjects := make([]int64, len(out))
+		for i, p := range out {
+			subjects[i] = p.PersonID
+		}
+		return s.audit(ctx, tx, "placement.list", "placements", subjects...)
 	})
 	return out, err
 }

@@ -332,15 +332,17 @@ func (s *Service) ExplainPair(ctx context.Context, seekerID, vacancyID int64, la
 	var sk SeekerRegistration
 	var v Vacancy
 	var cat *Catalog
-	err := s.Store.View(ctx, func(tx Tx) (err error) {
+	err := s.Store.Update(ctx, func(tx Tx) (err error) {
 		if sk, err = s.loadSeeker(ctx, tx, seekerID, MatchPersonal); err != nil {
 			return err
 		}
 		if v, err = s.loadVacancy(ctx, tx, vacancyID, ReadVacancies); err != nil {
 			return err
 		}
-		cat, err = loadCatalog(ctx, tx)
-		return err
+		if cat, err = loadCatalog(ctx, tx); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "match.explain", object("seeker", seekerID), sk.PersonID)
 	})
 	if err != nil {
 		return Match{}, err
@@ -378,12 +380,15 @@ func (s *Service) Recommendations(ctx context.Context, seekerID int64, since per
 		return nil, err
 	}
 	var out []Recommendation
-	err := s.Store.View(ctx, func(tx Tx) (err error) {
-		if _, err = s.loadSeeker(ctx, tx, seekerID, ReadSeekers); err != nil {
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		sk, err := s.loadSeeker(ctx, tx, seekerID, ReadSeekers)
+		if err != nil {
 			return err
 		}
-		out, err = tx.ListRecommendations(ctx, seekerID, since)
-		return err
+		if out, err = tx.ListRecommendations(ctx, seekerID, since); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "seeker.recommendations.view", object("seeker", seekerID), sk.PersonID)
 	})
 	return out, err
 }
