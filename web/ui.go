@@ -85,6 +85,10 @@ func (s *Server) uiRoutes() []uiRoute {
 		{"POST /seekers/{id}/recommendations", s.uiRecommend},
 		{"GET /graduates", s.uiGraduates},
 		{"GET /audit", s.uiAudit},
+		{"GET /users", s.uiUsers},
+		{"POST /users", s.uiCreateUser},
+		{"POST /users/{id}/disable", s.uiSetDisabled(true)},
+		{"POST /users/{id}/enable", s.uiSetDisabled(false)},
 		{"GET /claims", s.uiClaims},
 		{"GET /claims/{id}", s.uiClaim},
 		{"POST /claims/{id}/approve", s.uiDecide(true)},
@@ -144,6 +148,8 @@ func (p *screen) Can(what string) bool {
 		return p.Caller.Role == access.Citizen
 	case "employer":
 		return p.Caller.Role == access.EmployerAgent
+	case "users":
+		return p.Caller.Can(access.ManageUsers)
 	case "audit":
 		return p.Caller.Can(access.ReadAudit)
 	case "claims":

@@ -380,3 +380,43 @@ func TestUIAudit(t *testing.T) {
 		t.Errorf("verify: %d", v.status)
 	}
 }
+
+// TestUIUsers: an administrator creates a user with a generated password
+// shown once, the user signs in with it, is disabled and cannot.
+func TestUIUsers(t *testing.T) {
+	srv, _, acc := newUIServer(t)
+	if _, err := acc.CreateUser(sysCtx, access.UserInput{Name: "admin", Role: "administrator", Password: "ui-test-password-1"}); err != nil {
+		t.Fatal(err)
+	}
+	a := newUIClient(t, srv.URL)
+	a.do("POST", "/signin", url.Values{"username": {"admin"}, "password": {"ui-test-password-1"}}, nil)
+	if r := a.do("POST", "/users", url.Values{"csrf_token": {a.csrf}, "name": {"newcw"}, "role": {"caseworker"}}, nil); r.status != 422 || !strings.Contains(r.body, "窗口经办和复核须指定办理范围") {
+		t.Errorf("a caseworker without divisions: %d", r.status)
+	}
+	r := a.do("POST", "/users", url.Values{"csrf_token": {a.csrf}, "name": {"newcw"}, "role": {"caseworker"}, "divisions": {"330402", "330411"}}, nil)
+	m := regexp.MustCompile(`<code class="mono">([^<]+)</code>`).FindStringSubmatch(r.body)
+	if r.status != 200 || m == nil {
+		t.Fatalf("create: %d", r.status)
+	}
+	u := newUIClient(t, srv.URL)
+	if s := u.do("POST", "/signin", url.Values{"username": {"newcw"}, "password": {m[1]}}, nil); s.status != 200 || !strings.Contains(s.body, "新吴") && !strings.Contains(s.body, "南湖区") {
+		t.Errorf("the new user signs in: %d", s.status)
+	}
+	us, _ := acc.ListUsers(sysCtx, access.UserFilter{})
+	var id int64
+	for _, x := range us {
+		if x.Name == "newcw" {
+			id = x.ID
+		}
+	}
+	a.do("GET", "/users", nil, nil)
+	if r := a.do("POST", "/users/"+itoa(id)+"/disable", url.Values{"csrf_token": {a.csrf}}, nil); r.status != 200 || !strings.Contains(r.body, "已停用") {
+		t.Errorf("disable: %d", r.status)
+	}
+	if s := newUIClient(t, srv.URL).do("POST", "/signin", url.Values{"username": {"newcw"}, "password": {m[1]}}, nil); s.status != 401 {
+		t.Errorf("a disabled user signs in: %d", s.status)
+	}
+	if r := u.do("GET", "/users", nil, nil); r.status != 403 && !strings.Contains(r.url, "/signin") {
+		t.Errorf("a caseworker opens the users screen: %d %s", r.status, r.url)
+	}
+}
