@@ -27,8 +27,9 @@ var invariantQueries = map[string]struct {
 			WHERE b.payer_id IS NULL OR b.persons <> r.n OR b.total <> r.total`,
 			`SELECT 'bill without rows' AS what, b.period, b.payer_kind, b.payer_id, b.total FROM ins_bills b
 			JOIN ins_periods s ON s.period = b.period AND s.current_run = b.run_id
-			WHERE b.total <> 0 AND NOT EXISTS (SELECT 1 FROM ins_assessments a WHERE a.period = b.period AND a.run_id = b.run_id
-				AND a.kind = b.payer_kind AND a.payer_id = b.payer_id)`,
+			LEFT JOIN (SELECT DISTINCT period, run_id, kind, payer_id FROM ins_assessments) a
+				ON a.period = b.period AND a.run_id = b.run_id AND a.kind = b.payer_kind AND a.payer_id = b.payer_id
+			WHERE b.total <> 0 AND a.payer_id IS NULL`,
 			`SELECT 'bill parts differ from its total' AS what, b.period, b.payer_kind, b.payer_id, b.employer_part, b.individual_part, b.total
 			FROM ins_bills b WHERE b.employer_part + b.individual_part <> b.total`,
 			`SELECT 'run total differs from its bills' AS what, r.period, r.id AS run, r.total AS run_total, COALESCE(b.s, 0) AS bills_total
