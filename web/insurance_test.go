@@ -1,0 +1,88 @@
+package web_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"hrss/access"
+	"hrss/store"
+	"hrss/store/storetest"
+)
+
+// TestInsuranceAPIScenario drives social insurance through the API: a
+// city-wide caseworker assesses a month, the tax bureau's file is
+// imported (once, then again: nothing twice), a caseworker of the
+// division opens a pension claim, its preparer may not approve it, a
+// reviewer does, the month's pensions are paid with their disbursement
+// file, and the invariants hold.
+func TestInsuranceAPIScenario(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		f := w.insFix(t) // 2025-01 assessed as the system; retirees oA, oB
+		w.a.user(t, access.UserInput{Name: "city-cw", Role: "caseworker", Divisions: []string{access.CityWide}})
+		city := w.a.signIn(t, "city-cw")
+		cw, rv := w.tokens[access.Caseworker], w.tokens[access.Reviewer]
+		do := func(token, method, path, body string, want int) response {
+			t.Helper()
+			res := w.a.do(t, token, method, path, body, nil)
+			if res.status != want {
+				t.Fatalf("%s %s: %d %s, want %d", method, path, res.status, res.body, want)
+			}
+			return res
+		}
+		sum := do(city, "POST", "/api/v1/assessments", `{"period":"2025-02"}`, 201).json()
+		if sum["period"] != "2025-02" || sum["total"] == "0.00" {
+			t.Fatalf("summary %v", sum)
+		}
+		do(city, "POST", "/api/v1/assessments", `{"period":"2025-02"}`, 201) // an open period is re-run
+		var bills struct {
+			Items []struct {
+				PayerKind string `json:"payer_kind"`
+				PayerID   int64  `json:"payer_id"`
+				Due       string `json:"due"`
+			}
+		}
+		json.Unmarshal(do(city, "GET", "/api/v1/bills?period=2025-02", "", 200).body, &bills)
+		var lines []string
+		for _, b := range bills.Items {
+			if b.PayerKind == "employer" && b.PayerID == w.e1.ID {
+				lines = append(lines, fmt.Sprintf("%s,2025-02,%s,API-1,2025-03-10", w.e1.CreditCode, b.Due))
+			}
+		}
+		file := "credit_code,period,amount,reference,date\n" + strings.Join(lines, "\n") + "\n"
+		rep := do(city, "POST", "/api/v1/collections?name=tax.csv", file, 201).json()
+		again := do(city, "POST", "/api/v1/collections?name=tax.csv", file, 201).json()
+		if rep["applied"] != 1.0 || again["applied"] != 0.0 {
+			t.Fatalf("imports %v then %v", rep, again)
+		}
+		bad := do(city, "POST", "/api/v1/collections?name=bad.csv", "credit_code,period,amount,reference,date\nX,2025-13,1,R,2025-01-01\n", 422).json()
+		if bad["row"] != 2.0 {
+			t.Fatalf("bad file %v", bad)
+		}
+		do(cw, "GET", "/api/v1/arrears?as_of=2025-06-30", "", 200)
+		do(city, "POST", "/api/v1/periods/2025-02/close", "", 200)
+		do(city, "POST", "/api/v1/assessments", `{"period":"2025-02"}`, 409)
+		claim := do(cw, "POST", "/api/v1/claims/pension", fmt.Sprintf(`{"person_id":%d,"category":"male","retire":"2024-03"}`, f.oA), 201).json()
+		id := fmt.Sprint(claim["id"])
+		do(w.a.signIn(t, "m-caseworker"), "POST", "/api/v1/claims/"+id+"/approve", "", 403)
+		do(rv, "POST", "/api/v1/claims/"+id+"/approve", "", 200)
+		run := do(city, "POST", "/api/v1/payment-runs", `{"kind":"pension","period":"2025-02"}`, 201).json()
+		if run["added"] != 1.0 {
+			t.Fatalf("run %v", run)
+		}
+		csv := do(city, "GET", "/api/v1/payment-runs/pension/2025-02/disbursement", "", 200)
+		if !strings.Contains(string(csv.body), "pension,2025-02,1,"+id+",") {
+			t.Fatalf("disbursement %s", csv.body)
+		}
+		st := do(cw, "GET", fmt.Sprintf("/api/v1/persons/%d/statement", f.oA), "", 200).json()
+		if st["months"] == 0.0 {
+			t.Fatalf("statement %v", st)
+		}
+		chk := do(city, "GET", "/api/v1/insurance/check", "", 200).json()
+		if chk["ok"] != true {
+			t.Fatalf("check %s", do(city, "GET", "/api/v1/insurance/check", "", 200).body)
+		}
+	})
+}
