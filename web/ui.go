@@ -53,6 +53,7 @@ func parseTemplates() map[string]*template.Template {
 
 var uiFuncs = template.FuncMap{
 	"int":  func(a rules.Age) int { return int(a) },
+	"pick": pick,
 	"list": func(xs ...string) []string { return xs },
 	// traceOf pairs a trace with the language, for the "trace" template.
 	"traceOf": func(l lang, steps []rules.Step) traceView { return traceView{l, steps} },
@@ -81,6 +82,10 @@ func (s *Server) uiRoutes() []uiRoute {
 		{"POST /lang", s.uiSetLang},
 		{"GET /persons", s.uiPersons},
 		{"GET /persons.xlsx", s.uiPersonsXLSX},
+		{"GET /seekers/new", s.uiSeekerForm},
+		{"POST /seekers", s.uiRegisterSeeker},
+		{"GET /employers/{id}/vacancies", s.uiVacancies},
+		{"POST /employers/{id}/vacancies", s.uiPostVacancy},
 		{"GET /seekers/{id}/matches", s.uiSeekerMatches},
 		{"POST /seekers/{id}/recommendations", s.uiRecommend},
 		{"GET /graduates", s.uiGraduates},

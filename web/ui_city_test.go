@@ -187,3 +187,59 @@ func TestUIClaims(t *testing.T) {
 		t.Errorf("approve: %d", x.status)
 	}
 }
+
+// TestUISeekerAndVacancy: a citizen registers as a job seeker and sees
+// explained recommendations; an employer agent posts a vacancy.
+func TestUISeekerAndVacancy(t *testing.T) {
+	city := newBrowserCity(t)
+	if _, err := city.acc.CreateUser(sysCtx, access.UserInput{Name: "citizen", Role: "citizen", PersonID: city.inside.ID, Password: city.password}); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := city.jobs.Catalog(sysCtx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	occ := string(cat.Occupations()[0].Code)
+	u := newUIClient(t, city.srv.URL)
+	if r := u.do("POST", "/signin", url.Values{"username": {"citizen"}, "password": {city.password}}, nil); r.url != "/persons/"+itoa(city.inside.ID) {
+		t.Fatalf("a citizen starts at their record: %s", r.url)
+	}
+	f := u.do("GET", "/seekers/new", nil, nil)
+	if f.status != 200 || !strings.Contains(f.body, `id="seeker-form"`) || !strings.Contains(f.body, city.inside.Name) {
+		t.Fatalf("seeker form: %d", f.status)
+	}
+	if r := u.do("POST", "/seekers", url.Values{"csrf_token": {u.csrf}, "person_id": {itoa(city.inside.ID)}, "occupations": {occ}, "salary_min": {"abc"}}, nil); r.status != 422 || !strings.Contains(r.body, `selected>`+occ) {
+		t.Errorf("bad salary: %d; the form keeps the occupation chosen: %v", r.status, strings.Contains(r.body, occ))
+	}
+	r := u.do("POST", "/seekers", url.Values{"csrf_token": {u.csrf}, "person_id": {itoa(city.inside.ID)}, "occupations": {occ}, "salary_min": {"5000.00"}, "mobility": {"city"}}, nil)
+	if r.status != 200 || !strings.HasSuffix(r.url, "/matches") || !strings.Contains(r.body, `id="matches"`) {
+		t.Fatalf("register: %d %s", r.status, r.url)
+	}
+	// someone else's person: refused as not found
+	if r := u.do("GET", "/seekers/new?person="+itoa(city.outside.ID), nil, nil); r.status != 404 {
+		t.Errorf("a citizen registers someone else: %d", r.status)
+	}
+
+	es, err := city.reg.FindEmployers(sysCtx, registry.EmployerQuery{Division: "330402", Page: registry.Page{Limit: 1}})
+	if err != nil || len(es) == 0 {
+		t.Fatalf("no employer in 330402: %v", err)
+	}
+	if _, err := city.acc.CreateUser(sysCtx, access.UserInput{Name: "agent", Role: "employer_agent", EmployerID: es[0].ID, Password: city.password}); err != nil {
+		t.Fatal(err)
+	}
+	a := newUIClient(t, city.srv.URL)
+	a.do("POST", "/signin", url.Values{"username": {"agent"}, "password": {city.password}}, nil)
+	path := "/employers/" + itoa(es[0].ID) + "/vacancies"
+	if v := a.do("GET", path, nil, nil); v.status != 200 || !strings.Contains(v.body, `id="vacancy-form"`) {
+		t.Fatalf("vacancies: %d", v.status)
+	}
+	post := url.Values{"csrf_token": {a.csrf}, "title": {"装配工"}, "occupation": {occ}, "education": {"none"}, "salary_min": {"6000.00"},
+		"salary_max": {"5000.00"}, "openings": {"2"}, "valid_to": {"2026-06-30"}}
+	if v := a.do("POST", path, post, nil); v.status != 422 || !strings.Contains(v.body, `value="装配工"`) {
+		t.Errorf("salary range upside down: %d", v.status)
+	}
+	post.Set("salary_max", "9000.00")
+	if v := a.do("POST", path, post, nil); v.status != 200 || !strings.Contains(v.body, `id="done"`) || !strings.Contains(v.body, "<td>装配工</td>") {
+		t.Errorf("post: %d %s", v.status, v.url)
+	}
+}
