@@ -2,6 +2,7 @@ package insurance
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"time"
 
@@ -28,7 +29,8 @@ type LegacyYear struct {
 // It fails with Invalid (naming the record) for impossible values,
 // writing nothing.
 func (s *Service) ImportLegacy(ctx context.Context, batch string, years []LegacyYear) error {
-	if _, err := authorize(ctx, actBatch, ""); err != nil {
+	c, err := authorize(ctx, actBatch, "")
+	if err != nil {
 		return err
 	}
 	for i, y := range years {
@@ -39,7 +41,12 @@ func (s *Service) ImportLegacy(ctx context.Context, batch string, years []Legacy
 	if batch == "" {
 		return fault.Invalidf("batch", "account.legacy_batch", "the migration batch must be named")
 	}
-	return s.Store.Update(ctx, func(tx Tx) error { return tx.InsertLegacy(ctx, batch, years) })
+	return s.Store.Update(ctx, func(tx Tx) error {
+		if err := tx.InsertLegacy(ctx, batch, years); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, c, "insurance.accounts.legacy", "legacy/"+batch)
+	})
 }
 
 // YearClose is the yearly interest posting of the personal accounts.
@@ -105,6 +112,9 @@ func (s *Service) CloseYear(ctx context.Context, year int) (YearClose, error) {
 		if err := tx.InsertInterest(ctx, rows); err != nil {
 			return err
 		}
+		if err := s.record(ctx, tx, c, "insurance.accounts.close_year", fmt.Sprintf("year/%d", year)); err != nil {
+			return err
+		}
 		return tx.UpdateYearClose(ctx, yc)
 	})
 	return yc, err
@@ -161,7 +171,7 @@ func (s *Service) Statement(ctx context.Context, id int64) (Statement, error) {
 		return Statement{}, err
 	}
 	var st Statement
-	err = s.Store.View(ctx, func(tx Tx) error {
+	err = s.Store.Update(ctx, func(tx Tx) error {
 		pb, err := tx.PersonBasics(ctx, id)
 		if err != nil {
 			return err
@@ -170,7 +180,10 @@ func (s *Service) Statement(ctx context.Context, id int64) (Statement, error) {
 			return fault.NotFoundf("person %d not found", id)
 		}
 		st = Statement{PersonID: id, Name: pb.Name, Division: pb.Division, Years: []StatementYear{}}
-		return s.fillStatement(ctx, tx, &st)
+		if err := s.fillStatement(ctx, tx, &st); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, c, "insurance.statement.view", fmt.Sprintf("person/%d", id), id)
 	})
 	return st, err
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"hrss/access"
 	"hrss/registry"
 	"hrss/rules"
 	"hrss/rules/fault"
@@ -50,7 +51,7 @@ func (s *Service) Assess(ctx context.Context, p period.YearMonth, opt AssessOpti
 	if p == 0 {
 		return Summary{}, fault.Invalidf("period", "assessment.period", "the period is required (YYYY-MM)")
 	}
-	run, total, err := s.startRun(ctx, p, c.Actor(), opt.Takeover)
+	run, total, err := s.startRun(ctx, p, c, opt.Takeover)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -82,7 +83,7 @@ type RowWriter interface {
 
 // startRun refuses a closed or busy period, records the run, takes the
 // lock and clears what earlier crashed runs left.
-func (s *Service) startRun(ctx context.Context, p period.YearMonth, actor string, takeover bool) (RunLock, int, error) {
+func (s *Service) startRun(ctx context.Context, p period.YearMonth, c access.Caller, takeover bool) (RunLock, int, error) {
 	now := s.now()
 	var lock RunLock
 	var total int
@@ -105,8 +106,11 @@ func (s *Service) startRun(ctx context.Context, p period.YearMonth, actor string
 				return err
 			}
 		}
-		r := Run{Period: p, Status: RunRunning, Actor: actor, StartedAt: now}
+		r := Run{Period: p, Status: RunRunning, Actor: c.Actor(), StartedAt: now}
 		if err := tx.InsertRun(ctx, &r); err != nil {
+			return err
+		}
+		if err := s.record(ctx, tx, c, "insurance.assess", fmt.Sprintf("period/%s/run/%d", p, r.ID)); err != nil {
 			return err
 		}
 		lock = RunLock{Period: p, Run: r.ID, Heartbeat: now}
@@ -243,7 +247,8 @@ type runWriter struct {
 	flexBase map[flexLevel]money.Fen
 	credit   map[string]int64 // account rate (ppm) by division
 	bills    map[payerKey]*Bill
-	persons  map[int64]struct{}
+	persons  personSet
+	lines    [rules.NumLines]money.Fen // sums of the lines
 	sum      Summary
 	ctx      context.Context
 }
@@ -355,7 +360,6 @@ func newRunWriter(s *Service, l RunLock, total int, progress func(int, int)) *ru
 		pop: rules.NewPopulation(n), meta: make([]registry.Insured, 0, n),
 		work: make(chan chunk, 1), dead: make(chan struct{}),
 		flexBase: map[flexLevel]money.Fen{}, credit: map[string]int64{}, bills: map[payerKey]*Bill{},
-		persons: map[int64]struct{}{},
 		sum:     Summary{Period: l.Period, Run: l.Run, ByInsurance: map[rules.Insurance]money.Fen{}, ByParty: map[rules.Party]money.Fen{}}}
 }
 
@@ -452,7 +456,7 @@ func (w *runWriter) row(in *registry.Insured, i int) (Row, error) {
 	}
 	enrolled := enrolledIn(in)
 	for l := rules.Line(0); l < rules.NumLines; l++ {
-		if enrolled.has(l.Insurance()) {
+		if enrolled&lineBit[l] != 0 {
 			r.Lines[l] = w.out.Amount[l][i]
 		}
 	}
@@ -479,14 +483,34 @@ func (w *runWriter) creditPPM(div string) (int64, error) {
 // insuranceSet is a set of the four insurances.
 type insuranceSet uint8
 
-var insuranceBit = map[rules.Insurance]insuranceSet{rules.Pension: 1, rules.Medical: 2, rules.Unemployment: 4, rules.WorkInjury: 8}
+func bitOf(i rules.Insurance) insuranceSet {
+	switch i {
+	case rules.Pension:
+		return 1
+	case rules.Medical:
+		return 2
+	case rules.Unemployment:
+		return 4
+	case rules.WorkInjury:
+		return 8
+	}
+	return 0
+}
 
-func (s insuranceSet) has(i rules.Insurance) bool { return s&insuranceBit[i] != 0 }
+// lineBit is the insurance bit of each contribution line.
+var lineBit = func() (b [rules.NumLines]insuranceSet) {
+	for l := range b {
+		b[l] = bitOf(rules.Line(l).Insurance())
+	}
+	return b
+}()
+
+func (s insuranceSet) has(i rules.Insurance) bool { return s&bitOf(i) != 0 }
 
 func enrolledIn(in *registry.Insured) insuranceSet {
 	var s insuranceSet
 	for _, x := range in.Insurances {
-		s |= insuranceBit[rules.Insurance(x)]
+		s |= bitOf(rules.Insurance(x))
 	}
 	return s
 }
@@ -507,15 +531,47 @@ func (w *runWriter) account(r *Row) {
 	b.Total += t
 	w.sum.Total += t
 	for l, a := range r.Lines {
-		w.sum.ByInsurance[rules.Line(l).Insurance()] += a
-		w.sum.ByParty[rules.Line(l).Party()] += a
+		w.lines[l] += a
 	}
-	w.persons[r.PersonID] = struct{}{}
+	w.persons.add(r.PersonID)
+}
+
+// personSet is a set of person IDs: a bitmap for the usual dense IDs,
+// a map beyond.
+type personSet struct {
+	bits []uint64
+	big  map[int64]struct{}
+	n    int
+}
+
+func (ps *personSet) add(id int64) {
+	if id < 0 || id >= 1<<32 {
+		if ps.big == nil {
+			ps.big = map[int64]struct{}{}
+		}
+		if _, ok := ps.big[id]; !ok {
+			ps.big[id] = struct{}{}
+			ps.n++
+		}
+		return
+	}
+	w := int(id >> 6)
+	if w >= len(ps.bits) {
+		ps.bits = append(ps.bits, make([]uint64, w+1-len(ps.bits)+len(ps.bits)/2)...)
+	}
+	if m := uint64(1) << (id & 63); ps.bits[w]&m == 0 {
+		ps.bits[w] |= m
+		ps.n++
+	}
 }
 
 func (w *runWriter) summary() Summary {
 	s := w.sum
-	s.Persons = len(w.persons)
+	s.Persons = w.persons.n
+	for l, a := range w.lines {
+		s.ByInsurance[rules.Line(l).Insurance()] += a
+		s.ByParty[rules.Line(l).Party()] += a
+	}
 	for k := range w.bills {
 		if k.kind == PayerEmployer {
 			s.Employers++

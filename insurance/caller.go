@@ -73,6 +73,11 @@ func allowed(c access.Caller, act action, division string) bool {
 	return false
 }
 
+// record appends an audit entry for c's action in tx, at the service clock.
+func (s *Service) record(ctx context.Context, tx Tx, c access.Caller, action, object string, subjects ...int64) error {
+	return access.Record(ctx, tx, c, s.now(), access.Event{Action: action, Object: object, Subjects: subjects})
+}
+
 // ownPerson reports whether c may see person personID's record living
 // in division: staff of the division, or the citizen themselves.
 func ownPerson(c access.Caller, personID int64, division string) bool {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"hrss/access"
 	"hrss/rules"
 	"hrss/rules/fault"
 	"hrss/rules/money"
@@ -144,8 +145,11 @@ func (s *Service) OpenPensionClaim(ctx context.Context, in PensionClaimInput) (C
 		}
 		detail, _ := json.Marshal(map[string]any{"input": in, "record": rec, "retirement": ret, "pension": pin, "result": res})
 		cl = Claim{Kind: ClaimPension, PersonID: pb.ID, Division: pb.Division, Status: ClaimPending, Start: retire, Monthly: res.Total,
-			Detail: detail, Preparer: c, PreparedAt: s.now()}
-		return tx.InsertClaim(ctx, &cl)
+			Detail: detail, Preparer: c.Actor(), PreparedAt: s.now()}
+		if err := tx.InsertClaim(ctx, &cl); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, c, "insurance.claim.open", fmt.Sprintf("claim/%d", cl.ID), cl.PersonID)
 	})
 	return cl, err
 }
@@ -166,16 +170,16 @@ func noOpenClaim(ctx context.Context, tx Tx, person int64, kind ClaimKind) error
 }
 
 // claimPerson reads the person and checks the caller may open a claim.
-func (s *Service) claimPerson(ctx context.Context, tx Tx, id int64) (PersonBasics, string, error) {
+func (s *Service) claimPerson(ctx context.Context, tx Tx, id int64) (PersonBasics, access.Caller, error) {
 	pb, err := tx.PersonBasics(ctx, id)
 	if fault.KindOf(err) == fault.NotFound {
-		return pb, "", fault.Invalidf("person_id", "reference.exists", "there is no person with id %d", id)
+		return pb, access.Caller{}, fault.Invalidf("person_id", "reference.exists", "there is no person with id %d", id)
 	}
 	if err != nil {
-		return pb, "", err
+		return pb, access.Caller{}, err
 	}
 	c, err := authorize(ctx, actClaim, pb.Division)
-	return pb, c.Actor(), err
+	return pb, c, err
 }
 
 // pensionRecord gathers the person's record for a pension.
@@ -299,7 +303,10 @@ func (s *Service) Approve(ctx context.Context, id int64, approve bool) (Claim, e
 				return err
 			}
 		}
-		return tx.UpdateClaim(ctx, cl)
+		if err := tx.UpdateClaim(ctx, cl); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, c, "insurance.claim."+map[bool]string{true: "approve", false: "reject"}[approve], fmt.Sprintf("claim/%d", cl.ID), cl.PersonID)
 	})
 	return cl, err
 }
@@ -338,12 +345,14 @@ func (s *Service) Claim(ctx context.Context, id int64) (Claim, error) {
 		return Claim{}, err
 	}
 	var cl Claim
-	err = s.Store.View(ctx, func(tx Tx) (err error) {
-		cl, err = tx.Claim(ctx, id)
-		return err
+	err = s.Store.Update(ctx, func(tx Tx) (err error) {
+		if cl, err = tx.Claim(ctx, id); err != nil {
+			return err
+		}
+		if !ownPerson(c, cl.PersonID, cl.Division) {
+			return fault.NotFoundf("claim %d not found", id)
+		}
+		return s.record(ctx, tx, c, "insurance.claim.view", fmt.Sprintf("claim/%d", id), cl.PersonID)
 	})
-	if err == nil && !ownPerson(c, cl.PersonID, cl.Division) {
-		return Claim{}, fault.NotFoundf("claim %d not found", id)
-	}
 	return cl, err
 }

@@ -88,6 +88,9 @@ func (s *Service) ImportCollections(ctx context.Context, name string, data []byt
 			return err
 		}
 		rep.Import = im.ID
+		if err := s.record(ctx, tx, c, "insurance.collections.import", fmt.Sprintf("import/%d", im.ID)); err != nil {
+			return err
+		}
 		var errs fault.List
 		for _, row := range rows {
 			if err := s.applyCollection(ctx, tx, im.ID, row, &rep); err != nil {

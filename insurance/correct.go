@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"hrss/access"
 	"hrss/registry"
 	"hrss/rules"
 	"hrss/rules/fault"
@@ -34,6 +35,7 @@ type Correction struct {
 	Reason     string           `json:"reason"`
 	Actor      string           `json:"actor"`
 	CreatedAt  time.Time        `json:"created_at"`
+	caller     access.Caller
 }
 
 // CorrectionReport says what a correction added.
@@ -72,7 +74,7 @@ func (s *Service) Correct(ctx context.Context, in CorrectionInput) (CorrectionRe
 		if err != nil {
 			return err
 		}
-		c.Actor, c.CreatedAt = caller.Actor(), s.now()
+		c.Actor, c.CreatedAt, c.caller = caller.Actor(), s.now(), caller
 		if err := tx.InsertCorrection(ctx, &c); err != nil {
 			return err
 		}
@@ -154,6 +156,9 @@ func (s *Service) correctPeriod(ctx context.Context, tx Tx, c Correction, p peri
 	}
 	rep.Adjustments = append(rep.Adjustments, adj)
 	rep.Total += adj.Total()
+	if err := s.record(ctx, tx, c.caller, "insurance.correct", fmt.Sprintf("correction/%d/period/%s", c.ID, p), adj.PersonID); err != nil {
+		return err
+	}
 	return s.postCredits(ctx, tx, p, &payerKey{adj.Kind, adj.PayerID})
 }
 

@@ -52,7 +52,7 @@ func (s *Service) OpenUnemploymentClaim(ctx context.Context, in UnemploymentClai
 	}
 	var cl Claim
 	err = s.Store.Update(ctx, func(tx Tx) error {
-		pb, actor, err := s.claimPerson(ctx, tx, in.PersonID)
+		pb, caller, err := s.claimPerson(ctx, tx, in.PersonID)
 		if err != nil {
 			return err
 		}
@@ -86,8 +86,11 @@ func (s *Service) OpenUnemploymentClaim(ctx context.Context, in UnemploymentClai
 		detail, _ := json.Marshal(map[string]any{"input": in, "employment": e, "rules_input": uin, "result": res,
 			"note": "the unemployment registration date is entered on the claim (the employment services' registration is not consulted yet)"})
 		cl = Claim{Kind: ClaimUnemployment, PersonID: pb.ID, Division: pb.Division, Status: ClaimPending, Start: max(reg.Month(), e.End.Month().Add(1)),
-			Monthly: res.MonthlyAmount, MaxMonths: res.MaxMonths, Detail: detail, Preparer: actor, PreparedAt: s.now()}
-		return tx.InsertClaim(ctx, &cl)
+			Monthly: res.MonthlyAmount, MaxMonths: res.MaxMonths, Detail: detail, Preparer: caller.Actor(), PreparedAt: s.now()}
+		if err := tx.InsertClaim(ctx, &cl); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, caller, "insurance.claim.open", fmt.Sprintf("claim/%d", cl.ID), cl.PersonID)
 	})
 	return cl, err
 }
@@ -185,7 +188,10 @@ func (s *Service) Pay(ctx context.Context, kind ClaimKind, p period.YearMonth) (
 		if err := tx.InsertBenefitPayments(ctx, pays); err != nil {
 			return err
 		}
-		return tx.UpdateBenefitRun(ctx, run)
+		if err := tx.UpdateBenefitRun(ctx, run); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, c, "insurance.pay", fmt.Sprintf("payment_run/%d/batch/%d", run.ID, run.Batch))
 	})
 	return run, err
 }
@@ -315,12 +321,13 @@ func (s *Service) Disbursement(ctx context.Context, kind ClaimKind, p period.Yea
 // adjusted for the year before is left alone (idempotent). It returns
 // the number of pensions adjusted.
 func (s *Service) AdjustPensions(ctx context.Context, year int) (int, error) {
-	if _, err := authorize(ctx, actBatch, ""); err != nil {
+	c, err := authorize(ctx, actBatch, "")
+	if err != nil {
 		return 0, err
 	}
 	from := period.New(year, 1)
 	n := 0
-	err := s.Store.Update(ctx, func(tx Tx) error {
+	err = s.Store.Update(ctx, func(tx Tx) error {
 		n = 0
 		claims, err := tx.ListClaims(ctx, ClaimFilter{Kind: ClaimPension, Status: ClaimApproved})
 		if err != nil {
@@ -349,7 +356,7 @@ func (s *Service) AdjustPensions(ctx context.Context, year int) (int, error) {
 			}
 			n++
 		}
-		return nil
+		return s.record(ctx, tx, c, "insurance.pension_adjustment", fmt.Sprintf("year/%d", year))
 	})
 	return n, err
 }

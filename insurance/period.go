@@ -42,6 +42,9 @@ func (s *Service) Close(ctx context.Context, p period.YearMonth) (PeriodState, e
 		if err := tx.PutPeriod(ctx, st); err != nil {
 			return err
 		}
+		if err := s.record(ctx, tx, c, "insurance.period.close", "period/"+p.String()); err != nil {
+			return err
+		}
 		return s.postCredits(ctx, tx, p, nil)
 	})
 	return st, err

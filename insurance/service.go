@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"hrss/access"
+
 	"hrss/registry"
 	"hrss/registry/ident"
 	"hrss/rules"
@@ -76,6 +78,7 @@ type Store interface {
 // Tx is what social insurance reads and writes inside a transaction.
 // Reads of a missing row return a *fault.Error of Kind NotFound.
 type Tx interface {
+	access.AuditTx // every write, and every view of a person's record, is audited in its transaction
 	// Period returns the state of period p (Status "" if never assessed).
 	Period(ctx context.Context, p period.YearMonth) (PeriodState, error)
 	// PutPeriod inserts or replaces the state of a period.
