@@ -360,7 +360,7 @@ func newRunWriter(s *Service, l RunLock, total int, progress func(int, int)) *ru
 		pop: rules.NewPopulation(n), meta: make([]registry.Insured, 0, n),
 		work: make(chan chunk, 1), dead: make(chan struct{}),
 		flexBase: map[flexLevel]money.Fen{}, credit: map[string]int64{}, bills: map[payerKey]*Bill{},
-		sum:     Summary{Period: l.Period, Run: l.Run, ByInsurance: map[rules.Insurance]money.Fen{}, ByParty: map[rules.Party]money.Fen{}}}
+		sum: Summary{Period: l.Period, Run: l.Run, ByInsurance: map[rules.Insurance]money.Fen{}, ByParty: map[rules.Party]money.Fen{}}}
 }
 
 // add takes one insured person-month; a full chunk is assessed and written.
