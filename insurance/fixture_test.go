@@ -95,7 +95,7 @@ func newService(t *testing.T, db *store.DB) *insurance.Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &insurance.Service{Store: db.Insurance(), Insured: db, Params: params, Now: func() time.Time { return testNow }, Chunk: 7, Writers: 2}
+	return &insurance.Service{Store: db.Insurance(), Insured: db.InsuredReader(), Params: params, Now: func() time.Time { return testNow }, Chunk: 7, Writers: 2}
 }
 
 // expected computes a period with the per-person formula: the total of

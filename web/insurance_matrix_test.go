@@ -27,7 +27,7 @@ func testInsurance(db *store.DB, reg *registry.Service) *insurance.Service {
 	if err != nil {
 		panic(err)
 	}
-	svc := &insurance.Service{Store: db.Insurance(), Insured: db, Params: params, Now: reg.Now}
+	svc := &insurance.Service{Store: db.Insurance(), Insured: db.InsuredReader(), Params: params, Now: reg.Now}
 	insuranceOf[reg] = svc
 	return svc
 }

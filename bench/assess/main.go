@@ -120,7 +120,7 @@ func bench(engine, dsn string, n, employers int, p period.YearMonth) {
 	if err != nil {
 		fail(err)
 	}
-	svc := &insurance.Service{Store: db.Insurance(), Insured: db, Params: params, Writers: 2}
+	svc := &insurance.Service{Store: db.Insurance(), Insured: db.InsuredReader(), Params: params, Writers: 2}
 	t0 = time.Now()
 	nRead := 0
 	if err := db.EachInsured(ctx, p, func(registry.Insured) error { nRead++; return nil }); err != nil {

@@ -23,7 +23,7 @@ func insuranceService(g *globals, a *app) (*insurance.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &insurance.Service{Store: a.db.Insurance(), Insured: a.db, Params: params, Vault: a.vault, Writers: 2}, nil
+	return &insurance.Service{Store: a.db.Insurance(), Insured: a.db.InsuredReader(), Params: params, Vault: a.vault, Writers: 2}, nil
 }
 
 // withAccounts wraps the demo's sink so that it also writes the yearly
