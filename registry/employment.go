@@ -2,8 +2,10 @@ package registry
 
 import (
 	"context"
+	"crypto/hmac"
 
 	"hrss/access"
+	"hrss/registry/ident"
 	"hrss/rules/fault"
 )
 
@@ -23,7 +25,7 @@ func (s *Service) CreateEmployment(ctx context.Context, in EmploymentInput) (Emp
 	}
 	e.CreatedAt, e.UpdatedAt = s.now(), s.now()
 	err = s.Store.Update(ctx, func(tx Tx) error {
-		if err := relationInReach(ctx, tx, c, e.PersonID, e.EmployerID); err != nil {
+		if err := s.relationInReach(ctx, tx, c, e.PersonID, e.EmployerID, in.ResidentID); err != nil {
 			return err
 		}
 		if err := checkParties(ctx, tx, e.PersonID, e.EmployerID); err != nil {
@@ -47,14 +49,15 @@ func (s *Service) CreateEmployment(ctx context.Context, in EmploymentInput) (Emp
 
 // relationInReach refuses a new relation c may not record, with the same
 // answer whether the parties exist or not: an employer agent records
-// relations of their employer only; a caseworker those whose person or
-// employer is of their divisions.
-func relationInReach(ctx context.Context, tx Tx, c access.Caller, personID, employerID int64) error {
+// relations of their employer only, of a person whose whole resident ID
+// they give; a caseworker those whose person or employer is of their
+// divisions.
+func (s *Service) relationInReach(ctx context.Context, tx Tx, c access.Caller, personID, employerID int64, residentID string) error {
 	switch {
 	case c.IsSystem():
 		return nil
 	case c.Role == access.EmployerAgent && employerID == c.EmployerID && employerID != 0:
-		return nil
+		return s.holdsResidentID(ctx, tx, personID, residentID)
 	case c.DivisionScoped():
 		if ok, err := partyInDivision(ctx, tx, c, personID, employerID); ok || err != nil {
 			return err
@@ -62,6 +65,27 @@ func relationInReach(ctx context.Context, tx Tx, c access.Caller, personID, empl
 		return fault.Invalidf("employer_id", "scope.relation", "neither person %d nor employer %d is a record of your divisions", personID, employerID)
 	}
 	return fault.Invalidf("employer_id", "reference.exists", "there is no record with id %d", employerID)
+}
+
+// holdsResidentID refuses unless residentID is the whole, valid resident
+// ID number of person personID; the answer is the same whether the person
+// exists or not.
+func (s *Service) holdsResidentID(ctx context.Context, tx Tx, personID int64, residentID string) error {
+	if residentID == "" {
+		return fault.Invalidf("resident_id", "employment.resident_id_required", "an employer records a hire with the person's whole resident ID number")
+	}
+	id, err := ident.ParseResidentID(residentID)
+	if err != nil {
+		return err
+	}
+	p, err := tx.Person(ctx, personID)
+	if err != nil && fault.KindOf(err) != fault.NotFound {
+		return err
+	}
+	if err != nil || !hmac.Equal(p.IDHash, s.Vault.Hash(id)) {
+		return fault.Invalidf("resident_id", "employment.resident_id_matches", "the resident ID number is not that of person %d", personID)
+	}
+	return nil
 }
 
 // UpdateEmployment replaces the relation's fields with in (to declare a

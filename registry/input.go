@@ -158,6 +158,11 @@ type EmploymentInput struct {
 	Separation   string   `json:"separation,omitempty"`
 	DeclaredWage string   `json:"declared_wage"` // yuan, e.g. "6500.00"
 	Insurances   []string `json:"insurances,omitempty"`
+	// ResidentID is the hired person's whole resident ID number. An
+	// employer agent must give it on a new relation, and it must be the
+	// number of PersonID: it proves the agent holds the person's papers,
+	// so that a person ID alone cannot reach a person's record.
+	ResidentID string `json:"resident_id,omitempty"`
 }
 
 // maxWage bounds a declared monthly wage: 10 million yuan.

@@ -288,3 +288,44 @@ func TestContractBulk(t *testing.T) {
 		}
 	})
 }
+
+// TestContractAgentHireNeedsResidentID: an employer agent cannot reach a
+// person's record by recording a "hire" of a bare person ID; the hire
+// needs the person's whole resident ID number.
+func TestContractAgentHireNeedsResidentID(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		sys := access.WithCaller(context.Background(), access.System)
+		s := service(t, db)
+		e, err := s.CreateEmployer(sys, employer(2024, "嘉兴某某机械有限公司"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		victimID := rid("330411", 1991, 4, 4, 55)
+		in := person(victimID, "外区居民")
+		in.ResidenceDivision = "330411"
+		victim, err := s.CreatePerson(sys, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		agent := access.WithCaller(context.Background(), access.Caller{UserID: 9, Name: "agent", Role: access.EmployerAgent, EmployerID: e.ID})
+		hire := registry.EmploymentInput{PersonID: victim.ID, EmployerID: e.ID, Start: "2025-01-01", DeclaredWage: "5000"}
+		_, err = s.CreateEmployment(agent, hire)
+		wantKind(t, err, fault.Invalid, "resident_id")
+		hire.ResidentID = rid("330411", 1991, 4, 4, 57) // someone else's valid number
+		_, err = s.CreateEmployment(agent, hire)
+		wantKind(t, err, fault.Invalid, "resident_id")
+		hire.PersonID = 999999 // no such person: the same answer
+		_, err = s.CreateEmployment(agent, hire)
+		wantKind(t, err, fault.Invalid, "resident_id")
+		if _, err := s.Person(agent, victim.ID); fault.KindOf(err) != fault.NotFound {
+			t.Fatalf("the agent sees the person: %v", err)
+		}
+		hire.PersonID, hire.ResidentID = victim.ID, victimID
+		if _, err := s.CreateEmployment(agent, hire); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Person(agent, victim.ID); err != nil {
+			t.Fatalf("after a real hire the agent sees the employee: %v", err)
+		}
+	})
+}

@@ -147,13 +147,21 @@ func (w *world) fresh() int { w.seq++; return w.seq }
 
 // freshPerson registers (as the system) a new person of division div.
 func (w *world) freshPerson(t *testing.T, div string) int64 {
+	id, _ := w.freshHire(t, div)
+	return id
+}
+
+// freshHire registers a new person of div and returns their ID and whole
+// resident ID number (which an employer agent gives to record a hire).
+func (w *world) freshHire(t *testing.T, div string) (int64, string) {
 	t.Helper()
 	n := w.fresh()
-	p, err := w.a.reg.CreatePerson(sysCtx, registry.PersonInput{ResidentID: rid(div, 1990+n%20, 100+2*n), Name: "新人", ResidenceDivision: div})
+	number := rid(div, 1990+n%20, 100+2*n)
+	p, err := w.a.reg.CreatePerson(sysCtx, registry.PersonInput{ResidentID: number, Name: "新人", ResidenceDivision: div})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p.ID
+	return p.ID, number
 }
 
 type req struct{ path, body string }
@@ -240,10 +248,12 @@ var matrix = map[string]cell{
 		out: func(t *testing.T, w *world) req { return req{path: "/api/v1/employments?person_id=" + id(w.pB.ID)} }},
 	"POST /api/v1/employments": {ok: []access.Role{access.Caseworker, access.EmployerAgent},
 		in: func(t *testing.T, w *world) req {
-			return req{"/api/v1/employments", fmt.Sprintf(`{"person_id":%d,"employer_id":%d,"start":"2025-01-01","declared_wage":"5000.00"}`, w.freshPerson(t, "330402"), w.e1.ID)}
+			p, number := w.freshHire(t, "330402")
+			return req{"/api/v1/employments", fmt.Sprintf(`{"person_id":%d,"employer_id":%d,"start":"2025-01-01","declared_wage":"5000.00","resident_id":"%s"}`, p, w.e1.ID, number)}
 		},
 		out: func(t *testing.T, w *world) req {
-			return req{"/api/v1/employments", fmt.Sprintf(`{"person_id":%d,"employer_id":%d,"start":"2025-01-01","declared_wage":"5000.00"}`, w.freshPerson(t, "330411"), w.e2.ID)}
+			p, number := w.freshHire(t, "330411")
+			return req{"/api/v1/employments", fmt.Sprintf(`{"person_id":%d,"employer_id":%d,"start":"2025-01-01","declared_wage":"5000.00","resident_id":"%s"}`, p, w.e2.ID, number)}
 		}},
 	"GET /api/v1/employments/{id}": {ok: readers, show: "r1",
 		in:  func(t *testing.T, w *world) req { return req{path: "/api/v1/employments/" + id(w.r1.ID)} },

@@ -67,7 +67,7 @@ func (s *Server) enrol(r *http.Request, employerID int64, f enrolForm) error {
 		return fault.Invalidf("resident_id", "reference.exists", "no person with this resident ID number is registered; a caseworker registers them first")
 	}
 	_, err = s.Registry.CreateEmployment(r.Context(), registry.EmploymentInput{PersonID: ps[0].ID, EmployerID: employerID, Start: f.Start,
-		DeclaredWage: f.Wage, Insurances: f.Insurances})
+		DeclaredWage: f.Wage, Insurances: f.Insurances, ResidentID: f.ResidentID})
 	return err
 }
 

@@ -225,7 +225,7 @@ func (s *Server) checkUpload(r *http.Request, employerID int64, file io.Reader) 
 		if serr != nil || werr != nil || wage <= 0 || ierr {
 			continue
 		}
-		row := uploadRow{Row: n, Input: registry.EmploymentInput{PersonID: ps[0].ID, EmployerID: employerID, Start: start.String(), DeclaredWage: wage.String(), Insurances: ins}}
+		row := uploadRow{Row: n, Input: registry.EmploymentInput{PersonID: ps[0].ID, EmployerID: employerID, Start: start.String(), DeclaredWage: wage.String(), Insurances: ins, ResidentID: rid}}
 		es, err := s.Registry.ListEmployments(r.Context(), registry.EmploymentFilter{PersonID: ps[0].ID, EmployerID: employerID, Page: registry.Page{Limit: registry.MaxPage}})
 		if err != nil {
 			if errors.As(err, &fe) {
