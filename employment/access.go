@@ -33,6 +33,11 @@ var roleActions = map[access.Role][]Action{
 	access.Administrator: {ManageCatalogue, ReadVacancies},
 }
 
+// writeActions are the actions that change something: a read-only API
+// token may not take them (as access.Require refuses it a write).
+var writeActions = map[Action]bool{WriteSeekers: true, WriteVacancies: true, RunBatch: true, ManageCatalogue: true,
+	RecordServices: true, ManageFairs: true, RunSync: true}
+
 // authorize checks the caller of ctx against a: the role must have the
 // action (else Forbidden), and a record's division, person or employer
 // must lie in the caller's reach (else NotFound, as if it did not exist).
@@ -48,6 +53,9 @@ func (s *Service) authorize(ctx context.Context, a Access) error {
 	}
 	if !slices.Contains(roleActions[c.Role], a.Action) {
 		return &fault.Error{Kind: fault.Forbidden, Rule: "auth.permission", Message: fmt.Sprintf("your role (%s) may not %s", c.Role, a.Action)}
+	}
+	if c.ReadOnly && writeActions[a.Action] {
+		return &fault.Error{Kind: fault.Forbidden, Rule: "auth.read_only", Message: "this API token may only read"}
 	}
 	if !inReach(c, a) {
 		return fault.NotFoundf("%s not found", a.what())
