@@ -260,7 +260,11 @@ func scopePersons(c access.Caller, f *PersonFilter, byID bool) bool {
 		f.ID = c.PersonID
 		return c.PersonID != 0
 	case c.Role == access.EmployerAgent:
-		if !byID {
+		if byID {
+			// a lookup by whole number to record a hire: the other filters
+			// would tell the agent the name and division of someone unrelated
+			f.NamePrefix, f.Division = "", ""
+		} else {
 			f.EmployerID = c.EmployerID
 		}
 		return c.EmployerID != 0

@@ -329,3 +329,27 @@ func TestContractAgentHireNeedsResidentID(t *testing.T) {
 		}
 	})
 }
+
+// TestContractAgentLookupByIDIgnoresFilters: an agent's lookup by whole
+// resident ID answers the same whatever name or division it adds, so the
+// filters cannot tell the agent an unrelated person's name or division.
+func TestContractAgentLookupByIDIgnoresFilters(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		sys := access.WithCaller(context.Background(), access.System)
+		s := service(t, db)
+		e, _ := s.CreateEmployer(sys, employer(2025, "嘉兴某某纸业有限公司"))
+		number := rid("330483", 1988, 8, 8, 71)
+		in := person(number, "王某")
+		in.ResidenceDivision = "330483"
+		if _, err := s.CreatePerson(sys, in); err != nil {
+			t.Fatal(err)
+		}
+		agent := access.WithCaller(context.Background(), access.Caller{UserID: 9, Name: "agent", Role: access.EmployerAgent, EmployerID: e.ID})
+		for _, q := range []registry.PersonQuery{{ResidentID: number}, {ResidentID: number, NamePrefix: "王"}, {ResidentID: number, NamePrefix: "张"}, {ResidentID: number, Division: "330402"}} {
+			ps, err := s.FindPersons(agent, q)
+			if err != nil || len(ps) != 1 || ps[0].Name != "" || ps[0].ResidenceDivision != "" {
+				t.Fatalf("%+v: %+v, %v", q, ps, err)
+			}
+		}
+	})
+}
