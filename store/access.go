@@ -20,7 +20,7 @@ type accessStore struct{ db *DB }
 var _ access.Tx = (*Tx)(nil)
 
 func (s accessStore) Update(ctx context.Context, fn func(access.Tx) error) error {
-	return s.db.update(ctx, func(t *Tx) error { return fn(t) })
+	return s.db.updateAudited(ctx, func(t *Tx) error { return fn(t) })
 }
 
 func (s accessStore) View(ctx context.Context, fn func(access.Tx) error) error {

@@ -11,6 +11,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -127,16 +128,42 @@ const maxAttempts = 10
 // IMMEDIATE on SQLite) and commits it; a serialization failure or a busy
 // database anywhere in it retries the whole transaction with backoff.
 func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
-	opts := &sql.TxOptions{}
-	if db.engine == Postgres {
-		opts.Isolation = sql.LevelSerializable
-	}
-	return db.retry(ctx, func() error { return db.runTx(ctx, db.write, opts, fn) })
+	return db.retry(ctx, func() error { return db.runTx(ctx, db.write, db.writeOpts(), fn) })
 }
 
-// view runs fn in a read-only transaction.
+// updateAudited is update for the transactions that append to the audit
+// chain, which has one head row: on PostgreSQL they queue on a session
+// advisory lock taken before BEGIN, so that each one's snapshot already
+// sees the head its predecessor wrote (under SERIALIZABLE, waiting for the
+// head row inside the transaction ends in a serialization failure every
+// time two collide). On SQLite the one writer connection queues them.
+func (db *DB) updateAudited(ctx context.Context, fn func(*Tx) error) error {
+	return db.retry(ctx, func() error {
+		return db.withLock(ctx, auditLockKey, func(b beginner) error { return db.runTx(ctx, b, db.writeOpts(), fn) })
+	})
+}
+
+// The PostgreSQL advisory lock keys of hrss.
+const (
+	migrateLockKey = 4242001
+	auditLockKey   = 4242002
+)
+
+func (db *DB) writeOpts() *sql.TxOptions {
+	if db.engine == Postgres {
+		return &sql.TxOptions{Isolation: sql.LevelSerializable}
+	}
+	return &sql.TxOptions{}
+}
+
+// view runs fn in a read-only transaction: a snapshot on both engines
+// (REPEATABLE READ on PostgreSQL, so that a multi-statement read never
+// mixes states).
 func (db *DB) view(ctx context.Context, fn func(*Tx) error) error {
-	opts := &sql.TxOptions{ReadOnly: db.engine == Postgres}
+	opts := &sql.TxOptions{}
+	if db.engine == Postgres {
+		opts = &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
+	}
 	return db.retry(ctx, func() error { return db.runTx(ctx, db.read, opts, fn) })
 }
 
@@ -156,16 +183,48 @@ func (db *DB) retry(ctx context.Context, attempt func() error) error {
 	return fmt.Errorf("gave up after %d attempts: %w", maxAttempts, err)
 }
 
-func (db *DB) runTx(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(*Tx) error) error {
-	tx, err := pool.BeginTx(ctx, opts)
+// beginner starts transactions: the pool, or one pinned connection.
+type beginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+// runTx runs fn in one transaction of b and commits it. The deferred
+// rollback also ends the transaction when fn panics, so that the SQLite
+// writer connection is never left inside an open transaction.
+func (db *DB) runTx(ctx context.Context, b beginner, opts *sql.TxOptions, fn func(*Tx) error) error {
+	tx, err := b.BeginTx(ctx, opts)
 	if err != nil {
 		return wrapDBError(err)
 	}
+	defer tx.Rollback() // a no-op after Commit
 	if err := fn(&Tx{tx: tx, engine: db.engine}); err != nil {
-		tx.Rollback()
 		return err
 	}
 	return wrapDBError(tx.Commit())
+}
+
+// withLock runs fn holding the PostgreSQL session advisory lock key on a
+// pinned connection of the write pool, released afterwards (a connection
+// whose unlock fails is discarded, never returned to the pool holding
+// the lock). On SQLite it runs fn on the one writer connection.
+func (db *DB) withLock(ctx context.Context, key int64, fn func(beginner) error) error {
+	if db.engine != Postgres {
+		return fn(db.write)
+	}
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
+		return wrapDBError(err)
+	}
+	defer func() {
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", key); err != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	return fn(conn)
 }
 
 // retryable reports whether err is a serialization failure or deadlock

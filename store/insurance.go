@@ -22,7 +22,7 @@ func (db *DB) Insurance() insurance.Store { return insuranceStore{db} }
 type insuranceStore struct{ db *DB }
 
 func (s insuranceStore) Update(ctx context.Context, fn func(insurance.Tx) error) error {
-	return s.db.update(ctx, func(t *Tx) error { return fn(t) })
+	return s.db.updateAudited(ctx, func(t *Tx) error { return fn(t) })
 }
 
 func (s insuranceStore) View(ctx context.Context, fn func(insurance.Tx) error) error {

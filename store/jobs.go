@@ -17,7 +17,7 @@ func (db *DB) Jobs() employment.Store { return jobsStore{db} }
 type jobsStore struct{ db *DB }
 
 func (s jobsStore) Update(ctx context.Context, fn func(employment.Tx) error) error {
-	return s.db.update(ctx, func(t *Tx) error { return fn(t) })
+	return s.db.updateAudited(ctx, func(t *Tx) error { return fn(t) })
 }
 
 func (s jobsStore) View(ctx context.Context, fn func(employment.Tx) error) error {

@@ -56,44 +56,52 @@ func loadMigrations(engine Engine) ([]migration, error) {
 
 // Migrate applies the embedded migrations that db has not yet seen, each
 // in its own transaction, and returns how many it applied. Concurrent
-// migrators on PostgreSQL wait for one another on an advisory lock.
+// migrators on PostgreSQL (several instances starting at once) queue on a
+// session advisory lock taken before their transactions begin, so each
+// sees what the one before it applied.
 func (db *DB) Migrate(ctx context.Context) (int, error) {
 	ms, err := loadMigrations(db.engine)
 	if err != nil {
 		return 0, err
 	}
 	applied := 0
-	for _, m := range ms {
-		done := false
-		err := db.update(ctx, func(tx *Tx) error {
-			if db.engine == Postgres {
-				if _, err := tx.exec(ctx, "SELECT pg_advisory_xact_lock(4242001)"); err != nil {
+	err = db.withLock(ctx, migrateLockKey, func(b beginner) error {
+		for _, m := range ms {
+			done := false
+			err := db.retry(ctx, func() error {
+				return db.runTx(ctx, b, db.writeOpts(), func(tx *Tx) (err error) {
+					done, err = applyMigration(ctx, tx, m)
 					return err
-				}
-			}
-			if _, err := tx.exec(ctx, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"); err != nil {
+				})
+			})
+			if err != nil {
 				return err
 			}
-			var n int
-			if err := tx.queryRow(ctx, "SELECT count(*) FROM schema_migrations WHERE version = ?", m.version).Scan(&n); err != nil {
-				return err
+			if !done {
+				applied++
 			}
-			if n > 0 {
-				done = true
-				return nil
-			}
-			if _, err := tx.exec(ctx, m.sql); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
-			}
-			_, err := tx.exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.version, m.name, time.Now().UTC().Format(time.RFC3339))
-			return err
-		})
-		if err != nil {
-			return applied, err
 		}
-		if !done {
-			applied++
-		}
+		return nil
+	})
+	return applied, err
+}
+
+// applyMigration applies m unless schema_migrations records it; done says
+// it was there already.
+func applyMigration(ctx context.Context, tx *Tx, m migration) (done bool, err error) {
+	if _, err := tx.exec(ctx, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"); err != nil {
+		return false, err
 	}
-	return applied, nil
+	var n int
+	if err := tx.queryRow(ctx, "SELECT count(*) FROM schema_migrations WHERE version = ?", m.version).Scan(&n); err != nil {
+		return false, err
+	}
+	if n > 0 {
+		return true, nil
+	}
+	if _, err := tx.exec(ctx, m.sql); err != nil {
+		return false, fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	_, err = tx.exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.version, m.name, time.Now().UTC().Format(time.RFC3339))
+	return false, err
 }

@@ -14,7 +14,7 @@ func (db *DB) Registry() registry.Store { return registryStore{db} }
 type registryStore struct{ db *DB }
 
 func (s registryStore) Update(ctx context.Context, fn func(registry.Tx) error) error {
-	return s.db.update(ctx, func(t *Tx) error { return fn(t) })
+	return s.db.updateAudited(ctx, func(t *Tx) error { return fn(t) })
 }
 
 func (s registryStore) View(ctx context.Context, fn func(registry.Tx) error) error {
