@@ -123,14 +123,21 @@ func bench(engine, dsn string, n, employers int, p period.YearMonth) {
 	svc := &insurance.Service{Store: db.Insurance(), Insured: db.InsuredReader(), Params: params, Writers: 2}
 	t0 = time.Now()
 	nRead := 0
-	if err := db.EachInsured(ctx, p, func(registry.Insured) error { nRead++; return nil }); err != nil {
+	if err := db.InsuredReader().EachInsured(ctx, p, func(registry.Insured) error { nRead++; return nil }); err != nil {
 		fail(err)
 	}
 	read := time.Since(t0)
 	runtime.GC()
 	stop := peakHeap()
 	t0 = time.Now()
-	sum, err := svc.Assess(ctx, p, insurance.AssessOptions{})
+	var first, last time.Duration
+	progress := func(done, total int) {
+		if first == 0 {
+			first = time.Since(t0)
+		}
+		last = time.Since(t0)
+	}
+	sum, err := svc.Assess(ctx, p, insurance.AssessOptions{Progress: progress})
 	assess := time.Since(t0)
 	peak := stop()
 	if err != nil {
@@ -158,6 +165,7 @@ func bench(engine, dsn string, n, employers int, p period.YearMonth) {
 	fmt.Printf("  assessment run (hrss assess)   %9s  %14s  %d bills, total %s\n", assess.Round(time.Millisecond), rate(assess), sum.Employers+sum.Flexible, sum.Total)
 	fmt.Printf("  floor: raw bulk insert          %9s  %14s  ratio run/floor %.2f (goal <= 1.5)\n", floor.Round(time.Millisecond), rate(floor), assess.Seconds()/floor.Seconds())
 	fmt.Printf("  plain SQL INSERT ... SELECT     %9s  %14s  ratio run/plain %.2f (goal < 1), %s\n", plain.Round(time.Millisecond), rate(plain), assess.Seconds()/plain.Seconds(), same)
+	fmt.Printf("  (run phases: first chunk committed at %s, last at %s, bills and switch %s)\n", first.Round(time.Millisecond), last.Round(time.Millisecond), (assess - last).Round(time.Millisecond))
 	fmt.Printf("  (reading the registry alone     %9s  %14s)\n", read.Round(time.Millisecond), rate(read))
 	fmt.Printf("  peak Go heap during the run     %9.0f MiB (goal <= 1024)\n\n", float64(peak)/(1<<20))
 }

@@ -33,6 +33,7 @@ var commands = []command{
 	{"simulate", "evaluate a reform against the baseline over the registry", runSimulate},
 	{"assess", "assess (核定) a period's contributions and bill employers", runAssess},
 	{"close", "close an assessed period", runClose},
+	{"correct", "correct closed periods of a relation with adjustment rows", runCorrect},
 	{"check", "verify social insurance's invariants (exit 1 on a breach)", runCheck},
 	{"collections", "import a tax-bureau collection file (CSV or Excel)", runCollections},
 	{"arrears", "payers in arrears with principal and late fee", runArrears},
