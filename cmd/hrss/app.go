@@ -22,6 +22,7 @@ type app struct {
 	vault    *ident.Vault
 	registry *registry.Service
 	access   *access.Service
+	jobs     *employment.Service // one instance: its matcher cache is the one a hire invalidates
 	params   string // directory of parameter overrides (g.params)
 }
 
@@ -45,7 +46,8 @@ func openApp(ctx context.Context, g *globals) (*app, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	return &app{db: db, vault: vault, params: g.params, registry: &registry.Service{Store: db.Registry(), Vault: vault, Hired: (&employment.Service{Store: db.Jobs()}).Hired},
+	jobs := &employment.Service{Store: db.Jobs()}
+	return &app{db: db, vault: vault, params: g.params, jobs: jobs, registry: &registry.Service{Store: db.Registry(), Vault: vault, Hired: jobs.Hired},
 		access: &access.Service{Store: db.Access(), KnownDivision: isCounty, TOTPKey: subkey(key, "hrss totp secrets v1")}}, nil
 }
 

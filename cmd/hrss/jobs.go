@@ -15,8 +15,8 @@ import (
 	"hrss/rules/fault"
 )
 
-// jobsService wires the employment services over a's database.
-func jobsService(a *app) *employment.Service { return &employment.Service{Store: a.db.Jobs()} }
+// jobsService returns a's employment services.
+func jobsService(a *app) *employment.Service { return a.jobs }
 
 // withJobs opens the app and runs fn with the System caller (the
 // operator at the command line) and a context that ends on Ctrl-C.
