@@ -154,6 +154,13 @@ func newBrowser(t *testing.T, exe string, problems *[]string, mu *sync.Mutex) co
 	return ctx
 }
 
+// loaded waits until the page has loaded: chromedp's node ids of a page
+// still loading can go stale between finding a node and acting on it.
+var loaded = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	_, err := chromedp.Poll[bool]("document.readyState === 'complete'")(ctx, t)
+	return err
+})
+
 // canvasInk counts the drawn pixels of the chart's canvas (0: none).
 const canvasInk = `(() => {
   const c = document.querySelector('#pension-chart canvas');
@@ -191,9 +198,11 @@ func TestBrowser(t *testing.T) {
 		t.Helper()
 		sctx, cancel := context.WithTimeout(ctx, 20*time.Second) // a step that hangs fails alone
 		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			shot(step + "-failed")
-			t.Fatalf("%s: %v", step, err)
+		for i, a := range actions {
+			if err := chromedp.Do(sctx, a); err != nil {
+				shot(step + "-failed")
+				t.Fatalf("%s, action %d: %v", step, i+1, err)
+			}
 		}
 		shot(step)
 	}
@@ -227,10 +236,12 @@ func TestBrowser(t *testing.T) {
 	run("signin-refused",
 		chromedp.Navigate(base+"/persons"),
 		chromedp.WaitVisible(chromedp.CSS("#signin-form")),
+		loaded,
 		chromedp.SendKeys(chromedp.CSS("#username"), "cw402"),
 		chromedp.SendKeys(chromedp.CSS("#password"), "wrong-password"),
 		chromedp.Click(chromedp.CSS("#signin")),
 		chromedp.WaitVisible(chromedp.CSS("#error")),
+		loaded,
 	)
 	if got := text("#error"); got != "用户名或密码错误。" {
 		t.Errorf("wrong password: %q", got)
@@ -240,6 +251,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#password"), city.password),
 		chromedp.Click(chromedp.CSS("#signin")),
 		chromedp.WaitVisible(chromedp.CSS("#person-search")),
+		loaded,
 	)
 	url, _ = chromedp.Run(ctx, chromedp.Location())
 	if !strings.HasSuffix(url, "/persons") || !strings.Contains(text("#who"), "cw402") {
@@ -252,10 +264,12 @@ func TestBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#q-reason"), "浏览器测试"),
 		chromedp.Click(chromedp.CSS("#search")),
 		chromedp.WaitVisible(chromedp.CSS("#results")),
+		loaded,
 	)
 	run("person",
 		chromedp.Click(chromedp.CSS(fmt.Sprintf(`#results a[href="/persons/%d"]`, city.inside.ID))),
 		chromedp.WaitVisible(chromedp.CSS("#person-name")),
+		loaded,
 	)
 	if got := text("#person-name"); got != city.inside.Name {
 		t.Errorf("person page shows %q, want %q", got, city.inside.Name)
@@ -271,9 +285,14 @@ func TestBrowser(t *testing.T) {
 	run("pension",
 		chromedp.Click(chromedp.CSS("#estimate-link")),
 		chromedp.WaitVisible(chromedp.CSS("#pension-form")),
+		loaded,
 		chromedp.SetValue(chromedp.CSS("#balance"), "50000.00"),
 		chromedp.Click(chromedp.CSS("#estimate")),
+		// the page before had a chart too: wait for the new one, whose form
+		// carries the balance typed as its value attribute
+		chromedp.WaitVisible(chromedp.CSS(`#balance[value="50000.00"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#pension-chart[data-rendered="true"] canvas`)),
+		loaded,
 		chromedp.Sleep(300*time.Millisecond),
 	)
 	ink = eval(canvasInk)
@@ -294,6 +313,7 @@ func TestBrowser(t *testing.T) {
 	run("english",
 		chromedp.Click(chromedp.CSS("#lang-en")),
 		chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] #pension-form`)),
+		loaded,
 		chromedp.WaitVisible(chromedp.CSS(`#pension-chart[data-rendered="true"] canvas`)),
 	)
 	if a, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("html"), "lang")); err == nil {
@@ -317,6 +337,7 @@ func TestBrowser(t *testing.T) {
 	run("parameters",
 		chromedp.Navigate(base+"/parameters"),
 		chromedp.WaitVisible(chromedp.CSS("#params")),
+		loaded,
 	)
 	unverified = eval(`document.querySelectorAll('#params tr.unverified .conf-unverified').length`)
 	if unverified == 0 {
@@ -326,6 +347,7 @@ func TestBrowser(t *testing.T) {
 	run("signed-out",
 		chromedp.Click(chromedp.CSS("#signout")),
 		chromedp.WaitVisible(chromedp.CSS("#signin-form")),
+		loaded,
 		chromedp.Navigate(fmt.Sprintf("%s/persons/%d", base, city.inside.ID)),
 		chromedp.WaitVisible(chromedp.CSS("#signin-form")),
 	)
@@ -336,10 +358,12 @@ func TestBrowser(t *testing.T) {
 	run("monthly-run",
 		chromedp.Navigate(base+"/runs"),
 		chromedp.WaitVisible(chromedp.CSS("#signin-form")),
+		loaded,
 		chromedp.SendKeys(chromedp.CSS("#username"), "cwcity"),
 		chromedp.SendKeys(chromedp.CSS("#password"), city.password),
 		chromedp.Click(chromedp.CSS("#signin")),
 		chromedp.WaitVisible(chromedp.CSS("#run-form")),
+		loaded,
 		chromedp.SetValue(chromedp.CSS("#run-period"), "2026-02"),
 		chromedp.Click(chromedp.CSS("#run-start")),
 		chromedp.WaitVisible(chromedp.CSS("#run-summary")),
