@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -115,6 +116,18 @@ func TestUIMonthlyRun(t *testing.T) {
 	if l := u.do("GET", "/runs?period=2026-02", nil, nil); !strings.Contains(l.body, "2026年2月") || !strings.Contains(l.body, "完成") {
 		t.Errorf("the periods page does not list the run")
 	}
+	// closed, the period takes no more runs: the run page says why
+	if c := u.do("POST", "/runs/close", url.Values{"csrf_token": {u.csrf}, "period": {"2026-02"}}, nil); c.status != 200 || !strings.Contains(c.body, "已关账") {
+		t.Errorf("close: %d", c.status)
+	}
+	again := u.do("POST", "/runs", url.Values{"csrf_token": {u.csrf}, "period": {"2026-02"}}, nil)
+	for i := 0; i < 300 && !strings.Contains(again.body, `id="run-error"`); i++ {
+		time.Sleep(20 * time.Millisecond)
+		again = u.do("GET", again.url, nil, nil)
+	}
+	if !strings.Contains(again.body, `id="run-error"`) {
+		t.Errorf("a run of a closed period shows no error")
+	}
 	// another user cannot follow it; a caseworker of one division cannot start one
 	v := newUIClient(t, city.srv.URL)
 	v.do("POST", "/signin", url.Values{"username": {"cw402"}, "password": {city.password}}, nil)
@@ -185,6 +198,24 @@ func TestUIClaims(t *testing.T) {
 	x := rev.do("POST", claim+"/approve", url.Values{"csrf_token": {rev.csrf}}, nil)
 	if x.status != 200 || !strings.Contains(x.body, "已核准") || !strings.Contains(x.body, "rev402") {
 		t.Errorf("approve: %d", x.status)
+	}
+	// the month's payment run pays it, with the bank file
+	if _, err := city.acc.CreateUser(sysCtx, access.UserInput{Name: "cwcity", Role: "caseworker", Divisions: []string{"330400"}, Password: city.password}); err != nil {
+		t.Fatal(err)
+	}
+	op := newUIClient(t, city.srv.URL)
+	op.do("POST", "/signin", url.Values{"username": {"cwcity"}, "password": {city.password}}, nil)
+	op.do("GET", "/runs", nil, nil)
+	pay := op.do("POST", "/payments", url.Values{"csrf_token": {op.csrf}, "kind": {"pension"}, "period": {ret.RetireMonth.String()}}, nil)
+	m := regexp.MustCompile(`href="(/payments/pension/[0-9-]+/disbursement\.csv\?batch=[0-9]+)"`).FindStringSubmatch(pay.body)
+	if pay.status != 200 || m == nil || !strings.Contains(pay.body, `id="payment-count">1<`) {
+		t.Fatalf("payment run: %d", pay.status)
+	}
+	if f := op.do("GET", m[1], nil, nil); f.status != 200 || strings.Count(f.body, "\n") < 2 {
+		t.Errorf("disbursement file: %d %q", f.status, f.body)
+	}
+	if r := cw.do("POST", "/payments", url.Values{"csrf_token": {cw.csrf}, "kind": {"pension"}, "period": {ret.RetireMonth.String()}}, nil); r.status != 403 {
+		t.Errorf("a caseworker of one division runs payments: %d", r.status)
 	}
 }
 

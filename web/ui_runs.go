@@ -200,3 +200,80 @@ func (s *Server) uiRunProgress(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, out)
 }
+
+// uiClosePeriod closes the period posted (no more runs; corrections only)
+// and shows the periods again.
+func (s *Server) uiClosePeriod(w http.ResponseWriter, r *http.Request) {
+	if s.Insurance == nil {
+		s.uiNotFound(w, r)
+		return
+	}
+	p, err := period.ParseYearMonth(strings.TrimSpace(r.PostFormValue("period")))
+	if err != nil {
+		s.uiError(w, r, fault.Invalidf("period", "month.format", "%q is not a month YYYY-MM", r.PostFormValue("period")))
+		return
+	}
+	if _, err := s.Insurance.Close(r.Context(), p); err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/runs?period="+p.String(), http.StatusSeeOther)
+}
+
+// paymentView is the outcome of a benefit payment run.
+type paymentView struct {
+	Run insurance.PaymentRun
+}
+
+// uiPay runs the monthly benefit payments of the kind and period posted
+// and shows the run with its disbursement file.
+func (s *Server) uiPay(w http.ResponseWriter, r *http.Request) {
+	if s.Insurance == nil {
+		s.uiNotFound(w, r)
+		return
+	}
+	p, err := period.ParseYearMonth(strings.TrimSpace(r.PostFormValue("period")))
+	if err != nil {
+		s.uiError(w, r, fault.Invalidf("period", "month.format", "%q is not a month YYYY-MM", r.PostFormValue("period")))
+		return
+	}
+	kind := insurance.ClaimKind(r.PostFormValue("kind"))
+	if kind != insurance.ClaimPension && kind != insurance.ClaimUnemployment {
+		s.uiError(w, r, fault.Invalidf("kind", "claim.kind", "%q is not a benefit", kind))
+		return
+	}
+	run, err := s.Insurance.Pay(r.Context(), kind, p)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	render(w, r, "payment", newPage(r, "payment.title", &paymentView{Run: run}))
+}
+
+// uiDisbursement downloads the bank file of a payment run's batch.
+func (s *Server) uiDisbursement(w http.ResponseWriter, r *http.Request) {
+	if s.Insurance == nil {
+		s.uiNotFound(w, r)
+		return
+	}
+	p, err := period.ParseYearMonth(r.PathValue("period"))
+	if err != nil {
+		s.uiNotFound(w, r)
+		return
+	}
+	batch, err := queryInt(r, "batch")
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	kind := insurance.ClaimKind(r.PathValue("kind"))
+	data, err := s.Insurance.Disbursement(r.Context(), kind, p, int(batch))
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	name := "disbursement-" + string(kind) + "-" + p.String() + "-" + itoa(batch) + ".csv"
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Write(data)
+}
