@@ -58,12 +58,12 @@ func (s *Service) SignIn(ctx context.Context, cr Credentials, ip string) (string
 	if err != nil {
 		return "", Caller{}, err
 	}
-	if now.Before(u.LockedUntil) {
-		return "", Caller{}, errLocked(u.LockedUntil)
-	}
 	ok, err := CheckPassword(u.PasswordHash, password)
 	if err != nil {
 		return "", Caller{}, err
+	}
+	if now.Before(u.LockedUntil) {
+		return "", Caller{}, s.refuseLocked(ctx, u, ip, ok, now)
 	}
 	var secret string
 	var c Caller
@@ -106,6 +106,22 @@ func (s *Service) userByName(ctx context.Context, name string) (User, error) {
 		return err
 	})
 	return u, err
+}
+
+// refuseLocked audits a sign-in to a locked account and answers it: that
+// the account is locked only to someone who gave its password, so that a
+// guess learns nothing an unknown name would not tell. The hash was
+// checked before, so the answer takes as long as any other.
+func (s *Service) refuseLocked(ctx context.Context, u User, ip string, passwordOK bool, now time.Time) error {
+	c := u.caller()
+	c.IP = clip(ip, 100)
+	if err := s.Store.Update(ctx, func(tx Tx) error { return s.refuse(ctx, tx, &u, c, false, now) }); err != nil {
+		return err
+	}
+	if passwordOK {
+		return errLocked(u.LockedUntil)
+	}
+	return errBadCredentials()
 }
 
 // refuse records a failed sign-in of u: one more failure toward the

@@ -101,9 +101,12 @@ func TestSignInLockout(t *testing.T) {
 			_, _, err := s.SignIn(ctx, access.Credentials{Name: "li.rev", Password: "wrong password"}, "10.0.0.9")
 			wantRule(t, err, fault.Unauthorized, "auth.credentials")
 		}
-		// locked now: even the right password is refused, until the lock ends
+		// locked now: even the right password is refused, until the lock
+		// ends; only the right password learns that the account is locked
 		_, _, err = s.SignIn(ctx, access.Credentials{Name: "li.rev", Password: "secret-li.rev"}, "10.0.0.9")
 		wantRule(t, err, fault.Unauthorized, "auth.locked")
+		_, _, err = s.SignIn(ctx, access.Credentials{Name: "li.rev", Password: "a guess"}, "10.0.0.9")
+		wantRule(t, err, fault.Unauthorized, "auth.credentials")
 		clk.advance(access.LockBase + time.Second)
 		// one more failure doubles the lock
 		_, _, err = s.SignIn(ctx, access.Credentials{Name: "li.rev", Password: "wrong again"}, "10.0.0.9")
@@ -120,9 +123,9 @@ func TestSignInLockout(t *testing.T) {
 		if u.FailedAttempts != 0 || !u.LockedUntil.IsZero() {
 			t.Errorf("a successful sign-in must clear the failures: %+v", u)
 		}
-		// every refusal and the sign-in are audited
+		// every refusal (the locked ones too) and the sign-in are audited
 		es, err := s.ListAudit(sys, access.AuditFilter{UserID: u.ID})
-		if err != nil || len(es) != access.LockAfter+2 || es[0].Action != "session.create" || es[1].Action != "session.refused" || es[0].IP != "10.0.0.9" {
+		if err != nil || len(es) != access.LockAfter+5 || es[0].Action != "session.create" || es[1].Action != "session.refused" || es[0].IP != "10.0.0.9" {
 			t.Fatalf("audit %+v %v", es, err)
 		}
 	})
