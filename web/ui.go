@@ -137,6 +137,14 @@ type screen struct {
 // newPage returns the page of r with the caller and language filled in.
 func newPage(r *http.Request, title string, data any) *screen {
 	p := &screen{L: langOf(r), Langs: langs, Title: title, CSRF: csrfToken(r), Here: r.URL.RequestURI(), Data: data}
+	if r.Method != http.MethodGet {
+		// a page answering a form: switching language goes back to where
+		// the form was (the same site only), never re-posts it
+		p.Here = "/"
+		if u, err := url.Parse(r.Header.Get("Referer")); err == nil && u.Host == r.Host {
+			p.Here = localPath(u.RequestURI())
+		}
+	}
 	if c, ok := access.CallerFrom(r.Context()); ok && c.Role != "" {
 		p.Caller = &c
 	}

@@ -69,7 +69,7 @@ func (s *Server) uiUploadTemplate(w http.ResponseWriter, r *http.Request) {
 	for i, k := range uploadColumns {
 		header[i] = l.T(k)
 	}
-	writeXLSX(w, r, "employees-template.xlsx", l.T("employer.employees"), header,
+	s.writeXLSX(w, r, "employees-template.xlsx", l.T("employer.employees"), header,
 		[][]any{{"330402199001010011", s.today().String(), "6500.00", "pension,medical,unemployment,work_injury"}})
 }
 

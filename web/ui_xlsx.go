@@ -22,7 +22,7 @@ import (
 const uiXLSXMax = 100_000
 
 // writeXLSX sends one sheet as an .xlsx attachment named name.
-func writeXLSX(w http.ResponseWriter, r *http.Request, name, sheet string, header []string, rows [][]any) {
+func (s *Server) writeXLSX(w http.ResponseWriter, r *http.Request, name, sheet string, header []string, rows [][]any) {
 	f := excelize.NewFile()
 	defer f.Close()
 	f.SetSheetName("Sheet1", sheet)
@@ -49,7 +49,7 @@ func writeXLSX(w http.ResponseWriter, r *http.Request, name, sheet string, heade
 		err = f.Write(&buf)
 	}
 	if err != nil {
-		(&Server{}).uiError(w, r, err)
+		s.uiError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -111,7 +111,7 @@ func (s *Server) uiGraduatesXLSX(w http.ResponseWriter, r *http.Request) {
 		}
 		gq.After = page[len(page)-1].PersonID
 	}
-	writeXLSX(w, r, "graduates-"+gq.Division+".xlsx", l.T("graduates.sheet"), header, rows)
+	s.writeXLSX(w, r, "graduates-"+gq.Division+".xlsx", l.T("graduates.sheet"), header, rows)
 }
 
 // uiPersonsXLSX downloads the result of a person search.
@@ -139,7 +139,7 @@ func (s *Server) uiPersonsXLSX(w http.ResponseWriter, r *http.Request) {
 		}
 		pq.After = ps[len(ps)-1].ID
 	}
-	writeXLSX(w, r, "persons.xlsx", l.T("persons.sheet"), header, rows)
+	s.writeXLSX(w, r, "persons.xlsx", l.T("persons.sheet"), header, rows)
 }
 
 // uiEmployeesXLSX downloads an employer's employment relations.
@@ -179,7 +179,7 @@ func (s *Server) uiEmployeesXLSX(w http.ResponseWriter, r *http.Request) {
 		}
 		f.After = es[len(es)-1].ID
 	}
-	writeXLSX(w, r, "employees-"+itoa(id)+".xlsx", l.T("employer.employees"), header, rows)
+	s.writeXLSX(w, r, "employees-"+itoa(id)+".xlsx", l.T("employer.employees"), header, rows)
 }
 
 func dateText(d period.Date) string {
