@@ -268,8 +268,13 @@ func (s *Service) EnrolFlexible(ctx context.Context, in FlexibleInput) (Flexible
 	}
 	f.CreatedAt, f.UpdatedAt = s.now(), s.now()
 	err = s.Store.Update(ctx, func(tx Tx) error {
-		if _, err := tx.Person(ctx, f.PersonID); err != nil {
+		p, err := tx.Person(ctx, f.PersonID)
+		if err != nil {
 			return fieldNotFound(err, "person_id", f.PersonID)
+		}
+		if ok, err := canSeePerson(ctx, tx, c, p.Person); err != nil || !ok {
+			// a person out of reach answers as one that does not exist
+			return fieldNotFound(fault.NotFoundf("person %d", f.PersonID), "person_id", f.PersonID)
 		}
 		if err := noFlexibleOverlap(ctx, tx, f); err != nil {
 			return err

@@ -353,3 +353,20 @@ func TestContractAgentLookupByIDIgnoresFilters(t *testing.T) {
 		}
 	})
 }
+
+// TestContractFlexibleNeedsPersonInReach: a caseworker enrols as flexible
+// workers only persons of their divisions; another division's person
+// answers as if they did not exist.
+func TestContractFlexibleNeedsPersonInReach(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		sys := access.WithCaller(context.Background(), access.System)
+		s := service(t, db)
+		p, err := s.CreatePerson(sys, person(rid("330402", 1985, 5, 5, 91), "南湖居民"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cw := access.WithCaller(context.Background(), access.Caller{UserID: 4, Name: "cw", Role: access.Caseworker, Divisions: []string{"330411"}})
+		_, err = s.EnrolFlexible(cw, registry.FlexibleInput{PersonID: p.ID, Division: "330411", Start: "2025-01-01", BasePct: 60})
+		wantKind(t, err, fault.Invalid, "person_id")
+	})
+}
