@@ -23,7 +23,7 @@ type app struct {
 	registry *registry.Service
 	access   *access.Service
 	jobs     *employment.Service // one instance: its matcher cache is the one a hire invalidates
-	params   string // directory of parameter overrides (g.params)
+	params   string              // directory of parameter overrides (g.params)
 }
 
 // openApp opens the database named by g.db, applies the migrations and
