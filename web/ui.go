@@ -54,6 +54,14 @@ func parseTemplates() map[string]*template.Template {
 var uiFuncs = template.FuncMap{
 	"int":  func(a rules.Age) int { return int(a) },
 	"pick": pick,
+	// dict pairs keys and values, for ranging over named lists in order
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	},
 	"list": func(xs ...string) []string { return xs },
 	// traceOf pairs a trace with the language, for the "trace" template.
 	"traceOf": func(l lang, steps []rules.Step) traceView { return traceView{l, steps} },
@@ -103,6 +111,7 @@ func (s *Server) uiRoutes() []uiRoute {
 		{"POST /runs", s.uiStartRun},
 		{"POST /runs/close", s.uiClosePeriod},
 		{"POST /payments", s.uiPay},
+		{"POST /collections", s.uiImportCollections},
 		{"GET /payments/{kind}/{period}/disbursement.csv", s.uiDisbursement},
 		{"GET /runs/{key}", s.uiRun},
 		{"GET /runs/{key}/progress", s.uiRunProgress},

@@ -116,6 +116,22 @@ func TestUIMonthlyRun(t *testing.T) {
 	if l := u.do("GET", "/runs?period=2026-02", nil, nil); !strings.Contains(l.body, "2026年2月") || !strings.Contains(l.body, "完成") {
 		t.Errorf("the periods page does not list the run")
 	}
+	// the tax bureau's file: a bad one refused whole, a good one applied once
+	es, err := city.reg.FindEmployers(sysCtx, registry.EmployerQuery{Division: "330402", Page: registry.Page{Limit: 1}})
+	if err != nil || len(es) == 0 {
+		t.Fatal("no employer", err)
+	}
+	good := "credit_code,period,amount,reference,date\n" + string(es[0].CreditCode) + ",2026-02,100.00,T-0001,2026-03-10\n"
+	bad := good + string(es[0].CreditCode) + ",2026-13,abc,T-0002,2026-03-10\n"
+	if c := u.uploadFile(t, "/collections", "tax.csv", []byte(bad)); c.status != 422 || !strings.Contains(c.body, `id="collections-errors"`) || !strings.Contains(c.body, `<td class="num">3</td>`) {
+		t.Errorf("bad collection file: %d", c.status)
+	}
+	if c := u.uploadFile(t, "/collections", "tax.csv", []byte(good)); c.status != 200 || !strings.Contains(c.body, `id="collections-applied"`) {
+		t.Errorf("collection file: %d", c.status)
+	}
+	if c := u.uploadFile(t, "/collections", "tax.csv", []byte(good)); !strings.Contains(c.body, "T-0001") {
+		t.Errorf("the second import does not list the duplicate")
+	}
 	// closed, the period takes no more runs: the run page says why
 	if c := u.do("POST", "/runs/close", url.Values{"csrf_token": {u.csrf}, "period": {"2026-02"}}, nil); c.status != 200 || !strings.Contains(c.body, "已关账") {
 		t.Errorf("close: %d", c.status)

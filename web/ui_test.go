@@ -333,10 +333,16 @@ func xlsxOf(t *testing.T, rows [][]any) []byte {
 // upload posts a file as the form field "file" with the CSRF token.
 func (u *uiClient) upload(t *testing.T, path string, data []byte) uiResponse {
 	t.Helper()
+	return u.uploadFile(t, path, "employees.xlsx", data)
+}
+
+// uploadFile posts a file named name as the form field "file".
+func (u *uiClient) uploadFile(t *testing.T, path, name string, data []byte) uiResponse {
+	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	mw.WriteField("csrf_token", u.csrf)
-	fw, _ := mw.CreateFormFile("file", "employees.xlsx")
+	fw, _ := mw.CreateFormFile("file", name)
 	fw.Write(data)
 	mw.Close()
 	req, _ := http.NewRequest("POST", u.base+path, &body)
