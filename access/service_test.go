@@ -323,5 +323,8 @@ func TestSecondFactor(t *testing.T) {
 		if _, _, err := s.SignIn(ctx, cr, ""); err != nil {
 			t.Fatalf("after enrolling: %v", err)
 		}
+		// a session (stolen, say) cannot replace an active second factor
+		_, err = s.BeginTOTP(me)
+		wantRule(t, err, fault.Conflict, "totp.active")
 	})
 }

@@ -143,11 +143,28 @@ func (s *Service) ProvisionTOTP(ctx context.Context, userID int64) (TOTPKey, err
 
 // BeginTOTP starts the caller's own enrolment: it returns a new secret
 // that becomes the caller's second factor once ConfirmTOTP sees a code of
-// it. It fails with Unauthorized without a signed-in user.
+// it. It fails with Unauthorized without a signed-in user, Forbidden for a
+// read-only token, and Conflict when a second factor is already active (a
+// stolen session must not replace it: an administrator resets it with
+// hrss user totp --reset).
 func (s *Service) BeginTOTP(ctx context.Context) (TOTPKey, error) {
 	c, err := Current(ctx)
 	if err != nil || c.UserID == 0 {
 		return TOTPKey{}, errNoCaller()
+	}
+	if c.ReadOnly {
+		return TOTPKey{}, &fault.Error{Kind: fault.Forbidden, Rule: "auth.read_only", Message: "this API token may only read"}
+	}
+	var active bool
+	if err := s.Store.View(ctx, func(tx Tx) error {
+		u, err := tx.User(ctx, c.UserID)
+		active = len(u.TOTPSecret) > 0
+		return err
+	}); err != nil {
+		return TOTPKey{}, err
+	}
+	if active {
+		return TOTPKey{}, fault.Conflictf("code", "totp.active", "a second factor is active; an administrator resets it before a new one is enrolled")
 	}
 	return s.setTOTP(ctx, c, c.UserID, true, "user.totp_begin")
 }
