@@ -107,6 +107,7 @@ func (s *Server) uiRoutes() []uiRoute {
 		{"POST /claims/{id}/approve", s.uiDecide(true)},
 		{"POST /claims/{id}/reject", s.uiDecide(false)},
 		{"POST /persons/{id}/claims/pension", s.uiOpenPensionClaim},
+		{"POST /persons/{id}/claims/unemployment", s.uiOpenUnemploymentClaim},
 		{"GET /runs", s.uiRuns},
 		{"POST /runs", s.uiStartRun},
 		{"POST /runs/close", s.uiClosePeriod},

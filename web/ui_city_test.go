@@ -155,6 +155,14 @@ func TestUIMonthlyRun(t *testing.T) {
 	}
 }
 
+// errorOf returns the error message a page shows, if any.
+func errorOf(body string) string {
+	if m := regexp.MustCompile(`id="error">([^<]*)<`).FindStringSubmatch(body); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
 // sheetRows reads the first sheet of an .xlsx body.
 func sheetRows(t *testing.T, body string) [][]string {
 	t.Helper()
@@ -214,6 +222,31 @@ func TestUIClaims(t *testing.T) {
 	x := rev.do("POST", claim+"/approve", url.Values{"csrf_token": {rev.csrf}}, nil)
 	if x.status != 200 || !strings.Contains(x.body, "已核准") || !strings.Contains(x.body, "rev402") {
 		t.Errorf("approve: %d", x.status)
+	}
+	// an unemployment claim for a relation ended by the employer
+	var ended registry.Employment
+	un := pickPerson(t, city.reg, "330402", func(p registry.Person) bool {
+		es, err := city.reg.ListEmployments(sysCtx, registry.EmploymentFilter{PersonID: p.ID})
+		if err != nil || len(es) == 0 {
+			return false
+		}
+		last := es[len(es)-1]
+		if last.End.IsZero() || last.End.Y < 2025 || (last.Separation != registry.SepDismissed && last.Separation != registry.SepContractEnd) {
+			return false
+		}
+		ended = last
+		return true
+	})
+	if pg := cw.do("GET", "/persons/"+itoa(un.ID), nil, nil); !strings.Contains(pg.body, `id="unemployment-claim-form"`) {
+		t.Errorf("no unemployment claim form for a person whose relation ended")
+	}
+	uc := cw.do("POST", "/persons/"+itoa(un.ID)+"/claims/unemployment", url.Values{"csrf_token": {cw.csrf}, "employment_id": {itoa(ended.ID)},
+		"registered_on": {ended.End.AddDays(10).String()}, "prior_months": {"60"}}, nil)
+	if uc.status != 200 || !strings.HasPrefix(uc.url, "/claims/") || !strings.Contains(uc.body, "失业保险金") {
+		t.Errorf("unemployment claim: %d %s %s", uc.status, uc.url, errorOf(uc.body))
+	}
+	if bad := cw.do("POST", "/persons/"+itoa(un.ID)+"/claims/unemployment", url.Values{"csrf_token": {cw.csrf}, "employment_id": {itoa(ended.ID)}, "registered_on": {"x"}}, nil); bad.status != 422 {
+		t.Errorf("bad date: %d", bad.status)
 	}
 	// the month's payment run pays it, with the bank file
 	if _, err := city.acc.CreateUser(sysCtx, access.UserInput{Name: "cwcity", Role: "caseworker", Divisions: []string{"330400"}, Password: city.password}); err != nil {

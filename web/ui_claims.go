@@ -137,5 +137,41 @@ func (s *Server) uiOpenPensionClaim(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/claims/"+itoa(cl.ID), http.StatusSeeOther)
 }
 
+// uiOpenUnemploymentClaim opens an unemployment benefit claim of person
+// {id} for the ended relation and the registration date of the form.
+func (s *Server) uiOpenUnemploymentClaim(w http.ResponseWriter, r *http.Request) {
+	if s.Insurance == nil {
+		s.uiNotFound(w, r)
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	in := insurance.UnemploymentClaimInput{PersonID: id, RegisteredOn: strings.TrimSpace(r.PostFormValue("registered_on"))}
+	if in.EmploymentID, err = formID(r, "employment_id"); err == nil && strings.TrimSpace(r.PostFormValue("prior_months")) != "" {
+		var n int64
+		if n, err = formID(r, "prior_months"); err == nil {
+			in.PriorMonths = int(n)
+		}
+	}
+	var cl insurance.Claim
+	if err == nil {
+		cl, err = s.Insurance.OpenUnemploymentClaim(r.Context(), in)
+	}
+	if err != nil {
+		if k := fault.KindOf(err); k == fault.Invalid || k == fault.Conflict {
+			p := newPage(r, "claim.open_refused", &claimRefusal{PersonID: id})
+			p.Status, p.Error = statusOf(k), p.L.Error(err)
+			render(w, r, "claim_refused", p)
+			return
+		}
+		s.uiError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/claims/"+itoa(cl.ID), http.StatusSeeOther)
+}
+
 // claimRefusal is the page of a refused claim: back to the person.
 type claimRefusal struct{ PersonID int64 }

@@ -88,6 +88,7 @@ type personView struct {
 	CanEstimate bool
 	Insurance   *insuranceSection // nil: no insurance service, or not for this role
 	CanClaim    bool              // a caseworker may open a pension claim here
+	Ended       []employmentRow   // ended relations, latest first, for an unemployment claim
 	Category    string            // the retirement category the claim form proposes
 }
 
@@ -144,6 +145,11 @@ func (s *Server) uiPerson(w http.ResponseWriter, r *http.Request) {
 	v.Insurance = s.personInsurance(ctx, id)
 	if c, _ := access.CallerFrom(ctx); v.Insurance != nil && c.Role == access.Caseworker {
 		v.CanClaim, v.Category = true, string(rules.Male)
+		for i := len(v.Employments) - 1; i >= 0 && len(v.Ended) < 3; i-- {
+			if !v.Employments[i].End.IsZero() {
+				v.Ended = append(v.Ended, v.Employments[i])
+			}
+		}
 		if per.Sex == ident.Female {
 			v.Category = string(rules.Female55)
 		}
