@@ -103,6 +103,8 @@ func (s *Server) uiRoutes() []uiRoute {
 		{"POST /users/{id}/disable", s.uiSetDisabled(true)},
 		{"POST /users/{id}/enable", s.uiSetDisabled(false)},
 		{"GET /claims", s.uiClaims},
+		{"GET /claims.xlsx", s.uiClaimsXLSX},
+		{"GET /audit.xlsx", s.uiAuditXLSX},
 		{"GET /claims/{id}", s.uiClaim},
 		{"POST /claims/{id}/approve", s.uiDecide(true)},
 		{"POST /claims/{id}/reject", s.uiDecide(false)},

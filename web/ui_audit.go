@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 
 	"hrss/access"
 )
@@ -17,6 +18,21 @@ type auditView struct {
 	Entries          []access.Entry
 	NextQuery        string
 	Verified         *access.Report
+}
+
+// XLSXQuery is the trail's filters for its download link.
+func (v auditView) XLSXQuery() string {
+	q := url.Values{}
+	if v.PersonID != 0 {
+		q.Set("person_id", itoa(v.PersonID))
+	}
+	if v.UserID != 0 {
+		q.Set("user_id", itoa(v.UserID))
+	}
+	if v.Action != "" {
+		q.Set("action", v.Action)
+	}
+	return q.Encode()
 }
 
 // uiAudit lists the trail with the filters of the form (as the API's

@@ -216,6 +216,9 @@ func TestUIClaims(t *testing.T) {
 	if l := rev.do("GET", "/claims", nil, nil); !strings.Contains(l.body, `href="`+claim+`"`) {
 		t.Errorf("the pending list lacks the claim")
 	}
+	if x := sheetRows(t, rev.do("GET", "/claims.xlsx?status=pending", nil, nil).body); len(x) != 2 || x[1][1] != "基本养老金" {
+		t.Errorf("claims.xlsx: %v", x)
+	}
 	if x := rev.do("GET", claim, nil, nil); !strings.Contains(x.body, `id="approve"`) {
 		t.Fatalf("the reviewer is not offered the decision")
 	}

@@ -44,9 +44,15 @@ type runBoard struct {
 
 var uiRunBoard = &runBoard{runs: map[string]*runProgress{}}
 
+// add keeps p, forgetting runs finished more than a day ago.
 func (b *runBoard) add(p *runProgress) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	for k, x := range b.runs {
+		if x.Finished && time.Since(x.Started) > 24*time.Hour {
+			delete(b.runs, k)
+		}
+	}
 	b.runs[p.Key] = p
 }
 

@@ -385,6 +385,10 @@ func TestUIAudit(t *testing.T) {
 	if v := a.do("GET", "/audit?verify=1", nil, nil); !strings.Contains(v.body, "日志链完整") {
 		t.Errorf("verify: %d", v.status)
 	}
+	x := sheetRows(t, a.do("GET", "/audit.xlsx?person_id="+itoa(per.ID), nil, nil).body)
+	if len(x) < 2 || x[1][4] != "person.view" || x[1][8] != "咨询登记" {
+		t.Errorf("audit.xlsx: %v", x)
+	}
 }
 
 // TestUIUsers: an administrator creates a user with a generated password

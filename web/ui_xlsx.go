@@ -8,7 +8,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"hrss/access"
 	"hrss/employment"
+	"hrss/insurance"
 	"hrss/registry"
 	"hrss/rules/fault"
 	"hrss/rules/period"
@@ -194,4 +196,63 @@ func yesNo(l lang, b bool) string {
 		return l.T("yes")
 	}
 	return l.T("no")
+}
+
+// uiClaimsXLSX downloads the claims list of the same status filter.
+func (s *Server) uiClaimsXLSX(w http.ResponseWriter, r *http.Request) {
+	if s.Insurance == nil {
+		s.uiNotFound(w, r)
+		return
+	}
+	l, status := langOf(r), r.URL.Query().Get("status")
+	if status == "all" {
+		status = ""
+	}
+	cs, err := s.Insurance.Claims(r.Context(), insurance.ClaimFilter{Status: insurance.ClaimStatus(status)})
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	header := []string{"#", l.T("claim.kind"), l.T("employer.person"), l.T("field.division"), l.T("field.status"), l.T("claim.start"),
+		l.T("claim.monthly"), l.T("claim.months_paid"), l.T("claim.preparer"), l.T("claim.reviewer")}
+	var rows [][]any
+	for _, c := range cs {
+		monthly, _ := c.Monthly.Dec().Float64()
+		rows = append(rows, []any{c.ID, l.T("claim.kind." + string(c.Kind)), c.PersonID, l.Division(c.Division), l.T("claim.status." + string(c.Status)),
+			c.Start.String(), monthly, c.MonthsPaid, c.Preparer, c.Reviewer})
+	}
+	s.writeXLSX(w, r, "claims.xlsx", l.T("claims.title"), header, rows)
+}
+
+// uiAuditXLSX downloads the audit trail of the same filters (newest
+// first, at most uiXLSXMax entries).
+func (s *Server) uiAuditXLSX(w http.ResponseWriter, r *http.Request) {
+	f, err := auditFilter(r)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	l := langOf(r)
+	header := []string{"#", l.T("audit.at"), l.T("audit.who"), l.T("users.role"), l.T("audit.action"), l.T("audit.object"), l.T("audit.subjects"), l.T("audit.ip"), l.T("audit.reason")}
+	f.Limit = access.MaxPage
+	var rows [][]any
+	for len(rows) < uiXLSXMax {
+		es, err := s.Access.ListAudit(r.Context(), f)
+		if err != nil {
+			s.uiError(w, r, err)
+			return
+		}
+		for _, e := range es {
+			subj := make([]string, len(e.Subjects))
+			for i, p := range e.Subjects {
+				subj[i] = itoa(p)
+			}
+			rows = append(rows, []any{e.Seq, e.At.In(cst).Format("2006-01-02 15:04:05"), e.Actor, string(e.Role), e.Action, e.Object, strings.Join(subj, " "), e.IP, e.Reason})
+		}
+		if len(es) < f.Limit {
+			break
+		}
+		f.Before = es[len(es)-1].Seq
+	}
+	s.writeXLSX(w, r, "audit.xlsx", l.T("audit.title"), header, rows)
 }
