@@ -18,6 +18,17 @@ import (
 // jobsService returns a's employment services.
 func jobsService(a *app) *employment.Service { return a.jobs }
 
+// jobsJSON runs fn like withJobs and prints what it returns as JSON.
+func jobsJSON(g *globals, fn func(ctx context.Context, svc *employment.Service) (any, error)) error {
+	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
+		v, err := fn(ctx, svc)
+		if err != nil {
+			return err
+		}
+		return printJSON(g.stdout, v)
+	})
+}
+
 // withJobs opens the app and runs fn with the System caller (the
 // operator at the command line) and a context that ends on Ctrl-C.
 func withJobs(g *globals, fn func(ctx context.Context, svc *employment.Service) error) error {
@@ -136,12 +147,8 @@ func seekersShow(g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
-		r, err := svc.Seeker(ctx, id)
-		if err != nil {
-			return err
-		}
-		return printJSON(g.stdout, r)
+	return jobsJSON(g, func(ctx context.Context, svc *employment.Service) (any, error) {
+		return svc.Seeker(ctx, id)
 	})
 }
 
@@ -170,12 +177,8 @@ func seekersRegister(g *globals, args []string) error {
 		return err
 	}
 	in.Occupations, in.Skills, in.AcceptedDivisions = jobsList(*occs), jobsList(*skills), jobsList(*divs)
-	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
-		r, err := svc.RegisterSeeker(ctx, in)
-		if err != nil {
-			return err
-		}
-		return printJSON(g.stdout, r)
+	return jobsJSON(g, func(ctx context.Context, svc *employment.Service) (any, error) {
+		return svc.RegisterSeeker(ctx, in)
 	})
 }
 
@@ -191,11 +194,7 @@ func seekersClose(g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
-		r, err := svc.CloseSeeker(ctx, id, d)
-		if err != nil {
-			return err
-		}
-		return printJSON(g.stdout, r)
+	return jobsJSON(g, func(ctx context.Context, svc *employment.Service) (any, error) {
+		return svc.CloseSeeker(ctx, id, d)
 	})
 }

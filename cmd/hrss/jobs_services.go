@@ -58,12 +58,8 @@ func unemploymentRegister(g *globals, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
-		u, err := svc.RegisterUnemployed(ctx, in)
-		if err != nil {
-			return err
-		}
-		return printJSON(g.stdout, u)
+	return jobsJSON(g, func(ctx context.Context, svc *employment.Service) (any, error) {
+		return svc.RegisterUnemployed(ctx, in)
 	})
 }
 
@@ -79,12 +75,8 @@ func unemploymentDeregister(g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
-		u, err := svc.Deregister(ctx, id, d)
-		if err != nil {
-			return err
-		}
-		return printJSON(g.stdout, u)
+	return jobsJSON(g, func(ctx context.Context, svc *employment.Service) (any, error) {
+		return svc.Deregister(ctx, id, d)
 	})
 }
 
@@ -147,12 +139,8 @@ func graduatesService(g *globals, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
-		r, err := svc.RecordService(ctx, in)
-		if err != nil {
-			return err
-		}
-		return printJSON(g.stdout, r)
+	return jobsJSON(g, func(ctx context.Context, svc *employment.Service) (any, error) {
+		return svc.RecordService(ctx, in)
 	})
 }
 
@@ -202,12 +190,8 @@ func fairsCreate(g *globals, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
-		f, err := svc.CreateFair(ctx, in)
-		if err != nil {
-			return err
-		}
-		return printJSON(g.stdout, f)
+	return jobsJSON(g, func(ctx context.Context, svc *employment.Service) (any, error) {
+		return svc.CreateFair(ctx, in)
 	})
 }
 
@@ -227,12 +211,8 @@ func fairsJoin(g *globals, args []string) error {
 	if in.VacancyIDs, err = jobsIDs("vacancy_ids", *vacs); err != nil {
 		return err
 	}
-	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
-		fe, err := svc.JoinFair(ctx, id, in)
-		if err != nil {
-			return err
-		}
-		return printJSON(g.stdout, fe)
+	return jobsJSON(g, func(ctx context.Context, svc *employment.Service) (any, error) {
+		return svc.JoinFair(ctx, id, in)
 	})
 }
 
@@ -251,12 +231,8 @@ func fairsRegister(g *globals, args []string) error {
 	if in.Preferences, err = jobsIDs("preferences", *prefs); err != nil {
 		return err
 	}
-	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
-		r, err := svc.RegisterForFair(ctx, id, in)
-		if err != nil {
-			return err
-		}
-		return printJSON(g.stdout, r)
+	return jobsJSON(g, func(ctx context.Context, svc *employment.Service) (any, error) {
+		return svc.RegisterForFair(ctx, id, in)
 	})
 }
 
@@ -301,12 +277,8 @@ func fairsShow(g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
-		d, err := svc.FairDetails(ctx, id)
-		if err != nil {
-			return err
-		}
-		return printJSON(g.stdout, d)
+	return jobsJSON(g, func(ctx context.Context, svc *employment.Service) (any, error) {
+		return svc.FairDetails(ctx, id)
 	})
 }
 

@@ -64,12 +64,8 @@ func vacanciesShow(g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
-		v, err := svc.Vacancy(ctx, id)
-		if err != nil {
-			return err
-		}
-		return printJSON(g.stdout, v)
+	return jobsJSON(g, func(ctx context.Context, svc *employment.Service) (any, error) {
+		return svc.Vacancy(ctx, id)
 	})
 }
 
@@ -93,12 +89,8 @@ func vacanciesPost(g *globals, args []string) error {
 		return err
 	}
 	in.Skills = jobsList(*skills)
-	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
-		v, err := svc.PostVacancy(ctx, in)
-		if err != nil {
-			return err
-		}
-		return printJSON(g.stdout, v)
+	return jobsJSON(g, func(ctx context.Context, svc *employment.Service) (any, error) {
+		return svc.PostVacancy(ctx, in)
 	})
 }
 
@@ -111,12 +103,8 @@ func vacanciesClose(g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
-		v, err := svc.CloseVacancy(ctx, id)
-		if err != nil {
-			return err
-		}
-		return printJSON(g.stdout, v)
+	return jobsJSON(g, func(ctx context.Context, svc *employment.Service) (any, error) {
+		return svc.CloseVacancy(ctx, id)
 	})
 }
 
