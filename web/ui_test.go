@@ -261,6 +261,9 @@ func TestUIUpload(t *testing.T) {
 	}
 	u := newUIClient(t, srv.URL)
 	u.do("POST", "/signin", url.Values{"username": {"agent"}, "password": {"ui-test-password-1"}}, nil)
+	if pg := u.do("GET", "/employers/"+itoa(emp.ID), nil, nil); !strings.Contains(pg.body, `id="upload-form"`) {
+		t.Errorf("the employer page has no upload form")
+	}
 	path := "/employers/" + itoa(emp.ID) + "/employees/upload"
 	tpl := sheetRows(t, u.do("GET", "/employers/"+itoa(emp.ID)+"/employees-template.xlsx", nil, nil).body)
 	if len(tpl) != 2 || tpl[0][0] != "公民身份号码" {
