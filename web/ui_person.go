@@ -83,6 +83,7 @@ type personView struct {
 	Person      registry.Person
 	Employments []employmentRow
 	HasJobs     bool
+	CanSeek     bool // the caller may register a seeker and rank vacancies (caseworker, citizen)
 	Seekers     []employment.SeekerRegistration
 	Unemployed  []employment.UnemploymentRegistration
 	CanEstimate bool
@@ -140,6 +141,8 @@ func (s *Server) uiPerson(w http.ResponseWriter, r *http.Request) {
 		unemp, err2 := s.Jobs.ListUnemployment(ctx, employment.SeekerFilter{PersonID: id})
 		if err1 == nil && err2 == nil {
 			v.HasJobs, v.Seekers, v.Unemployed = true, seekers, unemp
+			c, _ := access.CallerFrom(ctx)
+			v.CanSeek = (c.Role == access.Caseworker || c.Role == access.Citizen) && !c.ReadOnly
 		}
 	}
 	v.Insurance = s.personInsurance(ctx, id)
