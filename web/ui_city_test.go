@@ -326,3 +326,57 @@ func TestUISeekerAndVacancy(t *testing.T) {
 		t.Errorf("post: %d %s", v.status, v.url)
 	}
 }
+
+// TestUILinks follows every link of the screens, as each role, from its
+// start page: none may fail, and none may lead to a refusal (a screen
+// offers only what its reader may open).
+func TestUILinks(t *testing.T) {
+	city := newBrowserCity(t)
+	es, err := city.reg.FindEmployers(sysCtx, registry.EmployerQuery{Division: "330402", Page: registry.Page{Limit: 1}})
+	if err != nil || len(es) == 0 {
+		t.Fatal("no employer", err)
+	}
+	users := []access.UserInput{
+		{Name: "cw402"}, // created by newBrowserCity
+		{Name: "cwcity", Role: "caseworker", Divisions: []string{"330400"}},
+		{Name: "rev402", Role: "reviewer", Divisions: []string{"330402"}},
+		{Name: "citizen", Role: "citizen", PersonID: city.inside.ID},
+		{Name: "agent", Role: "employer_agent", EmployerID: es[0].ID},
+		{Name: "ana", Role: "analyst"}, {Name: "admin", Role: "administrator"}, {Name: "aud", Role: "auditor"},
+	}
+	href := regexp.MustCompile(`href="(/[^"]*)"`)
+	for _, in := range users {
+		if in.Role != "" {
+			in.Password = city.password
+			if _, err := city.acc.CreateUser(sysCtx, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		u := newUIClient(t, city.srv.URL)
+		start := u.do("POST", "/signin", url.Values{"username": {in.Name}, "password": {city.password}}, nil)
+		seen, queue := map[string]bool{}, []string{start.url}
+		for len(queue) > 0 && len(seen) < 40 {
+			p := queue[0]
+			queue = queue[1:]
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			r := u.do("GET", p, nil, nil)
+			if r.status != 200 {
+				t.Errorf("%s: %s answers %d", in.Name, p, r.status)
+				continue
+			}
+			for _, m := range href.FindAllStringSubmatch(r.body, -1) {
+				l := strings.ReplaceAll(m[1], "&amp;", "&")
+				if strings.HasPrefix(l, "/static/") || strings.Contains(l, ".xlsx") || strings.Contains(l, ".csv") {
+					continue
+				}
+				queue = append(queue, l)
+			}
+		}
+		if len(seen) < 3 {
+			t.Errorf("%s reached only %v", in.Name, seen)
+		}
+	}
+}

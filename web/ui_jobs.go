@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"hrss/access"
 	"hrss/employment"
 	"hrss/registry"
 	"hrss/rules/fault"
@@ -120,8 +121,8 @@ func (s *Server) uiGraduates(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	v := graduatesView{Division: q.Get("division"), OverdueOnly: q.Get("overdue") == "true",
 		Kinds: []employment.ServiceKind{employment.PolicyBriefing, employment.CareerGuidance, employment.JobLead, employment.Training}}
-	if v.Division == "" && len(c.Divisions) > 0 && !c.CityWide() {
-		v.Division = c.Divisions[0]
+	if v.Division == "" {
+		v.Division = defaultDivision(c)
 	}
 	for _, d := range registry.Divisions {
 		if d.Code != registry.CityCode && (c.InDivision(d.Code) || !c.DivisionScoped()) {
@@ -149,6 +150,18 @@ func (s *Server) uiGraduates(w http.ResponseWriter, r *http.Request) {
 		v.NextQuery = nq.Encode()
 	}
 	render(w, r, "graduates", p)
+}
+
+// defaultDivision is the division a person-level list of c starts with:
+// their first, the city's first county for a city-wide caller, else none.
+func defaultDivision(c access.Caller) string {
+	switch {
+	case c.CityWide():
+		return registry.CountyCodes()[0]
+	case c.DivisionScoped() && len(c.Divisions) > 0:
+		return c.Divisions[0]
+	}
+	return ""
 }
 
 // Count returns how many services of kind k row f has had.

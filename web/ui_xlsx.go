@@ -84,8 +84,8 @@ func (s *Server) uiGraduatesXLSX(w http.ResponseWriter, r *http.Request) {
 	}
 	l, q := langOf(r), r.URL.Query()
 	gq := employment.GraduateQuery{Division: q.Get("division"), OverdueOnly: q.Get("overdue") == "true", Page: registry.Page{Limit: registry.MaxPage}}
-	if gq.Division == "" && len(c.Divisions) > 0 && !c.CityWide() {
-		gq.Division = c.Divisions[0]
+	if gq.Division == "" {
+		gq.Division = defaultDivision(c)
 	}
 	kinds := []employment.ServiceKind{employment.PolicyBriefing, employment.CareerGuidance, employment.JobLead, employment.Training}
 	header := []string{l.T("field.name"), l.T("field.division"), l.T("graduates.school"), l.T("graduates.major"), l.T("field.education"), l.T("graduates.left")}
