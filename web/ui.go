@@ -119,6 +119,7 @@ func (s *Server) uiRoutes() []uiRoute {
 		{"GET /runs/{key}", s.uiRun},
 		{"GET /runs/{key}/progress", s.uiRunProgress},
 		{"GET /graduates.xlsx", s.uiGraduatesXLSX},
+		{"POST /graduates/services", s.uiRecordService},
 		{"GET /employers/{id}/employees.xlsx", s.uiEmployeesXLSX},
 		{"GET /employers/{id}/employees-template.xlsx", s.uiUploadTemplate},
 		{"POST /employers/{id}/employees/upload", s.uiUpload},

@@ -34,6 +34,18 @@ func TestUIOnDemoCity(t *testing.T) {
 	if r := u.do("GET", "/graduates?division=330411", nil, nil); r.status == 200 && strings.Contains(r.body, `id="graduates"`) {
 		t.Errorf("a caseworker of 330402 reads the list of 330411")
 	}
+	// record a career guidance for the first graduate of the list
+	if m := regexp.MustCompile(`name="person_id" value="([0-9]+)"`).FindStringSubmatch(g.body); m == nil {
+		t.Errorf("the list offers no service form")
+	} else {
+		rec := u.do("POST", "/graduates/services", url.Values{"csrf_token": {u.csrf}, "person_id": {m[1]}, "kind": {"career_guidance"}, "back": {"/graduates?division=330402"}}, nil)
+		if rec.status != 200 || !strings.Contains(rec.body, `id="done"`) {
+			t.Errorf("record a service: %d %s", rec.status, rec.url)
+		}
+		if bad := u.do("POST", "/graduates/services", url.Values{"csrf_token": {u.csrf}, "person_id": {m[1]}, "kind": {"job_lead"}}, nil); bad.status != 422 {
+			t.Errorf("a job lead without a vacancy: %d", bad.status)
+		}
+	}
 	x := u.do("GET", "/graduates.xlsx?division=330402", nil, nil)
 	rows := sheetRows(t, x.body)
 	if x.status != 200 || len(rows) < 1 || rows[0][0] != "姓名" || rows[0][6] != "政策宣介" {

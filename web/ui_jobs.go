@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"hrss/access"
 	"hrss/employment"
@@ -103,6 +104,9 @@ type graduatesView struct {
 	Rows        []employment.FollowUp
 	NextQuery   string
 	Kinds       []employment.ServiceKind
+	CanRecord   bool   // a caseworker records services given
+	Here        string // this list, to come back to after recording
+	Recorded    bool
 }
 
 // uiGraduates lists the unemployed graduates to follow up in a division
@@ -119,8 +123,9 @@ func (s *Server) uiGraduates(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	v := graduatesView{Division: q.Get("division"), OverdueOnly: q.Get("overdue") == "true",
-		Kinds: []employment.ServiceKind{employment.PolicyBriefing, employment.CareerGuidance, employment.JobLead, employment.Training}}
+	v := graduatesView{Division: q.Get("division"), OverdueOnly: q.Get("overdue") == "true", CanRecord: c.Role == access.Caseworker && !c.ReadOnly,
+		Recorded: q.Get("done") == "recorded",
+		Kinds:    []employment.ServiceKind{employment.PolicyBriefing, employment.CareerGuidance, employment.JobLead, employment.Training}}
 	if v.Division == "" {
 		v.Division = defaultDivision(c)
 	}
@@ -136,6 +141,7 @@ func (s *Server) uiGraduates(w http.ResponseWriter, r *http.Request) {
 	}
 	pg.Limit = uiPageSize
 	p := newPage(r, "graduates.title", &v)
+	v.Here = "/graduates?" + v.XLSXQuery()
 	v.Rows, err = s.Jobs.FollowUps(r.Context(), employment.GraduateQuery{Division: v.Division, OverdueOnly: v.OverdueOnly, Page: pg})
 	if err != nil {
 		if k := fault.KindOf(err); k != fault.Invalid {
@@ -150,6 +156,33 @@ func (s *Server) uiGraduates(w http.ResponseWriter, r *http.Request) {
 		v.NextQuery = nq.Encode()
 	}
 	render(w, r, "graduates", p)
+}
+
+// uiRecordService records a service of the 1131 package given to a
+// graduate and goes back to the list.
+func (s *Server) uiRecordService(w http.ResponseWriter, r *http.Request) {
+	if s.Jobs == nil {
+		s.uiNotFound(w, r)
+		return
+	}
+	in := employment.ServiceInput{Kind: r.PostFormValue("kind"), Note: r.PostFormValue("note")}
+	var err error
+	if in.PersonID, err = formID(r, "person_id"); err == nil {
+		in.VacancyID, err = formID(r, "vacancy_id")
+	}
+	if err == nil {
+		_, err = s.Jobs.RecordService(r.Context(), in)
+	}
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	back := localPath(r.PostFormValue("back"))
+	sep := "?"
+	if strings.Contains(back, "?") {
+		sep = "&"
+	}
+	http.Redirect(w, r, back+sep+"done=recorded", http.StatusSeeOther)
 }
 
 // defaultDivision is the division a person-level list of c starts with:
