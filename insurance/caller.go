@@ -74,7 +74,7 @@ func allowed(c access.Caller, act action, division string) bool {
 }
 
 // record appends an audit entry for c's action in tx, at the service clock.
-func (s *Service) record(ctx context.Context, tx Tx, c access.Caller, action, object string, subjects ...int64) error {
+func (s *Service) record(ctx context.Context, tx access.AuditTx, c access.Caller, action, object string, subjects ...int64) error {
 	return access.Record(ctx, tx, c, s.now(), access.Event{Action: action, Object: object, Subjects: subjects})
 }
 

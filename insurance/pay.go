@@ -257,22 +257,43 @@ func (s *Service) payClaim(ctx context.Context, tx Tx, run *PaymentRun, cl Claim
 }
 
 // rehired stops cl when a relation of the person started after the
-// separation and by the end of p (社会保险法 Art. 51: re-employment).
+// separation and by the end of p (社会保险法 Art. 51: re-employment). A
+// hire recorded through the registry stops the claim at once (Hired);
+// this check catches relations recorded otherwise (bulk loads, a hire
+// dated after the day it was recorded).
 func (s *Service) rehired(ctx context.Context, tx Tx, cl *Claim, p period.YearMonth) (bool, error) {
+	sep, err := separatedOn(*cl)
+	if err != nil {
+		return false, err
+	}
+	id, start, ok, err := tx.EmploymentStartedAfter(ctx, cl.PersonID, sep)
+	if err != nil || !ok || p.Last().Before(start) {
+		return false, err
+	}
+	stopRehired(cl, id, start, p)
+	return true, tx.UpdateClaim(ctx, *cl)
+}
+
+// separatedOn returns the end of the relation whose separation an
+// unemployment claim pays for (kept in the claim's detail).
+func separatedOn(cl Claim) (period.Date, error) {
 	var sep struct {
 		Employment EmploymentBasics `json:"employment"`
 	}
 	if err := json.Unmarshal(cl.Detail, &sep); err != nil {
-		return false, fmt.Errorf("claim %d detail: %w", cl.ID, err)
+		return period.Date{}, fmt.Errorf("claim %d detail: %w", cl.ID, err)
 	}
-	id, start, ok, err := tx.EmploymentStartedAfter(ctx, cl.PersonID, sep.Employment.End)
-	if err != nil || !ok || p.Last().Before(start) {
-		return false, err
-	}
+	return sep.Employment.End, nil
+}
+
+// stopRehired is the one rule for ending an unemployment claim on
+// re-employment: the claim stops in p, no month from p on is paid, and
+// the months not paid carry over to the person's next spell
+// (社会保险法 Art. 51; 失业保险条例 Art. 17).
+func stopRehired(cl *Claim, relation int64, start period.Date, p period.YearMonth) {
 	cl.Status, cl.StopPeriod = ClaimStopped, p
 	cl.CarriedMonths = cl.MaxMonths - cl.MonthsPaid
-	cl.StopReason = fmt.Sprintf("re-employed: relation %d from %s; %d unused months carry over", id, start, cl.CarriedMonths)
-	return true, tx.UpdateClaim(ctx, *cl)
+	cl.StopReason = fmt.Sprintf("re-employed: relation %d from %s; %d unused months carry over", relation, start, cl.CarriedMonths)
 }
 
 // Disbursement returns the bank disbursement file (CSV, UTF-8 with

@@ -9,6 +9,7 @@ import (
 
 	"hrss/access"
 	"hrss/employment"
+	"hrss/insurance"
 	"hrss/registry"
 	"hrss/registry/ident"
 	"hrss/store"
@@ -47,8 +48,25 @@ func openApp(ctx context.Context, g *globals) (*app, error) {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	jobs := &employment.Service{Store: db.Jobs()}
-	return &app{db: db, vault: vault, params: g.params, jobs: jobs, registry: &registry.Service{Store: db.Registry(), Vault: vault, Hired: jobs.Hired},
+	stops := &insurance.Service{Store: db.Insurance()} // its hire hook reads no parameters
+	return &app{db: db, vault: vault, params: g.params, jobs: jobs, registry: &registry.Service{Store: db.Registry(), Vault: vault, Hired: hired(jobs.Hired, stops.Hired)},
 		access: &access.Service{Store: db.Access(), KnownDivision: isCounty, TOTPKey: subkey(key, "hrss totp secrets v1")}}, nil
+}
+
+// hired composes the registry's hire hooks: each runs in the transaction
+// that records the relation, in order, and the first error rolls the
+// hire back. A hire ends the person's job-seeker and unemployment
+// registrations and counts as a placement (employment), then stops their
+// running unemployment benefit (insurance).
+func hired(hooks ...func(context.Context, registry.Tx, registry.Employment) error) func(context.Context, registry.Tx, registry.Employment) error {
+	return func(ctx context.Context, tx registry.Tx, e registry.Employment) error {
+		for _, h := range hooks {
+			if err := h(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 // subkey derives a key for one purpose from the master key (HMAC-SHA256),

@@ -1,0 +1,105 @@
+package insurance_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"hrss/access"
+	"hrss/insurance"
+	"hrss/registry"
+	"hrss/store"
+	"hrss/store/storetest"
+)
+
+// TestHireStopsUnemploymentClaim: a hire recorded through the registry
+// stops the person's running unemployment claim in the same transaction,
+// as of the month the relation starts, with the unused months carried
+// over and the stop audited; the payment run of that month pays nothing.
+func TestHireStopsUnemploymentClaim(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		c := newCity(t, db, 20)
+		history(t, c, 5)
+		job := c.jobs[0] // person 1, dismissed at the end of May 2024
+		job.End, job.Separation = date("2024-05-31"), registry.SepDismissed
+		if err := setEmployment(db, job); err != nil {
+			t.Fatal(err)
+		}
+		cl, err := c.svc.OpenUnemploymentClaim(as("amy", access.Caseworker), unemploymentInput(t, c, 1, job.ID, "2024-06-03"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.svc.Approve(as("bob", access.Reviewer), cl.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{"2024-06", "2024-07"} {
+			if run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym(p)); err != nil || run.Payments != 1 {
+				t.Fatalf("%s: %+v %v", p, run, err)
+			}
+		}
+		reg := &registry.Service{Store: db.Registry(), Hired: c.svc.Hired}
+		// a hook that fails rolls the hire and the stop back together
+		failing := &registry.Service{Store: db.Registry(), Hired: func(ctx context.Context, tx registry.Tx, e registry.Employment) error {
+			if err := c.svc.Hired(ctx, tx, e); err != nil {
+				return err
+			}
+			return context.Canceled
+		}}
+		in := registry.EmploymentInput{PersonID: 1, EmployerID: 2, Start: "2024-08-12", DeclaredWage: "5000.00"}
+		if _, err := failing.CreateEmployment(as("amy", access.Caseworker), in); err == nil {
+			t.Fatal("the failing hook did not fail the hire")
+		}
+		if got, _ := c.svc.Claim(system(), cl.ID); got.Status != insurance.ClaimApproved {
+			t.Fatalf("a rolled-back hire stopped the claim: %+v", got)
+		}
+		e, err := reg.CreateEmployment(as("amy", access.Caseworker), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := c.svc.Claim(system(), cl.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != insurance.ClaimStopped || got.CarriedMonths != 10 || got.MonthsPaid != 2 || got.StopPeriod != ym("2024-08") {
+			t.Fatalf("claim after the hire: %+v", got)
+		}
+		run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym("2024-08"))
+		if err != nil || run.Payments != 0 || run.Added != 0 || len(run.Stopped) != 0 {
+			t.Fatalf("the run after the hire: %+v %v", run, err)
+		}
+		trail, err := (&access.Service{Store: db.Access()}).ListAudit(system(), access.AuditFilter{PersonID: 1, Action: "insurance.claim.stop.rehired"})
+		if err != nil || len(trail) != 1 || trail[0].Actor != "amy" {
+			t.Fatalf("audit of the stop: %+v %v", trail, err)
+		}
+		if !strings.Contains(got.StopReason, fmt.Sprintf("relation %d from 2024-08-12", e.ID)) {
+			t.Fatalf("stop reason %q", got.StopReason)
+		}
+		// the next spell carries the unused months over
+		if n := carried(t, db, 1); n != 10 {
+			t.Fatalf("carried months %d", n)
+		}
+		mustCheck(t, c.svc)
+	})
+}
+
+// carried returns the months the person's next unemployment claim carries over.
+func carried(t *testing.T, db *store.DB, person int64) int {
+	t.Helper()
+	var n int
+	err := db.Insurance().View(context.Background(), func(tx insurance.Tx) (err error) {
+		n, err = tx.CarriedMonths(context.Background(), person)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// unemploymentInput is the claim a caseworker opens for person after
+// relation ended, registered unemployed on day.
+func unemploymentInput(t *testing.T, c *city, person, relation int64, day string) insurance.UnemploymentClaimInput {
+	t.Helper()
+	return insurance.UnemploymentClaimInput{PersonID: person, EmploymentID: relation, RegisteredOn: day, PriorMonths: 20}
+}
