@@ -2,6 +2,11 @@ package web_test
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base32"
+	"encoding/binary"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -432,4 +437,48 @@ func TestUIUsers(t *testing.T) {
 	if r := u.do("GET", "/users", nil, nil); r.status != 403 && !strings.Contains(r.url, "/signin") {
 		t.Errorf("a caseworker opens the users screen: %d %s", r.status, r.url)
 	}
+}
+
+// TestUITOTP: a caseworker sets up their second factor on the account
+// screen, and then signing in needs its code.
+func TestUITOTP(t *testing.T) {
+	srv, _, acc := newUIServer(t)
+	acc.TOTPKey = make([]byte, 32)
+	if _, err := acc.CreateUser(sysCtx, access.UserInput{Name: "cw402", Role: "caseworker", Divisions: []string{"330402"}, Password: "ui-test-password-1"}); err != nil {
+		t.Fatal(err)
+	}
+	u := newUIClient(t, srv.URL)
+	u.do("POST", "/signin", url.Values{"username": {"cw402"}, "password": {"ui-test-password-1"}}, nil)
+	u.do("GET", "/account", nil, nil)
+	b := u.do("POST", "/account/totp", url.Values{"csrf_token": {u.csrf}}, nil)
+	m := regexp.MustCompile(`id="totp-secret">([A-Z2-7]+)<`).FindStringSubmatch(b.body)
+	if b.status != 200 || m == nil {
+		t.Fatalf("begin: %d", b.status)
+	}
+	if r := u.do("POST", "/account/totp/confirm", url.Values{"csrf_token": {u.csrf}, "code": {"000000"}}, nil); r.status != 422 || !strings.Contains(r.body, "动态验证码不正确") {
+		t.Errorf("a wrong code: %d", r.status)
+	}
+	if r := u.do("POST", "/account/totp/confirm", url.Values{"csrf_token": {u.csrf}, "code": {totpCode(m[1], time.Now())}}, nil); r.status != 200 || !strings.Contains(r.body, `id="done"`) {
+		t.Fatalf("confirm: %d %s", r.status, r.url)
+	}
+	v := newUIClient(t, srv.URL)
+	if r := v.do("POST", "/signin", url.Values{"username": {"cw402"}, "password": {"ui-test-password-1"}}, nil); r.status != 401 || !strings.Contains(r.body, "请输入动态验证码") {
+		t.Errorf("sign-in without the code: %d", r.status)
+	}
+	if r := v.do("POST", "/signin", url.Values{"username": {"cw402"}, "password": {"ui-test-password-1"}, "code": {totpCode(m[1], time.Now().Add(30*time.Second))}}, nil); r.status != 200 || !strings.Contains(r.body, `id="who"`) {
+		t.Errorf("sign-in with the code: %d %s", r.status, errorOf(r.body))
+	}
+}
+
+// totpCode is the RFC 6238 code (SHA-1, 30 s, 6 digits) of a base32 secret.
+func totpCode(secret string, at time.Time) string {
+	key, _ := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(strings.TrimRight(secret, "="))
+	var msg [8]byte
+	binary.BigEndian.PutUint64(msg[:], uint64(at.Unix()/30))
+	h := hmac.New(sha1.New, key)
+	h.Write(msg[:])
+	sum := h.Sum(nil)
+	o := sum[len(sum)-1] & 0x0f
+	n := (binary.BigEndian.Uint32(sum[o:o+4]) & 0x7fffffff) % 1_000_000
+	return fmt.Sprintf("%06d", n)
 }
