@@ -124,6 +124,7 @@ func (s *Server) uiRoutes() []uiRoute {
 		{"GET /graduates.xlsx", s.uiGraduatesXLSX},
 		{"POST /graduates/services", s.uiRecordService},
 		{"GET /employers/{id}/employees.xlsx", s.uiEmployeesXLSX},
+		{"GET /employers/{id}/bills.xlsx", s.uiBillsXLSX},
 		{"GET /employers/{id}/employees-template.xlsx", s.uiUploadTemplate},
 		{"POST /employers/{id}/employees/upload", s.uiUpload},
 		{"GET /persons/{id}", s.uiPerson},

@@ -144,6 +144,18 @@ func TestUIMonthlyRun(t *testing.T) {
 	if c := u.uploadFile(t, "/collections", "tax.csv", []byte(good)); !strings.Contains(c.body, "T-0001") {
 		t.Errorf("the second import does not list the duplicate")
 	}
+	// the employer's bill of the run, on its page and in Excel
+	ag := newUIClient(t, city.srv.URL)
+	if _, err := city.acc.CreateUser(sysCtx, access.UserInput{Name: "agent", Role: "employer_agent", EmployerID: es[0].ID, Password: city.password}); err != nil {
+		t.Fatal(err)
+	}
+	ag.do("POST", "/signin", url.Values{"username": {"agent"}, "password": {city.password}}, nil)
+	if pg := ag.do("GET", "/employers/"+itoa(es[0].ID), nil, nil); !strings.Contains(pg.body, "2026年2月") || !strings.Contains(pg.body, `id="bills-xlsx"`) {
+		t.Errorf("the employer page lacks the bill of 2026-02")
+	}
+	if b := sheetRows(t, ag.do("GET", "/employers/"+itoa(es[0].ID)+"/bills.xlsx", nil, nil).body); len(b) != 2 || b[1][0] != "2026-02" {
+		t.Errorf("bills.xlsx: %v", b)
+	}
 	// closed, the period takes no more runs: the run page says why
 	if c := u.do("POST", "/runs/close", url.Values{"csrf_token": {u.csrf}, "period": {"2026-02"}}, nil); c.status != 200 || !strings.Contains(c.body, "已关账") {
 		t.Errorf("close: %d", c.status)

@@ -13,6 +13,7 @@ import (
 	"hrss/insurance"
 	"hrss/registry"
 	"hrss/rules/fault"
+	"hrss/rules/money"
 	"hrss/rules/period"
 )
 
@@ -255,4 +256,35 @@ func (s *Server) uiAuditXLSX(w http.ResponseWriter, r *http.Request) {
 		f.Before = es[len(es)-1].Seq
 	}
 	s.writeXLSX(w, r, "audit.xlsx", l.T("audit.title"), header, rows)
+}
+
+// uiBillsXLSX downloads every bill of employer {id}, latest period first.
+func (s *Server) uiBillsXLSX(w http.ResponseWriter, r *http.Request) {
+	if s.Insurance == nil {
+		s.uiNotFound(w, r)
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	if _, err := s.Registry.Employer(r.Context(), id); err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	bills, err := s.Insurance.Bills(r.Context(), insurance.BillFilter{PayerKind: insurance.PayerEmployer, PayerID: id})
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	l := langOf(r)
+	header := []string{l.T("bill.period"), l.T("bill.persons"), l.T("bill.employer_part"), l.T("bill.individual_part"), l.T("bill.due"), l.T("bill.paid"), l.T("bill.due_date")}
+	yuan := func(f money.Fen) float64 { v, _ := f.Dec().Float64(); return v }
+	var rows [][]any
+	for i := len(bills) - 1; i >= 0; i-- {
+		b := bills[i]
+		rows = append(rows, []any{b.Period.String(), b.Persons, yuan(b.EmployerPart), yuan(b.IndividualPart), yuan(b.Due), yuan(b.Paid), b.DueDate.String()})
+	}
+	s.writeXLSX(w, r, "bills-"+itoa(id)+".xlsx", l.T("employer.bills"), header, rows)
 }
