@@ -121,8 +121,7 @@ func TestUnemploymentStopsOnRehire(t *testing.T) {
 		if err := setEmployment(db, job); err != nil {
 			t.Fatal(err)
 		}
-		in := insurance.UnemploymentClaimInput{PersonID: 1, EmploymentID: job.ID, RegisteredOn: "2024-06-03", PriorMonths: 20}
-		cl, err := c.svc.OpenUnemploymentClaim(as("amy", access.Caseworker), in)
+		cl, err := c.svc.OpenUnemploymentClaim(as("amy", access.Caseworker), unemploymentInput(t, c, 1, job.ID, "2024-06-03"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,8 +7,10 @@ import (
 	"testing"
 
 	"hrss/access"
+	"hrss/employment"
 	"hrss/insurance"
 	"hrss/registry"
+	"hrss/rules/fault"
 	"hrss/store"
 	"hrss/store/storetest"
 )
@@ -38,7 +40,13 @@ func TestHireStopsUnemploymentClaim(t *testing.T) {
 				t.Fatalf("%s: %+v %v", p, run, err)
 			}
 		}
-		reg := &registry.Service{Store: db.Registry(), Hired: c.svc.Hired}
+		jobs := &employment.Service{Store: db.Jobs()}
+		reg := &registry.Service{Store: db.Registry(), Hired: func(ctx context.Context, tx registry.Tx, e registry.Employment) error {
+			if err := jobs.Hired(ctx, tx, e); err != nil { // as cmd/hrss composes them
+				return err
+			}
+			return c.svc.Hired(ctx, tx, e)
+		}}
 		// a hook that fails rolls the hire and the stop back together
 		failing := &registry.Service{Store: db.Registry(), Hired: func(ctx context.Context, tx registry.Tx, e registry.Employment) error {
 			if err := c.svc.Hired(ctx, tx, e); err != nil {
@@ -75,6 +83,9 @@ func TestHireStopsUnemploymentClaim(t *testing.T) {
 		if !strings.Contains(got.StopReason, fmt.Sprintf("relation %d from 2024-08-12", e.ID)) {
 			t.Fatalf("stop reason %q", got.StopReason)
 		}
+		if regs, err := jobs.ListUnemployment(system(), employment.SeekerFilter{PersonID: 1}); err != nil || len(regs) != 1 || regs[0].Status != employment.Closed || regs[0].EmploymentID != e.ID {
+			t.Fatalf("the registration after the hire: %+v %v", regs, err)
+		}
 		// the next spell carries the unused months over
 		if n := carried(t, db, 1); n != 10 {
 			t.Fatalf("carried months %d", n)
@@ -97,9 +108,62 @@ func carried(t *testing.T, db *store.DB, person int64) int {
 	return n
 }
 
-// unemploymentInput is the claim a caseworker opens for person after
-// relation ended, registered unemployed on day.
+// unemploymentInput registers person unemployed on day in the
+// employment services and returns the claim a caseworker opens for them
+// after relation ended.
 func unemploymentInput(t *testing.T, c *city, person, relation int64, day string) insurance.UnemploymentClaimInput {
 	t.Helper()
-	return insurance.UnemploymentClaimInput{PersonID: person, EmploymentID: relation, RegisteredOn: day, PriorMonths: 20}
+	registerUnemployed(t, c.db, person, day)
+	return insurance.UnemploymentClaimInput{PersonID: person, EmploymentID: relation, PriorMonths: 20}
+}
+
+// registerUnemployed records an active unemployment registration of
+// person on day, as the employment services would.
+func registerUnemployed(t *testing.T, db *store.DB, person int64, day string) int64 {
+	t.Helper()
+	u := employment.UnemploymentRegistration{PersonID: person, Division: "330402", Registered: date(day), LastContact: date(day),
+		Status: employment.Active, CreatedAt: testNow, UpdatedAt: testNow}
+	err := db.Jobs().Update(context.Background(), func(tx employment.Tx) error { return tx.InsertUnemployment(context.Background(), &u) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}
+
+// TestUnemploymentClaimReadsRegistration: the claim takes its
+// registration date from the employment services; a date entered without
+// a registration needs the caseworker's reason.
+func TestUnemploymentClaimReadsRegistration(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		c := newCity(t, db, 20)
+		history(t, c, 5)
+		amy := as("amy", access.Caseworker)
+		for _, j := range c.jobs[:2] { // persons 1 and 2, dismissed at the end of May 2024
+			j.End, j.Separation = date("2024-05-31"), registry.SepDismissed
+			if err := setEmployment(db, j); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// person 1: not registered
+		in := insurance.UnemploymentClaimInput{PersonID: 1, EmploymentID: c.jobs[0].ID, RegisteredOn: "2024-06-03", PriorMonths: 20}
+		_, err := c.svc.OpenUnemploymentClaim(amy, in)
+		if fe, ok := err.(*fault.Error); !ok || fe.Kind != fault.Invalid || fe.Field != "registered_on" || fe.Rule != "claim.unemployment_registration" {
+			t.Fatalf("a claim without a registration: %v", err)
+		}
+		in.RegisteredOn = "2024-06-31"
+		if _, err := c.svc.OpenUnemploymentClaim(amy, in); fault.KindOf(err) != fault.Invalid {
+			t.Fatalf("a bad date: %v", err)
+		}
+		in.RegisteredOn, in.RegistrationNote = "2024-06-03", "registered at the Hangzhou service, not yet transferred"
+		cl, err := c.svc.OpenUnemploymentClaim(amy, in)
+		if err != nil || cl.Start != ym("2024-06") || !strings.Contains(string(cl.Detail), "Hangzhou") {
+			t.Fatalf("a justified date: %+v %v", cl, err)
+		}
+		// person 2: registered on 2024-07-05; the registration wins over a date entered
+		id := registerUnemployed(t, db, 2, "2024-07-05")
+		cl, err = c.svc.OpenUnemploymentClaim(amy, insurance.UnemploymentClaimInput{PersonID: 2, EmploymentID: c.jobs[1].ID, RegisteredOn: "2024-06-01", PriorMonths: 20})
+		if err != nil || cl.Start != ym("2024-07") || !strings.Contains(string(cl.Detail), fmt.Sprintf(`"registration":{"id":%d,`, id)) {
+			t.Fatalf("a registered person: %+v %s %v", cl, cl.Detail, err)
+		}
+	})
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"hrss/rules"
@@ -18,10 +19,26 @@ import (
 // UnemploymentClaimInput is what a caseworker enters to open an
 // unemployment benefit claim.
 type UnemploymentClaimInput struct {
-	PersonID     int64  `json:"person_id"`
-	EmploymentID int64  `json:"employment_id"` // the relation that ended
-	RegisteredOn string `json:"registered_on"` // unemployment registration date (失业登记), YYYY-MM-DD
-	PriorMonths  int    `json:"prior_months"`  // months contributed before the assessed record (legacy), from the file
+	PersonID     int64 `json:"person_id"`
+	EmploymentID int64 `json:"employment_id"` // the relation that ended
+	// RegisteredOn is the unemployment registration date (失业登记),
+	// YYYY-MM-DD. The person's active registration in the employment
+	// services decides it; a date entered here is used only when there is
+	// none, with RegistrationNote saying why.
+	RegisteredOn string `json:"registered_on,omitempty"`
+	// RegistrationNote justifies a date entered without an active
+	// registration in the employment services (e.g. registered at another
+	// city's service); required then, kept in the claim's detail.
+	RegistrationNote string `json:"registration_note,omitempty"`
+	PriorMonths      int    `json:"prior_months"` // months contributed before the assessed record (legacy), from the file
+}
+
+// UnemploymentRegistration is what a claim needs of the person's active
+// unemployment registration (失业登记) in the employment services.
+type UnemploymentRegistration struct {
+	ID         int64       `json:"id"`
+	Division   string      `json:"division"`
+	Registered period.Date `json:"registered"`
 }
 
 // EmploymentBasics is what a claim needs of an employment relation.
@@ -36,22 +53,29 @@ type EmploymentBasics struct {
 // relation ended: eligibility, months and amount from
 // rules.Params.UnemploymentBenefit with the months of unemployment
 // insurance paid on record (plus prior months entered), the separation
-// reason and the registration date entered on the claim, and the unused
-// months of the person's last stopped spell carried over. Benefit starts
-// in the month of registration, at the earliest the month after the
-// separation. It fails with Invalid when the person is
-// not eligible (naming why), the relation is still running or is not the
-// person's.
+// reason and the person's unemployment registration, and the unused
+// months of the person's last stopped spell carried over. The
+// registration is the person's active one in the employment services
+// (its date wins over a date entered); without one, a date entered with a
+// RegistrationNote is used and the note kept. Benefit starts in the month
+// of registration, at the earliest the month after the separation. It
+// fails with Invalid when the person is not eligible (naming why), has no
+// active registration and no justified date (registered_on,
+// claim.unemployment_registration), the relation is still running or is
+// not the person's.
 func (s *Service) OpenUnemploymentClaim(ctx context.Context, in UnemploymentClaimInput) (Claim, error) {
-	reg, err := period.ParseDate(in.RegisteredOn)
-	if err != nil {
-		return Claim{}, fault.Invalidf("registered_on", "claim.registered_on", "%q is not a date YYYY-MM-DD (the unemployment registration is required)", in.RegisteredOn)
+	var typed period.Date
+	if in.RegisteredOn != "" {
+		var err error
+		if typed, err = period.ParseDate(in.RegisteredOn); err != nil {
+			return Claim{}, fault.Invalidf("registered_on", "claim.registered_on", "%q is not a date YYYY-MM-DD", in.RegisteredOn)
+		}
 	}
 	if in.PriorMonths < 0 || in.PriorMonths > 600 {
 		return Claim{}, fault.Invalidf("prior_months", "claim.prior_months", "prior months %d must lie between 0 and 600", in.PriorMonths)
 	}
 	var cl Claim
-	err = s.Store.Update(ctx, func(tx Tx) error {
+	err := s.Store.Update(ctx, func(tx Tx) error {
 		pb, caller, err := s.claimPerson(ctx, tx, in.PersonID)
 		if err != nil {
 			return err
@@ -62,6 +86,10 @@ func (s *Service) OpenUnemploymentClaim(ctx context.Context, in UnemploymentClai
 		e, err := tx.EmploymentBasics(ctx, in.EmploymentID)
 		if err != nil || e.PersonID != pb.ID {
 			return fault.Invalidf("employment_id", "claim.employment", "relation %d is not one of person %d", in.EmploymentID, pb.ID)
+		}
+		reg, source, err := registeredOn(ctx, tx, pb.ID, in, typed)
+		if err != nil {
+			return err
 		}
 		if e.End.IsZero() || reg.Before(e.End) {
 			return fault.Invalidf("employment_id", "claim.separated", "relation %d has not ended before the registration on %s", e.ID, reg)
@@ -83,8 +111,7 @@ func (s *Service) OpenUnemploymentClaim(ctx context.Context, in UnemploymentClai
 		if !res.Eligible {
 			return fault.Invalidf("person_id", "unemployment.eligibility", "%s", res.Reason)
 		}
-		detail, _ := json.Marshal(map[string]any{"input": in, "employment": e, "rules_input": uin, "result": res,
-			"note": "the unemployment registration date is entered on the claim (the employment services' registration is not consulted yet)"})
+		detail, _ := json.Marshal(map[string]any{"input": in, "employment": e, "registration": source, "rules_input": uin, "result": res})
 		cl = Claim{Kind: ClaimUnemployment, PersonID: pb.ID, Division: pb.Division, Status: ClaimPending, Start: max(reg.Month(), e.End.Month().Add(1)),
 			Monthly: res.MonthlyAmount, MaxMonths: res.MaxMonths, Detail: detail, Preparer: caller.Actor(), PreparedAt: s.now()}
 		if err := tx.InsertClaim(ctx, &cl); err != nil {
@@ -93,6 +120,36 @@ func (s *Service) OpenUnemploymentClaim(ctx context.Context, in UnemploymentClai
 		return s.record(ctx, tx, caller, "insurance.claim.open", fmt.Sprintf("claim/%d", cl.ID), cl.PersonID)
 	})
 	return cl, err
+}
+
+// registrationSource says where a claim's registration date came from.
+type registrationSource struct {
+	Registered   period.Date               `json:"registered"`
+	Registration *UnemploymentRegistration `json:"registration,omitempty"` // the employment services' registration
+	Entered      string                    `json:"entered,omitempty"`      // the date entered on the claim
+	Note         string                    `json:"note,omitempty"`         // the caseworker's reason for a date entered without a registration
+}
+
+// registeredOn returns the person's unemployment registration date: that
+// of their active registration in the employment services, else the date
+// entered on the claim when the caseworker says why.
+func registeredOn(ctx context.Context, tx Tx, person int64, in UnemploymentClaimInput, typed period.Date) (period.Date, registrationSource, error) {
+	src := registrationSource{Entered: in.RegisteredOn}
+	r, ok, err := tx.ActiveUnemploymentRegistration(ctx, person)
+	if err != nil {
+		return typed, src, err
+	}
+	if ok {
+		src.Registered, src.Registration = r.Registered, &r
+		return r.Registered, src, nil
+	}
+	note := strings.TrimSpace(in.RegistrationNote)
+	if typed.IsZero() || note == "" {
+		return typed, src, fault.Invalidf("registered_on", "claim.unemployment_registration",
+			"person %d has no active unemployment registration in the employment services: register them (失业登记) first, or enter the date with a registration_note saying why", person)
+	}
+	src.Registered, src.Note = typed, note
+	return typed, src, nil
 }
 
 // unemploymentMonths counts the months with unemployment insurance paid

@@ -175,6 +175,9 @@ type Tx interface {
 	// stopped unemployment claim.
 	CarriedMonths(ctx context.Context, person int64) (int, error)
 	EmploymentBasics(ctx context.Context, id int64) (EmploymentBasics, error)
+	// ActiveUnemploymentRegistration returns the person's active
+	// unemployment registration in the employment services, if any.
+	ActiveUnemploymentRegistration(ctx context.Context, person int64) (UnemploymentRegistration, bool, error)
 	// EmploymentStartedAfter returns the first relation of the person
 	// starting after day.
 	EmploymentStartedAfter(ctx context.Context, person int64, day period.Date) (int64, period.Date, bool, error)

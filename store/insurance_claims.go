@@ -136,6 +136,18 @@ func (t *Tx) EmploymentBasics(ctx context.Context, id int64) (insurance.Employme
 	return e, notFound(err, "employment", id)
 }
 
+// ActiveUnemploymentRegistration implements insurance.Tx: it reads the
+// employment services' table (the person has at most one active row).
+func (t *Tx) ActiveUnemploymentRegistration(ctx context.Context, person int64) (insurance.UnemploymentRegistration, bool, error) {
+	var r insurance.UnemploymentRegistration
+	err := t.queryRow(ctx, `SELECT id, division, registered FROM unemployment_registrations WHERE person_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1`, person).
+		Scan(&r.ID, &r.Division, dateCol{&r.Registered})
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, false, nil
+	}
+	return r, err == nil, wrapDBError(err)
+}
+
 // EmploymentStartedAfter implements insurance.Tx.
 func (t *Tx) EmploymentStartedAfter(ctx context.Context, person int64, day period.Date) (int64, period.Date, bool, error) {
 	var id int64

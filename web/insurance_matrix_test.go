@@ -89,7 +89,8 @@ func (w *world) freshClaim(t *testing.T, div string) int64 {
 		emp = w.e2.ID
 	}
 	person, job := w.retiree(t, div, emp)
-	c, err := insuranceOf[w.a.reg].OpenUnemploymentClaim(sysCtx, insurance.UnemploymentClaimInput{PersonID: person, EmploymentID: job, RegisteredOn: "2025-02-03", PriorMonths: 60})
+	c, err := insuranceOf[w.a.reg].OpenUnemploymentClaim(sysCtx, insurance.UnemploymentClaimInput{PersonID: person, EmploymentID: job, RegisteredOn: "2025-02-03",
+		RegistrationNote: "registered at another city's service", PriorMonths: 60})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,11 +155,11 @@ var insuranceMatrix = map[string]cell{
 	"POST /api/v1/claims/unemployment": {ok: []access.Role{access.Caseworker},
 		in: func(t *testing.T, w *world) req {
 			f := w.insFix(t)
-			return req{"/api/v1/claims/unemployment", fmt.Sprintf(`{"person_id":%d,"employment_id":%d,"registered_on":"2025-02-03","prior_months":60}`, f.oA, f.jA)}
+			return req{"/api/v1/claims/unemployment", fmt.Sprintf(`{"person_id":%d,"employment_id":%d,"registered_on":"2025-02-03","registration_note":"registered at another city's service","prior_months":60}`, f.oA, f.jA)}
 		},
 		out: func(t *testing.T, w *world) req {
 			f := w.insFix(t)
-			return req{"/api/v1/claims/unemployment", fmt.Sprintf(`{"person_id":%d,"employment_id":%d,"registered_on":"2025-02-03","prior_months":60}`, f.oB, f.jB)}
+			return req{"/api/v1/claims/unemployment", fmt.Sprintf(`{"person_id":%d,"employment_id":%d,"registered_on":"2025-02-03","registration_note":"registered at another city's service","prior_months":60}`, f.oB, f.jB)}
 		}},
 	"GET /api/v1/claims/{id}": {ok: []access.Role{access.Caseworker, access.Reviewer},
 		in:  func(t *testing.T, w *world) req { return req{path: "/api/v1/claims/" + id(w.freshClaim(t, "330402"))} },

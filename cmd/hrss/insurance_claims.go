@@ -83,7 +83,8 @@ func runClaims(g *globals, args []string) error {
 	deemed := fs.String("deemed-years", "", "open-pension: deemed contribution years (视同缴费年限)")
 	deemedIndex := fs.String("deemed-index", "", "open-pension: index of the deemed years (default 1)")
 	employment := fs.Int64("employment", 0, "open-unemployment: the relation that ended")
-	registered := fs.String("registered", "", "open-unemployment: unemployment registration date YYYY-MM-DD")
+	registered := fs.String("registered", "", "open-unemployment: unemployment registration date YYYY-MM-DD, only for a person without an active registration in the employment services")
+	regNote := fs.String("registration-note", "", "open-unemployment: why --registered is entered by hand (required with it)")
 	prior := fs.Int("prior-months", 0, "open-unemployment: months contributed before the assessed record")
 	year := fs.Int("year", 0, "adjust: the year of the pension adjustment")
 	kind := fs.String("kind", "", "list: pension or unemployment")
@@ -101,7 +102,7 @@ func runClaims(g *globals, args []string) error {
 			if args[0] == "open-pension" {
 				out, err = svc.OpenPensionClaim(ctx, insurance.PensionClaimInput{PersonID: *person, Category: rules.Category(*category), Retire: *retire, DeemedYears: *deemed, DeemedIndex: *deemedIndex})
 			} else {
-				out, err = svc.OpenUnemploymentClaim(ctx, insurance.UnemploymentClaimInput{PersonID: *person, EmploymentID: *employment, RegisteredOn: *registered, PriorMonths: *prior})
+				out, err = svc.OpenUnemploymentClaim(ctx, insurance.UnemploymentClaimInput{PersonID: *person, EmploymentID: *employment, RegisteredOn: *registered, RegistrationNote: *regNote, PriorMonths: *prior})
 			}
 		case "approve", "reject":
 			if ctx, err = claimCaller(ctx, *as, access.Reviewer); err != nil {
