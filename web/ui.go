@@ -92,6 +92,11 @@ func (s *Server) uiRoutes() []uiRoute {
 		{"POST /account/totp", s.uiBeginTOTP},
 		{"POST /account/totp/confirm", s.uiConfirmTOTP},
 		{"GET /persons", s.uiPersons},
+		{"GET /persons/new", s.uiNewPerson},
+		{"POST /persons", s.uiCreatePerson},
+		{"GET /employers", s.uiEmployers},
+		{"GET /employers/new", s.uiNewEmployer},
+		{"POST /employers", s.uiCreateEmployer},
 		{"GET /persons.xlsx", s.uiPersonsXLSX},
 		{"GET /seekers/new", s.uiSeekerForm},
 		{"POST /seekers", s.uiRegisterSeeker},
@@ -177,6 +182,10 @@ func (p *screen) Can(what string) bool {
 	switch what {
 	case "persons":
 		return p.Caller.Can(access.ReadPersons) && p.Caller.Role != access.Citizen
+	case "employers":
+		return p.Caller.DivisionScoped()
+	case "register":
+		return p.Caller.Can(access.WritePersons) && !p.Caller.ReadOnly
 	case "me":
 		return p.Caller.Role == access.Citizen
 	case "employer":

@@ -482,3 +482,41 @@ func totpCode(secret string, at time.Time) string {
 	n := (binary.BigEndian.Uint32(sum[o:o+4]) & 0x7fffffff) % 1_000_000
 	return fmt.Sprintf("%06d", n)
 }
+
+// TestUIRegister: a caseworker registers a person and an employer at the
+// counter; bad numbers are refused naming the field, in Chinese.
+func TestUIRegister(t *testing.T) {
+	srv, _, acc := newUIServer(t)
+	if _, err := acc.CreateUser(sysCtx, access.UserInput{Name: "cw402", Role: "caseworker", Divisions: []string{"330402"}, Password: "ui-test-password-1"}); err != nil {
+		t.Fatal(err)
+	}
+	u := newUIClient(t, srv.URL)
+	u.do("POST", "/signin", url.Values{"username": {"cw402"}, "password": {"ui-test-password-1"}}, nil)
+	u.do("GET", "/persons/new", nil, nil)
+	rid := string(ident.NewResidentID("330402", period.Date{Y: 2001, M: 9, D: 9}, 77))
+	bad := rid[:17] + flip(rid[17])
+	if r := u.do("POST", "/persons", url.Values{"csrf_token": {u.csrf}, "resident_id": {bad}, "name": {"登记甲"}, "residence_division": {"330402"}}, nil); r.status != 422 ||
+		!strings.Contains(r.body, "公民身份号码校验码不正确") || !strings.Contains(r.body, `value="登记甲"`) || !strings.Contains(r.body, `aria-invalid="true"`) {
+		t.Errorf("bad check character: %d", r.status)
+	}
+	r := u.do("POST", "/persons", url.Values{"csrf_token": {u.csrf}, "resident_id": {rid}, "name": {"登记甲"}, "residence_division": {"330402"},
+		"school": {"嘉兴学院"}, "major": {"软件工程"}, "degree": {"bachelor"}, "graduated": {"2025-06-30"}}, nil)
+	if r.status != 200 || !strings.HasPrefix(r.url, "/persons/") || !strings.Contains(r.body, "登记甲") || !strings.Contains(r.body, "2001年9月9日") {
+		t.Fatalf("register a person: %d %s %s", r.status, r.url, errorOf(r.body))
+	}
+	if r := u.do("POST", "/persons", url.Values{"csrf_token": {u.csrf}, "resident_id": {rid}, "name": {"登记乙"}, "residence_division": {"330402"}}, nil); r.status != 409 || !strings.Contains(r.body, "该公民身份号码已登记") {
+		t.Errorf("duplicate: %d", r.status)
+	}
+	code := string(ident.NewCreditCode('9', '1', "330402", 901))
+	u.do("GET", "/employers/new", nil, nil)
+	if r := u.do("POST", "/employers", url.Values{"csrf_token": {u.csrf}, "credit_code": {code}, "name": {"嘉兴登记有限公司"}, "division": {"330402"}, "industry": {"C-63"}, "risk_class": {"2"}}, nil); r.status != 422 {
+		t.Errorf("industry division of another section: %d", r.status)
+	}
+	e := u.do("POST", "/employers", url.Values{"csrf_token": {u.csrf}, "credit_code": {code}, "name": {"嘉兴登记有限公司"}, "division": {"330402"}, "industry": {"C-39"}, "risk_class": {"2"}}, nil)
+	if e.status != 200 || !strings.HasPrefix(e.url, "/employers/") || !strings.Contains(e.body, "嘉兴登记有限公司") {
+		t.Fatalf("register an employer: %d %s %s", e.status, e.url, errorOf(e.body))
+	}
+	if s := u.do("GET", "/employers?name=%E5%98%89%E5%85%B4", nil, nil); !strings.Contains(s.body, "嘉兴登记有限公司") {
+		t.Errorf("the employer search does not find it")
+	}
+}
