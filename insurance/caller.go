@@ -17,6 +17,7 @@ const (
 	actClaim                     // open a claim
 	actApprove                   // approve or reject a claim (four-eyes)
 	actCorrect                   // correct a closed period
+	actIncome                    // read contribution income by division and period (aggregates)
 )
 
 // authorize is the one check at the top of every method: who may do
@@ -31,7 +32,10 @@ const (
 //     the record, the citizen themselves;
 //   - opening a claim or a correction: a caseworker of the division;
 //   - approving a claim: a reviewer of the division who did not prepare
-//     it (checked by the claim methods).
+//     it (checked by the claim methods);
+//   - contribution income by division and period: analysts (every
+//     division) and the divisions' staff (their divisions, narrowed by
+//     Income).
 //
 // division is the division the record belongs to ("" when the method
 // checks scope itself). A caller out of scope gets Forbidden; no caller
@@ -41,7 +45,7 @@ func authorize(ctx context.Context, act action, division string) (access.Caller,
 	if err != nil {
 		return c, err
 	}
-	if c.ReadOnly && act != actBills && act != actRecord {
+	if c.ReadOnly && act != actBills && act != actRecord && act != actIncome {
 		return c, &fault.Error{Kind: fault.Forbidden, Rule: "auth.read_only", Message: "this API token may only read"}
 	}
 	if c.IsSystem() {
@@ -69,6 +73,8 @@ func allowed(c access.Caller, act action, division string) bool {
 		return c.Role == access.Caseworker && inDiv
 	case actApprove:
 		return c.Role == access.Reviewer && inDiv
+	case actIncome:
+		return c.DivisionScoped() || c.Role == access.Analyst
 	}
 	return false
 }

@@ -199,6 +199,9 @@ type Tx interface {
 	RelationRows(ctx context.Context, p period.YearMonth, run int64, kind PayerKind, id int64) ([]Row, error)
 	// InsertAdjustment records an adjustment row of a correction.
 	InsertAdjustment(ctx context.Context, correction int64, r *Row) error
+	// Income sums the bills of the current runs of f's periods (of one
+	// division when set) by period and division.
+	Income(ctx context.Context, f IncomeFilter) ([]IncomeRow, error)
 	// CheckInvariant checks one of Invariants and returns how many rows
 	// or groups it examined and at most limit breaches.
 	CheckInvariant(ctx context.Context, name string, limit int) (int, []string, error)

@@ -17,10 +17,19 @@ const adjSum = `(pension_ind + pension_emp + medical_ind + medical_emp + unemp_i
 // payments and overpayments per (period, payer), narrowed to one period
 // when p is set, with their arguments.
 func billAggregates(p period.YearMonth) (string, []any) {
+	return billAggregatesIn(p, p)
+}
+
+// billAggregatesIn is billAggregates narrowed to the periods from..to
+// when from is set.
+func billAggregatesIn(from, to period.YearMonth) (string, []any) {
 	where, args := "", []any{}
-	if p != 0 {
+	if from != 0 && from == to {
 		where = " AND period = ?"
-		args = []any{ymArg(p), ymArg(p), ymArg(p)}
+		args = []any{ymArg(from), ymArg(from), ymArg(from)}
+	} else if from != 0 {
+		where = " AND period BETWEEN ? AND ?"
+		args = []any{ymArg(from), ymArg(to), ymArg(from), ymArg(to), ymArg(from), ymArg(to)}
 	}
 	q := `LEFT JOIN (SELECT period, kind, payer_id, SUM(` + adjSum + `) AS s FROM ins_adjustments WHERE 1=1` + where + ` GROUP BY period, kind, payer_id) j
 			ON j.period = b.period AND j.kind = b.payer_kind AND j.payer_id = b.payer_id

@@ -25,6 +25,7 @@ func (s *Server) insuranceRoutes() []route {
 		{"POST", "/api/v1/collections", s.ins(s.importCollections)},
 		{"GET", "/api/v1/payments", s.ins(s.listPayments)},
 		{"GET", "/api/v1/arrears", s.ins(s.arrears)},
+		{"GET", "/api/v1/insurance/income", s.ins(s.income)},
 		{"POST", "/api/v1/accounts/legacy", s.ins(s.importLegacy)},
 		{"POST", "/api/v1/accounts/close-year", s.ins(s.closeYear)},
 		{"GET", "/api/v1/persons/{id}/statement", s.ins(s.statement)},
@@ -165,6 +166,22 @@ func (s *Server) listBills(w http.ResponseWriter, r *http.Request, svc *insuranc
 	}
 	bills, err := svc.Bills(r.Context(), f)
 	respond(w, r, http.StatusOK, items(bills), err)
+}
+
+// income answers contribution income by division and period (from, to,
+// optional division): aggregates, no payer or person.
+func (s *Server) income(w http.ResponseWriter, r *http.Request, svc *insurance.Service) {
+	f := insurance.IncomeFilter{Division: r.URL.Query().Get("division")}
+	var err error
+	if f.From, err = optPeriod(r, "from"); err == nil {
+		f.To, err = optPeriod(r, "to")
+	}
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	inc, err := svc.Income(r.Context(), f)
+	respond(w, r, http.StatusOK, inc, err)
 }
 
 // payerQuery reads payer_kind (employer, flexible) and payer_id.

@@ -178,6 +178,10 @@ var insuranceMatrix = map[string]cell{
 		out: func(t *testing.T, w *world) req {
 			return req{path: "/api/v1/claims/" + id(w.freshClaim(t, "330411")) + "/reject"}
 		}},
+	// aggregates: the divisions' staff see their own divisions' rows (another division's answer is an empty list)
+	"GET /api/v1/insurance/income": {ok: []access.Role{access.Caseworker, access.Reviewer, access.Analyst},
+		in:  insFixed("/api/v1/insurance/income?from=2025-01&to=2025-02"),
+		out: insFixed("/api/v1/insurance/income?from=2025-01&to=2025-02&division=330411")},
 }
 
 func init() {
