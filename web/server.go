@@ -1,5 +1,5 @@
 // Package web is hrss over HTTP: the JSON API under /api/v1 with its
-// OpenAPI document, and (later) the server-rendered UI. Handlers are thin:
+// OpenAPI document, and the server-rendered screens (ui.go). Handlers are thin:
 // parse, call a domain service, render.
 package web
 
@@ -201,13 +201,6 @@ func newList[T any](items []T, limit int, id func(T) int64) list[T] {
 		l.NextAfter = id(items[len(items)-1])
 	}
 	return l
-}
-
-func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Write([]byte(`<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>hrss</title>
-<h1>hrss · 嘉兴市人力资源和社会保障局</h1>
-<p>JSON API: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> · <a href="/api/v1/persons?limit=20">/api/v1/persons</a> · <a href="/api/v1/employers?limit=20">/api/v1/employers</a></p>`))
 }
 
 // RoutePatterns lists "METHOD /path" of every API route, for the test
