@@ -12,9 +12,8 @@ import (
 // store's transaction implements it (with the whole of Tx).
 type HireTx interface {
 	access.AuditTx
+	stopTx
 	ListClaims(ctx context.Context, f ClaimFilter) ([]Claim, error)
-	// UpdateClaim records a claim's status, payments and decision.
-	UpdateClaim(ctx context.Context, c Claim) error
 }
 
 // Hired is a registry hook (registry.Service.Hired): inside the
@@ -52,8 +51,7 @@ func (s *Service) Hired(ctx context.Context, rtx registry.Tx, e registry.Employm
 		if !sep.Before(e.Start) {
 			continue // a relation from before the separation does not end this spell
 		}
-		stopRehired(&cl, e.ID, e.Start, e.Start.Month())
-		if err := tx.UpdateClaim(ctx, cl); err != nil {
+		if err := stopRehired(ctx, tx, &cl, e.ID, e.Start, e.Start.Month()); err != nil {
 			return err
 		}
 		if err := s.record(ctx, tx, c, "insurance.claim.stop.rehired", fmt.Sprintf("claim/%d", cl.ID), cl.PersonID); err != nil {

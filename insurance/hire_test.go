@@ -167,3 +167,57 @@ func TestUnemploymentClaimReadsRegistration(t *testing.T) {
 		}
 	})
 }
+
+// TestLateHireNamesOverpaidMonths: a hire recorded after the month it
+// started was paid stops the claim and names the month paid after the
+// re-employment for recovery; so does the payment run for a relation
+// that reached the registry otherwise.
+func TestLateHireNamesOverpaidMonths(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		c := newCity(t, db, 20)
+		history(t, c, 5)
+		var claims []insurance.Claim
+		for i, j := range c.jobs[:2] { // persons 1 and 2, dismissed at the end of May 2024
+			j.End, j.Separation = date("2024-05-31"), registry.SepDismissed
+			if err := setEmployment(db, j); err != nil {
+				t.Fatal(err)
+			}
+			cl, err := c.svc.OpenUnemploymentClaim(as("amy", access.Caseworker), unemploymentInput(t, c, j.PersonID, j.ID, "2024-06-03"))
+			if err == nil {
+				_, err = c.svc.Approve(as("bob", access.Reviewer), cl.ID, true)
+			}
+			if err != nil {
+				t.Fatal(i, err)
+			}
+			claims = append(claims, cl)
+		}
+		for _, p := range []string{"2024-06", "2024-07", "2024-08"} {
+			if run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym(p)); err != nil || run.Payments != 2 {
+				t.Fatalf("%s: %+v %v", p, run, err)
+			}
+		}
+		// person 1: hired from 2024-08-12, recorded in September through the registry
+		reg := &registry.Service{Store: db.Registry(), Hired: c.svc.Hired}
+		if _, err := reg.CreateEmployment(as("amy", access.Caseworker), registry.EmploymentInput{PersonID: 1, EmployerID: 2, Start: "2024-08-12", DeclaredWage: "5000.00"}); err != nil {
+			t.Fatal(err)
+		}
+		// person 2: hired from 2024-08-20, loaded in bulk: the September run stops the claim
+		late := registry.Employment{ID: 998, PersonID: 2, EmployerID: 3, Start: date("2024-08-20"), DeclaredWage: 500_000,
+			Insurances: registry.AllInsurances, CreatedAt: testNow, UpdatedAt: testNow}
+		if err := db.Bulk().Employments(context.Background(), []registry.Employment{late}); err != nil {
+			t.Fatal(err)
+		}
+		run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym("2024-09"))
+		if err != nil || run.Payments != 0 || len(run.Stopped) != 1 {
+			t.Fatalf("the September run: %+v %v", run, err)
+		}
+		for i, cl := range claims {
+			got, _ := c.svc.Claim(system(), cl.ID)
+			want := fmt.Sprintf("1 months (%s) paid from 2024-08 on", cl.Monthly)
+			if got.Status != insurance.ClaimStopped || got.CarriedMonths != 9 || !strings.Contains(got.StopReason, want) {
+				t.Fatalf("claim %d: %+v, want %q", i, got, want)
+			}
+		}
+		mustCheck(t, c.svc)
+	})
+}

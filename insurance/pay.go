@@ -327,8 +327,7 @@ func (s *Service) rehired(ctx context.Context, tx Tx, cl *Claim, p period.YearMo
 	if err != nil || !ok || p.Last().Before(start) {
 		return false, err
 	}
-	stopRehired(cl, id, start, p)
-	return true, tx.UpdateClaim(ctx, *cl)
+	return true, stopRehired(ctx, tx, cl, id, start, p)
 }
 
 // separatedOn returns the end of the relation whose separation an
@@ -343,14 +342,33 @@ func separatedOn(cl Claim) (period.Date, error) {
 	return sep.Employment.End, nil
 }
 
+// stopTx is what stopping a claim on re-employment needs.
+type stopTx interface {
+	// UpdateClaim records a claim's status, payments and decision.
+	UpdateClaim(ctx context.Context, c Claim) error
+	// ClaimPaidFrom returns the months and total paid on a claim for
+	// periods from on.
+	ClaimPaidFrom(ctx context.Context, claim int64, from period.YearMonth) (int, money.Fen, error)
+}
+
 // stopRehired is the one rule for ending an unemployment claim on
-// re-employment: the claim stops in p, no month from p on is paid, and
-// the months not paid carry over to the person's next spell
-// (社会保险法 Art. 51; 失业保险条例 Art. 17).
-func stopRehired(cl *Claim, relation int64, start period.Date, p period.YearMonth) {
+// re-employment by relation from start, and records it: the claim stops
+// in p, no month from p on is paid, and the months not paid carry over to
+// the person's next spell (社会保险法 Art. 51; 失业保险条例 Art. 17).
+// Months already paid from the month of start on (a hire recorded late)
+// were paid after the re-employment: the reason names them for recovery.
+func stopRehired(ctx context.Context, tx stopTx, cl *Claim, relation int64, start period.Date, p period.YearMonth) error {
+	n, paid, err := tx.ClaimPaidFrom(ctx, cl.ID, start.Month())
+	if err != nil {
+		return err
+	}
 	cl.Status, cl.StopPeriod = ClaimStopped, p
 	cl.CarriedMonths = cl.MaxMonths - cl.MonthsPaid
 	cl.StopReason = fmt.Sprintf("re-employed: relation %d from %s; %d unused months carry over", relation, start, cl.CarriedMonths)
+	if n > 0 {
+		cl.StopReason += fmt.Sprintf("; %d months (%s) paid from %s on, after the re-employment, are to be recovered", n, paid, start.Month())
+	}
+	return tx.UpdateClaim(ctx, *cl)
 }
 
 // Disbursement returns the bank disbursement file (CSV, UTF-8 with

@@ -171,6 +171,9 @@ type Tx interface {
 	PutClaimAmount(ctx context.Context, claim int64, from period.YearMonth, amount money.Fen, reason string) error
 	// ClaimAmountAt returns the monthly amount of a claim in force in p (0 if none).
 	ClaimAmountAt(ctx context.Context, claim int64, p period.YearMonth) (money.Fen, error)
+	// ClaimPaidFrom returns the months and total paid on a claim for
+	// periods from on.
+	ClaimPaidFrom(ctx context.Context, claim int64, from period.YearMonth) (int, money.Fen, error)
 	// CarriedMonths returns the unused months of the person's last
 	// stopped unemployment claim.
 	CarriedMonths(ctx context.Context, person int64) (int, error)

@@ -117,6 +117,14 @@ func (t *Tx) ClaimAmountAt(ctx context.Context, claim int64, p period.YearMonth)
 	return money.Fen(n), wrapDBError(err)
 }
 
+// ClaimPaidFrom implements insurance.Tx.
+func (t *Tx) ClaimPaidFrom(ctx context.Context, claim int64, from period.YearMonth) (int, money.Fen, error) {
+	var n int
+	var sum int64
+	err := t.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM ins_benefit_payments WHERE claim_id = ? AND period >= ?`, claim, ymArg(from)).Scan(&n, &sum)
+	return n, money.Fen(sum), wrapDBError(err)
+}
+
 // CarriedMonths implements insurance.Tx.
 func (t *Tx) CarriedMonths(ctx context.Context, person int64) (int, error) {
 	var n int
