@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"hrss/insurance"
 	"hrss/rules/fault"
@@ -12,11 +11,6 @@ import (
 
 // The income command is listed after bills (registered here so that the
 // command list in main.go need not change with it).
-func init() {
-	at := slices.IndexFunc(commands, func(c command) bool { return c.name == "bills" }) + 1
-	commands = slices.Insert(commands, at, command{"income", "contribution income by division and period: billed, paid, outstanding", runIncome})
-}
-
 func runIncome(g *globals, args []string) error {
 	fs := newFlags(g, "income", "income --from YYYY-MM --to YYYY-MM [--division CODE] [--json]\n\nContribution income by division and period: billed (assessed plus corrections), paid, outstanding\nand overpaid, summed over the bills of each period's current run. Aggregates only.")
 	from := fs.String("from", "", "the first period, YYYY-MM")

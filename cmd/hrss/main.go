@@ -38,6 +38,7 @@ var commands = []command{
 	{"collections", "import a tax-bureau collection file (CSV or Excel)", runCollections},
 	{"arrears", "payers in arrears with principal and late fee", runArrears},
 	{"bills", "employers' and flexible workers' bills with due, paid and overpaid", runBills},
+	{"income", "contribution income by division and period: billed, paid, outstanding", runIncome},
 	{"accounts", "personal pension accounts: close-year posts the yearly interest", runAccounts},
 	{"statement", "a person's rights record (个人权益记录)", runStatement},
 	{"claims", "pension and unemployment claims: open, approve, reject, list, adjust", runClaims},
