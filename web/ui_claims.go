@@ -149,7 +149,8 @@ func (s *Server) uiOpenUnemploymentClaim(w http.ResponseWriter, r *http.Request)
 		s.uiError(w, r, err)
 		return
 	}
-	in := insurance.UnemploymentClaimInput{PersonID: id, RegisteredOn: strings.TrimSpace(r.PostFormValue("registered_on"))}
+	in := insurance.UnemploymentClaimInput{PersonID: id, RegisteredOn: strings.TrimSpace(r.PostFormValue("registered_on")),
+		RegistrationNote: strings.TrimSpace(r.PostFormValue("registration_note"))}
 	if in.EmploymentID, err = formID(r, "employment_id"); err == nil && strings.TrimSpace(r.PostFormValue("prior_months")) != "" {
 		var n int64
 		if n, err = formID(r, "prior_months"); err == nil {
