@@ -95,7 +95,7 @@ func openSQLite(path string) (*DB, error) {
 	w.SetMaxOpenConns(1) // one writer: SQLite serialises writes anyway
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	if err := w.Ping(); err != nil { // creates the file and sets WAL before readers open
+	if err := pingSQLite(w); err != nil { // creates the file and sets WAL before readers open
 		w.Close()
 		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
 	}
@@ -107,6 +107,20 @@ func openSQLite(path string) (*DB, error) {
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	return &DB{engine: SQLite, write: w, read: r, dsn: path}, nil
+}
+
+// pingSQLite opens the first connection. Switching a new file to WAL
+// answers SQLITE_BUSY at once, without the busy timeout, while another
+// process does the same; so a busy answer is retried for a few seconds.
+func pingSQLite(w *sql.DB) error {
+	var err error
+	for i := 0; i < 100; i++ {
+		if err = w.Ping(); err == nil || !retryable(err) {
+			return err
+		}
+		time.Sleep(time.Duration(10+rand.IntN(20)) * time.Millisecond)
+	}
+	return err
 }
 
 // Engine returns the engine of db.
