@@ -1,9 +1,12 @@
 package demo
 
 import (
+	"fmt"
 	"math"
+	"sync"
 
 	"hrss/registry"
+	"hrss/rules"
 	"hrss/rules/money"
 	"hrss/rules/period"
 )
@@ -26,29 +29,53 @@ const (
 	stRetired           // past the statutory retirement age
 )
 
-// retirementDate returns the statutory retirement date of a person born on
-// birth: the birth month plus the statutory age of the 2024 reform
-// (RULES.md §1: original age 60, 55 or 50, delayed one month per 4 birth
-// months, or 2 for women of original age 50, from the first affected birth
-// month, capped at 36 or 60 months), on the birth day. This is the rule of
-// rules.RetirementAge, restated here because the generator needs it for
-// millions of persons without a parameter set; rules/ stays the reference.
+// retirementDate is the statutory retirement date of a person born on
+// birth (male, original-55 female or original-50 female): the month
+// rules.RetirementAge gives for the birth month, on the birth day (the
+// last day of a shorter month). The months come from a table built once
+// from the embedded parameters, so the generator applies the rule itself,
+// not a copy of it, at a table lookup per person.
 func retirementDate(birth period.Date, male, female55 bool) period.Date {
-	orig, first, step, maxDelay := 50, period.New(1975, 1), 2, 60
+	cat := 2
 	switch {
 	case male:
-		orig, first, step, maxDelay = 60, period.New(1965, 1), 4, 36
+		cat = 0
 	case female55:
-		orig, first, step, maxDelay = 55, period.New(1970, 1), 4, 36
+		cat = 1
 	}
-	bm := birth.Month()
-	delay := 0
-	if i := bm.Sub(first); i >= 0 {
-		delay = min(i/step+1, maxDelay)
-	}
-	m := bm.Add(orig*12 + delay)
+	t := retirementTable()
+	m := t.months[cat][birth.Month().Sub(t.first)]
 	return period.Date{Y: m.Year(), M: m.Month(), D: min(birth.D, period.DaysIn(m.Year(), m.Month()))}
 }
+
+// retireTable holds the statutory retirement month of every birth month
+// from first on, for the categories male, female-55 and female-50.
+type retireTable struct {
+	first  period.YearMonth
+	months [3][]period.YearMonth
+}
+
+// retirementTable builds the table from rules.Embedded once. The embedded
+// parameters are part of the binary and tested: a failure here is a
+// broken build, so it panics.
+var retirementTable = sync.OnceValue(func() *retireTable {
+	p, err := rules.Embedded()
+	if err != nil {
+		panic(fmt.Sprintf("demo: embedded parameters: %v", err))
+	}
+	t := &retireTable{first: period.New(1900, 1)}
+	last := period.New(2100, 12)
+	for ci, c := range []rules.Category{rules.Male, rules.Female55, rules.Female50} {
+		for b := t.first; b <= last; b++ {
+			r, err := p.RetirementAge(rules.RetirementInput{Category: c, Birth: b}, false)
+			if err != nil {
+				panic(fmt.Sprintf("demo: retirement age of %s born %s: %v", c, b, err))
+			}
+			t.months[ci] = append(t.months[ci], r.RetireMonth)
+		}
+	}
+	return t
+})
 
 // Shares of situations among persons of working age who have left school
 // (before adjustments by age, sex, origin and graduation).
