@@ -31,6 +31,7 @@
 //	Pension              Zhejiang monthly basic pension and its components
 //	UnemploymentBenefit  eligibility, months and monthly amount
 //	MinimumWage, LateFee
+//	Project              a pension estimate over the flexible retirement window
 //
 // # Population and reforms
 //

@@ -24,154 +24,6 @@ import (
 // window) and what the pension would be (Account, Pension), for each
 // retirement age in the window, with the whole trace of the chosen one.
 
-// estimateInput is what a projection needs; amounts in fen.
-type estimateInput struct {
-	Division          string
-	Birth             period.YearMonth
-	Category          rules.Category
-	From              period.YearMonth // the first month still to contribute (this month)
-	Balance           money.Fen        // personal account balance now
-	Years             money.Dec        // contribution years so far, deemed years included
-	Index             money.Dec        // average contribution index so far
-	Wage              money.Fen        // monthly wage contributed on from now (before floor and ceiling)
-	TransitionalYears money.Dec
-	TransitionalIndex money.Dec
-	Retire            period.YearMonth // the retirement month explained; 0: the statutory one
-}
-
-// projection is one retirement month's outcome.
-type projection struct {
-	Retire  period.YearMonth `json:"-"`
-	Age     int              `json:"-"` // months
-	Label   string           `json:"label"`
-	Account string           `json:"account"`           // yuan, at retirement
-	Pension string           `json:"pension,omitempty"` // yuan a month; "" when not payable
-	Short   bool             `json:"short,omitempty"`   // contributions below the minimum then
-	Chosen  bool             `json:"chosen,omitempty"`
-
-	AccountFen, PensionFen money.Fen `json:"-"` // the same, for the table
-}
-
-// estimate is a projection over the flexible window, the chosen month
-// explained.
-type estimate struct {
-	Retirement rules.RetirementResult
-	Base       money.Fen // the contribution base used
-	Points     []projection
-	Chosen     period.YearMonth
-	Pension    *rules.PensionResult // of Chosen; nil when not payable
-	PensionErr error
-	AccountAt  money.Fen
-	Years      money.Dec // at Chosen
-	Index      money.Dec // at Chosen
-}
-
-// projectPension computes the estimate of in with p. It fails with an
-// Invalid error for input the rules refuse (the birth month, a division).
-// It is pure: given the same parameters and input, the same estimate.
-func projectPension(p *rules.Params, in estimateInput) (estimate, error) {
-	var est estimate
-	ret, err := p.RetirementAge(rules.RetirementInput{Category: in.Category, Birth: in.Birth, Division: in.Division}, true)
-	if err != nil {
-		return est, err
-	}
-	est.Retirement = ret
-	floor, ceiling, err := p.BaseLimits(in.Division, in.From)
-	if err != nil {
-		return est, err
-	}
-	est.Base = min(max(in.Wage, floor), ceiling)
-	if in.Wage == 0 {
-		est.Base = 0 // not contributing any more
-	}
-	wageIndex := money.Dec{}
-	if est.Base > 0 {
-		iw, err := p.IndexWage(in.Division, in.From)
-		if err != nil {
-			return est, err
-		}
-		wageIndex = est.Base.Dec().DivRound(iw.Dec(), 8)
-	}
-	// the retirement months: each whole year of age in the window, and the
-	// window's ends and the statutory month
-	months := []period.YearMonth{ret.EarliestMonth, ret.RetireMonth, ret.LatestMonth}
-	for m := ret.EarliestMonth; m < ret.LatestMonth; m = m.Add(12) {
-		months = append(months, m)
-	}
-	est.Chosen = ret.RetireMonth
-	if in.Retire != 0 {
-		if in.Retire < ret.EarliestMonth || in.Retire > ret.LatestMonth {
-			return est, fault.Invalidf("retire", "pension.flexible_window", "retirement in %s is outside the flexible window %s to %s (statutory %s)", in.Retire, ret.EarliestMonth, ret.LatestMonth, ret.RetireMonth)
-		}
-		est.Chosen = in.Retire
-		months = append(months, in.Retire)
-	}
-	slices.Sort(months)
-	months = slices.Compact(months)
-	for _, m := range months {
-		if m < in.From {
-			continue // already past: an estimate looks ahead
-		}
-		pt, res, acc, years, index, perr := projectAt(p, in, est.Base, wageIndex, m, m == est.Chosen)
-		pt.Chosen = m == est.Chosen
-		est.Points = append(est.Points, pt)
-		if pt.Chosen {
-			est.AccountAt, est.Years, est.Index = acc, years, index
-			if perr != nil {
-				est.PensionErr = perr
-			} else {
-				est.Pension = &res
-			}
-		}
-		if perr != nil && fault.KindOf(perr) != fault.Invalid {
-			return est, perr
-		}
-	}
-	if est.Chosen < in.From {
-		est.PensionErr = fault.Invalidf("retire", "pension.past", "the retirement month %s has passed", est.Chosen)
-	}
-	return est, nil
-}
-
-// projectAt projects the account to retirement month m (contributions on
-// base until the month before) and computes the pension then.
-func projectAt(p *rules.Params, in estimateInput, base money.Fen, wageIndex money.Dec, m period.YearMonth, explain bool) (projection, rules.PensionResult, money.Fen, money.Dec, money.Dec, error) {
-	pt := projection{Retire: m, Age: int(rules.AgeAt(in.Birth, m))}
-	n := m.Sub(in.From) // months still to contribute
-	acc := in.Balance
-	if n > 0 && base > 0 {
-		ms := make([]rules.AccountMonth, n)
-		for i := range ms {
-			ms[i] = rules.AccountMonth{Period: in.From.Add(i), Base: base}
-		}
-		res, err := p.Account(rules.AccountInput{Division: in.Division, OpeningYear: in.From.Year(), Opening: in.Balance, Months: ms, At: m.Add(-1), InterestToDate: true}, false)
-		if err != nil {
-			return pt, rules.PensionResult{}, 0, money.Dec{}, money.Dec{}, err
-		}
-		acc = res.Balance
-	}
-	pt.Account, pt.AccountFen = acc.String(), acc
-	if base == 0 {
-		n = 0
-	}
-	twelve := money.MustDec("12")
-	soFar := in.Years.Mul(twelve)
-	all := soFar.Add(money.MustDec(itoa(int64(n))))
-	years := all.DivRound(twelve, 2)
-	index := in.Index
-	if all.IsPositive() {
-		index = in.Index.Mul(soFar).Add(wageIndex.Mul(money.MustDec(itoa(int64(n))))).DivRound(all, 4)
-	}
-	res, err := p.Pension(rules.PensionInput{Division: in.Division, Birth: in.Birth, Retire: m, AvgIndex: index, Years: years,
-		TransitionalIndex: in.TransitionalIndex, TransitionalYears: in.TransitionalYears, AccountBalance: acc}, explain)
-	if err != nil {
-		pt.Short = true
-		return pt, res, acc, years, index, err
-	}
-	pt.Pension, pt.PensionFen = res.Total.String(), res.Total
-	return pt, res, acc, years, index, nil
-}
-
 // pensionForm is the estimate screen's form, as typed.
 type pensionForm struct {
 	PersonID                                          int64
@@ -187,7 +39,7 @@ type pensionView struct {
 	Form       pensionForm
 	Divisions  []registry.Division
 	Categories []rules.Category
-	Est        *estimate
+	Est        *rules.Projection
 	ChartJSON  string // the series of the chart, for static/pension.js
 	ErrField   string
 }
@@ -228,9 +80,9 @@ func (s *Server) uiPension(w http.ResponseWriter, r *http.Request) {
 	p := newPage(r, "pension.title", &v)
 	if f.Birth != "" {
 		in, err := f.input(today.Month())
-		var est estimate
+		var est rules.Projection
 		if err == nil {
-			est, err = projectPension(s.Rules, in)
+			est, err = s.Rules.Project(in)
 		}
 		if err != nil {
 			p.Error, p.Status = p.L.Error(err), statusOf(fault.KindOf(err))
@@ -298,8 +150,8 @@ func (s *Server) prefillPension(r *http.Request, id int64, today period.Date, f 
 }
 
 // input parses the form; from is the first month still to contribute.
-func (f pensionForm) input(from period.YearMonth) (estimateInput, error) {
-	in := estimateInput{Division: f.Division, Category: rules.Category(f.Category), From: from}
+func (f pensionForm) input(from period.YearMonth) (rules.ProjectionInput, error) {
+	in := rules.ProjectionInput{Division: f.Division, Category: rules.Category(f.Category), From: from}
 	var err error
 	if in.Birth, err = period.ParseYearMonth(strings.TrimSpace(f.Birth)); err != nil {
 		return in, fault.Invalidf("birth", "month.format", "%q is not a month YYYY-MM", f.Birth)
@@ -341,12 +193,23 @@ func (f pensionForm) input(from period.YearMonth) (estimateInput, error) {
 // chartJSON is the chart's data: retirement ages on the x axis, the
 // account at retirement and the monthly pension on two y axes, with the
 // labels in l.
-func chartJSON(l lang, est estimate) string {
-	for i := range est.Points {
-		est.Points[i].Label = l.Age(est.Points[i].Age)
+func chartJSON(l lang, est rules.Projection) string {
+	type point struct {
+		Label   string `json:"label"`
+		Account string `json:"account"`           // yuan, at retirement
+		Pension string `json:"pension,omitempty"` // yuan a month; "" when not payable
+		Short   bool   `json:"short,omitempty"`
+		Chosen  bool   `json:"chosen,omitempty"`
+	}
+	points := make([]point, len(est.Points))
+	for i, pt := range est.Points {
+		points[i] = point{Label: l.Age(pt.Age), Account: pt.Account.String(), Short: pt.Short, Chosen: pt.Chosen}
+		if !pt.Short {
+			points[i].Pension = pt.Pension.String()
+		}
 	}
 	b, _ := json.Marshal(map[string]any{
-		"points":  est.Points,
+		"points":  points,
 		"account": l.T("pension.chart.account"),
 		"pension": l.T("pension.chart.pension"),
 		"age":     l.T("pension.chart.age"),
