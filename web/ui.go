@@ -135,6 +135,7 @@ func (s *Server) uiRoutes() []uiRoute {
 		{"GET /persons/{id}", s.uiPerson},
 		{"GET /pension", s.uiPension},
 		{"GET /parameters", s.uiParameters},
+		{"GET /indicators", s.uiIndicators},
 		{"GET /employers/{id}", s.uiEmployer},
 		{"POST /employers/{id}/employments", s.uiEnrol},
 		{"GET /employments/{id}/separate", s.uiSeparateForm},

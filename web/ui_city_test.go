@@ -177,6 +177,28 @@ func TestUIMonthlyRun(t *testing.T) {
 	if res := v.do("GET", "/runs", nil, nil); strings.Contains(res.body, `id="run-form"`) {
 		t.Errorf("a caseworker of 330402 is offered the run")
 	}
+	// the indicators: an analyst sees the income of the run by division,
+	// with its chart, and the employment services' counts; a caseworker
+	// only their divisions'; an employer agent neither
+	ana := newUIClient(t, city.srv.URL)
+	if _, err := city.acc.CreateUser(sysCtx, access.UserInput{Name: "ana", Role: "analyst", Password: city.password}); err != nil {
+		t.Fatal(err)
+	}
+	ana.do("POST", "/signin", url.Values{"username": {"ana"}, "password": {city.password}}, nil)
+	ind := ana.do("GET", "/indicators?from=2026-01&to=2026-03", nil, nil)
+	if ind.status != 200 || !strings.Contains(ind.body, `id="income-table"`) || !strings.Contains(ind.body, "2026年2月") ||
+		!strings.Contains(ind.body, "海宁市") || !strings.Contains(ind.body, `id="employment-indicators"`) || !strings.Contains(ind.body, "/static/indicators.js") {
+		t.Errorf("analyst's indicators: %d %s", ind.status, errorOf(ind.body))
+	}
+	if bad := ana.do("GET", "/indicators?from=2026-13", nil, nil); bad.status != 422 {
+		t.Errorf("a bad month: %d", bad.status)
+	}
+	if own := v.do("GET", "/indicators?from=2026-01&to=2026-03", nil, nil); own.status != 200 || !strings.Contains(own.body, "南湖区") || strings.Contains(own.body, "海宁市</td>") {
+		t.Errorf("a caseworker of 330402 sees other divisions' income: %d", own.status)
+	}
+	if res := ag.do("GET", "/indicators", nil, nil); res.status == 200 && strings.Contains(res.body, `id="income-table"`) {
+		t.Errorf("an employer agent reads the indicators")
+	}
 }
 
 // errorOf returns the error message a page shows, if any.
