@@ -371,6 +371,18 @@ func TestBrowser(t *testing.T) {
 	if got := text("#run-total"); !strings.Contains(got, "¥") {
 		t.Errorf("run total %q", got)
 	}
+	// 10. the same caseworker (city-wide) reads the indicators: the income
+	// of the run just made, charted
+	run("indicators",
+		chromedp.Navigate(base+"/indicators?from=2026-01&to=2026-03"),
+		chromedp.WaitVisible(chromedp.CSS("#income-table")),
+		chromedp.WaitVisible(chromedp.CSS(`#income-chart[data-rendered="true"] canvas`)),
+		loaded,
+		chromedp.Sleep(300*time.Millisecond),
+	)
+	if ink := eval(strings.Replace(canvasInk, "#pension-chart", "#income-chart", 1)); ink < 500 {
+		t.Errorf("the income chart has %d drawn pixels: not rendered", ink)
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	for _, p := range problems {
