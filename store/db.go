@@ -266,9 +266,9 @@ func wrapDBError(err error) error {
 	if errors.As(err, &pg) {
 		switch pg.Code {
 		case "23505":
-			return &fault.Error{Kind: fault.Conflict, Rule: "unique", Message: "a record with the same key exists (" + pg.ConstraintName + ")", Err: err}
+			return errUnique(keyColumn(pg.Detail, "Key (", ")"), err)
 		case "23503":
-			return &fault.Error{Kind: fault.Conflict, Rule: "reference", Message: "the record refers to one that does not exist (" + pg.ConstraintName + ")", Err: err}
+			return errReference(err)
 		}
 		return err
 	}
@@ -276,12 +276,50 @@ func wrapDBError(err error) error {
 	if errors.As(err, &lite) {
 		switch lite.Code() {
 		case 2067, 1555: // SQLITE_CONSTRAINT_UNIQUE, _PRIMARYKEY
-			return &fault.Error{Kind: fault.Conflict, Rule: "unique", Message: "a record with the same key exists", Err: err}
+			return errUnique(keyColumn(lite.Error(), "constraint failed: ", " "), err)
 		case 787: // SQLITE_CONSTRAINT_FOREIGNKEY
-			return &fault.Error{Kind: fault.Conflict, Rule: "reference", Message: "the record refers to one that does not exist", Err: err}
+			return errReference(err)
 		}
 	}
 	return err
+}
+
+// errUnique is a uniqueness violation on column col, named as the input
+// field it comes from (the resident ID's lookup hash is the resident ID).
+func errUnique(col string, err error) error {
+	field := col
+	switch col {
+	case "id_hash":
+		field = "resident_id"
+	case "":
+		return &fault.Error{Kind: fault.Conflict, Rule: "unique", Message: "a record with the same key exists", Err: err}
+	}
+	return &fault.Error{Kind: fault.Conflict, Field: field, Rule: "unique", Message: "a record with the same " + field + " exists", Err: err}
+}
+
+func errReference(err error) error {
+	return &fault.Error{Kind: fault.Conflict, Rule: "reference", Message: "the record refers to one that does not exist", Err: err}
+}
+
+// keyColumn finds the (last) column of a violated key in a driver's
+// message: PostgreSQL's detail "Key (credit_code)=(…) already exists.",
+// SQLite's "UNIQUE constraint failed: employers.credit_code (2067)".
+// Several columns, or none found, give "".
+func keyColumn(msg, before, after string) string {
+	_, rest, ok := strings.Cut(msg, before)
+	if !ok {
+		return ""
+	}
+	if i := strings.Index(rest, after); i >= 0 {
+		rest = rest[:i]
+	}
+	if strings.ContainsAny(rest, ", ") {
+		return ""
+	}
+	if i := strings.LastIndexByte(rest, '.'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	return rest
 }
 
 // Tx is one transaction; it implements the domain packages' Tx interfaces.
