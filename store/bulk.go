@@ -109,26 +109,56 @@ func (b *Bulk) copyPostgres(ctx context.Context, table string, cols []string, ro
 	defer conn.Close()
 	return conn.Raw(func(dc any) error {
 		pc := dc.(*stdlib.Conn).Conn()
-		if err := timeValues(cols, rows); err != nil {
+		layouts, err := timeLayouts(ctx, pc, table, cols)
+		if err != nil {
 			return err
 		}
-		_, err := pc.CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		if err := timeValues(cols, layouts, rows); err != nil {
+			return err
+		}
+		_, err = pc.CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
 		return wrapDBError(err)
 	})
 }
 
+// timeLayouts asks PostgreSQL which of cols are dates or timestamps, and
+// returns for each the layout its text takes on the way in (dateArg,
+// tsArg), "" for the other columns: the schema decides, not the names.
+func timeLayouts(ctx context.Context, pc *pgx.Conn, table string, cols []string) ([]string, error) {
+	rows, err := pc.Query(ctx, `SELECT column_name, data_type FROM information_schema.columns
+		WHERE table_schema = current_schema() AND table_name = $1`, table)
+	if err != nil {
+		return nil, err
+	}
+	types := map[string]string{}
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		types[name] = typ
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		switch types[c] {
+		case "date":
+			out[i] = time.DateOnly
+		case "timestamp with time zone", "timestamp without time zone":
+			out[i] = time.RFC3339Nano
+		}
+	}
+	return out, nil
+}
+
 // timeValues turns the text dates and timestamps of rows into time.Time
-// for COPY's binary format. Columns are recognised by name: "birth" and
-// "*_date" hold dates, "*_at" timestamps.
-func timeValues(cols []string, rows [][]any) error {
-	for c, name := range cols {
-		layout := ""
-		switch {
-		case strings.HasSuffix(name, "_at"):
-			layout = time.RFC3339Nano
-		case name == "birth" || strings.HasSuffix(name, "_date"):
-			layout = time.DateOnly
-		default:
+// for COPY's binary format, column by column as layouts says.
+func timeValues(cols, layouts []string, rows [][]any) error {
+	for c, layout := range layouts {
+		if layout == "" {
 			continue
 		}
 		for _, r := range rows {
@@ -138,7 +168,7 @@ func timeValues(cols []string, rows [][]any) error {
 			}
 			t, err := time.Parse(layout, s)
 			if err != nil {
-				return fmt.Errorf("column %s: %w", name, err)
+				return fmt.Errorf("column %s: %w", cols[c], err)
 			}
 			r[c] = t
 		}

@@ -5,30 +5,17 @@ import (
 	"fmt"
 
 	"hrss/employment"
-	"hrss/rules/period"
 )
 
 // The employment services' bulk writers: the demo city's registrations,
 // vacancies and services, with their IDs preassigned.
-
-// jobsDate returns the parameter of a date column for a bulk row: text on
-// SQLite, a time for PostgreSQL's binary COPY; NULL for the zero Date.
-func (b *Bulk) jobsDate(d period.Date) any {
-	if d.IsZero() {
-		return nil
-	}
-	if b.db.engine == Postgres {
-		return d.Time()
-	}
-	return d.String()
-}
 
 // Seekers writes job-seeker registrations with their IDs set.
 func (b *Bulk) Seekers(ctx context.Context, ss []employment.SeekerRegistration) error {
 	rows := make([][]any, len(ss))
 	for i := range ss {
 		r := append([]any{ss[i].ID}, seekerArgs(&ss[i])...)
-		r[3], r[4], r[6] = b.jobsDate(ss[i].Registered), b.jobsDate(ss[i].LastContact), b.jobsDate(ss[i].ClosedOn)
+		r[3], r[4], r[6] = dateArg(ss[i].Registered), dateArg(ss[i].LastContact), dateArg(ss[i].ClosedOn)
 		rows[i] = r
 	}
 	return b.copy(ctx, "seeker_registrations", columns(seekerCols), rows)
@@ -39,7 +26,7 @@ func (b *Bulk) Unemployment(ctx context.Context, us []employment.UnemploymentReg
 	rows := make([][]any, len(us))
 	for i := range us {
 		r := append([]any{us[i].ID}, unemploymentArgs(&us[i])...)
-		r[3], r[4], r[6] = b.jobsDate(us[i].Registered), b.jobsDate(us[i].LastContact), b.jobsDate(us[i].EndedOn)
+		r[3], r[4], r[6] = dateArg(us[i].Registered), dateArg(us[i].LastContact), dateArg(us[i].EndedOn)
 		rows[i] = r
 	}
 	return b.copy(ctx, "unemployment_registrations", columns(unemploymentCols), rows)
@@ -50,7 +37,7 @@ func (b *Bulk) Vacancies(ctx context.Context, vs []employment.Vacancy) error {
 	rows := make([][]any, len(vs))
 	for i := range vs {
 		r := append([]any{vs[i].ID}, vacancyArgs(&vs[i])...)
-		r[12], r[13] = b.jobsDate(vs[i].ValidFrom), b.jobsDate(vs[i].ValidTo)
+		r[12], r[13] = dateArg(vs[i].ValidFrom), dateArg(vs[i].ValidTo)
 		rows[i] = r
 	}
 	return b.copy(ctx, "vacancies", columns(vacancyCols), rows)
