@@ -82,6 +82,19 @@ const (
 	ManageUsers                      // users, roles, scopes, API tokens
 	ReadAudit                        // the audit trail
 	ApprovePayments                  // approve what pays money (claims, subsidies, corrections); see RequireApprover
+
+	// The employment services' permissions.
+	ReadSeekers     // job-seeker and unemployment registrations, recommendations, follow-up lists
+	WriteSeekers    // register, update, deregister
+	ReadVacancies   // vacancies and fairs (public information)
+	WriteVacancies  // post and change vacancies, join fairs
+	MatchPersonal   // personalised matching of a seeker or a vacancy
+	RunBatch        // batch matching and fair allocation
+	ReadPlacements  // placements and what they are attributed to
+	RecordServices  // record the services of the "1131" package
+	ManageFairs     // create job fairs and allocate their slots
+	ManageCatalogue // import occupations and skills
+	RunSync         // the city-wide reconciliation of registrations (System only)
 )
 
 var permNames = map[Perm]string{
@@ -90,6 +103,10 @@ var permNames = map[Perm]string{
 	WriteEmployments: "write employment relations", ReadFlexible: "read flexible workers",
 	WriteFlexible: "write flexible workers", ReadAggregates: "read aggregates",
 	ManageUsers: "manage users", ReadAudit: "read the audit trail", ApprovePayments: "approve payments",
+	ReadSeekers: "read job seekers", WriteSeekers: "write job seekers", ReadVacancies: "read vacancies",
+	WriteVacancies: "write vacancies", MatchPersonal: "match", RunBatch: "run batch matching",
+	ReadPlacements: "read placements", RecordServices: "record services", ManageFairs: "manage job fairs",
+	ManageCatalogue: "manage the occupation catalogue", RunSync: "run the synchronisation",
 }
 
 // String names p for messages.
@@ -98,7 +115,8 @@ func (p Perm) String() string { return permNames[p] }
 // write reports whether p changes data (refused to read-only API tokens).
 func (p Perm) write() bool {
 	switch p {
-	case WritePersons, WriteEmployers, WriteEmployments, WriteFlexible, ManageUsers, ApprovePayments:
+	case WritePersons, WriteEmployers, WriteEmployments, WriteFlexible, ManageUsers, ApprovePayments,
+		WriteSeekers, WriteVacancies, RunBatch, RecordServices, ManageFairs, ManageCatalogue, RunSync:
 		return true
 	}
 	return false
@@ -113,16 +131,26 @@ func (p Perm) write() bool {
 //     masked) or one person found by a whole resident ID (to hire them);
 //   - a citizen reads their own record, relations, enrolments and the
 //     employers of their relations;
-//   - an analyst reads aggregates only;
-//   - an administrator manages users and tokens and reads no personal data;
+//   - an analyst reads aggregates only (and public vacancies);
+//   - an administrator manages users and tokens and the occupation
+//     catalogue, and reads no personal data;
 //   - an auditor reads the audit trail and nothing else.
+//
+// In the employment services: a caseworker does everything for the
+// registrations, vacancies and fairs of their divisions and runs batch
+// jobs there; a reviewer reads what a caseworker reads; an employer agent
+// reads vacancies and fairs, writes its employer's vacancies, ranks
+// seekers for them and reads its placements; a citizen registers and reads
+// themselves, gets their own recommendations and registers for fairs; the
+// city-wide synchronisation runs as System only.
 var perms = map[Role][]Perm{
-	Caseworker:    {ReadPersons, WritePersons, ReadEmployers, WriteEmployers, ReadEmployments, WriteEmployments, ReadFlexible, WriteFlexible, ReadAggregates},
-	Reviewer:      {ReadPersons, ReadEmployers, ReadEmployments, ReadFlexible, ReadAggregates, ApprovePayments},
-	EmployerAgent: {ReadPersons, ReadEmployers, ReadEmployments, WriteEmployments},
-	Citizen:       {ReadPersons, ReadEmployers, ReadEmployments, ReadFlexible},
-	Analyst:       {ReadAggregates},
-	Administrator: {ManageUsers},
+	Caseworker: {ReadPersons, WritePersons, ReadEmployers, WriteEmployers, ReadEmployments, WriteEmployments, ReadFlexible, WriteFlexible, ReadAggregates,
+		ReadSeekers, WriteSeekers, ReadVacancies, WriteVacancies, MatchPersonal, RunBatch, ReadPlacements, RecordServices, ManageFairs},
+	Reviewer:      {ReadPersons, ReadEmployers, ReadEmployments, ReadFlexible, ReadAggregates, ApprovePayments, ReadSeekers, ReadVacancies, ReadPlacements},
+	EmployerAgent: {ReadPersons, ReadEmployers, ReadEmployments, WriteEmployments, ReadVacancies, WriteVacancies, MatchPersonal, ReadPlacements},
+	Citizen:       {ReadPersons, ReadEmployers, ReadEmployments, ReadFlexible, ReadSeekers, WriteSeekers, ReadVacancies, MatchPersonal, ReadPlacements},
+	Analyst:       {ReadAggregates, ReadVacancies},
+	Administrator: {ManageUsers, ManageCatalogue, ReadVacancies},
 	Auditor:       {ReadAudit},
 }
 

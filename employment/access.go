@@ -3,40 +3,10 @@ package employment
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"hrss/access"
 	"hrss/rules/fault"
 )
-
-// roleActions says which role may do what in the employment services:
-//   - a caseworker does everything for the registrations, vacancies and
-//     fairs of their divisions, and runs batch jobs there;
-//   - a reviewer reads what a caseworker of the same divisions reads;
-//   - an employer agent reads vacancies and fairs, writes its employer's
-//     vacancies and fair participation, ranks seekers for its own
-//     vacancies and reads its own placements;
-//   - a citizen registers and reads themselves, gets their own
-//     recommendations and registers for fairs;
-//   - an analyst reads aggregates (batch coverage) and public vacancies;
-//   - an administrator manages the catalogue; an auditor nothing here;
-//   - the city-wide synchronisation runs as System only (the scheduler).
-//
-// A caseworker or reviewer of several divisions names one of them for a
-// person-level list or a batch run.
-var roleActions = map[access.Role][]Action{
-	access.Caseworker:    {ReadSeekers, WriteSeekers, ReadVacancies, WriteVacancies, MatchPersonal, RunBatch, ReadAggregates, ReadPlacements, RecordServices, ManageFairs},
-	access.Reviewer:      {ReadSeekers, ReadVacancies, ReadAggregates, ReadPlacements},
-	access.EmployerAgent: {ReadVacancies, WriteVacancies, MatchPersonal, ReadPlacements},
-	access.Citizen:       {ReadSeekers, WriteSeekers, ReadVacancies, MatchPersonal, ReadPlacements},
-	access.Analyst:       {ReadVacancies, ReadAggregates},
-	access.Administrator: {ManageCatalogue, ReadVacancies},
-}
-
-// writeActions are the actions that change something: a read-only API
-// token may not take them (as access.Require refuses it a write).
-var writeActions = map[Action]bool{WriteSeekers: true, WriteVacancies: true, RunBatch: true, ManageCatalogue: true,
-	RecordServices: true, ManageFairs: true, RunSync: true}
 
 // authorize checks the caller of ctx against a: the role must have the
 // action (else Forbidden), and a record's division, person or employer
@@ -47,15 +17,9 @@ func (s *Service) authorize(ctx context.Context, a Access) error {
 	if s.Authorize != nil {
 		return s.Authorize(ctx, a)
 	}
-	c, err := access.Current(ctx)
+	c, err := access.Require(ctx, a.Action)
 	if err != nil || c.IsSystem() {
 		return err
-	}
-	if !slices.Contains(roleActions[c.Role], a.Action) {
-		return &fault.Error{Kind: fault.Forbidden, Rule: "auth.permission", Message: fmt.Sprintf("your role (%s) may not %s", c.Role, a.Action)}
-	}
-	if c.ReadOnly && writeActions[a.Action] {
-		return &fault.Error{Kind: fault.Forbidden, Rule: "auth.read_only", Message: "this API token may only read"}
 	}
 	if !inReach(c, a) {
 		return fault.NotFoundf("%s not found", a.what())

@@ -2,7 +2,6 @@ package employment
 
 import (
 	"context"
-	"slices"
 	"testing"
 
 	"hrss/access"
@@ -15,10 +14,7 @@ func TestReadOnlyTokenCannotWrite(t *testing.T) {
 	s := &Service{}
 	c := access.Caller{UserID: 1, Role: access.Caseworker, Divisions: []string{"330402"}, ReadOnly: true}
 	ctx := access.WithCaller(context.Background(), c)
-	for a := range writeActions {
-		if !slices.Contains(roleActions[access.Caseworker], a) {
-			continue // refused for the role anyway
-		}
+	for _, a := range []Action{WriteSeekers, WriteVacancies, RunBatch, RecordServices, ManageFairs} {
 		if err := s.authorize(ctx, Access{Action: a}); fault.KindOf(err) != fault.Forbidden {
 			t.Errorf("read-only token: %s gave %v, want Forbidden", a, err)
 		}

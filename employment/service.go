@@ -2,6 +2,7 @@ package employment
 
 import (
 	"context"
+	"hrss/access"
 	"io"
 	"strings"
 	"sync"
@@ -31,23 +32,24 @@ type Service struct {
 	builtAt time.Time
 }
 
-// Action names what a method does, for Authorize.
-type Action string
+// Action names what a method does, for Authorize: one of access's
+// permissions (the one table of who may do what is access's).
+type Action = access.Perm
 
 // The actions the Service asks Authorize about.
 const (
-	ReadSeekers     Action = "read_seekers"     // registrations, recommendations, follow-up lists
-	WriteSeekers    Action = "write_seekers"    // register, update, deregister, record services
-	ReadVacancies   Action = "read_vacancies"   // vacancies and fairs (public information)
-	WriteVacancies  Action = "write_vacancies"  // post and change vacancies, join fairs
-	MatchPersonal   Action = "match"            // personalised matching of a seeker or a vacancy
-	RunBatch        Action = "run_batch"        // batch matching, allocation, synchronisation
-	ReadAggregates  Action = "read_aggregates"  // coverage and counts without person-level data
-	ManageCatalogue Action = "manage_catalogue" // import occupations and skills
-	ReadPlacements  Action = "read_placements"  // placements
-	RecordServices  Action = "record_services"  // record services of the "1131" package
-	ManageFairs     Action = "manage_fairs"     // create fairs and allocate their slots
-	RunSync         Action = "run_sync"         // the city-wide reconciliation (System only)
+	ReadSeekers     = access.ReadSeekers     // registrations, recommendations, follow-up lists
+	WriteSeekers    = access.WriteSeekers    // register, update, deregister
+	ReadVacancies   = access.ReadVacancies   // vacancies and fairs (public information)
+	WriteVacancies  = access.WriteVacancies  // post and change vacancies, join fairs
+	MatchPersonal   = access.MatchPersonal   // personalised matching of a seeker or a vacancy
+	RunBatch        = access.RunBatch        // batch matching and fair allocation
+	ReadAggregates  = access.ReadAggregates  // coverage and counts without person-level data
+	ManageCatalogue = access.ManageCatalogue // import occupations and skills
+	ReadPlacements  = access.ReadPlacements  // placements
+	RecordServices  = access.RecordServices  // record services of the "1131" package
+	ManageFairs     = access.ManageFairs     // create fairs and allocate their slots
+	RunSync         = access.RunSync         // the city-wide reconciliation (System only)
 )
 
 // Access is what Authorize is asked: an action and, once the record is
