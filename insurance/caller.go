@@ -38,8 +38,9 @@ const (
 //     Income).
 //
 // division is the division the record belongs to ("" when the method
-// checks scope itself). A caller out of scope gets Forbidden; no caller
-// gets Unauthorized.
+// checks scope itself). A role that may not act gets Forbidden; a record
+// out of the caller's divisions NotFound, as a missing one; no caller
+// Unauthorized.
 func authorize(ctx context.Context, act action, division string) (access.Caller, error) {
 	c, err := access.Current(ctx)
 	if err != nil {
@@ -54,10 +55,14 @@ func authorize(ctx context.Context, act action, division string) (access.Caller,
 		}
 		return c, nil
 	}
-	if allowed(c, act, division) {
-		return c, nil
+	if !allowed(c, act, "") {
+		return c, fault.Forbiddenf("your role (%s) may not do this in social insurance", c.Role)
 	}
-	return c, fault.Forbiddenf("your role (%s) may not do this in social insurance", c.Role)
+	if !allowed(c, act, division) {
+		// out of the caller's divisions: answered as if it did not exist
+		return c, fault.NotFoundf("no such record in your divisions")
+	}
+	return c, nil
 }
 
 func allowed(c access.Caller, act action, division string) bool {

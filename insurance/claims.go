@@ -179,6 +179,9 @@ func (s *Service) claimPerson(ctx context.Context, tx Tx, id int64) (PersonBasic
 		return pb, access.Caller{}, err
 	}
 	c, err := authorize(ctx, actClaim, pb.Division)
+	if fault.KindOf(err) == fault.NotFound { // a person out of reach answers as one that does not exist
+		err = fault.Invalidf("person_id", "reference.exists", "there is no person with id %d", id)
+	}
 	return pb, c, err
 }
 

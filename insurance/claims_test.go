@@ -68,6 +68,19 @@ func TestPensionClaimFourEyes(t *testing.T) {
 		if _, err := c.svc.Approve(as("bob", access.Caseworker), cl.ID, true); fault.KindOf(err) != fault.Forbidden {
 			t.Fatalf("a caseworker approving: %v", err)
 		}
+		// a reviewer of another division: the claim answers as one that does not exist
+		other := "330402"
+		if cl.Division == other {
+			other = "330411"
+		}
+		far := access.WithCaller(context.Background(), access.Caller{UserID: 8, Name: "carl", Role: access.Reviewer, Divisions: []string{other}})
+		if _, err := c.svc.Approve(far, cl.ID, true); fault.KindOf(err) != fault.NotFound {
+			t.Fatalf("a reviewer of %s approving a claim of %s: %v", other, cl.Division, err)
+		}
+		nearby := access.WithCaller(context.Background(), access.Caller{UserID: 9, Name: "dan", Role: access.Caseworker, Divisions: []string{other}})
+		if _, err := c.svc.OpenPensionClaim(nearby, insurance.PensionClaimInput{PersonID: 4, Category: "male", Retire: "2024-05"}); fault.KindOf(err) != fault.Invalid {
+			t.Fatalf("a caseworker of %s opening a claim out of reach: %v", other, err)
+		}
 		ok, err := c.svc.Approve(as("bob", access.Reviewer), cl.ID, true)
 		if err != nil || ok.Status != insurance.ClaimApproved || ok.Reviewer != "bob" {
 			t.Fatalf("approval %+v %v", ok, err)
