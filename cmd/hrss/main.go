@@ -139,7 +139,7 @@ func usage(fs *flag.FlagSet, w io.Writer) {
 	fmt.Fprintln(w, "hrss: the platform of a city's Human Resources and Social Security bureau")
 	fmt.Fprintln(w, "\nUsage: hrss [global flags] COMMAND [flags] [args]\n\nCommands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nGlobal flags:")
 	fs.SetOutput(w)
