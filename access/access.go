@@ -95,6 +95,13 @@ const (
 	ManageFairs     // create job fairs and allocate their slots
 	ManageCatalogue // import occupations and skills
 	RunSync         // the city-wide reconciliation of registrations (System only)
+
+	// Social insurance's permissions (ApprovePayments above approves claims).
+	RunInsurance   // assessment runs, closes, collections, year closes, payment runs, check (city-wide scope)
+	ReadBills      // bills and arrears
+	ReadRecords    // a person's rights record, statement and claims
+	OpenClaims     // open pension and unemployment claims
+	CorrectPeriods // correct closed periods with adjustment rows
 )
 
 var permNames = map[Perm]string{
@@ -107,6 +114,8 @@ var permNames = map[Perm]string{
 	WriteVacancies: "write vacancies", MatchPersonal: "match", RunBatch: "run batch matching",
 	ReadPlacements: "read placements", RecordServices: "record services", ManageFairs: "manage job fairs",
 	ManageCatalogue: "manage the occupation catalogue", RunSync: "run the synchronisation",
+	RunInsurance: "run social insurance's batch jobs", ReadBills: "read bills", ReadRecords: "read insurance records",
+	OpenClaims: "open claims", CorrectPeriods: "correct closed periods",
 }
 
 // String names p for messages.
@@ -116,7 +125,8 @@ func (p Perm) String() string { return permNames[p] }
 func (p Perm) write() bool {
 	switch p {
 	case WritePersons, WriteEmployers, WriteEmployments, WriteFlexible, ManageUsers, ApprovePayments,
-		WriteSeekers, WriteVacancies, RunBatch, RecordServices, ManageFairs, ManageCatalogue, RunSync:
+		WriteSeekers, WriteVacancies, RunBatch, RecordServices, ManageFairs, ManageCatalogue, RunSync,
+		RunInsurance, OpenClaims, CorrectPeriods:
 		return true
 	}
 	return false
@@ -143,13 +153,21 @@ func (p Perm) write() bool {
 // seekers for them and reads its placements; a citizen registers and reads
 // themselves, gets their own recommendations and registers for fairs; the
 // city-wide synchronisation runs as System only.
+//
+// In social insurance: a caseworker opens claims and corrections for their
+// divisions and, city-wide, runs the batch jobs; a reviewer approves
+// claims (never their own); staff read bills and records of their
+// divisions, an employer agent its own bills, a citizen their own record,
+// an analyst bill totals and contribution income.
 var perms = map[Role][]Perm{
 	Caseworker: {ReadPersons, WritePersons, ReadEmployers, WriteEmployers, ReadEmployments, WriteEmployments, ReadFlexible, WriteFlexible, ReadAggregates,
-		ReadSeekers, WriteSeekers, ReadVacancies, WriteVacancies, MatchPersonal, RunBatch, ReadPlacements, RecordServices, ManageFairs},
-	Reviewer:      {ReadPersons, ReadEmployers, ReadEmployments, ReadFlexible, ReadAggregates, ApprovePayments, ReadSeekers, ReadVacancies, ReadPlacements},
-	EmployerAgent: {ReadPersons, ReadEmployers, ReadEmployments, WriteEmployments, ReadVacancies, WriteVacancies, MatchPersonal, ReadPlacements},
-	Citizen:       {ReadPersons, ReadEmployers, ReadEmployments, ReadFlexible, ReadSeekers, WriteSeekers, ReadVacancies, MatchPersonal, ReadPlacements},
-	Analyst:       {ReadAggregates, ReadVacancies},
+		ReadSeekers, WriteSeekers, ReadVacancies, WriteVacancies, MatchPersonal, RunBatch, ReadPlacements, RecordServices, ManageFairs,
+		RunInsurance, ReadBills, ReadRecords, OpenClaims, CorrectPeriods},
+	Reviewer: {ReadPersons, ReadEmployers, ReadEmployments, ReadFlexible, ReadAggregates, ApprovePayments, ReadSeekers, ReadVacancies, ReadPlacements,
+		ReadBills, ReadRecords},
+	EmployerAgent: {ReadPersons, ReadEmployers, ReadEmployments, WriteEmployments, ReadVacancies, WriteVacancies, MatchPersonal, ReadPlacements, ReadBills},
+	Citizen:       {ReadPersons, ReadEmployers, ReadEmployments, ReadFlexible, ReadSeekers, WriteSeekers, ReadVacancies, MatchPersonal, ReadPlacements, ReadRecords},
+	Analyst:       {ReadAggregates, ReadVacancies, ReadBills},
 	Administrator: {ManageUsers, ManageCatalogue, ReadVacancies},
 	Auditor:       {ReadAudit},
 }

@@ -7,81 +7,40 @@ import (
 	"hrss/rules/fault"
 )
 
-// action is what a caller asks of social insurance.
-type action int
+// action is what a caller asks of social insurance: one of access's
+// permissions (the one table of who may do what is access's).
+type action = access.Perm
 
 const (
-	actBatch   action = iota + 1 // runs, closes, imports, year closes, payment runs, check
-	actBills                     // read bills and arrears
-	actRecord                    // read a person's record and claims
-	actClaim                     // open a claim
-	actApprove                   // approve or reject a claim (four-eyes)
-	actCorrect                   // correct a closed period
-	actIncome                    // read contribution income by division and period (aggregates)
+	actBatch   = access.RunInsurance    // runs, closes, imports, year closes, payment runs, check
+	actBills   = access.ReadBills       // read bills and arrears
+	actRecord  = access.ReadRecords     // read a person's record and claims
+	actClaim   = access.OpenClaims      // open a claim
+	actApprove = access.ApprovePayments // approve or reject a claim (four-eyes)
+	actCorrect = access.CorrectPeriods  // correct a closed period
+	actIncome  = access.ReadAggregates  // read contribution income by division and period (aggregates)
 )
 
-// authorize is the one check at the top of every method: who may do
-// what. The decisions:
-//   - batch jobs (assessment, close, collections, year close, payment
-//     runs, check): System (the operator's CLI and the bureau's jobs) or
-//     a city-wide caseworker;
-//   - bills and arrears: staff of the division (caseworkers, reviewers,
-//     city-wide for all), an employer agent for their own employer's
-//     bills, analysts for totals (no person-level rows);
-//   - a person's record, statement and claims: staff of the division of
-//     the record, the citizen themselves;
-//   - opening a claim or a correction: a caseworker of the division;
-//   - approving a claim: a reviewer of the division who did not prepare
-//     it (checked by the claim methods);
-//   - contribution income by division and period: analysts (every
-//     division) and the divisions' staff (their divisions, narrowed by
-//     Income).
-//
-// division is the division the record belongs to ("" when the method
-// checks scope itself). A role that may not act gets Forbidden; a record
-// out of the caller's divisions NotFound, as a missing one; no caller
-// Unauthorized.
+// authorize is the one check at the top of every method: the caller's
+// role must have the permission (access.Require: Forbidden otherwise, and
+// for a read-only token asking to write); batch jobs need a city-wide
+// caseworker (or System); and a record of division must lie in a
+// division-scoped caller's divisions, else it answers NotFound, as a
+// missing one. Employer agents and citizens are narrowed to their own
+// bills and records by the methods (seesBill, ownPerson). division is ""
+// when the method checks scope itself. No caller gets Unauthorized.
 func authorize(ctx context.Context, act action, division string) (access.Caller, error) {
-	c, err := access.Current(ctx)
-	if err != nil {
+	c, err := access.Require(ctx, act)
+	if err != nil || c.IsSystem() {
 		return c, err
 	}
-	if c.ReadOnly && act != actBills && act != actRecord && act != actIncome {
-		return c, &fault.Error{Kind: fault.Forbidden, Rule: "auth.read_only", Message: "this API token may only read"}
+	if act == actBatch && !c.CityWide() {
+		return c, fault.Forbiddenf("social insurance's batch jobs are run by a city-wide caseworker")
 	}
-	if c.IsSystem() {
-		if act == actApprove {
-			return c, fault.Forbiddenf("a claim is approved by a named reviewer, never by the system")
-		}
-		return c, nil
-	}
-	if !allowed(c, act, "") {
-		return c, fault.Forbiddenf("your role (%s) may not do this in social insurance", c.Role)
-	}
-	if !allowed(c, act, division) {
-		// out of the caller's divisions: answered as if it did not exist
+	if c.DivisionScoped() && division != "" && !c.InDivision(division) {
 		return c, fault.NotFoundf("no such record in your divisions")
 	}
 	return c, nil
-}
-
-func allowed(c access.Caller, act action, division string) bool {
-	inDiv := division == "" || c.InDivision(division)
-	switch act {
-	case actBatch:
-		return c.Role == access.Caseworker && c.CityWide()
-	case actBills:
-		return (c.DivisionScoped() && inDiv) || c.Role == access.EmployerAgent || c.Role == access.Analyst
-	case actRecord:
-		return (c.DivisionScoped() && inDiv) || c.Role == access.Citizen
-	case actClaim, actCorrect:
-		return c.Role == access.Caseworker && inDiv
-	case actApprove:
-		return c.Role == access.Reviewer && inDiv
-	case actIncome:
-		return c.DivisionScoped() || c.Role == access.Analyst
-	}
-	return false
 }
 
 // record appends an audit entry for c's action in tx, at the service clock.
