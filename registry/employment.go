@@ -216,16 +216,24 @@ func (s *Service) ListEmployments(ctx context.Context, f EmploymentFilter) ([]Em
 	if !scopeEmployments(c, &f) {
 		return []Employment{}, nil
 	}
-	var out []Employment
-	err = s.Store.Update(ctx, func(tx Tx) (err error) {
-		if out, err = tx.ListEmployments(ctx, f); err != nil {
+	return listAudited(ctx, s, c, "employment.list", "employments",
+		func(tx Tx) ([]Employment, error) { return tx.ListEmployments(ctx, f) },
+		func(e Employment) int64 { return e.PersonID })
+}
+
+// listAudited runs list in one transaction and records the persons of the
+// rows it returns in the audit trail, as action on object.
+func listAudited[T any](ctx context.Context, s *Service, c access.Caller, action, object string, list func(Tx) ([]T, error), person func(T) int64) ([]T, error) {
+	var out []T
+	err := s.Store.Update(ctx, func(tx Tx) (err error) {
+		if out, err = list(tx); err != nil {
 			return err
 		}
 		ids := make([]int64, len(out))
-		for i, e := range out {
-			ids[i] = e.PersonID
+		for i, x := range out {
+			ids[i] = person(x)
 		}
-		return s.record(ctx, tx, c, "employment.list", "employments", ids...)
+		return s.record(ctx, tx, c, action, object, ids...)
 	})
 	return out, err
 }
@@ -380,18 +388,9 @@ func (s *Service) ListFlexible(ctx context.Context, f FlexibleFilter) ([]Flexibl
 	if !scopeFlexible(c, &f) {
 		return []FlexibleWorker{}, nil
 	}
-	var out []FlexibleWorker
-	err = s.Store.Update(ctx, func(tx Tx) (err error) {
-		if out, err = tx.ListFlexible(ctx, f); err != nil {
-			return err
-		}
-		ids := make([]int64, len(out))
-		for i, x := range out {
-			ids[i] = x.PersonID
-		}
-		return s.record(ctx, tx, c, "flexible.list", "flexible-workers", ids...)
-	})
-	return out, err
+	return listAudited(ctx, s, c, "flexible.list", "flexible-workers",
+		func(tx Tx) ([]FlexibleWorker, error) { return tx.ListFlexible(ctx, f) },
+		func(x FlexibleWorker) int64 { return x.PersonID })
 }
 
 // scopeFlexible narrows f to c's reach; false means nothing is in reach.
