@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"time"
 
-	"hrss/registry"
-	"hrss/rules"
+	"hrss/insurance"
 	"hrss/rules/fault"
 	"hrss/rules/period"
-	"hrss/store"
 )
 
 func runSimulate(g *globals, args []string) error {
@@ -28,39 +26,23 @@ func runSimulate(g *globals, args []string) error {
 	if err != nil {
 		return fault.Invalidf("period", "period.format", "--period: %v", err)
 	}
-	base, err := loadParams(g)
-	if err != nil {
-		return err
-	}
-	reform, err := base.OverlayFile(*reformFile)
-	if err != nil {
-		return err
-	}
-	ctx := context.Background()
-	db, err := store.Open(ctx, g.db)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		return err
-	}
-	start := time.Now()
-	pop, err := registry.Population(ctx, db, base, at)
-	if err != nil {
-		return err
-	}
-	read := time.Since(start)
-	rep, err := rules.Simulate(base, reform, pop, at)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		enc := json.NewEncoder(g.stdout)
-		enc.SetEscapeHTML(false)
-		return enc.Encode(rep)
-	}
-	fmt.Fprint(g.stdout, rep.Text())
-	fmt.Fprintf(g.stdout, "\n%d insured person-months read in %s, evaluated in %s\n", pop.Len(), read.Round(time.Millisecond), (time.Since(start) - read).Round(time.Millisecond))
-	return nil
+	return withInsurance(g, func(ctx context.Context, svc *insurance.Service) error {
+		reform, err := svc.Params.OverlayFile(*reformFile)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		rep, err := svc.Simulate(ctx, reform, at)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			enc := json.NewEncoder(g.stdout)
+			enc.SetEscapeHTML(false)
+			return enc.Encode(rep)
+		}
+		fmt.Fprint(g.stdout, rep.Text())
+		fmt.Fprintf(g.stdout, "\n%d insured person-months read and evaluated in %s\n", rep.Persons, time.Since(start).Round(time.Millisecond))
+		return nil
+	})
 }
