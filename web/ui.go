@@ -136,6 +136,7 @@ func (s *Server) uiRoutes() []uiRoute {
 		{"GET /pension", s.uiPension},
 		{"GET /parameters", s.uiParameters},
 		{"GET /indicators", s.uiIndicators},
+		{"GET /whatif", s.uiWhatIf},
 		{"GET /employers/{id}", s.uiEmployer},
 		{"POST /employers/{id}/employments", s.uiEnrol},
 		{"GET /employments/{id}/separate", s.uiSeparateForm},
@@ -203,6 +204,8 @@ func (p *screen) Can(what string) bool {
 		return p.Caller.DivisionScoped()
 	case "aggregates":
 		return p.Caller.Can(access.ReadAggregates)
+	case "whatif":
+		return p.Caller.Role == access.Analyst || p.Caller.DivisionScoped() && p.Caller.CityWide()
 	}
 	return false
 }

@@ -199,6 +199,20 @@ func TestUIMonthlyRun(t *testing.T) {
 	if res := ag.do("GET", "/indicators", nil, nil); res.status == 200 && strings.Contains(res.body, `id="income-table"`) {
 		t.Errorf("an employer agent reads the indicators")
 	}
+	// the what-if: one point more on the employer pension rate over 2026-02
+	wi := ana.do("GET", "/whatif?name=pension.employer_rate&value=0.17&from=2026-01-01&at=2026-02", nil, nil)
+	if wi.status != 200 || !strings.Contains(wi.body, `id="whatif-report"`) || !strings.Contains(wi.body, `id="whatif-current"`) {
+		t.Errorf("analyst's what-if: %d %s", wi.status, errorOf(wi.body))
+	}
+	if m := regexp.MustCompile(`id="whatif-total">([^<]+)<`).FindStringSubmatch(wi.body); m == nil || strings.HasPrefix(m[1], "0.00") || strings.Contains(m[1], "¥0.00") {
+		t.Errorf("the what-if changes nothing: %v", m)
+	}
+	if bad := ana.do("GET", "/whatif?name=pension.employer_rate&value=abc&at=2026-02", nil, nil); bad.status != 422 {
+		t.Errorf("a bad value: %d", bad.status)
+	}
+	if res := v.do("GET", "/whatif?name=pension.employer_rate&value=0.17&at=2026-02", nil, nil); strings.Contains(res.body, `id="whatif-report"`) {
+		t.Errorf("a caseworker of one division runs a city-wide what-if")
+	}
 }
 
 // errorOf returns the error message a page shows, if any.
