@@ -383,6 +383,19 @@ func TestBrowser(t *testing.T) {
 	if ink := eval(strings.Replace(canvasInk, "#pension-chart", "#income-chart", 1)); ink < 500 {
 		t.Errorf("the income chart has %d drawn pixels: not rendered", ink)
 	}
+	// 11. and a what-if: one point more on the employer pension rate
+	run("what-if",
+		chromedp.Navigate(base+"/whatif"),
+		chromedp.WaitVisible(chromedp.CSS("#whatif-form")),
+		chromedp.SetValue(chromedp.CSS("#whatif-value"), "0.17"),
+		chromedp.SetValue(chromedp.CSS("#whatif-at"), "2026-02"),
+		chromedp.Click(chromedp.CSS("#whatif-run")),
+		chromedp.WaitVisible(chromedp.CSS("#whatif-report")),
+		loaded,
+	)
+	if got := text("#whatif-total"); got == "" || strings.HasPrefix(got, "0.00") {
+		t.Errorf("the what-if's difference %q", got)
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	for _, p := range problems {
