@@ -53,6 +53,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			writeError(w, r, err)
 			return
 		case viaCookie && unsafeMethod(r.Method):
+			// the CSRF check may read a form: bound the body first (no
+			// browser form or upload of hrss is larger than maxUpload)
+			r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 			if err := checkCSRF(r, secret); err != nil {
 				s.refuseRequest(w, r, err) // a page for a browser route, JSON for the API
 				return
