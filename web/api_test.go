@@ -170,3 +170,28 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		}
 	}
 }
+
+// TestSignInThrottled: after many failed sign-ins from one address, the
+// API answers 429 naming the rule, even for a right password, until the
+// window passes (per-IP, on top of the per-account lockout).
+func TestSignInThrottled(t *testing.T) {
+	srv, _ := newServer(t)
+	post := func(body string) (int, map[string]any) {
+		res, err := http.Post(srv.URL+"/api/v1/session", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var m map[string]any
+		json.NewDecoder(res.Body).Decode(&m)
+		return res.StatusCode, m
+	}
+	for i := 0; i < 20; i++ {
+		if status, m := post(`{"username":"nobody` + string(rune('a'+i)) + `","password":"wrong-password"}`); status != 401 {
+			t.Fatalf("attempt %d: %d %v", i, status, m)
+		}
+	}
+	if status, m := post(`{"username":"cw1","password":"wrong-password"}`); status != 429 || m["rule"] != "auth.throttled" {
+		t.Fatalf("after 20 failures: %d %v", status, m)
+	}
+}

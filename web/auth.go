@@ -169,7 +169,7 @@ type sessionView struct {
 	User      access.Caller `json:"user"`
 }
 
-func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiSignIn(w http.ResponseWriter, r *http.Request) {
 	var in signInInput
 	if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -179,7 +179,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, orUnauthorized(nil))
 		return
 	}
-	secret, c, err := s.Access.SignIn(r.Context(), access.Credentials{Name: in.Username, Password: in.Password, Code: in.Code}, clientIP(r))
+	secret, c, err := s.signIn(r.Context(), access.Credentials{Name: in.Username, Password: in.Password, Code: in.Code}, clientIP(r))
 	if err != nil {
 		writeError(w, r, err)
 		return

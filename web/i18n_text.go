@@ -107,6 +107,7 @@ var catalogue = [][3]string{
 	{"rule.forbidden", "您无权进行此操作。", "You may not do this."},
 	{"rule.auth.credentials", "用户名或密码错误。", "Wrong user name or password."},
 	{"rule.auth.locked", "登录失败次数过多，账户已暂时锁定，请稍后再试。", "Too many failed sign-ins: the account is locked for a while; try again later."},
+	{"rule.auth.throttled", "此地址登录失败次数过多，请几分钟后再试。", "Too many failed sign-ins from this address; try again in a few minutes."},
 	{"rule.auth.totp_required", "请输入动态验证码。", "Enter the one-time code of your authenticator."},
 	{"rule.auth.session", "登录已失效，请重新登录。", "Your session has ended; sign in again."},
 	{"rule.auth.required", "请先登录。", "Sign in first."},

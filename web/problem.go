@@ -35,6 +35,8 @@ func statusOf(k fault.Kind) int {
 		return http.StatusUnauthorized
 	case fault.Forbidden:
 		return http.StatusForbidden
+	case fault.Throttled:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

@@ -25,6 +25,8 @@ type Server struct {
 	// Insurance is social insurance: assessments, bills, collections,
 	// accounts, claims, payment runs (routes in insuranceRoutes).
 	Insurance *insurance.Service
+
+	signins throttle // failed sign-ins per client IP
 }
 
 // route is one API route; routes() lists them all, in one place, and the
@@ -73,7 +75,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/flexible-workers", s.createFlexible},
 		{"GET", "/api/v1/flexible-workers/{id}", s.getFlexible},
 		{"PUT", "/api/v1/flexible-workers/{id}", s.updateFlexible},
-		{"POST", "/api/v1/session", s.signIn},
+		{"POST", "/api/v1/session", s.apiSignIn},
 		{"GET", "/api/v1/session", s.whoAmI},
 		{"DELETE", "/api/v1/session", s.signOut},
 		{"GET", "/api/v1/users", s.listUsers},

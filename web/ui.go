@@ -348,7 +348,7 @@ func (s *Server) uiSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		var secret string
-		secret, _, err = s.Access.SignIn(r.Context(), access.Credentials{Name: d.Username, Password: r.PostFormValue("password"), Code: r.PostFormValue("code")}, clientIP(r))
+		secret, _, err = s.signIn(r.Context(), access.Credentials{Name: d.Username, Password: r.PostFormValue("password"), Code: r.PostFormValue("code")}, clientIP(r))
 		if err == nil {
 			setSessionCookie(w, r, secret)
 			http.Redirect(w, r, d.Next, http.StatusSeeOther)

@@ -22,6 +22,7 @@ const (
 	Conflict                 // contradicts what is stored (overlap, duplicate, closed period)
 	Unauthorized             // not signed in
 	Forbidden                // signed in but not allowed
+	Throttled                // too many attempts: try again later
 )
 
 // Error is a user-facing failure.
