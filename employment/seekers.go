@@ -2,6 +2,7 @@ package employment
 
 import (
 	"context"
+	"hrss/access"
 	"slices"
 	"strings"
 
@@ -339,6 +340,9 @@ func (s *Service) CloseSeeker(ctx context.Context, id int64, d Deregistration) (
 		if r.Ground, r.ClosedOn, err = d.parse(s.today(), r.Registered, true); err != nil {
 			return err
 		}
+		if err := citizenGround(ctx, r.Ground); err != nil {
+			return err
+		}
 		r.Status, r.UpdatedAt = Closed, s.now()
 		if err := tx.UpdateSeeker(ctx, &r); err != nil {
 			return err
@@ -423,6 +427,17 @@ func ageOn(birth, day period.Date) int {
 	return a
 }
 
+// citizenGround refuses a citizen any ground but withdrawn: the others
+// (hired, education, emigration …) are facts a caseworker records, so a
+// citizen withdraws a job-seeker registration and cannot end an
+// unemployment registration themselves.
+func citizenGround(ctx context.Context, g Ground) error {
+	if c, ok := access.CallerFrom(ctx); ok && c.Role == access.Citizen && g != GroundWithdrawn {
+		return access.ForbiddenField("ground", "a citizen withdraws their registration; a caseworker records the other grounds (%s)", g)
+	}
+	return nil
+}
+
 // Deregister ends an active unemployment registration on one of the
 // grounds of RULES.md §6 (withdrawn is not one).
 func (s *Service) Deregister(ctx context.Context, id int64, d Deregistration) (UnemploymentRegistration, error) {
@@ -441,6 +456,9 @@ func (s *Service) Deregister(ctx context.Context, id int64, d Deregistration) (U
 			return fault.Conflictf("status", "unemployment.active", "registration %d is already ended (%s)", id, u.Ground)
 		}
 		if u.Ground, u.EndedOn, err = d.parse(s.today(), u.Registered, false); err != nil {
+			return err
+		}
+		if err := citizenGround(ctx, u.Ground); err != nil {
 			return err
 		}
 		u.Status, u.UpdatedAt = Closed, s.now()

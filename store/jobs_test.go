@@ -257,6 +257,12 @@ func TestJobsAccessScope(t *testing.T) {
 		jobsKind(t, err, fault.Forbidden, "")
 		_, err = s.Seeker(context.Background(), sk.ID)
 		jobsKind(t, err, fault.Unauthorized, "")
+		// a citizen withdraws their registration; the other grounds are a caseworker's
+		_, err = s.CloseSeeker(me, sk.ID, employment.Deregistration{Ground: "hired"})
+		jobsKind(t, err, fault.Forbidden, "ground")
+		if r, err := s.CloseSeeker(me, sk.ID, employment.Deregistration{Ground: "withdrawn"}); err != nil || r.Status != employment.Closed {
+			t.Fatalf("withdraw: %+v %v", r, err)
+		}
 	})
 }
 
