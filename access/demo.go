@@ -87,7 +87,7 @@ func WriteDemoUsers(w io.Writer, users []DemoUser) error {
 	for _, u := range users {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", u.Name, u.Password, describeScope(u.User))
 	}
-	fmt.Fprintln(tw, "\nThe passwords are shown only now; sign in with POST /api/v1/session.")
+	fmt.Fprintln(tw, "\nThe passwords are shown only now: sign in on the web page below, or with POST /api/v1/session.")
 	return tw.Flush()
 }
 
