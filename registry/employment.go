@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"crypto/hmac"
+	"errors"
 
 	"hrss/access"
 	"hrss/registry/ident"
@@ -23,28 +24,32 @@ func (s *Service) CreateEmployment(ctx context.Context, in EmploymentInput) (Emp
 	if err != nil {
 		return Employment{}, err
 	}
-	e.CreatedAt, e.UpdatedAt = s.now(), s.now()
-	err = s.Store.Update(ctx, func(tx Tx) error {
-		if err := s.relationInReach(ctx, tx, c, e.PersonID, e.EmployerID, in.ResidentID); err != nil {
-			return err
-		}
-		if err := checkParties(ctx, tx, e.PersonID, e.EmployerID); err != nil {
-			return err
-		}
-		if err := noOverlap(ctx, tx, e); err != nil {
-			return err
-		}
-		if err := tx.InsertEmployment(ctx, &e); err != nil {
-			return err
-		}
-		if s.Hired != nil {
-			if err := s.Hired(ctx, tx, e); err != nil {
-				return err
-			}
-		}
-		return s.record(ctx, tx, c, "employment.create", object("employment", e.ID), e.PersonID)
-	})
+	err = s.Store.Update(ctx, func(tx Tx) error { return s.create(ctx, tx, c, &e, in.ResidentID) })
 	return e, err
+}
+
+// create records the parsed relation e in tx: reach, parties, overlap,
+// insert, the hire hook and the audit entry.
+func (s *Service) create(ctx context.Context, tx Tx, c access.Caller, e *Employment, residentID string) error {
+	e.CreatedAt, e.UpdatedAt = s.now(), s.now()
+	if err := s.relationInReach(ctx, tx, c, e.PersonID, e.EmployerID, residentID); err != nil {
+		return err
+	}
+	if err := checkParties(ctx, tx, e.PersonID, e.EmployerID); err != nil {
+		return err
+	}
+	if err := noOverlap(ctx, tx, *e); err != nil {
+		return err
+	}
+	if err := tx.InsertEmployment(ctx, e); err != nil {
+		return err
+	}
+	if s.Hired != nil {
+		if err := s.Hired(ctx, tx, *e); err != nil {
+			return err
+		}
+	}
+	return s.record(ctx, tx, c, "employment.create", object("employment", e.ID), e.PersonID)
 }
 
 // relationInReach refuses a new relation c may not record, with the same
@@ -100,24 +105,75 @@ func (s *Service) UpdateEmployment(ctx context.Context, id int64, in EmploymentI
 	if err != nil {
 		return Employment{}, err
 	}
-	err = s.Store.Update(ctx, func(tx Tx) error {
-		old, err := visibleEmployment(ctx, tx, c, id)
-		if err != nil {
-			return err
-		}
-		if (e.PersonID != 0 && e.PersonID != old.PersonID) || (e.EmployerID != 0 && e.EmployerID != old.EmployerID) {
-			return fault.Invalidf("person_id", "employment.parties_fixed", "the person and employer of a relation cannot change; end it and record a new one")
-		}
-		e.ID, e.PersonID, e.EmployerID, e.CreatedAt, e.UpdatedAt = id, old.PersonID, old.EmployerID, old.CreatedAt, s.now()
-		if err := noOverlap(ctx, tx, e); err != nil {
-			return err
-		}
-		if err := tx.UpdateEmployment(ctx, &e); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, c, "employment.update", object("employment", id), e.PersonID)
-	})
+	err = s.Store.Update(ctx, func(tx Tx) error { return s.update(ctx, tx, c, id, &e) })
 	return e, err
+}
+
+// update replaces relation id with the parsed e in tx (the parties stay).
+func (s *Service) update(ctx context.Context, tx Tx, c access.Caller, id int64, e *Employment) error {
+	old, err := visibleEmployment(ctx, tx, c, id)
+	if err != nil {
+		return err
+	}
+	if (e.PersonID != 0 && e.PersonID != old.PersonID) || (e.EmployerID != 0 && e.EmployerID != old.EmployerID) {
+		return fault.Invalidf("person_id", "employment.parties_fixed", "the person and employer of a relation cannot change; end it and record a new one")
+	}
+	e.ID, e.PersonID, e.EmployerID, e.CreatedAt, e.UpdatedAt = id, old.PersonID, old.EmployerID, old.CreatedAt, s.now()
+	if err := noOverlap(ctx, tx, *e); err != nil {
+		return err
+	}
+	if err := tx.UpdateEmployment(ctx, e); err != nil {
+		return err
+	}
+	return s.record(ctx, tx, c, "employment.update", object("employment", id), e.PersonID)
+}
+
+// EmploymentChange is one row of a batch: a new relation (ID 0) or the
+// new fields of relation ID; Row locates it in the caller's file.
+type EmploymentChange struct {
+	Row   int
+	ID    int64
+	Input EmploymentInput
+}
+
+// ApplyEmployments records every change in one transaction, all or
+// nothing, as an employer's file of hires and wages is applied: the first
+// refused change (Invalid, Conflict, NotFound, as CreateEmployment and
+// UpdateEmployment refuse it) fails the whole batch, located at its row,
+// and nothing is written.
+func (s *Service) ApplyEmployments(ctx context.Context, changes []EmploymentChange) error {
+	c, err := access.Require(ctx, access.WriteEmployments)
+	if err != nil {
+		return err
+	}
+	parsed := make([]Employment, len(changes))
+	for i, ch := range changes {
+		if parsed[i], err = ch.Input.parse(); err != nil {
+			return atRow(err, ch.Row)
+		}
+	}
+	return s.Store.Update(ctx, func(tx Tx) error {
+		for i, ch := range changes {
+			if ch.ID == 0 {
+				err = s.create(ctx, tx, c, &parsed[i], ch.Input.ResidentID)
+			} else {
+				err = s.update(ctx, tx, c, ch.ID, &parsed[i])
+			}
+			if err != nil {
+				return atRow(err, ch.Row)
+			}
+		}
+		return nil
+	})
+}
+
+// atRow locates a refusal at row of the caller's file.
+func atRow(err error, row int) error {
+	var fe *fault.Error
+	if row > 0 && errors.As(err, &fe) && fe.Kind != fault.Internal {
+		return fe.At(row, "")
+	}
+	return err
 }
 
 // visibleEmployment reads a relation c may see, or answers NotFound.

@@ -370,3 +370,44 @@ func TestContractFlexibleNeedsPersonInReach(t *testing.T) {
 		wantKind(t, err, fault.Invalid, "person_id")
 	})
 }
+
+// TestContractApplyEmploymentsAllOrNothing: a batch of hires and wages is
+// one transaction: a refused row fails it at that row and writes nothing.
+func TestContractApplyEmploymentsAllOrNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		sys := access.WithCaller(context.Background(), access.System)
+		s := service(t, db)
+		e, _ := s.CreateEmployer(sys, employer(3030, "嘉兴某某食品有限公司"))
+		var ids []int64
+		for i := 0; i < 3; i++ {
+			p, err := s.CreatePerson(sys, person(rid("330402", 1990+i, 3, 3, 61+2*i), "批次"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, p.ID)
+		}
+		hire := func(row int, id int64, start string) registry.EmploymentChange {
+			return registry.EmploymentChange{Row: row, Input: registry.EmploymentInput{PersonID: id, EmployerID: e.ID, Start: start, DeclaredWage: "6000"}}
+		}
+		// row 4 overlaps row 2 (same person, same employer)
+		err := s.ApplyEmployments(sys, []registry.EmploymentChange{hire(2, ids[0], "2025-01-01"), hire(3, ids[1], "2025-01-01"), hire(4, ids[0], "2025-06-01")})
+		var fe *fault.Error
+		if !errors.As(err, &fe) || fe.Kind != fault.Conflict || fe.Row != 4 {
+			t.Fatalf("want a conflict at row 4, got %v", err)
+		}
+		if rels, _ := s.ListEmployments(sys, registry.EmploymentFilter{EmployerID: e.ID}); len(rels) != 0 {
+			t.Fatalf("a refused batch wrote %d relations", len(rels))
+		}
+		// a bad field is refused before anything is read, also at its row
+		bad := hire(5, ids[2], "2025-02-30")
+		if err := s.ApplyEmployments(sys, []registry.EmploymentChange{hire(2, ids[0], "2025-01-01"), bad}); !errors.As(err, &fe) || fe.Row != 5 || fe.Field != "start" {
+			t.Fatalf("want start at row 5, got %v", err)
+		}
+		if err := s.ApplyEmployments(sys, []registry.EmploymentChange{hire(2, ids[0], "2025-01-01"), hire(3, ids[1], "2025-01-01")}); err != nil {
+			t.Fatal(err)
+		}
+		if rels, _ := s.ListEmployments(sys, registry.EmploymentFilter{EmployerID: e.ID}); len(rels) != 2 {
+			t.Fatalf("%d relations, want 2", len(rels))
+		}
+	})
+}

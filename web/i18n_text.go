@@ -561,7 +561,7 @@ var catalogue = [][3]string{
 	{"upload.report", "文件 %s：%d 行", "File %s: %d rows"},
 	{"upload.refused", "文件有 %d 处错误，未作任何改动。请修改后重新上传。", "The file has %d errors and nothing changed. Fix them and upload it again."},
 	{"upload.applied", "已登记参保 %d 人，更新申报工资 %d 人，未变 %d 人。", "Enrolled %d, wages updated %d, unchanged %d."},
-	{"upload.stopped", "导入在第 %d 行停止：此前各行已生效，此行及以后未导入。", "The upload stopped at row %d: the rows before it took effect, this row and those after did not."},
+	{"upload.stopped", "第 %d 行未通过登记核验，整个文件均未导入。", "Row %d was refused by the registry: nothing of the file was imported."},
 	{"upload.row", "行", "Row"},
 	{"upload.column", "列", "Column"},
 	{"upload.message", "问题", "Problem"},

@@ -109,41 +109,45 @@ func (s *Server) uiUpload(w http.ResponseWriter, r *http.Request) {
 		render(w, r, "upload", p)
 		return
 	}
+	changes, enrolled, updated := uploadChanges(rows)
+	if err := s.Registry.ApplyEmployments(r.Context(), changes); err != nil {
+		var fe *fault.Error
+		if k := fault.KindOf(err); !errors.As(err, &fe) || (k != fault.Invalid && k != fault.Conflict && k != fault.NotFound) {
+			s.uiError(w, r, err)
+			return
+		}
+		msg := *fe
+		msg.Row, msg.Col = 0, ""
+		rep.StoppedAt = fe.Row
+		rep.Errors = append(rep.Errors, uploadError{Row: fe.Row, Message: l.Error(&msg)})
+		p.Status = statusOf(fe.Kind)
+		render(w, r, "upload", p)
+		return
+	}
+	rep.Enrolled, rep.Updated, rep.Unchanged = enrolled, updated, len(rows)-enrolled-updated
+	render(w, r, "upload", p)
+}
+
+// uploadChanges turns the checked rows into the registry's batch: a new
+// relation for each person not yet employed, a new declared wage where it
+// changed; rows whose wage is unchanged are left out.
+func uploadChanges(rows []uploadRow) (changes []registry.EmploymentChange, enrolled, updated int) {
 	for _, row := range rows {
-		var err error
-		switch {
-		case row.Existing == nil:
-			_, err = s.Registry.CreateEmployment(r.Context(), row.Input)
-			rep.Enrolled++
-		case row.Existing.DeclaredWage.String() == row.Input.DeclaredWage:
-			rep.Unchanged++
-		default:
-			e := row.Existing
+		switch e := row.Existing; {
+		case e == nil:
+			changes = append(changes, registry.EmploymentChange{Row: row.Row, Input: row.Input})
+			enrolled++
+		case e.DeclaredWage.String() != row.Input.DeclaredWage:
 			ins := make([]string, len(e.Insurances))
 			for i, x := range e.Insurances {
 				ins[i] = string(x)
 			}
-			_, err = s.Registry.UpdateEmployment(r.Context(), e.ID, registry.EmploymentInput{PersonID: e.PersonID, EmployerID: e.EmployerID,
-				Start: e.Start.String(), DeclaredWage: row.Input.DeclaredWage, Insurances: ins})
-			rep.Updated++
-		}
-		if err != nil {
-			if k := fault.KindOf(err); k != fault.Invalid && k != fault.Conflict {
-				s.uiError(w, r, err)
-				return
-			}
-			if row.Existing == nil {
-				rep.Enrolled--
-			} else {
-				rep.Updated--
-			}
-			rep.StoppedAt = row.Row
-			rep.Errors = append(rep.Errors, uploadError{Row: row.Row, Message: l.Error(err)})
-			p.Status = statusOf(fault.KindOf(err))
-			break
+			changes = append(changes, registry.EmploymentChange{Row: row.Row, ID: e.ID, Input: registry.EmploymentInput{PersonID: e.PersonID,
+				EmployerID: e.EmployerID, Start: e.Start.String(), DeclaredWage: row.Input.DeclaredWage, Insurances: ins}})
+			updated++
 		}
 	}
-	render(w, r, "upload", p)
+	return changes, enrolled, updated
 }
 
 // checkUpload reads and checks every row of the file: it returns the rows
