@@ -10,6 +10,7 @@ import (
 
 	"hrss/access"
 	"hrss/demo"
+	"hrss/insurance"
 	"hrss/registry"
 	"hrss/rules/period"
 )
@@ -78,6 +79,9 @@ func generate(ctx context.Context, g *globals, a *app, cfg demo.Config) error {
 	if err := auditBulk(ctx, a, "demo.generate", fmt.Sprintf("city/seed-%d: %d persons, %d employers, %d relations", cfg.Seed, sum.Persons, sum.Employers, sum.Employments)); err != nil {
 		return err
 	}
+	if err := assessLastMonth(ctx, g, a, cfg.AsOf.Month().Add(-1)); err != nil {
+		return err
+	}
 	users, err := access.CreateDemoUsers(ctx, a.access, access.DemoScope{Division: "330402"})
 	if err != nil {
 		return fmt.Errorf("demo users: %w", err)
@@ -93,4 +97,21 @@ func auditBulk(ctx context.Context, a *app, action, object string) error {
 	return a.access.Store.Update(ctx, func(tx access.Tx) error {
 		return access.Record(ctx, tx, access.System, time.Now().UTC(), access.Event{Action: action, Object: object})
 	})
+}
+
+// assessLastMonth runs the monthly assessment of the month before the
+// city's today, so that the demo opens with bills, arrears and income to
+// look at (as the bureau's monthly job would have left them).
+func assessLastMonth(ctx context.Context, g *globals, a *app, p period.YearMonth) error {
+	svc, err := insuranceService(g, a)
+	if err != nil {
+		return err
+	}
+	bar := newProgress(g.stderr, "assessing "+p.String())
+	sum, err := svc.Assess(ctx, p, insurance.AssessOptions{Progress: bar.update})
+	if err != nil {
+		return fmt.Errorf("demo: assessment of %s: %w", p, err)
+	}
+	fmt.Fprintf(g.stdout, "assessed %s: %d persons, %d employers, %d flexible workers, total %s yuan billed\n", p, sum.Persons, sum.Employers, sum.Flexible, sum.Total)
+	return nil
 }
