@@ -54,6 +54,9 @@ func (s *Service) UpdateEmployer(ctx context.Context, id int64, in EmployerInput
 		if err != nil {
 			return err
 		}
+		if err := unchangedSince(in.UpdatedAt, old.UpdatedAt); err != nil {
+			return err
+		}
 		if err := checkDivision(c, "division", e.Division); err != nil {
 			return err
 		}

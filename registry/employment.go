@@ -105,14 +105,18 @@ func (s *Service) UpdateEmployment(ctx context.Context, id int64, in EmploymentI
 	if err != nil {
 		return Employment{}, err
 	}
-	err = s.Store.Update(ctx, func(tx Tx) error { return s.update(ctx, tx, c, id, &e) })
+	err = s.Store.Update(ctx, func(tx Tx) error { return s.update(ctx, tx, c, id, &e, in.UpdatedAt) })
 	return e, err
 }
 
-// update replaces relation id with the parsed e in tx (the parties stay).
-func (s *Service) update(ctx context.Context, tx Tx, c access.Caller, id int64, e *Employment) error {
+// update replaces relation id with the parsed e in tx (the parties stay),
+// unless it changed since the caller saw it at seen (unchangedSince).
+func (s *Service) update(ctx context.Context, tx Tx, c access.Caller, id int64, e *Employment, seen string) error {
 	old, err := visibleEmployment(ctx, tx, c, id)
 	if err != nil {
+		return err
+	}
+	if err := unchangedSince(seen, old.UpdatedAt); err != nil {
 		return err
 	}
 	if (e.PersonID != 0 && e.PersonID != old.PersonID) || (e.EmployerID != 0 && e.EmployerID != old.EmployerID) {
@@ -157,7 +161,7 @@ func (s *Service) ApplyEmployments(ctx context.Context, changes []EmploymentChan
 			if ch.ID == 0 {
 				err = s.create(ctx, tx, c, &parsed[i], ch.Input.ResidentID)
 			} else {
-				err = s.update(ctx, tx, c, ch.ID, &parsed[i])
+				err = s.update(ctx, tx, c, ch.ID, &parsed[i], ch.Input.UpdatedAt)
 			}
 			if err != nil {
 				return atRow(err, ch.Row)
@@ -366,6 +370,9 @@ func (s *Service) UpdateFlexible(ctx context.Context, id int64, in FlexibleInput
 	err = s.Store.Update(ctx, func(tx Tx) error {
 		old, err := visibleFlexible(ctx, tx, c, id)
 		if err != nil {
+			return err
+		}
+		if err := unchangedSince(in.UpdatedAt, old.UpdatedAt); err != nil {
 			return err
 		}
 		if err := checkDivision(c, "division", f.Division); err != nil {

@@ -22,6 +22,9 @@ type PersonInput struct {
 	Education         string           `json:"education,omitempty"`
 	Phone             string           `json:"phone,omitempty"`
 	Graduation        *GraduationInput `json:"graduation,omitempty"`
+	// UpdatedAt, on an update, is the updated_at the caller read: the
+	// update is refused (Conflict) if the record changed since. Optional.
+	UpdatedAt string `json:"updated_at,omitempty"`
 }
 
 // GraduationInput is the text form of a Graduation.
@@ -107,6 +110,9 @@ type EmployerInput struct {
 	Division         string `json:"division"`
 	RiskClass        int    `json:"risk_class"`
 	RiskFloat        string `json:"risk_float,omitempty"` // default "1.0"
+	// UpdatedAt, on an update, is the updated_at the caller read: the
+	// update is refused (Conflict) if the record changed since. Optional.
+	UpdatedAt string `json:"updated_at,omitempty"`
 }
 
 func (in EmployerInput) parse() (Employer, error) {
@@ -163,6 +169,9 @@ type EmploymentInput struct {
 	// number of PersonID: it proves the agent holds the person's papers,
 	// so that a person ID alone cannot reach a person's record.
 	ResidentID string `json:"resident_id,omitempty"`
+	// UpdatedAt, on an update, is the updated_at the caller read: the
+	// update is refused (Conflict) if the record changed since. Optional.
+	UpdatedAt string `json:"updated_at,omitempty"`
 }
 
 // maxWage bounds a declared monthly wage: 10 million yuan.
@@ -237,6 +246,9 @@ type FlexibleInput struct {
 	Start    string `json:"start"`
 	End      string `json:"end,omitempty"`
 	BasePct  int    `json:"base_pct"`
+	// UpdatedAt, on an update, is the updated_at the caller read: the
+	// update is refused (Conflict) if the record changed since. Optional.
+	UpdatedAt string `json:"updated_at,omitempty"`
 }
 
 func (in FlexibleInput) parse() (FlexibleWorker, error) {

@@ -411,3 +411,36 @@ func TestContractApplyEmploymentsAllOrNothing(t *testing.T) {
 		}
 	})
 }
+
+// TestContractOptimisticUpdate: an update that sends back the updated_at
+// it read is refused when someone changed the record in between.
+func TestContractOptimisticUpdate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		sys := access.WithCaller(context.Background(), access.System)
+		s := registry.Service{Store: db.Registry(), Vault: service(t, db).Vault} // the real clock
+		e, err := s.CreateEmployer(sys, employer(4040, "嘉兴某某电器有限公司"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		read, err := s.Employer(sys, e.ID)
+		if err != nil || !read.UpdatedAt.Equal(e.UpdatedAt) {
+			t.Fatalf("read back %v, created %v (%v)", read.UpdatedAt, e.UpdatedAt, err)
+		}
+		seen := read.UpdatedAt.Format(time.RFC3339Nano)
+		in := employer(4040, "改名一")
+		in.UpdatedAt = seen
+		if _, err := s.UpdateEmployer(sys, e.ID, in); err != nil {
+			t.Fatal(err)
+		}
+		in.Name = "改名二" // the same stale updated_at
+		_, err = s.UpdateEmployer(sys, e.ID, in)
+		wantKind(t, err, fault.Conflict, "updated_at")
+		in.UpdatedAt = "yesterday"
+		_, err = s.UpdateEmployer(sys, e.ID, in)
+		wantKind(t, err, fault.Invalid, "updated_at")
+		in.UpdatedAt = "" // no check asked
+		if _, err := s.UpdateEmployer(sys, e.ID, in); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
