@@ -160,8 +160,44 @@ func run(n int, seed uint64, runs int) error {
 		return err
 	}
 	perPerson.print()
+	fl, err := floorPass(persons, runs)
+	if err != nil {
+		return err
+	}
+	fl.print()
 	report(n, bAssess, assess, bSim, sim, rep)
+	fmt.Printf("\nAgainst the floor measured in this run (the same seven lines at fixed rates over the wage column:\n"+
+		"no parameters, no clamping, no divisions): assessment %.1fx the floor, simulation %.1fx\n",
+		float64(assess.d)/float64(max(fl.d, 1)), float64(sim.d)/float64(max(fl.d, 1)))
 	return nil
+}
+
+// floorPass times the least an assessment must do: for each row, seven
+// lines of wage × a fixed rate, rounded half-up to the fen, summed. What
+// the engine adds on top (parameters per division and period, floor and
+// ceiling, work-injury classes and floats, per-division totals) is its
+// cost over this floor.
+func floorPass(persons []rules.Person, runs int) (result, error) {
+	wages := make([]money.Fen, len(persons))
+	for i, p := range persons {
+		wages[i] = p.Wage
+	}
+	ppm := [7]int64{80_000, 160_000, 20_000, 75_000, 5_000, 5_000, 2_000}
+	var sink money.Fen
+	r, err := median("floor: 7 fixed-rate lines over the wages", len(persons), runs, func() error {
+		var total money.Fen
+		for _, w := range wages {
+			for _, r := range ppm {
+				total += w.MulRatePPM(r)
+			}
+		}
+		sink = total
+		return nil
+	})
+	if sink < 0 {
+		return r, fmt.Errorf("floor: negative total")
+	}
+	return r, err
 }
 
 // loadParams loads the embedded parameters and the reform, timed.
