@@ -252,14 +252,22 @@ func (s *Service) Employment(ctx context.Context, id int64) (Employment, error) 
 	if err != nil {
 		return Employment{}, err
 	}
-	var e Employment
-	err = s.Store.Update(ctx, func(tx Tx) (err error) {
-		if e, err = visibleEmployment(ctx, tx, c, id); err != nil {
+	return viewAudited(ctx, s, c, "employment.view", object("employment", id),
+		func(tx Tx) (Employment, error) { return visibleEmployment(ctx, tx, c, id) },
+		func(e Employment) int64 { return e.PersonID })
+}
+
+// viewAudited reads one record with load in one transaction and records
+// the view of its person in the audit trail, as action on object.
+func viewAudited[T any](ctx context.Context, s *Service, c access.Caller, action, object string, load func(Tx) (T, error), person func(T) int64) (T, error) {
+	var out T
+	err := s.Store.Update(ctx, func(tx Tx) (err error) {
+		if out, err = load(tx); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, c, "employment.view", object("employment", id), e.PersonID)
+		return s.record(ctx, tx, c, action, object, person(out))
 	})
-	return e, err
+	return out, err
 }
 
 // ListEmployments lists relations of a person and/or an employer in ID
@@ -423,14 +431,9 @@ func (s *Service) Flexible(ctx context.Context, id int64) (FlexibleWorker, error
 	if err != nil {
 		return FlexibleWorker{}, err
 	}
-	var f FlexibleWorker
-	err = s.Store.Update(ctx, func(tx Tx) (err error) {
-		if f, err = visibleFlexible(ctx, tx, c, id); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, c, "flexible.view", object("flexible", id), f.PersonID)
-	})
-	return f, err
+	return viewAudited(ctx, s, c, "flexible.view", object("flexible", id),
+		func(tx Tx) (FlexibleWorker, error) { return visibleFlexible(ctx, tx, c, id) },
+		func(f FlexibleWorker) int64 { return f.PersonID })
 }
 
 // ListFlexible lists flexible-worker enrolments in ID order, leaving out
