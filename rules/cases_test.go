@@ -87,7 +87,29 @@ type lateFeeIn struct {
 	Division string      `json:"division"`
 }
 
+type supportIn struct {
+	Programme string `json:"programme"`
+	rules.Facts
+}
+
+type loanMonthIn struct {
+	rules.LoanInput
+	Month     int  `json:"month"`
+	InDefault bool `json:"in_default"`
+}
+
 var formulas = map[string]formula{
+	"support": call(func(p *rules.Params, in supportIn) (any, error) { return p.Decide(in.Programme, in.Facts, true) }),
+	"loan_terms": call(func(p *rules.Params, in rules.LoanInput) (any, error) { return p.LoanTerms(in, true) }),
+	"loan_month": call(func(p *rules.Params, in loanMonthIn) (any, error) {
+		t, err := p.LoanTerms(in.LoanInput, false)
+		if err != nil {
+			return nil, err
+		}
+		m := rules.LoanSchedule(in.LoanInput, t)[in.Month-1]
+		claim, _, err := p.LoanSubsidy(in.Programme, in.Division, in.Signed, m, in.InDefault, false)
+		return map[string]any{"period": m.Period, "loan_year": m.LoanYear, "interest": m.Interest, "borrower": m.Borrower, "subsidy": m.Subsidy, "claim": claim, "repaid": m.Repaid}, err
+	}),
 	"retirement_age": call(func(p *rules.Params, in rules.RetirementInput) (any, error) { return p.RetirementAge(in, true) }),
 	"divisor": call(func(p *rules.Params, in divisorIn) (any, error) {
 		return p.Divisor(in.Age, in.At, in.Division, true)

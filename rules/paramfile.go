@@ -79,11 +79,14 @@ func (p *Params) apply(files []paramFile, overlay bool) (*Params, error) {
 	c := p.clone()
 	seen := map[string]string{} // name@jurisdiction → file:line, for the baseline
 	for _, f := range files {
-		for _, e := range parseFile(f, &errs) {
+		entries, progs := parseFile(f, &errs)
+		for _, e := range entries {
 			c.applyEntry(e, overlay, seen, &errs)
 		}
+		c.applyProgrammes(progs, overlay, &errs)
 	}
 	c.checkSchema(&errs)
+	c.checkProgrammes(&errs)
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
@@ -172,8 +175,9 @@ func tableSuffix(key, of string) string {
 	return fmt.Sprintf(" (key %s, of %s)", key, of)
 }
 
-// parseFile reads one file into checked entries, adding errors to errs.
-func parseFile(f paramFile, errs *fileErrors) []entry {
+// parseFile reads one file into checked parameter entries and programme
+// declarations, adding errors to errs.
+func parseFile(f paramFile, errs *fileErrors) ([]entry, []*Programme) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(f.data, &doc); err != nil {
 		msg := err.Error()
@@ -183,24 +187,25 @@ func parseFile(f paramFile, errs *fileErrors) []entry {
 		} else {
 			errs.add(f.name, 1, "%s", msg)
 		}
-		return nil
+		return nil, nil
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		errs.add(f.name, 1, "empty file: expected a mapping with the key parameters")
-		return nil
+		return nil, nil
 	}
 	root := doc.Content[0]
-	fields := mapping(f.name, root, errs, "parameters")
+	fields := mapping(f.name, root, errs, "parameters", "programmes")
+	progs := parseProgrammes(f.name, fields["programmes"], errs)
 	list, ok := fields["parameters"]
 	if !ok {
-		if root.Kind == yaml.MappingNode {
+		if root.Kind == yaml.MappingNode && fields["programmes"] == nil {
 			errs.add(f.name, root.Line, "missing key parameters")
 		}
-		return nil
+		return nil, progs
 	}
 	if list.Kind != yaml.SequenceNode {
 		errs.add(f.name, list.Line, "parameters must be a list of parameter entries")
-		return nil
+		return nil, progs
 	}
 	var out []entry
 	for _, n := range list.Content {
@@ -208,7 +213,7 @@ func parseFile(f paramFile, errs *fileErrors) []entry {
 			out = append(out, e)
 		}
 	}
-	return out
+	return out, progs
 }
 
 // mapping checks that n is a mapping whose keys are all in allowed, each

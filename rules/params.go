@@ -31,7 +31,8 @@ var embedded embed.FS
 // baseline, possibly with a deployment's overrides or a reform overlaid.
 // A Params is immutable once built and safe for concurrent use.
 type Params struct {
-	defs map[string]*def
+	defs  map[string]*def
+	progs map[string]*Programme // the support programmes, by code
 }
 
 // def is one parameter name with its values per jurisdiction.
@@ -292,7 +293,10 @@ func (p *Params) InForce(at period.Date, division string) ([]Value, error) {
 // clone returns a deep copy of p's structure (values are shared: they are
 // never modified in place).
 func (p *Params) clone() *Params {
-	c := &Params{defs: make(map[string]*def, len(p.defs))}
+	c := &Params{defs: make(map[string]*def, len(p.defs)), progs: make(map[string]*Programme, len(p.progs))}
+	for k, g := range p.progs {
+		c.progs[k] = g
+	}
 	for n, d := range p.defs {
 		dc := *d
 		dc.series = make(map[string]*series, len(d.series))

@@ -49,6 +49,7 @@ var tableKeys = map[string]string{
 	"risk_class":         "work-injury industry risk class, 1 to 8",
 	"tier":               "minimum-wage tier",
 	"contribution_years": "whole years of contribution",
+	"loan_year":          "year of a loan, 1 for its first twelve months",
 }
 
 // TableRow is one row of a table-valued parameter.
