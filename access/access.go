@@ -102,6 +102,12 @@ const (
 	ReadRecords    // a person's rights record, statement and claims
 	OpenClaims     // open pension and unemployment claims
 	CorrectPeriods // correct closed periods with adjustment rows
+
+	// The support programmes' permissions (ApprovePayments above approves grant batches).
+	ReadGrants    // programmes, grants found, batches, payments, loans (scoped: an employer's or a citizen's own)
+	PrepareGrants // prepare grant batches, reject or revoke grants, record internships, payees and loans
+	RunSupport    // scans, payment runs, bank returns, re-issues, check (city-wide scope)
+	ApplyLoans    // apply for an entrepreneurship guaranteed loan (a citizen or an enterprise's agent, or a caseworker for them)
 )
 
 var permNames = map[Perm]string{
@@ -116,6 +122,8 @@ var permNames = map[Perm]string{
 	ManageCatalogue: "manage the occupation catalogue", RunSync: "run the synchronisation",
 	RunInsurance: "run social insurance's batch jobs", ReadBills: "read bills", ReadRecords: "read insurance records",
 	OpenClaims: "open claims", CorrectPeriods: "correct closed periods",
+	ReadGrants: "read support grants", PrepareGrants: "prepare support grants", RunSupport: "run the support programmes' batch jobs",
+	ApplyLoans: "apply for a guaranteed loan",
 }
 
 // String names p for messages.
@@ -126,7 +134,7 @@ func (p Perm) write() bool {
 	switch p {
 	case WritePersons, WriteEmployers, WriteEmployments, WriteFlexible, ManageUsers, ApprovePayments,
 		WriteSeekers, WriteVacancies, RunBatch, RecordServices, ManageFairs, ManageCatalogue, RunSync,
-		RunInsurance, OpenClaims, CorrectPeriods:
+		RunInsurance, OpenClaims, CorrectPeriods, PrepareGrants, RunSupport, ApplyLoans:
 		return true
 	}
 	return false
@@ -159,14 +167,25 @@ func (p Perm) write() bool {
 // claims (never their own); staff read bills and records of their
 // divisions, an employer agent its own bills, a citizen their own record,
 // an analyst bill totals and contribution income.
+//
+// In the support programmes: a caseworker prepares the grants the scan
+// found in their divisions into batches, records internships, payees and
+// loans and, city-wide, runs scans, payment runs and bank returns; a
+// reviewer reads them and approves batches (never their own); an employer
+// agent sees the grants found for its employer and applies for a loan for
+// it; a citizen sees their own grants and applies for a loan; an analyst
+// reads totals by programme and division.
 var perms = map[Role][]Perm{
 	Caseworker: {ReadPersons, WritePersons, ReadEmployers, WriteEmployers, ReadEmployments, WriteEmployments, ReadFlexible, WriteFlexible, ReadAggregates,
 		ReadSeekers, WriteSeekers, ReadVacancies, WriteVacancies, MatchPersonal, RunBatch, ReadPlacements, RecordServices, ManageFairs,
-		RunInsurance, ReadBills, ReadRecords, OpenClaims, CorrectPeriods},
+		RunInsurance, ReadBills, ReadRecords, OpenClaims, CorrectPeriods,
+		ReadGrants, PrepareGrants, RunSupport, ApplyLoans},
 	Reviewer: {ReadPersons, ReadEmployers, ReadEmployments, ReadFlexible, ReadAggregates, ApprovePayments, ReadSeekers, ReadVacancies, ReadPlacements,
-		ReadBills, ReadRecords},
-	EmployerAgent: {ReadPersons, ReadEmployers, ReadEmployments, WriteEmployments, ReadVacancies, WriteVacancies, MatchPersonal, ReadPlacements, ReadBills},
-	Citizen:       {ReadPersons, ReadEmployers, ReadEmployments, ReadFlexible, ReadSeekers, WriteSeekers, ReadVacancies, MatchPersonal, ReadPlacements, ReadRecords},
+		ReadBills, ReadRecords, ReadGrants},
+	EmployerAgent: {ReadPersons, ReadEmployers, ReadEmployments, WriteEmployments, ReadVacancies, WriteVacancies, MatchPersonal, ReadPlacements, ReadBills,
+		ReadGrants, ApplyLoans},
+	Citizen: {ReadPersons, ReadEmployers, ReadEmployments, ReadFlexible, ReadSeekers, WriteSeekers, ReadVacancies, MatchPersonal, ReadPlacements, ReadRecords,
+		ReadGrants, ApplyLoans},
 	Analyst:       {ReadAggregates, ReadVacancies, ReadBills},
 	Administrator: {ManageUsers, ManageCatalogue, ReadVacancies},
 	Auditor:       {ReadAudit},

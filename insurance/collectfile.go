@@ -1,19 +1,13 @@
 package insurance
 
 import (
-	"bytes"
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
-	"path/filepath"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 
 	"hrss/rules/fault"
 	"hrss/rules/money"
 	"hrss/rules/period"
+	"hrss/sheet"
 )
 
 // Collection is one row of a collection file from the tax bureau: a
@@ -51,13 +45,7 @@ const maxCollectionRows = 1_000_000
 // reported as a *fault.Error with its row and column, all of them in a
 // fault.List; the file is then refused as a whole.
 func ParseCollections(name string, data []byte) ([]Collection, error) {
-	var records [][]string
-	var err error
-	if strings.EqualFold(filepath.Ext(name), ".xlsx") {
-		records, err = readXLSX(data)
-	} else {
-		records, err = readCSV(data)
-	}
+	records, err := sheet.Read(name, data, "collections")
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +62,7 @@ func ParseCollections(name string, data []byte) ([]Collection, error) {
 	var out []Collection
 	var errs fault.List
 	for i, rec := range records[1:] {
-		if blank(rec) {
+		if sheet.Blank(rec) {
 			continue
 		}
 		c, bad := parseCollection(i+2, rec, cols)
@@ -93,44 +81,6 @@ func fileError(errs fault.List) error {
 	first := errs[0]
 	return &fault.Error{Kind: fault.Invalid, Field: first.Field, Rule: "collections.file", Row: first.Row, Col: first.Col,
 		Message: fmt.Sprintf("the file is refused, nothing of it applied: %s", errs.Error()), Err: errs}
-}
-
-func readCSV(data []byte) ([][]string, error) {
-	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))
-	r.FieldsPerRecord = -1
-	r.TrimLeadingSpace = true
-	var out [][]string
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, fault.Invalidf("file", "collections.csv", "the CSV cannot be read: %v", pe.Err).At(pe.Line, fmt.Sprint(pe.Column))
-			}
-			return nil, fault.Invalidf("file", "collections.csv", "the CSV cannot be read: %v", err)
-		}
-		out = append(out, rec)
-	}
-}
-
-func readXLSX(data []byte) ([][]string, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		return nil, fault.Invalidf("file", "collections.xlsx", "the Excel workbook cannot be read: %v", err)
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, fault.Invalidf("file", "collections.xlsx", "the workbook has no sheet")
-	}
-	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, fault.Invalidf("file", "collections.xlsx", "sheet %s cannot be read: %v", sheets[0], err)
-	}
-	return rows, nil
 }
 
 // headerColumns maps each field to its column index.
@@ -156,15 +106,6 @@ func headerColumns(head []string) (map[string]int, error) {
 		return nil, fault.Invalidf("header", "collections.header", "the header lacks the column(s) %s", strings.Join(missing, ", ")).At(1, "")
 	}
 	return cols, nil
-}
-
-func blank(rec []string) bool {
-	for _, s := range rec {
-		if strings.TrimSpace(s) != "" {
-			return false
-		}
-	}
-	return true
 }
 
 // parseCollection reads one data row; row is its 1-based file row.

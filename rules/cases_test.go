@@ -99,7 +99,7 @@ type loanMonthIn struct {
 }
 
 var formulas = map[string]formula{
-	"support": call(func(p *rules.Params, in supportIn) (any, error) { return p.Decide(in.Programme, in.Facts, true) }),
+	"support":    call(func(p *rules.Params, in supportIn) (any, error) { return p.Decide(in.Programme, in.Facts, true) }),
 	"loan_terms": call(func(p *rules.Params, in rules.LoanInput) (any, error) { return p.LoanTerms(in, true) }),
 	"loan_month": call(func(p *rules.Params, in loanMonthIn) (any, error) {
 		t, err := p.LoanTerms(in.LoanInput, false)
