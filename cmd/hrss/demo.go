@@ -10,15 +10,15 @@ import (
 
 	"hrss/access"
 	"hrss/demo"
-	"hrss/insurance"
 	"hrss/registry"
 	"hrss/rules/period"
 )
 
 func runDemo(g *globals, args []string) error {
-	fs := newFlags(g, "demo", "demo [--persons N] [--seed S] [--no-serve] [--addr HOST:PORT]")
+	fs := newFlags(g, "demo", "demo [--persons N] [--seed S] [--months N] [--no-serve] [--addr HOST:PORT]")
 	persons := fs.Int("persons", 20000, "number of persons in the synthetic city")
 	seed := fs.Uint64("seed", 1, "seed of the generator: the same seed gives the same city")
+	months := fs.Int("months", 6, "months of social insurance before today to assess and collect (all but the last two closed)")
 	noServe := fs.Bool("no-serve", false, "generate only; do not serve")
 	addr := fs.String("addr", envOr("HRSS_ADDR", "127.0.0.1:8080"), "address to serve on")
 	asOf := fs.String("as-of", "", "the city's today, YYYY-MM-DD (default: today)")
@@ -36,6 +36,9 @@ func runDemo(g *globals, args []string) error {
 		}
 		today = d
 	}
+	if err := demoMonths(*months, today); err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(systemContext(context.Background()), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	a, err := openApp(ctx, g)
@@ -49,7 +52,7 @@ func runDemo(g *globals, args []string) error {
 	}
 	if len(existing) > 0 {
 		fmt.Fprintf(g.stdout, "the database %s already holds a city; serving it as it is (use a new --db to generate another)\n", g.db)
-	} else if err := generate(ctx, g, a, demo.Config{Persons: *persons, Seed: *seed, AsOf: today}); err != nil {
+	} else if err := generate(ctx, g, a, demo.Config{Persons: *persons, Seed: *seed, AsOf: today}, *months); err != nil {
 		return err
 	}
 	if *noServe {
@@ -58,8 +61,9 @@ func runDemo(g *globals, args []string) error {
 	return serveApp(ctx, g, a, *addr)
 }
 
-// generate builds the synthetic city into a's database and prints its summary.
-func generate(ctx context.Context, g *globals, a *app, cfg demo.Config) error {
+// generate builds the synthetic city into a's database with the given
+// months of social insurance history (demoHistory) and prints its summary.
+func generate(ctx context.Context, g *globals, a *app, cfg demo.Config, months int) error {
 	start := time.Now()
 	bar := newProgress(g.stderr, "generating city")
 	sink, jobs := demo.WithJobs(a.db.Bulk(), cfg)
@@ -67,6 +71,7 @@ func generate(ctx context.Context, g *globals, a *app, cfg demo.Config) error {
 	if err != nil {
 		return err
 	}
+	sink, payers := demo.WithPayers(sink)
 	sum, err := demo.Generate(ctx, cfg, a.vault, sink, bar.update)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -79,7 +84,7 @@ func generate(ctx context.Context, g *globals, a *app, cfg demo.Config) error {
 	if err := auditBulk(ctx, a, "demo.generate", fmt.Sprintf("city/seed-%d: %d persons, %d employers, %d relations", cfg.Seed, sum.Persons, sum.Employers, sum.Employments)); err != nil {
 		return err
 	}
-	if err := assessLastMonth(ctx, g, a, cfg.AsOf.Month().Add(-1)); err != nil {
+	if err := demoHistory(ctx, g, a, cfg, months, payers); err != nil {
 		return err
 	}
 	users, err := access.CreateDemoUsers(ctx, a.access, access.DemoScope{Division: "330402"})
@@ -97,21 +102,4 @@ func auditBulk(ctx context.Context, a *app, action, object string) error {
 	return a.access.Store.Update(ctx, func(tx access.Tx) error {
 		return access.Record(ctx, tx, access.System, time.Now().UTC(), access.Event{Action: action, Object: object})
 	})
-}
-
-// assessLastMonth runs the monthly assessment of the month before the
-// city's today, so that the demo opens with bills, arrears and income to
-// look at (as the bureau's monthly job would have left them).
-func assessLastMonth(ctx context.Context, g *globals, a *app, p period.YearMonth) error {
-	svc, err := insuranceService(g, a)
-	if err != nil {
-		return err
-	}
-	bar := newProgress(g.stderr, "assessing "+p.String())
-	sum, err := svc.Assess(ctx, p, insurance.AssessOptions{Progress: bar.update})
-	if err != nil {
-		return fmt.Errorf("demo: assessment of %s: %w", p, err)
-	}
-	fmt.Fprintf(g.stdout, "assessed %s: %d persons, %d employers, %d flexible workers, total %s yuan billed\n", p, sum.Persons, sum.Employers, sum.Flexible, sum.Total)
-	return nil
 }
