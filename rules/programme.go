@@ -97,13 +97,17 @@ type Programme struct {
 	Insurances  []Insurance `json:"insurances,omitempty"` // the hire must be enrolled in these
 	From        period.Date `json:"from"`                 // first day of an event (hire, start) it covers
 	Until       period.Date `json:"until,omitzero"`       // last day, zero when open-ended
-	Reference   string      `json:"reference"`            // the legal source
-	Confidence  string      `json:"confidence"`           // of the programme's existence, dates and groups
-	Note        string      `json:"note,omitempty"`
-	File        string      `json:"file"`
-	Line        int         `json:"line"`
-	Parameters  []ProgParam `json:"parameters"` // what its formula reads, in order
-	groupSet    map[Group]bool
+	// ClaimUntil is the last day a grant of the programme may still be
+	// found (the events' paid months come after the event); zero when
+	// open-ended.
+	ClaimUntil period.Date `json:"claim_until,omitzero"`
+	Reference  string      `json:"reference"`  // the legal source
+	Confidence string      `json:"confidence"` // of the programme's existence, dates and groups
+	Note       string      `json:"note,omitempty"`
+	File       string      `json:"file"`
+	Line       int         `json:"line"`
+	Parameters []ProgParam `json:"parameters"` // what its formula reads, in order
+	groupSet   map[Group]bool
 }
 
 // ProgParam is one parameter a programme's formula reads: its name is
@@ -173,6 +177,11 @@ func (g *Programme) Has(x Group) bool { return g.groupSet[x] }
 // Covers reports whether an event on day falls in the programme's dates.
 func (g *Programme) Covers(day period.Date) bool {
 	return !day.Before(g.From) && (g.Until.IsZero() || !g.Until.Before(day))
+}
+
+// ClaimClosed reports whether no grant of the programme may be found on day.
+func (g *Programme) ClaimClosed(day period.Date) bool {
+	return !g.ClaimUntil.IsZero() && g.ClaimUntil.Before(day)
 }
 
 // KeyOf is the key a programme pays once: its family and the person, or

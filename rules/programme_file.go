@@ -25,6 +25,7 @@ import (
 //	    insurances: [unemployment, work_injury, pension]
 //	    from: 2025-01-01               # events (hires, starts) it covers
 //	    until: 2025-12-31              # optional
+//	    claim_until: 2026-12-31        # optional: the last day a grant may be found
 //	    reference: 人社部发〔…〕…号
 //	    confidence: verified
 //	    note: optional remark
@@ -36,7 +37,7 @@ import (
 var codeRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 var programmeKeys = []string{"code", "formula", "family", "name_zh", "name_en", "beneficiary", "per_employer", "groups",
-	"insurances", "from", "until", "reference", "confidence", "note"}
+	"insurances", "from", "until", "claim_until", "reference", "confidence", "note"}
 
 // parseProgrammes reads the programmes list of a file (nil when absent).
 func parseProgrammes(file string, list *yaml.Node, errs *fileErrors) []*Programme {
@@ -162,6 +163,16 @@ func parseProgrammeDates(file string, n *yaml.Node, f map[string]*yaml.Node, g *
 			errs.add(file, u.Line, "until %s is before from %s", d, g.From)
 		}
 		g.Until = d
+	}
+	if u, ok := f["claim_until"]; ok {
+		d, err := period.ParseDate(strings.TrimSpace(u.Value))
+		switch {
+		case err != nil:
+			errs.add(file, u.Line, "claim_until: %v", err)
+		case d.Before(g.From) || (!g.Until.IsZero() && d.Before(g.Until)):
+			errs.add(file, u.Line, "claim_until %s is before the programme's dates end", d)
+		}
+		g.ClaimUntil = d
 	}
 }
 

@@ -153,6 +153,10 @@ func reason(key string, args ...string) Reason {
 
 // window checks the programme's dates; false after refusing d.
 func window(g *Programme, f Facts, d *Decision) bool {
+	if g.ClaimClosed(f.AsOf) {
+		refuse(d, "claim_closed", "claim_until", g.ClaimUntil.String())
+		return false
+	}
 	if g.Covers(f.Event) && !f.AsOf.Before(f.Event) {
 		return true
 	}

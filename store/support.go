@@ -109,7 +109,10 @@ func grantWhere(f support.GrantFilter) (string, []any) {
 		add("g.employer_id = ?", f.EmployerID)
 	}
 	if f.Payee != "" {
-		add("g.beneficiary = ? AND g.payee_id = ?", string(f.Payee), f.PayeeID)
+		add("g.beneficiary = ?", string(f.Payee))
+	}
+	if f.PayeeID != 0 {
+		add("g.payee_id = ?", f.PayeeID)
 	}
 	if f.BatchID != 0 {
 		add("g.batch_id = ?", f.BatchID)

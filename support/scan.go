@@ -85,6 +85,9 @@ func (s *Service) scanned(code string) ([]*rules.Programme, error) {
 // scanProgramme decides every candidate of g, writes the new grants in
 // chunks and settles the grants whose eligibility is lost.
 func (s *Service) scanProgramme(ctx context.Context, c access.Caller, g *rules.Programme, sc *Scan, ps *ProgrammeScan) error {
+	if g.ClaimClosed(sc.AsOf) {
+		return nil // no grant is found any more; those found stand
+	}
 	var found []Grant
 	eligible := map[string]bool{}
 	err := s.Store.View(ctx, func(tx Tx) error {

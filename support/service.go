@@ -88,9 +88,9 @@ func narrow(c access.Caller, f GrantFilter) (GrantFilter, bool) {
 				}
 			}
 		}
-	case c.Role == access.EmployerAgent:
+	case c.Role == access.EmployerAgent && c.EmployerID != 0:
 		f.Payee, f.PayeeID = rules.PaysEmployer, c.EmployerID
-	case c.Role == access.Citizen:
+	case c.Role == access.Citizen && c.PersonID != 0:
 		f.Payee, f.PayeeID = rules.PaysPerson, c.PersonID
 	default:
 		return f, false

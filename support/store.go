@@ -94,8 +94,8 @@ type GrantFilter struct {
 	Status     Status
 	PersonID   int64
 	EmployerID int64
-	Payee      rules.Beneficiary // with PayeeID: grants paid to one beneficiary
-	PayeeID    int64
+	Payee      rules.Beneficiary // grants paid to this kind of beneficiary
+	PayeeID    int64             // with Payee: to this one
 	BatchID    int64
 	LoanID     int64
 	AfterID    int64 // paging: grants with a greater ID

@@ -14,6 +14,7 @@ import (
 	"hrss/registry"
 	"hrss/rules"
 	"hrss/rules/fault"
+	"hrss/support"
 )
 
 // Server holds the services the handlers call.
@@ -25,6 +26,9 @@ type Server struct {
 	// Insurance is social insurance: assessments, bills, collections,
 	// accounts, claims, payment runs (routes in insuranceRoutes).
 	Insurance *insurance.Service
+	// Support is the support programmes: scans, grants, batches, payment
+	// runs, bank returns, internships, loans (routes in supportRoutes).
+	Support *support.Service
 
 	signins throttle // failed sign-ins per client IP
 }

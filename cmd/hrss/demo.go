@@ -58,6 +58,7 @@ func runDemo(g *globals, args []string) error {
 	if *noServe {
 		return nil
 	}
+	g.scanEvery = 24 * time.Hour
 	return serveApp(ctx, g, a, *addr)
 }
 
@@ -87,7 +88,11 @@ func generate(ctx context.Context, g *globals, a *app, cfg demo.Config, months i
 	if err := demoHistory(ctx, g, a, cfg, months, payers); err != nil {
 		return err
 	}
-	users, err := access.CreateDemoUsers(ctx, a.access, access.DemoScope{Division: "330402"})
+	sup, err := demoSupport(ctx, g, a, cfg)
+	if err != nil {
+		return err
+	}
+	users, err := access.CreateDemoUsers(ctx, a.access, demoScope(ctx, sup, "330402"))
 	if err != nil {
 		return fmt.Errorf("demo users: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"hrss/rules"
 	"hrss/rules/fault"
 	"hrss/rules/period"
+	"hrss/support"
 )
 
 // insuranceService wires social insurance over a's database with the
@@ -134,7 +135,7 @@ func runClose(g *globals, args []string) error {
 }
 
 func runCheck(g *globals, args []string) error {
-	fs := newFlags(g, "check", "check [--json]\n\nVerify social insurance's invariants; exit status 1 on any breach.")
+	fs := newFlags(g, "check", "check [--json]\n\nVerify social insurance's and the support programmes' invariants; exit status 1 on any breach.")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -142,6 +143,9 @@ func runCheck(g *globals, args []string) error {
 	return withInsurance(g, func(ctx context.Context, svc *insurance.Service) error {
 		rep, err := svc.Check(ctx)
 		if err != nil {
+			return err
+		}
+		if err := addSupportCheck(ctx, g, &rep); err != nil {
 			return err
 		}
 		if *asJSON {
@@ -160,6 +164,21 @@ func runCheck(g *globals, args []string) error {
 		}
 		if !rep.OK {
 			return exitCode(1)
+		}
+		return nil
+	})
+}
+
+// addSupportCheck appends the support programmes' invariants to rep.
+func addSupportCheck(_ context.Context, g *globals, rep *insurance.CheckReport) error {
+	return withSupport(g, "", func(sctx context.Context, svc *support.Service) error {
+		res, err := svc.Check(sctx)
+		if err != nil {
+			return err
+		}
+		for _, r := range res {
+			rep.Results = append(rep.Results, insurance.CheckResult{Invariant: r.Invariant, Checked: r.Checked, Breaches: r.Breaches, OK: r.OK})
+			rep.OK = rep.OK && r.OK
 		}
 		return nil
 	})

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"hrss/rules/fault"
 )
@@ -56,6 +57,7 @@ var commands = []command{
 	{"graduates", "unemployed graduates' follow-up list and \"1131\" services: list, service", runGraduates},
 	{"fairs", "job fairs and interview slots by deferred acceptance: list, create, join, register, allocate, show", runFairs},
 	{"employment", "employment services' jobs: sync (scheduled), hire, placements", runEmployment},
+	{"support", "support programmes (免申即享): scan, grants, batches, payment runs, bank returns, internships, loans", runSupport},
 }
 
 // globals are the options every subcommand shares.
@@ -63,9 +65,12 @@ type globals struct {
 	db      string // file path (SQLite) or postgres:// URL
 	params  string // directory of parameter overrides, "" for none
 	keyFile string // file holding the identifier key when HRSS_KEY is unset
-	stdin   io.Reader
-	stdout  io.Writer
-	stderr  io.Writer
+	// scanEvery is how often serve runs the support programmes' scan
+	// (flag --scan-every of serve and demo; 0 never).
+	scanEvery time.Duration
+	stdin     io.Reader
+	stdout    io.Writer
+	stderr    io.Writer
 }
 
 // exitCode is returned by a command that wants a particular exit status

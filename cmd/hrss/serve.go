@@ -12,12 +12,14 @@ import (
 	"time"
 
 	"hrss/store"
+	"hrss/support"
 	"hrss/web"
 )
 
 func runServe(g *globals, args []string) error {
-	fs := newFlags(g, "serve", "serve [--addr HOST:PORT]")
+	fs := newFlags(g, "serve", "serve [--addr HOST:PORT] [--scan-every DURATION]")
 	addr := fs.String("addr", envOr("HRSS_ADDR", "127.0.0.1:8080"), "address to listen on (env HRSS_ADDR)")
+	fs.DurationVar(&g.scanEvery, "scan-every", 24*time.Hour, "run the support programmes' proactive scan at start and then this often (0: never)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -46,6 +48,9 @@ func serveApp(ctx context.Context, g *globals, a *app, addr string) error {
 	fmt.Fprintf(g.stdout, "hrss serving %s database on http://%s/ (API: http://%s/api/v1/openapi.json); Ctrl-C stops\n", engineName(a.db), ln.Addr(), ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if g.scanEvery > 0 && ws.Support != nil {
+		go scheduleScans(ctx, ws.Support, g.scanEvery)
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -84,4 +89,27 @@ func runMigrate(g *globals, args []string) error {
 	}
 	fmt.Fprintf(g.stdout, "applied %d migration(s) to the %s database\n", n, engineName(db))
 	return nil
+}
+
+// scheduleScans runs the support programmes' proactive scan (免申即享) as
+// System at start and then every interval until ctx ends, logging each
+// outcome. A scan is idempotent (the grants' unique keys), so a scan that
+// two servers run at once creates each grant once.
+func scheduleScans(ctx context.Context, svc *support.Service, every time.Duration) {
+	ctx = systemContext(ctx)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		sc, err := svc.Scan(ctx, support.ScanOptions{})
+		if err != nil {
+			slog.Error("support scan", "err", err)
+		} else {
+			slog.Info("support scan", "scan", sc.ID, "as_of", sc.AsOf.String(), "eligible", sc.Eligible, "created", sc.Created, "revoked", sc.Revoked)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
