@@ -125,7 +125,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/employments/{id}/placement", s.jobs(s.recordHire)},
 		{"POST", "/api/v1/employment-sync", s.jobs(s.syncEmployment)},
 		{"GET", "/api/v1/employment-indicators", s.jobs(s.jobIndicators)},
-	}, s.insuranceRoutes()...)
+	}, append(s.insuranceRoutes(), s.supportRoutes()...)...)
 }
 
 // securityHeaders sets the headers every response carries.

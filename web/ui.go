@@ -81,7 +81,7 @@ type uiRoute struct {
 
 // uiRoutes lists every browser route, in one place.
 func (s *Server) uiRoutes() []uiRoute {
-	return []uiRoute{
+	return append([]uiRoute{
 		{"GET /{$}", s.uiHome},
 		{"GET /static/", serveStatic},
 		{"GET /signin", s.uiSignInForm},
@@ -141,8 +141,7 @@ func (s *Server) uiRoutes() []uiRoute {
 		{"POST /employers/{id}/employments", s.uiEnrol},
 		{"GET /employments/{id}/separate", s.uiSeparateForm},
 		{"POST /employments/{id}/separate", s.uiSeparate},
-		{"/", s.uiNotFound},
-	}
+	}, append(s.supportUIRoutes(), uiRoute{"/", s.uiNotFound})...)
 }
 
 // screen is what every screen's template receives.
