@@ -183,6 +183,7 @@ func TestScanApprovePayReturnReissue(t *testing.T) {
 		if sc.Created != len(want) || sc.Eligible != len(want) || sc.ByProgramme["expansion_2025"].Amount != money.Yuan(4500) {
 			t.Fatalf("scan %+v %+v", sc, sc.ByProgramme["expansion_2025"])
 		}
+		c.matchesPlainSQL(t, "expansion_2025", date("2026-02-15"))
 		again, err := c.svc.Scan(caseAmy, support.ScanOptions{AsOf: date("2026-02-15")})
 		if err != nil || again.Created != 0 || again.Revoked != 0 || again.Eligible != len(want) {
 			t.Fatalf("second scan %+v %v", again, err)
@@ -191,6 +192,29 @@ func TestScanApprovePayReturnReissue(t *testing.T) {
 		c.approveAndPay(t)
 		c.mustCheck(t)
 	})
+}
+
+// matchesPlainSQL checks that the scan's grants of a job expansion
+// programme are the persons the independent plain SQL query finds.
+func (c *city) matchesPlainSQL(t *testing.T, code string, asOf period.Date) {
+	t.Helper()
+	g, _ := c.svc.Params.Programme(code)
+	q, err := store.PlainExpansionOf(c.svc.Params, g, "330400", asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := c.db.PlainExpansionPersons(system, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gs, _ := c.svc.Grants(system, support.GrantFilter{Programme: code})
+	var got []int64
+	for _, g := range gs {
+		got = append(got, g.PersonID)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) || len(want) == 0 {
+		t.Fatalf("%s: scan %v, plain SQL %v", code, got, want)
+	}
 }
 
 // grantsBy returns the programme of each person's grant.

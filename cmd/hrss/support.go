@@ -249,34 +249,36 @@ func supportGrants(g *globals, name string, args []string) error {
 	})
 }
 
-// idArg parses the one positional ID of a command.
-func idArg(fs *flag.FlagSet, what string) (int64, error) {
-	if fs.NArg() != 1 {
-		return 0, fault.Invalidf(what, "support.id", "give the %s's ID", what)
-	}
-	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fault.Invalidf(what, "support.id", "%q is not a %s ID", fs.Arg(0), what)
-	}
-	return id, nil
-}
-
-// parseWithID parses flags that may come before or after one positional ID.
-func parseWithID(fs *flag.FlagSet, args []string, what string) (int64, error) {
+// parsePositional parses flags that may come before or after the
+// positional arguments and returns those.
+func parsePositional(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for len(args) > 0 {
 		if err := parseFlags(fs, args); err != nil {
-			return 0, err
+			return nil, err
 		}
 		if fs.NArg() == 0 {
 			break
 		}
 		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
 	}
-	if err := fs.Parse(pos); err != nil {
-		return 0, errUsage
+	return pos, nil
+}
+
+// parseWithID parses flags around one positional ID.
+func parseWithID(fs *flag.FlagSet, args []string, what string) (int64, error) {
+	pos, err := parsePositional(fs, args)
+	if err != nil {
+		return 0, err
 	}
-	return idArg(fs, what)
+	if len(pos) != 1 {
+		return 0, fault.Invalidf(what, "support.id", "give the %s's ID", what)
+	}
+	id, err := strconv.ParseInt(pos[0], 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fault.Invalidf(what, "support.id", "%q is not a %s ID", pos[0], what)
+	}
+	return id, nil
 }
 
 func supportGrant(g *globals, name string, args []string) error {
@@ -469,18 +471,19 @@ func supportBankFile(g *globals, name string, args []string) error {
 
 func supportReturn(g *globals, name string, args []string) error {
 	fs := supportFlags(g, name)
-	if err := parseFlags(fs, args); err != nil {
+	pos, err := parsePositional(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		return fault.Invalidf("file", "support.file", "give the bank's return file")
 	}
-	data, err := os.ReadFile(fs.Arg(0))
+	data, err := os.ReadFile(pos[0])
 	if err != nil {
 		return err
 	}
 	return withSupport(g, "", func(ctx context.Context, svc *support.Service) error {
-		rep, err := svc.ImportReturn(ctx, filepath.Base(fs.Arg(0)), data)
+		rep, err := svc.ImportReturn(ctx, filepath.Base(pos[0]), data)
 		if err != nil {
 			return err
 		}
