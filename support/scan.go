@@ -115,8 +115,11 @@ func (s *Service) scanProgramme(ctx context.Context, c access.Caller, g *rules.P
 // decide turns an eligible candidate into a pending grant.
 func (s *Service) decide(g *rules.Programme, cd Candidate, sc *Scan) (Grant, bool, error) {
 	cd.Facts.AsOf = sc.AsOf
-	d, err := s.Params.Decide(g.Code, cd.Facts, true)
+	d, err := s.Params.Decide(g.Code, cd.Facts, false) // most candidates fail: explain only the eligible
 	if err != nil || !d.Eligible {
+		return Grant{}, false, err
+	}
+	if d, err = s.Params.Decide(g.Code, cd.Facts, true); err != nil {
 		return Grant{}, false, err
 	}
 	gr := Grant{Programme: g.Code, Family: g.Family, Key: grantKey(g, cd.PersonID, cd.EmployerID), PersonID: cd.PersonID,
