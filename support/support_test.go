@@ -497,3 +497,68 @@ func TestScopes(t *testing.T) {
 		}
 	})
 }
+
+// TestLoanSubsidyClaims: an individual's guaranteed loan is applied for,
+// approved by a reviewer who did not record it, and its monthly interest
+// subsidy is claimed by the bank as grants, a month in default claiming
+// nothing, each month once, paid by the same runs.
+func TestLoanSubsidyClaims(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		c := newCity(t, db)
+		in := support.LoanInput{Borrower: "individual", PersonID: 7, Bank: "嘉兴银行", Guarantor: "嘉兴市融资担保有限公司",
+			Principal: "200000.00", TermMonths: 36, ContractRate: "0.0345", Signed: "2025-06-10"}
+		if _, err := c.svc.ApplyLoan(caseAmy, support.LoanInput{Borrower: "individual", PersonID: 7, Bank: "b", Guarantor: "g",
+			Principal: "600000.00", TermMonths: 36, ContractRate: "0.0345", Signed: "2025-06-10"}); fault.KindOf(err) != fault.Invalid || !strings.Contains(err.Error(), "loan_principal") {
+			t.Fatalf("a loan above the limit: %v", err)
+		}
+		l, err := c.svc.ApplyLoan(caseAmy, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.svc.ClaimSubsidy(caseAmy, l.ID, period.New(2025, 12)); fault.KindOf(err) != fault.Conflict {
+			t.Fatalf("claimed on a loan not approved: %v", err)
+		}
+		if _, err := c.svc.DecideLoan(reviewAmy, l.ID, true, ""); fault.KindOf(err) != fault.Forbidden {
+			t.Fatalf("the preparer approved the loan: %v", err)
+		}
+		if _, err := c.svc.DecideLoan(reviewBob, l.ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.svc.MarkDefault(caseAmy, l.ID, period.New(2025, 9)); err != nil {
+			t.Fatal(err)
+		}
+		gs, err := c.svc.ClaimSubsidy(caseAmy, l.ID, period.New(2025, 12))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 2025-07 to 2025-12 less 2025-09 in default: five months of 200000 × (0.0345 − 0.015) / 12 = 325.00
+		if len(gs) != 5 || gs[0].Amount != money.Fen(32500) || gs[0].Beneficiary != rules.PaysBank || gs[0].Key != fmt.Sprintf("loan:%d/2025-07", l.ID) {
+			t.Fatalf("claims %+v", gs)
+		}
+		if again, err := c.svc.ClaimSubsidy(caseAmy, l.ID, period.New(2025, 12)); err != nil || len(again) != 0 {
+			t.Fatalf("claimed twice: %d %v", len(again), err)
+		}
+		_, sched, err := c.svc.Loan(caseAmy, l.ID)
+		if err != nil || len(sched) != 36 || sched[2].Claimable != 0 || sched[0].Interest != money.Fen(57500) || sched[0].Borrower != money.Fen(25000) {
+			t.Fatalf("schedule %+v %v", sched[:3], err)
+		}
+		if _, err := c.svc.ClaimSubsidy(caseAmy, l.ID, period.New(2026, 12)); fault.KindOf(err) != fault.Invalid {
+			t.Fatalf("claimed a month not yet ended: %v", err)
+		}
+		b, err := c.svc.PrepareBatch(caseAmy, l.Division, "startup_loan", nil)
+		if err != nil || b.Grants != 5 {
+			t.Fatalf("batch %+v %v", b, err)
+		}
+		if _, err := c.svc.DecideBatch(reviewBob, b.ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.svc.SetPayee(caseAmy, support.Payee{Kind: rules.PaysBank, ID: l.ID, Bank: "嘉兴银行", Account: "9558000011112222", Holder: "嘉兴银行贴息专户"}); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := c.svc.Pay(caseAmy)
+		if err != nil || rep.Run.Rows != 5 || rep.Run.Total != money.Fen(5*32500) {
+			t.Fatalf("pay %+v %v", rep, err)
+		}
+		c.mustCheck(t)
+	})
+}
