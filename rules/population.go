@@ -1,17 +1,19 @@
 package rules
 
 import (
+	"math/bits"
+
 	"github.com/shopspring/decimal"
 
 	"hrss/rules/money"
 	"hrss/rules/period"
 )
 
-// Population is N insured person-months held as columns, one slice per
-// variable, for the columnar engine (Assess, Simulate). Build it with
-// NewPopulation and Append; the columns are unexported so that every row
-// is checked once on the way in and the engine's loop needs no checks
-// beyond the parameter-dependent ones.
+// Population is N insured person-months held as columns, for the columnar
+// engine (Assess, Simulate). Build it with NewPopulation and Append; the
+// columns are unexported so that every row is checked once on the way in
+// and the engine's loop needs no checks beyond the parameter-dependent
+// ones.
 //
 //	pop := rules.NewPopulation(len(rows))
 //	for _, row := range rows {
@@ -19,16 +21,41 @@ import (
 //			Wage: row.Wage, RiskClass: row.RiskClass, FloatPct: row.FloatPct})
 //		...
 //	}
+//
+// A row is its wage and its group: the division, period, kind, risk
+// class, float and enrolled insurances it shares with many others (an
+// employer's staff share all of them). The groups are interned as rows
+// are appended, so the engine resolves the parameters once per group and
+// its loop reads two columns, 12 bytes a row.
 type Population struct {
-	divisions []string         // distinct division codes; div indexes it
+	rows []row
+
+	groups []group
+	index  groupIndex // the groups by their fields
+
+	divisions []string         // distinct division codes; group.div indexes it
 	divIndex  map[string]int32 // code → index
-	div       []int32
-	kind      []Kind
-	wage      []money.Fen
-	risk      []uint8
-	float     []uint16 // work-injury float in hundredths (100 = 1.0)
-	period    []period.YearMonth
-	enrolled  []Enrolled // never 0: Append stores EnrolledAll for "all"
+	divRows   []int            // rows per division
+}
+
+// row is one row of a Population: its wage and its group. Wage and group
+// side by side cost one append a row, and the engine reads both from one
+// cache line.
+type row struct {
+	wage  money.Fen
+	group uint32 // index into Population.groups
+}
+
+// group is what the rows of a population share besides the wage: all
+// that the parameters are resolved for.
+type group struct {
+	div      int32
+	period   period.YearMonth // 0: the period given to Assess or Simulate
+	kind     Kind
+	class    uint8    // 1-8 for employees, 0 for flexible workers
+	float    uint16   // work-injury float in hundredths (100 = 1.0)
+	enrolled Enrolled // never 0: Append stores EnrolledAll for "all"
+	first    int      // the group's first row (0-based), for errors
 }
 
 // Person is one row of a Population: one person for one month.
@@ -69,45 +96,15 @@ func EnrolledOf(ins ...Insurance) Enrolled {
 // Has reports whether e holds insurance i (the zero set holds all).
 func (e Enrolled) Has(i Insurance) bool { return e == 0 || e&enrolledBit[i] != 0 }
 
-// lineMask[e][l] is 0 when line l's insurance is not in e, else all ones.
-var lineMask = func() (m [EnrolledAll + 1][NumLines]money.Fen) {
-	for e := Enrolled(0); e <= EnrolledAll; e++ {
-		for l := Line(0); l < NumLines; l++ {
-			if e.Has(lineInfo[l].ins) {
-				m[e][l] = -1
-			}
-		}
-	}
-	return m
-}()
-
-// mask zeroes the lines of a row not covered by e (no branch per line).
-func mask(a *[NumLines]money.Fen, e Enrolled) {
-	if e == EnrolledAll {
-		return
-	}
-	m := &lineMask[e]
-	for l := range a {
-		a[l] &= m[l]
-	}
-}
-
 // NewPopulation returns an empty population with room for n rows.
 func NewPopulation(n int) *Population {
 	return &Population{
-		divIndex: map[string]int32{},
-		div:      make([]int32, 0, n),
-		kind:     make([]Kind, 0, n),
-		wage:     make([]money.Fen, 0, n),
-		risk:     make([]uint8, 0, n),
-		float:    make([]uint16, 0, n),
-		period:   make([]period.YearMonth, 0, n),
-		enrolled: make([]Enrolled, 0, n),
+		rows: make([]row, 0, n),
 	}
 }
 
 // Len returns the number of rows.
-func (pop *Population) Len() int { return len(pop.div) }
+func (pop *Population) Len() int { return len(pop.rows) }
 
 // Divisions returns the distinct division codes in order of first
 // appearance; a row's division index points into it. Do not modify it.
@@ -117,16 +114,58 @@ func (pop *Population) Divisions() []string { return pop.divisions }
 // bad division code, kind, negative wage, risk class outside 1-8 or float
 // outside 1-1000 percent; whether the float is allowed for the class
 // depends on the parameters and is checked by Assess and Simulate.
+//
+// A row of a group already seen costs one probe of the group index,
+// keyed by the division code's bytes and the other fields, so a division
+// code is looked up (and checked) only when a new group is.
 func (pop *Population) Append(p Person) error {
-	row := len(pop.div) + 1
-	di, ok := pop.findDivision(p.Division)
-	if !ok {
-		if _, err := Jurisdictions(p.Division); err != nil {
-			return invalid("division", "population.division", "row %d: %v", row, err)
+	ok := (p.Kind == KindEmployee && p.RiskClass >= 1 && p.RiskClass <= 8 || p.Kind == KindFlexible) &&
+		p.Wage >= 0 && p.FloatPct >= 0 && p.FloatPct <= 1000
+	fl, e, class := uint64(p.FloatPct), uint64(p.Enrolled&EnrolledAll), uint64(p.RiskClass)
+	if fl == 0 {
+		fl = 100
+	}
+	if e == 0 {
+		e = uint64(EnrolledAll)
+	}
+	if p.Kind == KindFlexible {
+		class, fl, e = 0, 100, uint64(EnrolledAll) // a flexible worker's only line is pension
+	}
+	k := groupKey{divisionKey(p.Division) | uint64(p.Kind)<<48 | class<<50 | e<<54, uint64(uint32(p.Period)) | fl<<32}
+	if ok {
+		if s := pop.index.find(k); s.key.a != 0 {
+			pop.divRows[s.div]++
+			pop.rows = append(pop.rows, row{p.Wage, s.g})
+			return nil
 		}
-		di = int32(len(pop.divisions))
-		pop.divisions = append(pop.divisions, p.Division)
-		pop.divIndex[p.Division] = di
+	}
+	return pop.appendNew(p, k, ok)
+}
+
+// appendNew appends a row of a new group (key k), or refuses it (!ok).
+func (pop *Population) appendNew(p Person, k groupKey, ok bool) error {
+	if !ok {
+		return pop.refuse(p)
+	}
+	di, err := pop.division(p.Division)
+	if err != nil {
+		return err
+	}
+	s := indexSlot{key: k, g: uint32(len(pop.groups)), div: di}
+	pop.groups = append(pop.groups, group{div: di, period: p.Period, kind: p.Kind, class: uint8(k.a >> 50 & 15),
+		float: uint16(k.b >> 32), enrolled: Enrolled(k.a >> 54 & 15), first: len(pop.rows)})
+	pop.index.insert(s)
+	pop.divRows[di]++
+	pop.rows = append(pop.rows, row{p.Wage, s.g})
+	return nil
+}
+
+// refuse returns the error of a row Append refuses, checking the fields
+// in order.
+func (pop *Population) refuse(p Person) error {
+	row := len(pop.rows) + 1
+	if _, err := pop.division(p.Division); err != nil {
+		return err
 	}
 	switch {
 	case p.Kind != KindEmployee && p.Kind != KindFlexible:
@@ -135,52 +174,45 @@ func (pop *Population) Append(p Person) error {
 		return invalid("wage", "population.wage", "row %d: negative wage %s", row, p.Wage)
 	case p.Kind == KindEmployee && (p.RiskClass < 1 || p.RiskClass > 8):
 		return invalid("risk_class", "population.risk_class", "row %d: risk class %d is not 1 to 8", row, p.RiskClass)
-	case p.FloatPct < 0 || p.FloatPct > 1000:
-		return invalid("float", "population.float", "row %d: float %d%% is outside 0-1000", row, p.FloatPct)
 	}
-	fl := p.FloatPct
-	if fl == 0 {
-		fl = 100
-	}
-	if p.Kind == KindFlexible {
-		p.RiskClass, fl = 0, 100
-	}
-	pop.div = append(pop.div, di)
-	pop.kind = append(pop.kind, p.Kind)
-	pop.wage = append(pop.wage, p.Wage)
-	pop.risk = append(pop.risk, uint8(p.RiskClass))
-	pop.float = append(pop.float, uint16(fl))
-	pop.period = append(pop.period, p.Period)
-	if p.Enrolled == 0 || p.Kind == KindFlexible {
-		p.Enrolled = EnrolledAll // a flexible worker's only line is pension
-	}
-	pop.enrolled = append(pop.enrolled, p.Enrolled&EnrolledAll)
-	return nil
+	return invalid("float", "population.float", "row %d: float %d%% is outside 0-1000", row, p.FloatPct)
 }
 
-// findDivision returns the index of a division code already seen: the
-// previous row's, else by a scan of the few divisions of a city, else by
-// the map.
-func (pop *Population) findDivision(code string) (int32, bool) {
-	if n := len(pop.div); n > 0 && pop.divisions[pop.div[n-1]] == code {
-		return pop.div[n-1], true
+// divisionKey packs a six-byte code into the low 48 bits of an integer
+// (0 for any other length, which no division code has, so that such a
+// row never matches a group and is refused by newGroup).
+func divisionKey(code string) uint64 {
+	if len(code) != 6 {
+		return 0
 	}
-	if len(pop.divisions) <= 16 {
-		for i, d := range pop.divisions {
-			if d == code {
-				return int32(i), true
-			}
-		}
-		return 0, false
+	return uint64(code[0]) | uint64(code[1])<<8 | uint64(code[2])<<16 | uint64(code[3])<<24 | uint64(code[4])<<32 | uint64(code[5])<<40
+}
+
+// division returns the index of a division code, adding a new valid one.
+// It fails for a code that is not a division.
+func (pop *Population) division(code string) (int32, error) {
+	if di, ok := pop.divIndex[code]; ok {
+		return di, nil
 	}
-	di, ok := pop.divIndex[code]
-	return di, ok
+	if _, err := Jurisdictions(code); err != nil {
+		return 0, invalid("division", "population.division", "row %d: %v", len(pop.rows)+1, err)
+	}
+	if pop.divIndex == nil {
+		pop.divIndex = map[string]int32{}
+	}
+	di := int32(len(pop.divisions))
+	pop.divisions = append(pop.divisions, code)
+	pop.divIndex[code] = di
+	pop.divRows = append(pop.divRows, 0)
+	return di, nil
 }
 
 // Person returns row i (0-based) as a Person.
 func (pop *Population) Person(i int) Person {
-	return Person{Division: pop.divisions[pop.div[i]], Kind: pop.kind[i], Wage: pop.wage[i],
-		RiskClass: int(pop.risk[i]), FloatPct: int(pop.float[i]), Period: pop.period[i], Enrolled: pop.enrolled[i]}
+	r := pop.rows[i]
+	g := &pop.groups[r.group]
+	return Person{Division: pop.divisions[g.div], Kind: g.kind, Wage: r.wage,
+		RiskClass: int(g.class), FloatPct: int(g.float), Period: g.period, Enrolled: g.enrolled}
 }
 
 // Input returns row i as the ContributionInput of the per-person formula,
@@ -192,4 +224,66 @@ func (pop *Population) Input(i int, at period.YearMonth) ContributionInput {
 	}
 	return ContributionInput{Division: p.Division, Period: p.Period, Wage: p.Wage, Kind: p.Kind,
 		RiskClass: p.RiskClass, Float: decimal.New(int64(p.FloatPct), -2)}
+}
+
+// groupKey is a row's group as two words: the division code's bytes,
+// kind, class and enrolled insurances; the period and float. A valid
+// row's first word is never 0 (its kind is 1 or 2).
+type groupKey struct{ a, b uint64 }
+
+// groupIndex maps group keys to groups: open addressing with linear
+// probing over a power-of-two table at most half full, a first word of 0
+// marking an empty slot.
+type groupIndex struct {
+	slots []indexSlot
+	n     int
+	shift uint // 64 - log2(len(slots)): the hash is the top bits of a product
+}
+
+// indexSlot is one group in the index, with its division for the count
+// of rows per division.
+type indexSlot struct {
+	key groupKey
+	g   uint32
+	div int32
+}
+
+// hash spreads a key over a table of 2^(64-shift) slots: the top bits of
+// a product, which depend on every bit of the key.
+func (k groupKey) hash(shift uint) uint64 {
+	return (k.a ^ k.b*0x9E3779B97F4A7C15) * 0xBF58476D1CE4E5B9 >> (shift & 63)
+}
+
+// find returns the slot of key k, or an empty slot when k is not there.
+func (x *groupIndex) find(k groupKey) indexSlot {
+	m := uint64(len(x.slots) - 1)
+	if len(x.slots) == 0 {
+		return indexSlot{}
+	}
+	for h := k.hash(x.shift); ; h = (h + 1) & m {
+		s := x.slots[h]
+		if s.key == k || s.key.a == 0 {
+			return s
+		}
+	}
+}
+
+func (x *groupIndex) insert(s indexSlot) {
+	if 4*(x.n+1) > len(x.slots) {
+		old := x.slots
+		x.slots = make([]indexSlot, max(64, 2*len(old)))
+		x.n, x.shift = 0, uint(64-bits.TrailingZeros(uint(len(x.slots))))
+		for _, o := range old {
+			if o.key.a != 0 {
+				x.insert(o)
+			}
+		}
+	}
+	m := uint64(len(x.slots) - 1)
+	h := s.key.hash(x.shift)
+	for x.slots[h].key.a != 0 {
+		h = (h + 1) & m
+	}
+	x.slots[h] = s
+	x.n++
 }
