@@ -108,6 +108,9 @@ const (
 	PrepareGrants // prepare grant batches, reject or revoke grants, record internships, payees and loans
 	RunSupport    // scans, payment runs, bank returns, re-issues, check (city-wide scope)
 	ApplyLoans    // apply for an entrepreneurship guaranteed loan (a citizen or an enterprise's agent, or a caseworker for them)
+
+	// Insight's permission (the indicators themselves are ReadAggregates).
+	SetTargets // set the year's targets of the indicators (leadership)
 )
 
 var permNames = map[Perm]string{
@@ -123,7 +126,7 @@ var permNames = map[Perm]string{
 	RunInsurance: "run social insurance's batch jobs", ReadBills: "read bills", ReadRecords: "read insurance records",
 	OpenClaims: "open claims", CorrectPeriods: "correct closed periods",
 	ReadGrants: "read support grants", PrepareGrants: "prepare support grants", RunSupport: "run the support programmes' batch jobs",
-	ApplyLoans: "apply for a guaranteed loan",
+	ApplyLoans: "apply for a guaranteed loan", SetTargets: "set the indicators' targets",
 }
 
 // String names p for messages.
@@ -134,7 +137,7 @@ func (p Perm) write() bool {
 	switch p {
 	case WritePersons, WriteEmployers, WriteEmployments, WriteFlexible, ManageUsers, ApprovePayments,
 		WriteSeekers, WriteVacancies, RunBatch, RecordServices, ManageFairs, ManageCatalogue, RunSync,
-		RunInsurance, OpenClaims, CorrectPeriods, PrepareGrants, RunSupport, ApplyLoans:
+		RunInsurance, OpenClaims, CorrectPeriods, PrepareGrants, RunSupport, ApplyLoans, SetTargets:
 		return true
 	}
 	return false
@@ -175,6 +178,11 @@ func (p Perm) write() bool {
 // agent sees the grants found for its employer and applies for a loan for
 // it; a citizen sees their own grants and applies for a loan; an analyst
 // reads totals by programme and division.
+//
+// In insight: leadership (the analyst role, which DESIGN.md gives to
+// "leadership and analysts") sets the year's targets and reads every
+// indicator; staff read their divisions' indicators and the lists of
+// persons behind a count.
 var perms = map[Role][]Perm{
 	Caseworker: {ReadPersons, WritePersons, ReadEmployers, WriteEmployers, ReadEmployments, WriteEmployments, ReadFlexible, WriteFlexible, ReadAggregates,
 		ReadSeekers, WriteSeekers, ReadVacancies, WriteVacancies, MatchPersonal, RunBatch, ReadPlacements, RecordServices, ManageFairs,
@@ -186,7 +194,7 @@ var perms = map[Role][]Perm{
 		ReadGrants, ApplyLoans},
 	Citizen: {ReadPersons, ReadEmployers, ReadEmployments, ReadFlexible, ReadSeekers, WriteSeekers, ReadVacancies, MatchPersonal, ReadPlacements, ReadRecords,
 		ReadGrants, ApplyLoans},
-	Analyst:       {ReadAggregates, ReadVacancies, ReadBills},
+	Analyst:       {ReadAggregates, ReadVacancies, ReadBills, SetTargets},
 	Administrator: {ManageUsers, ManageCatalogue, ReadVacancies},
 	Auditor:       {ReadAudit},
 }

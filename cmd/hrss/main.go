@@ -57,6 +57,9 @@ var commands = []command{
 	{"graduates", "unemployed graduates' follow-up list and \"1131\" services: list, service", runGraduates},
 	{"fairs", "job fairs and interview slots by deferred acceptance: list, create, join, register, allocate, show", runFairs},
 	{"employment", "employment services' jobs: sync (scheduled), hire, placements", runEmployment},
+	{"indicators", "the bureau's indicators against the year's targets, by division and month; --drill lists the records behind a count", runIndicators},
+	{"targets", "the yearly targets of the indicators: set, list", runTargets},
+	{"report", "the fixed-format monthly report by division (Excel with --out)", runReport},
 	{"support", "support programmes (免申即享): scan, grants, batches, payment runs, bank returns, internships, loans", runSupport},
 }
 

@@ -1,0 +1,263 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"hrss/insight"
+	"hrss/rules/period"
+)
+
+// Insight returns db as the indicators' Store.
+func (db *DB) Insight() insight.Store { return insightStore{db} }
+
+type insightStore struct{ db *DB }
+
+func (s insightStore) Update(ctx context.Context, fn func(insight.Tx) error) error {
+	return s.db.updateAudited(ctx, func(t *Tx) error { return fn(t) })
+}
+
+func (s insightStore) View(ctx context.Context, fn func(insight.Tx) error) error {
+	return s.db.view(ctx, func(t *Tx) error { return fn(t) })
+}
+
+// The dialect of the indicators' queries: the few date expressions that
+// differ between the engines.
+type dialect struct{ e Engine }
+
+// ym is the YYYYMM integer of a date column.
+func (d dialect) ym(col string) string {
+	if d.e == Postgres {
+		return "CAST(EXTRACT(YEAR FROM " + col + ") * 100 + EXTRACT(MONTH FROM " + col + ") AS INTEGER)"
+	}
+	return "CAST(substr(" + col + ", 1, 4) || substr(" + col + ", 6, 2) AS INTEGER)"
+}
+
+// tsYM is the YYYYMM integer of a timestamp column, in UTC.
+func (d dialect) tsYM(col string) string {
+	if d.e == Postgres {
+		return d.ym("(" + col + " AT TIME ZONE 'UTC')")
+	}
+	return d.ym(col)
+}
+
+// dayBefore is the day before a date column.
+func (d dialect) dayBefore(col string) string {
+	if d.e == Postgres {
+		return "(" + col + " - 1)"
+	}
+	return "date(" + col + ", '-1 day')"
+}
+
+// addMonths is a date column moved by n months.
+func (d dialect) addMonths(col string, n int) string {
+	if d.e == Postgres {
+		return fmt.Sprintf("CAST(%s + INTERVAL '%d months' AS DATE)", col, n)
+	}
+	return fmt.Sprintf("date(%s, '%+d months')", col, n)
+}
+
+// date is a date literal.
+func (d dialect) date(x period.Date) string {
+	if d.e == Postgres {
+		return "DATE '" + x.String() + "'"
+	}
+	return "'" + x.String() + "'"
+}
+
+// months is the CTE of the series' months: (ym, last, due_to).
+func (d dialect) months(ms []insight.Month) string {
+	rows := make([]string, len(ms))
+	for i, m := range ms {
+		rows[i] = fmt.Sprintf("(%d, %s, %d)", ymArg(m.Period), d.date(m.Last), ymArg(m.DueTo))
+	}
+	return "months (ym, last, due_to) AS (VALUES " + strings.Join(rows, ", ") + ")"
+}
+
+// currentRows joins the current run's assessment rows as a.
+const currentRows = `ins_assessments a JOIN ins_periods ip ON ip.period = a.period AND ip.current_run = a.run_id`
+
+// currentBills joins the current run's bills as b.
+const currentBills = `ins_bills b JOIN ins_periods ip ON ip.period = b.period AND ip.current_run = b.run_id`
+
+// seriesSQL returns the query of an indicator: it selects (division,
+// period, num, den) over the months' range.
+func seriesSQL(d dialect, name string, ms []insight.Month) (string, bool) {
+	from, to := ymArg(ms[0].Period), ymArg(ms[len(ms)-1].Period)
+	first, last := d.date(ms[0].Period.First()), d.date(ms[len(ms)-1].Last)
+	rng := fmt.Sprintf("BETWEEN %d AND %d", from, to)
+	with := "WITH " + d.months(ms) + " "
+	flowFunds := map[string]string{
+		"contribution_billed_pension":      "a.pension_ind + a.pension_emp",
+		"contribution_billed_medical":      "a.medical_ind + a.medical_emp",
+		"contribution_billed_unemployment": "a.unemp_ind + a.unemp_emp",
+		"contribution_billed_work_injury":  "a.injury_emp",
+	}
+	if expr, ok := flowFunds[name]; ok {
+		return `SELECT a.division, a.period, SUM(` + expr + `), 0 FROM ` + currentRows + ` WHERE a.period ` + rng + ` GROUP BY a.division, a.period`, true
+	}
+	placement := map[string]string{"placements": "p.source <> 'none'", "placements_fair": "p.source = 'fair'",
+		"placements_job_lead": "p.source = 'job_lead'", "placements_recommendation": "p.source = 'recommendation'"}
+	if cond, ok := placement[name]; ok {
+		return `SELECT m.division, ` + d.ym("p.start_date") + `, count(*), 0 FROM placements p JOIN employers m ON m.id = p.employer_id
+			WHERE p.start_date >= ` + first + ` AND p.start_date <= ` + last + ` AND ` + cond + ` GROUP BY m.division, ` + d.ym("p.start_date"), true
+	}
+	switch name {
+	case "new_urban_jobs":
+		return newUrbanJobsSQL(d, first, last, rng), true
+	case "registered_unemployed":
+		return with + `SELECT r.division, m.ym, count(*), 0 FROM months m JOIN unemployment_registrations r
+			ON r.registered <= m.last AND (r.ended_on IS NULL OR r.ended_on > m.last) GROUP BY r.division, m.ym`, true
+	case "registered_unemployment_rate":
+		return with + `SELECT x.division, x.ym, SUM(x.u), SUM(x.u) + SUM(x.e) FROM (
+			SELECT r.division, m.ym, 1 AS u, 0 AS e FROM months m JOIN ins_periods ip ON ip.period = m.ym AND ip.current_run IS NOT NULL
+				JOIN unemployment_registrations r ON r.registered <= m.last AND (r.ended_on IS NULL OR r.ended_on > m.last)
+			UNION ALL SELECT a.division, a.period, 0, count(DISTINCT a.person_id) FROM ` + currentRows + `
+				WHERE a.period ` + rng + ` GROUP BY a.division, a.period) x GROUP BY x.division, x.ym`, true
+	case "insured_persons":
+		return `SELECT a.division, a.period, count(DISTINCT a.person_id), 0 FROM ` + currentRows + `
+			WHERE a.period ` + rng + ` AND a.pension_ind + a.pension_emp > 0 GROUP BY a.division, a.period`, true
+	case "new_insured_persons":
+		return newInsuredSQL(rng), true
+	case "contribution_income":
+		return `SELECT b.division, b.period, SUM(p.applied), 0 FROM ` + currentBills + `
+			JOIN ins_payments p ON p.period = b.period AND p.payer_kind = b.payer_kind AND p.payer_id = b.payer_id AND p.status = 'applied'
+			WHERE b.period ` + rng + ` GROUP BY b.division, b.period`, true
+	case "contribution_billed":
+		return `SELECT x.division, x.period, SUM(x.s), 0 FROM (
+			SELECT b.division, b.period, SUM(b.total) AS s FROM ` + currentBills + ` WHERE b.period ` + rng + ` GROUP BY b.division, b.period
+			UNION ALL SELECT j.division, j.period, SUM(` + adjSum + `) FROM ins_adjustments j WHERE j.period ` + rng + ` GROUP BY j.division, j.period
+			) x GROUP BY x.division, x.period`, true
+	case "arrears":
+		return arrearsSQL(with), true
+	case "benefit_spending_pension", "benefit_spending_unemployment":
+		kind := strings.TrimPrefix(name, "benefit_spending_")
+		return `SELECT c.division, p.period, SUM(p.amount), 0 FROM ins_benefit_payments p JOIN ins_claims c ON c.id = p.claim_id
+			WHERE c.kind = '` + kind + `' AND p.period ` + rng + ` GROUP BY c.division, p.period`, true
+	case "graduates_employed_rate":
+		return graduatesSQL(d, with, ms), true
+	case "followup_1131_complete_rate":
+		return followupSQL(d, with), true
+	case "subsidies_granted":
+		return `SELECT g.division, ` + d.tsYM("g.created_at") + `, SUM(g.amount), 0 FROM sup_grants g
+			WHERE g.status NOT IN ('rejected', 'revoked', 'clawback') AND ` + d.tsYM("g.created_at") + ` ` + rng + ` GROUP BY g.division, ` + d.tsYM("g.created_at"), true
+	case "subsidies_paid":
+		return `SELECT g.division, ` + d.tsYM("r.created_at") + `, SUM(p.amount), 0 FROM sup_payments p JOIN sup_returns r ON r.id = p.return_id
+			JOIN sup_grants g ON g.id = p.grant_id WHERE p.status = 'paid' AND ` + d.tsYM("r.created_at") + ` ` + rng + ` GROUP BY g.division, ` + d.tsYM("r.created_at"), true
+	case "loans_granted":
+		return `SELECT l.division, ` + d.tsYM("l.decided_at") + `, SUM(l.principal), 0 FROM sup_loans l
+			WHERE l.status IN ('active', 'repaid') AND ` + d.tsYM("l.decided_at") + ` ` + rng + ` GROUP BY l.division, ` + d.tsYM("l.decided_at"), true
+	}
+	return "", false
+}
+
+// newUrbanJobsSQL: relations and self-employed enrolments starting in the
+// range with nothing of the person running the day before (a relation or
+// an enrolment; of two starting the same day the lower ID counts), minus
+// the pensions starting in the range.
+func newUrbanJobsSQL(d dialect, first, last, rng string) string {
+	return `SELECT x.division, x.ym, SUM(x.n), 0 FROM (` + newUrbanJobsUnion(d, first, last, rng) + `) x GROUP BY x.division, x.ym`
+}
+
+// newUrbanJobsUnion selects (division, ym, n, person_id, what, ref, day)
+// for every relation and enrolment counted and every pension subtracted.
+func newUrbanJobsUnion(d dialect, first, last, rng string) string {
+	running := func(table, alias, start, tie string) string {
+		return `NOT EXISTS (SELECT 1 FROM ` + table + ` o WHERE o.person_id = ` + alias + `.person_id AND (o.start_date < ` + start + tie + `)
+				AND (o.end_date IS NULL OR o.end_date >= ` + d.dayBefore(start) + `))`
+	}
+	jobs := running("employments", "e", "e.start_date", " OR (o.start_date = e.start_date AND o.id < e.id)") + " AND " +
+		running("flexible_workers", "e", "e.start_date", "")
+	enrolments := running("employments", "f", "f.start_date", " OR o.start_date = f.start_date") + " AND " +
+		running("flexible_workers", "f", "f.start_date", " OR (o.start_date = f.start_date AND o.id < f.id)")
+	return `SELECT m.division, ` + d.ym("e.start_date") + ` AS ym, 1 AS n, e.person_id, 'employment' AS what, e.id AS ref, e.start_date AS day
+			FROM employments e JOIN employers m ON m.id = e.employer_id
+			WHERE e.start_date >= ` + first + ` AND e.start_date <= ` + last + ` AND ` + jobs + `
+		UNION ALL SELECT f.division, ` + d.ym("f.start_date") + `, 1, f.person_id, 'flexible', f.id, f.start_date FROM flexible_workers f
+			WHERE f.start_date >= ` + first + ` AND f.start_date <= ` + last + ` AND ` + enrolments + `
+		UNION ALL SELECT c.division, c.start_period, -1, c.person_id, 'pension_claim', c.id, NULL FROM ins_claims c
+			WHERE c.kind = 'pension' AND c.status IN ('approved', 'stopped', 'exhausted') AND c.start_period ` + rng
+}
+
+// newInsuredSQL: persons assessed for pension in a month of the range and
+// not in the month before; nothing for a month whose month before has no
+// current run (the record begins there).
+func newInsuredSQL(rng string) string {
+	return `SELECT a.division, a.period, count(DISTINCT a.person_id), 0 FROM ` + currentRows + `
+		JOIN ins_periods pp ON pp.period = CASE WHEN a.period % 100 = 1 THEN a.period - 89 ELSE a.period - 1 END AND pp.current_run IS NOT NULL
+		WHERE a.period ` + rng + ` AND a.pension_ind + a.pension_emp > 0
+			AND NOT EXISTS (SELECT 1 FROM ins_assessments b WHERE b.period = pp.period AND b.run_id = pp.current_run
+				AND b.person_id = a.person_id AND b.pension_ind + b.pension_emp > 0)
+		GROUP BY a.division, a.period`
+}
+
+// arrearsSQL: on each month's last day, the bills due by then (periods up
+// to due_to) less the collections applied to them paid by then.
+func arrearsSQL(with string) string {
+	const current = ` JOIN ins_periods ip ON ip.period = b.period AND ip.current_run = b.run_id`
+	return with + `SELECT x.division, x.ym, SUM(x.s), 0 FROM (
+		SELECT b.division, m.ym, SUM(b.total) AS s FROM months m JOIN ins_bills b ON b.period <= m.due_to` + current + ` GROUP BY b.division, m.ym
+		UNION ALL SELECT j.division, m.ym, SUM(` + adjSum + `) FROM months m JOIN ins_adjustments j ON j.period <= m.due_to GROUP BY j.division, m.ym
+		UNION ALL SELECT b.division, m.ym, -SUM(p.applied) FROM months m JOIN ins_payments p ON p.period <= m.due_to AND p.paid_on <= m.last AND p.status = 'applied'
+			JOIN ins_bills b ON b.period = p.period AND b.payer_kind = p.payer_kind AND b.payer_id = p.payer_id` + current + ` GROUP BY b.division, m.ym
+		) x GROUP BY x.division, x.ym`
+}
+
+// graduatesSQL: the year's graduates whose six months have passed by the
+// month's last day, and those of them employed, self-employed or offered
+// training or an internship within the six months.
+func graduatesSQL(d dialect, with string, ms []insight.Month) string {
+	y := ms[0].Period.Year()
+	six := d.addMonths("p.grad_date", 6)
+	within := func(col string) string { return col + ` >= p.grad_date AND ` + col + ` <= ` + six }
+	return with + `SELECT p.residence_division, m.ym,
+			SUM(CASE WHEN EXISTS (SELECT 1 FROM employments e WHERE e.person_id = p.id AND ` + within("e.start_date") + `)
+				OR EXISTS (SELECT 1 FROM flexible_workers f WHERE f.person_id = p.id AND ` + within("f.start_date") + `)
+				OR EXISTS (SELECT 1 FROM followup_services s WHERE s.person_id = p.id AND s.kind = 'training_or_internship' AND ` + within("s.service_date") + `)
+				OR EXISTS (SELECT 1 FROM sup_internships i WHERE i.person_id = p.id AND ` + within("i.start_date") + `)
+				THEN 1 ELSE 0 END), count(*)
+		FROM months m JOIN persons p ON p.grad_date >= ` + d.date(period.Date{Y: y, M: 1, D: 1}) + ` AND p.grad_date <= ` + d.date(period.Date{Y: y, M: 12, D: 31}) + `
+			AND ` + six + ` <= m.last
+		GROUP BY p.residence_division, m.ym`
+}
+
+// followupSQL: the unemployed graduates on the follow-up list on each
+// month's last day, and those whose "1131" package was complete by then.
+func followupSQL(d dialect, with string) string {
+	n := func(kind string) string {
+		return `(SELECT count(*) FROM followup_services s WHERE s.person_id = p.id AND s.kind = '` + kind + `' AND s.service_date <= m.last)`
+	}
+	return with + `SELECT p.residence_division, m.ym,
+			SUM(CASE WHEN ` + n("policy_briefing") + ` >= 1 AND ` + n("career_guidance") + ` >= 1 AND ` + n("job_lead") + ` >= 3
+				AND ` + n("training_or_internship") + ` >= 1 THEN 1 ELSE 0 END), count(*)
+		FROM months m JOIN persons p ON p.grad_date <= m.last AND p.grad_date > ` + d.addMonths("m.last", -24) + `
+		WHERE NOT EXISTS (SELECT 1 FROM employments e WHERE e.person_id = p.id AND e.start_date <= m.last AND (e.end_date IS NULL OR e.end_date >= m.last))
+			AND NOT EXISTS (SELECT 1 FROM flexible_workers f WHERE f.person_id = p.id AND f.start_date <= m.last AND (f.end_date IS NULL OR f.end_date >= m.last))
+		GROUP BY p.residence_division, m.ym`
+}
+
+// Series implements insight.Tx.
+func (t *Tx) Series(ctx context.Context, name string, ms []insight.Month) ([]insight.Cell, error) {
+	if len(ms) == 0 {
+		return nil, nil
+	}
+	q, ok := seriesSQL(dialect{t.engine}, name, ms)
+	if !ok {
+		return nil, fmt.Errorf("store: no query for indicator %q", name)
+	}
+	rows, err := t.query(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []insight.Cell
+	for rows.Next() {
+		var c insight.Cell
+		if err := rows.Scan(&c.Division, ymCol{&c.Period}, &c.Num, &c.Den); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
