@@ -1,12 +1,21 @@
 // Command rules benchmarks the columnar rules engine of hrss: contribution
 // assessment of N synthetic person-months with per-person division, kind,
-// risk class, float and period, and a reform simulation over N persons
-// (baseline and reform), printing total time, ns per person and
-// allocations, and the ratio to OpenFisca's stated figures for 1M persons
-// (about 0.3 s of per-person parameter lookups plus 2 s to build a
-// simulation, 2.3 s in all).
+// risk class, float, enrolled insurances and period, and a reform
+// simulation over N persons (baseline and reform), printing total time, ns
+// per person and allocations. Each is set beside its floors, measured in
+// the same run: building the population beside a plain copy of the same
+// columns; assessing beside seven fixed-rate lines over the wage column,
+// and beside a hand-written NumPy version of the same work over the same
+// inputs (peer.py, run when a python3 with NumPy is found; its totals must
+// equal hrss's to the fen). It also times the per-person formula with and
+// without its trace, and compares end to end with OpenFisca's stated
+// figures for 1M persons (about 0.3 s of per-person parameter lookups plus
+// 2 s to build a simulation, 2.3 s in all).
 //
-//	go run ./bench/rules [-n 1000000] [-seed 1] [-runs 5]
+//	go run ./bench/rules [-n 1000000] [-seed 1] [-runs 5] [-cpuprofile FILE]
+//
+// The NumPy peer needs Debian's python3-numpy (apt-get install
+// python3-numpy); HRSS_PYTHON names another interpreter to use instead.
 package main
 
 import (
@@ -15,6 +24,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"syscall"
 	"time"
@@ -44,9 +54,22 @@ func main() {
 	n := flag.Int("n", 1_000_000, "persons (and person-months)")
 	seed := flag.Uint64("seed", 1, "seed of the synthetic population")
 	runs := flag.Int("runs", 5, "timed runs of each step (the median is reported)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench/rules:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*n, *seed, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/rules:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
@@ -102,7 +125,8 @@ func (r result) print() {
 }
 
 // synthetic draws n person-months: division, kind (5% flexible), wage
-// (2,500 to 40,000 yuan, skewed low), risk class, float and a period in 2025.
+// (2,500 to 40,000 yuan, skewed low), risk class, float, a period in 2025
+// and, for one employee in 25, enrolment in pension and medical only.
 func synthetic(n int, seed uint64) []rules.Person {
 	r := rand.New(rand.NewPCG(seed, 2026))
 	floats := []int{50, 80, 100, 100, 100, 120, 150}
@@ -117,6 +141,8 @@ func synthetic(n int, seed uint64) []rules.Person {
 		}
 		if r.IntN(20) == 0 {
 			p.Kind, p.RiskClass, p.FloatPct = rules.KindFlexible, 0, 0
+		} else if r.IntN(25) == 0 {
+			p.Enrolled = rules.EnrolledPension | rules.EnrolledMedical
 		}
 		out[i] = p
 	}
@@ -147,57 +173,136 @@ func run(n int, seed uint64, runs int) error {
 	}
 	persons := synthetic(n, seed)
 	at := period.New(2025, 6)
-	bAssess, assess, pop, err := benchAssess(base, persons, at, runs)
+	var f figures
+	var pop *rules.Population
+	var out rules.Assessment
+	if f.build, pop, err = benchBuild(persons, 0, "build population (person-months, Append)", runs); err != nil {
+		return err
+	}
+	if f.copy, err = copyFloor(persons, runs); err != nil {
+		return err
+	}
+	if f.assess, f.assess1, err = benchAssess(base, pop, at, &out, runs); err != nil {
+		return err
+	}
+	if f.floor, f.floorSigned, f.floorBefore, err = floorPass(persons, runs); err != nil {
+		return err
+	}
+	f.peer, f.peerNote, err = runPeer(base, persons, &out, runs)
 	if err != nil {
 		return err
 	}
-	bSim, sim, rep, err := benchSimulate(base, ref, persons, at, runs)
-	if err != nil {
+	if f.buildSim, f.sim, f.rep, err = benchSimulate(base, ref, persons, at, runs); err != nil {
 		return err
 	}
-	perPerson, err := perPersonFormula(base, pop, at, min(n, 100_000))
-	if err != nil {
+	if f.perPerson, err = perPersonFormula(base, pop, at, min(n, 100_000), false); err != nil {
 		return err
 	}
-	perPerson.print()
-	fl, err := floorPass(persons, runs)
-	if err != nil {
+	f.perPerson.print()
+	if f.traced, err = perPersonFormula(base, pop, at, min(n, 20_000), true); err != nil {
 		return err
 	}
-	fl.print()
-	report(n, bAssess, assess, bSim, sim, rep)
-	fmt.Printf("\nAgainst the floor measured in this run (the same seven lines at fixed rates over the wage column:\n"+
-		"no parameters, no clamping, no divisions): assessment %.1fx the floor, simulation %.1fx\n",
-		float64(assess.d)/float64(max(fl.d, 1)), float64(sim.d)/float64(max(fl.d, 1)))
+	f.traced.print()
+	report(n, &f)
 	return nil
 }
+
+// figures are the medians of one run of the benchmark.
+type figures struct {
+	build, copy, assess, assess1, floor, floorSigned, floorBefore result
+	peer                                                          time.Duration // 0: not run
+	peerNote                                                      string
+	buildSim, sim, perPerson, traced                              result
+	rep                                                           *rules.SimReport
+}
+
+// copyFloor times the least building a population must do: copy the
+// fields of each row into columns of their own (allocated as Append's
+// are), with no check, no interning of division codes, no defaults.
+func copyFloor(persons []rules.Person, runs int) (result, error) {
+	n := len(persons)
+	var sink int
+	r, err := median("floor: plain copy of the same columns", n, runs, func() error {
+		div, kind, wage := make([]string, n), make([]rules.Kind, n), make([]money.Fen, n)
+		risk, float, per, enr := make([]uint8, n), make([]uint16, n), make([]period.YearMonth, n), make([]rules.Enrolled, n)
+		for i := range persons {
+			p := &persons[i]
+			div[i], kind[i], wage[i], risk[i] = p.Division, p.Kind, p.Wage, uint8(p.RiskClass)
+			float[i], per[i], enr[i] = uint16(p.FloatPct), p.Period, p.Enrolled
+		}
+		sink = len(div) + len(kind) + len(wage) + len(risk) + len(float) + len(per) + len(enr)
+		return nil
+	})
+	r.print()
+	if sink != 7*n {
+		return r, fmt.Errorf("copy floor: %d values", sink)
+	}
+	return r, err
+}
+
+// floorRates are the fixed rates of the floor, parts per million.
+var floorRates = [7]uint64{80_000, 160_000, 20_000, 75_000, 5_000, 5_000, 2_000}
 
 // floorPass times the least an assessment must do: for each row, seven
 // lines of wage × a fixed rate, rounded half-up to the fen, summed. What
 // the engine adds on top (parameters per division and period, floor and
-// ceiling, work-injury classes and floats, per-division totals) is its
-// cost over this floor.
-func floorPass(persons []rules.Person, runs int) (result, error) {
+// ceiling, work-injury classes and floats, enrolled insurances, the base
+// and lines of every row written out, per-division totals) is its cost
+// over this floor. The floor is written as tightly as the engine's loop:
+// the rates held in registers (read from a variable, not folded into the
+// code as constants), the seven lines written out, and the same unsigned
+// half-up arithmetic (wages are never negative). Beside it, for
+// reference, the same with money.Fen.MulRatePPM's signed arithmetic, and
+// the floor as this benchmark measured it before (a range over an array
+// of rates, which Go copies for every row, with MulRatePPM).
+func floorPass(persons []rules.Person, runs int) (floor, signed, before result, err error) {
 	wages := make([]money.Fen, len(persons))
 	for i, p := range persons {
 		wages[i] = p.Wage
 	}
-	ppm := [7]int64{80_000, 160_000, 20_000, 75_000, 5_000, 5_000, 2_000}
-	var sink money.Fen
-	r, err := median("floor: 7 fixed-rate lines over the wages", len(persons), runs, func() error {
+	r0, r1, r2, r3, r4, r5, r6 := floorRates[0], floorRates[1], floorRates[2], floorRates[3], floorRates[4], floorRates[5], floorRates[6]
+	const h, d = 500_000, 1_000_000
+	var sinks [3]uint64
+	if floor, err = median("floor: 7 fixed-rate lines over the wages", len(persons), runs, func() error {
+		var total uint64
+		for _, w := range wages {
+			b := uint64(w)
+			total += (b*r0+h)/d + (b*r1+h)/d + (b*r2+h)/d + (b*r3+h)/d + (b*r4+h)/d + (b*r5+h)/d + (b*r6+h)/d
+		}
+		sinks[0] = total
+		return nil
+	}); err != nil {
+		return
+	}
+	floor.print()
+	s0, s1, s2, s3, s4, s5, s6 := int64(r0), int64(r1), int64(r2), int64(r3), int64(r4), int64(r5), int64(r6)
+	if signed, err = median("  the same, signed (money.Fen.MulRatePPM)", len(persons), runs, func() error {
+		var total money.Fen
+		for _, w := range wages {
+			total += w.MulRatePPM(s0) + w.MulRatePPM(s1) + w.MulRatePPM(s2) + w.MulRatePPM(s3) + w.MulRatePPM(s4) + w.MulRatePPM(s5) + w.MulRatePPM(s6)
+		}
+		sinks[1] = uint64(total)
+		return nil
+	}); err != nil {
+		return
+	}
+	signed.print()
+	ppm := [7]int64{s0, s1, s2, s3, s4, s5, s6}
+	before, err = median("  the floor as measured before", len(persons), runs, func() error {
 		var total money.Fen
 		for _, w := range wages {
 			for _, r := range ppm {
 				total += w.MulRatePPM(r)
 			}
 		}
-		sink = total
+		sinks[2] = uint64(total)
 		return nil
 	})
-	if sink < 0 {
-		return r, fmt.Errorf("floor: negative total")
+	before.print()
+	if sinks[0] != sinks[1] || sinks[0] != sinks[2] {
+		err = fmt.Errorf("floor: totals %v differ", sinks)
 	}
-	return r, err
+	return
 }
 
 // loadParams loads the embedded parameters and the reform, timed.
@@ -213,39 +318,45 @@ func loadParams() (base, ref *rules.Params, err error) {
 	return base, ref, err
 }
 
-// benchAssess times building the person-months and assessing them.
-func benchAssess(base *rules.Params, persons []rules.Person, at period.YearMonth, runs int) (build, assess result, pop *rules.Population, err error) {
-	n := len(persons)
-	if build, err = median("build population (person-months, Append)", n, runs, func() (err error) {
-		pop, err = buildPopulation(persons, 0)
+// benchBuild times building a population of persons; one period for all
+// when at is set (the simulation), each person's own otherwise.
+func benchBuild(persons []rules.Person, at period.YearMonth, name string, runs int) (r result, pop *rules.Population, err error) {
+	r, err = median(name, len(persons), runs, func() (err error) {
+		pop, err = buildPopulation(persons, at)
 		return err
+	})
+	r.print()
+	return
+}
+
+// benchAssess times assessing pop, on all processors and on one.
+func benchAssess(base *rules.Params, pop *rules.Population, at period.YearMonth, out *rules.Assessment, runs int) (all, one result, err error) {
+	if err = base.Assess(pop, at, out); err != nil { // sizes the output slices
+		return
+	}
+	n := pop.Len()
+	if all, err = median("assess person-months (12 periods, 7 divisions)", n, runs, func() error {
+		return base.Assess(pop, at, out)
 	}); err != nil {
 		return
 	}
-	build.print()
-	var out rules.Assessment
-	if err = base.Assess(pop, at, &out); err != nil { // sizes the output slices
-		return
-	}
-	assess, err = median("assess person-months (12 periods, 7 divisions)", n, runs, func() error {
-		return base.Assess(pop, at, &out)
+	all.print()
+	procs := runtime.GOMAXPROCS(1)
+	one, err = median("  the same on one processor (GOMAXPROCS 1)", n, runs, func() error {
+		return base.Assess(pop, at, out)
 	})
-	assess.print()
+	runtime.GOMAXPROCS(procs)
+	one.print()
 	return
 }
 
 // benchSimulate times building the persons and simulating the reform.
 func benchSimulate(base, ref *rules.Params, persons []rules.Person, at period.YearMonth, runs int) (build, sim result, rep *rules.SimReport, err error) {
-	n := len(persons)
 	var pop *rules.Population
-	if build, err = median("build population (persons, Append)", n, runs, func() (err error) {
-		pop, err = buildPopulation(persons, at)
-		return err
-	}); err != nil {
+	if build, pop, err = benchBuild(persons, at, "build population (persons, Append)", runs); err != nil {
 		return
 	}
-	build.print()
-	sim, err = median("simulate reform (baseline + reform)", n, runs, func() (err error) {
+	sim, err = median("simulate reform (baseline + reform)", len(persons), runs, func() (err error) {
 		rep, err = rules.Simulate(base, ref, pop, at)
 		return err
 	})
@@ -253,25 +364,29 @@ func benchSimulate(base, ref *rules.Params, persons []rules.Person, at period.Ye
 	return
 }
 
-// perPersonFormula times the decimal per-person formula (no trace) on the
-// first m rows, for comparison with the columnar loop.
-func perPersonFormula(p *rules.Params, pop *rules.Population, at period.YearMonth, m int) (result, error) {
+// perPersonFormula times the decimal per-person formula on the first m
+// rows, with its trace or without, for comparison with the columnar loop
+// (the median of runs passes over the rows).
+func perPersonFormula(p *rules.Params, pop *rules.Population, at period.YearMonth, m int, explain bool) (result, error) {
 	ins := make([]rules.ContributionInput, m)
 	for i := range ins {
 		ins[i] = pop.Input(i, at)
 	}
-	d, al, by, cpu, err := measure(func() error {
+	name := fmt.Sprintf("per-person decimal formula (%d rows)", m)
+	if explain {
+		name = fmt.Sprintf("per-person formula with trace (%d rows)", m)
+	}
+	return median(name, m, 3, func() error {
 		for _, in := range ins {
-			if _, err := p.Contribution(in, false); err != nil {
+			if _, err := p.Contribution(in, explain); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	return result{fmt.Sprintf("per-person decimal formula (%d rows)", m), m, d, cpu, al, by}, err
 }
 
-func report(n int, bAssess, assess, bSim, sim result, rep *rules.SimReport) {
+func report(n int, f *figures) {
 	of := time.Duration(float64(openFisca) * float64(n) / 1e6)
 	fmt.Printf("\nEnd to end, build + evaluate (wall time; CPU time in brackets, which a busy machine does not inflate):\n")
 	line := func(what string, b, e result) {
@@ -280,10 +395,36 @@ func report(n int, bAssess, assess, bSim, sim result, rep *rules.SimReport) {
 			what, wall.Round(time.Millisecond), float64(wall.Nanoseconds())/float64(n),
 			cpu.Round(time.Millisecond), float64(cpu.Nanoseconds())/float64(n), float64(of)/float64(wall), float64(of)/float64(max(cpu, 1)))
 	}
-	line(fmt.Sprintf("assessment of %d person-months", n), bAssess, assess)
-	line(fmt.Sprintf("reform simulation of %d persons", n), bSim, sim)
+	line(fmt.Sprintf("assessment of %d person-months", n), f.build, f.assess)
+	line(fmt.Sprintf("reform simulation of %d persons", n), f.buildSim, f.sim)
 	fmt.Printf("  OpenFisca's stated figure for %d persons: %s (0.3 s lookups + 2 s build per 1M); target >= 10x\n", n, of.Round(time.Millisecond))
-	pe := rep.Total.Lines[rules.PensionEmployer]
+	pe := f.rep.Total.Lines[rules.PensionEmployer]
 	fmt.Printf("\nSimulation check: %d persons, %d affected, employer pension %s -> %s (difference %s)\n",
-		rep.Persons, rep.Affected, pe.Baseline, pe.Reform, pe.Difference)
+		f.rep.Persons, f.rep.Affected, pe.Baseline, pe.Reform, pe.Difference)
+
+	ratio := func(a, b time.Duration) float64 { return float64(a) / float64(max(b, 1)) }
+	mark := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "NOT MET"
+	}
+	fmt.Printf("\nAgainst the floors and the peer measured in this run (wall time, median of each):\n")
+	b := ratio(f.build.d, f.copy.d)
+	fmt.Printf("  build population   %5.2fx a plain copy of the same columns                  goal <= 1.5x: %s\n", b, mark(b <= 1.5))
+	a := ratio(f.assess.d, f.floor.d)
+	fmt.Printf("  assessment         %5.2fx the fixed-rate floor (one processor %.2fx)          goal <= 1.5x: %s\n",
+		a, ratio(f.assess1.d, f.floor.d), mark(a <= 1.5))
+	fmt.Printf("                     (%.2fx the floor with signed arithmetic, %.2fx the floor as measured before)\n",
+		ratio(f.assess.d, f.floorSigned.d), ratio(f.assess.d, f.floorBefore.d))
+	fmt.Printf("  simulation         %5.2fx the fixed-rate floor (baseline and reform)\n", ratio(f.sim.d, f.floor.d))
+	if f.peer == 0 {
+		fmt.Printf("  NumPy peer         %s\n", f.peerNote)
+	} else {
+		p := ratio(f.peer, f.assess.d)
+		fmt.Printf("  NumPy peer         %5.2fx hrss's time (one processor %.2fx), totals equal to the fen   goal >= 3x: %s\n",
+			p, ratio(f.peer, f.assess1.d), mark(p >= 3))
+	}
+	fmt.Printf("  per person, trace  %5.2f µs (without trace %.2f µs)\n",
+		float64(f.traced.d.Nanoseconds())/float64(f.traced.persons)/1e3, float64(f.perPerson.d.Nanoseconds())/float64(f.perPerson.persons)/1e3)
 }
