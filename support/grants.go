@@ -310,7 +310,7 @@ func (s *Service) settle(ctx context.Context, id int64, reason string, to Status
 // settler checks who may reject or revoke g.
 func settler(ctx context.Context, g Grant, to Status) (access.Caller, error) {
 	c, err := authorize(ctx, access.PrepareGrants, g.Division)
-	if err != nil && to == Rejected && fault.KindOf(err) == fault.Forbidden {
+	if err != nil && to == Rejected && fault.KindOf(err) == fault.Forbidden && !c.Can(access.PrepareGrants) {
 		c, err = authorize(ctx, access.ApprovePayments, g.Division)
 	}
 	if err == nil && !sees(c, g) {

@@ -61,6 +61,24 @@ func (s *Service) Scan(ctx context.Context, opt ScanOptions) (Scan, error) {
 	return sc, err
 }
 
+// Scans lists the latest scans, newest first, at most limit of them (20
+// when limit is not positive). It needs RunSupport (city-wide), as a scan
+// does.
+func (s *Service) Scans(ctx context.Context, limit int) ([]Scan, error) {
+	if _, err := authorize(ctx, access.RunSupport, ""); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		limit = 20
+	}
+	var out []Scan
+	err := s.Store.View(ctx, func(tx Tx) (err error) {
+		out, err = tx.ListScans(ctx, limit)
+		return err
+	})
+	return out, err
+}
+
 // scanned returns the programmes a scan evaluates.
 func (s *Service) scanned(code string) ([]*rules.Programme, error) {
 	if code != "" {
