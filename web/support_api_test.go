@@ -648,3 +648,40 @@ func supLoanSteps() []supStep {
 			}},
 	}
 }
+
+// TestSupportFourEyes: a caseworker who prepared a batch and recorded a
+// loan application, made a reviewer since, approves neither (403
+// auth.four_eyes); another reviewer approves both.
+func TestSupportFourEyes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		c := newSupCity(t, db)
+		internship := func(c *supCity) string {
+			return fmt.Sprintf(`{"employer_id":%d,"person_id":%d,"start":"2025-07-01","end":"2025-12-31","allowance":"2600.00"}`, c.h1.ID, c.intern1)
+		}
+		steps := append([]supStep{}, supStep{"internship", "cwk", "POST", supAt("/api/v1/internships"), internship, nil, 201, nil}, supStep{"scan", "city", "POST", supAt("/api/v1/support/scans"), supText(`{"programme":"internship"}`), nil, 201, nil},
+			supStep{"prepared by cwk", "cwk", "POST", supAt("/api/v1/grant-batches"), supText(`{"division":"330402"}`), nil, 201, func(t *testing.T, c *supCity, res response) {
+				c.batch = int64(res.json()["id"].(float64))
+			}},
+			supStep{"applied for by cwk", "cwk", "POST", supAt("/api/v1/loans"), supLoanBody(func(c *supCity) int64 { return c.founder }, `"100000.00"`, "12", `"2025-06-10"`), nil, 201,
+				func(t *testing.T, c *supCity, res response) { c.startup = int64(res.json()["id"].(float64)) }})
+		for _, s := range steps {
+			c.step(t, s)
+		}
+		u, err := c.a.acc.UserByName(sysCtx, "cwk")
+		if err == nil {
+			u, err = c.a.acc.UpdateUser(sysCtx, u.ID, access.UserInput{Name: "cwk", Role: "reviewer", Divisions: []string{"330402"}})
+		}
+		if err != nil || u.Role != access.Reviewer {
+			t.Fatalf("cwk made a reviewer: %+v %v", u, err)
+		}
+		c.tok["cwk"] = c.a.signIn(t, "cwk")
+		for _, s := range []supStep{
+			{"the preparer, now a reviewer, does not approve", "cwk", "POST", func(c *supCity) string { return "/api/v1/grant-batches/" + itoa(c.batch) + "/approve" }, nil, nil, 403, supProblem("", "auth.four_eyes")},
+			{"nor the loan they recorded", "cwk", "POST", func(c *supCity) string { return "/api/v1/loans/" + itoa(c.startup) + "/approve" }, nil, nil, 403, supProblem("", "auth.four_eyes")},
+			{"another reviewer approves the batch", "rvw", "POST", func(c *supCity) string { return "/api/v1/grant-batches/" + itoa(c.batch) + "/approve" }, nil, nil, 200, supHas("status", "approved")},
+			{"and the loan", "rvw", "POST", func(c *supCity) string { return "/api/v1/loans/" + itoa(c.startup) + "/approve" }, nil, nil, 200, supHas("status", "active")},
+		} {
+			c.step(t, s)
+		}
+	})
+}
