@@ -23,6 +23,7 @@ import (
 	"hrss/rules"
 	"hrss/rules/period"
 	"hrss/store/storetest"
+	"hrss/support"
 	"hrss/web"
 )
 
@@ -61,6 +62,7 @@ type browserCity struct {
 	reg      *registry.Service
 	jobs     *employment.Service
 	acc      *access.Service
+	sup      *support.Service
 }
 
 func newBrowserCity(t *testing.T) browserCity {
@@ -94,7 +96,8 @@ func newBrowserCity(t *testing.T) browserCity {
 	c.outside = pickPerson(t, reg, "330411", func(registry.Person) bool { return true })
 	c.reg, c.acc, c.jobs = reg, acc, &employment.Service{Store: db.Jobs(), Now: now}
 	ins := &insurance.Service{Store: db.Insurance(), Insured: db, Params: params, Vault: v, Now: now}
-	c.srv = httptest.NewServer((&web.Server{Registry: reg, Access: acc, Rules: params, Jobs: c.jobs, Insurance: ins}).Handler())
+	c.sup = &support.Service{Store: db.Support(), Params: params, Now: now}
+	c.srv = httptest.NewServer((&web.Server{Registry: reg, Access: acc, Rules: params, Jobs: c.jobs, Insurance: ins, Support: c.sup}).Handler())
 	t.Cleanup(c.srv.Close)
 	return c
 }
@@ -171,65 +174,111 @@ const canvasInk = `(() => {
   return n;
 })()`
 
-func TestBrowser(t *testing.T) {
-	exe := chromiumPath(t)
-	city := newBrowserCity(t)
-	shots, err := os.MkdirTemp("", "hrss-browser-screenshots-")
+// browserSession is one headless Chromium driven by a test: its steps,
+// each screenshotted into the one folder of the test run, and the
+// console's problems.
+type browserSession struct {
+	t        *testing.T
+	ctx      context.Context
+	prefix   string // of the screenshots' names
+	n        int
+	mu       sync.Mutex
+	problems []string
+}
+
+// screenshots is the folder of the run's screenshots, made and printed once.
+var screenshots = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "hrss-browser-screenshots-")
+	if err == nil {
+		fmt.Fprintf(os.Stderr, "hrss browser test screenshots: %s\n", dir)
+	}
+	return dir, err
+})
+
+func newBrowserSession(t *testing.T, exe, prefix string) *browserSession {
+	t.Helper()
+	dir, err := screenshots()
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("screenshots: %s", shots)
-	fmt.Fprintf(os.Stderr, "hrss browser test screenshots: %s\n", shots)
-	var mu sync.Mutex
-	var problems []string
-	ctx := newBrowser(t, exe, &problems, &mu)
+	t.Logf("screenshots: %s", dir)
+	s := &browserSession{t: t, prefix: prefix}
+	s.ctx = newBrowser(t, exe, &s.problems, &s.mu)
+	return s
+}
+
+// shot saves a screenshot of the page as the session's next step.
+func (s *browserSession) shot(name string) {
+	buf, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		s.t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	s.n++
+	dir, _ := screenshots()
+	os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s%02d-%s.png", s.prefix, s.n, name)), buf, 0o644)
+}
+
+// run does a step's actions, each within 20 seconds, and screenshots it.
+func (s *browserSession) run(step string, actions ...chromedp.Action[chromedp.Void]) {
+	s.t.Helper()
+	sctx, cancel := context.WithTimeout(s.ctx, 20*time.Second) // a step that hangs fails alone
+	defer cancel()
+	for i, a := range actions {
+		if err := chromedp.Do(sctx, a); err != nil {
+			s.shot(step + "-failed")
+			s.t.Fatalf("%s, action %d: %v", step, i+1, err)
+		}
+	}
+	s.shot(step)
+}
+
+// text returns the visible text of sel.
+func (s *browserSession) text(sel string) string {
+	s.t.Helper()
+	v, err := chromedp.Run(s.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		s.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return strings.TrimSpace(v)
+}
+
+// textContent returns the text of sel, hidden parts included.
+func (s *browserSession) textContent(sel string) string {
+	s.t.Helper()
+	v, err := chromedp.Run(s.ctx, chromedp.TextContent(chromedp.CSS(sel)))
+	if err != nil {
+		s.t.Fatalf("text content of %s: %v", sel, err)
+	}
+	return v
+}
+
+// eval evaluates a script that answers a whole number.
+func (s *browserSession) eval(expr string, opts ...chromedp.EvaluateOption) int {
+	s.t.Helper()
+	v, err := chromedp.Run(s.ctx, chromedp.Evaluate[int](expr, opts...))
+	if err != nil {
+		s.t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// checkConsole fails the test for every console error or exception (a
+// CSP violation among them) the session saw.
+func (s *browserSession) checkConsole() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range s.problems {
+		s.t.Errorf("browser reported %s", p)
+	}
+}
+
+func TestBrowser(t *testing.T) {
+	exe := chromiumPath(t)
+	city := newBrowserCity(t)
+	bs := newBrowserSession(t, exe, "")
+	ctx, run, text, textContent, eval := bs.ctx, bs.run, bs.text, bs.textContent, bs.eval
 	base := city.srv.URL
-	n := 0
-	shot := func(name string) {
-		buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Errorf("screenshot %s: %v", name, err)
-			return
-		}
-		n++
-		os.WriteFile(filepath.Join(shots, fmt.Sprintf("%02d-%s.png", n, name)), buf, 0o644)
-	}
-	run := func(step string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 20*time.Second) // a step that hangs fails alone
-		defer cancel()
-		for i, a := range actions {
-			if err := chromedp.Do(sctx, a); err != nil {
-				shot(step + "-failed")
-				t.Fatalf("%s, action %d: %v", step, i+1, err)
-			}
-		}
-		shot(step)
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
-	}
-	textContent := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text content of %s: %v", sel, err)
-		}
-		return s
-	}
-	eval := func(expr string, opts ...chromedp.EvaluateOption) int {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[int](expr, opts...))
-		if err != nil {
-			t.Fatalf("evaluate %s: %v", expr, err)
-		}
-		return v
-	}
 
 	// 1. a signed-out browser is sent to sign in; a wrong password is refused in Chinese
 	var url string
@@ -396,9 +445,192 @@ func TestBrowser(t *testing.T) {
 	if got := text("#whatif-total"); got == "" || strings.HasPrefix(got, "0.00") {
 		t.Errorf("the what-if's difference %q", got)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	for _, p := range problems {
-		t.Errorf("browser reported %s", p)
+	bs.checkConsole()
+}
+
+// TestBrowserSupport takes one grant from the records to the bank
+// through the screens: a caseworker records an internship of a recent
+// graduate; a city-wide caseworker's scan finds the host's subsidy (免申即享)
+// with its reason; the caseworker puts it in a batch; a reviewer (another
+// person) approves it; the host's account is recorded; a payment run
+// makes the bank's file; the bank's return, uploaded, marks it paid; the
+// grant shows paid, with its reason in English too, and the employer's
+// agent finds it on their own pages.
+func TestBrowserSupport(t *testing.T) {
+	exe := chromiumPath(t)
+	city := newBrowserCity(t)
+	fx := newSupportFixture(t, city)
+	for _, in := range []access.UserInput{
+		{Name: "cwcity", Role: "caseworker", Divisions: []string{"330400"}},
+		{Name: "rev402", Role: "reviewer", Divisions: []string{"330402"}},
+		{Name: "agent", Role: "employer_agent", EmployerID: fx.host.ID},
+	} {
+		in.Password = city.password
+		if _, err := city.acc.CreateUser(sysCtx, in); err != nil {
+			t.Fatal(err)
+		}
 	}
+	bs := newBrowserSession(t, exe, "support-")
+	ctx, run, text := bs.ctx, bs.run, bs.text
+	base := city.srv.URL
+	signIn := func(step, path, name, ready string) {
+		t.Helper()
+		run(step,
+			chromedp.Navigate(base+path),
+			chromedp.WaitVisible(chromedp.CSS("#signin-form")),
+			loaded,
+			chromedp.SendKeys(chromedp.CSS("#username"), name),
+			chromedp.SendKeys(chromedp.CSS("#password"), city.password),
+			chromedp.Click(chromedp.CSS("#signin")),
+			chromedp.WaitVisible(chromedp.CSS(ready)),
+			loaded,
+		)
+	}
+	signOut := func() {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#signout")), chromedp.WaitVisible(chromedp.CSS("#signin-form")), loaded); err != nil {
+			t.Fatalf("sign out: %v", err)
+		}
+	}
+	// 1. the internship, recorded by a caseworker of the host's division
+	signIn("internship-form", "/internships?employer="+itoa(fx.host.ID), "cw402", "#internship-form")
+	run("internship-recorded",
+		chromedp.SendKeys(chromedp.CSS("#internship-intern"), string(fx.graduate.ResidentID)),
+		chromedp.SetValue(chromedp.CSS("#internship-start"), "2025-07-01"),
+		chromedp.SetValue(chromedp.CSS("#internship-end"), "2025-12-31"),
+		chromedp.SendKeys(chromedp.CSS("#internship-allowance"), "3000.00"),
+		chromedp.Click(chromedp.CSS("#internship-record")),
+		chromedp.WaitVisible(chromedp.CSS("#done")),
+		loaded,
+	)
+	signOut()
+	// 2. the scan finds the host subsidy, without anyone applying
+	signIn("grants-queue", "/grants", "cwcity", "#scan-form")
+	run("scan",
+		chromedp.Click(chromedp.CSS("#scan")),
+		chromedp.WaitVisible(chromedp.CSS("#scan-report")),
+		loaded,
+	)
+	if got := text("#scan-created-internship"); got != "1" {
+		t.Fatalf("the scan created %q internship grants", got)
+	}
+	gs, err := city.sup.Grants(sysCtx, support.GrantFilter{Programme: "internship", PersonID: fx.graduate.ID})
+	if err != nil || len(gs) != 1 {
+		t.Fatalf("the internship's grant: %v %v", gs, err)
+	}
+	id := itoa(gs[0].ID)
+	row := "#grant-row-" + id
+	run("queue",
+		chromedp.Click(chromedp.CSS("#scan-internship a")),
+		chromedp.WaitVisible(chromedp.CSS(row)),
+		loaded,
+	)
+	if got := text(row + " .reason"); !strings.Contains(got, "离校2年内未就业的高校毕业生") || !strings.Contains(got, "按见习6个月计") {
+		t.Errorf("the queue's reason: %q", got)
+	}
+	// 3. the caseworker puts it in a batch of 330402
+	run("batch-prepared",
+		chromedp.Click(chromedp.CSS("#pick-"+id)),
+		chromedp.Click(chromedp.CSS("#prepare-selected-330402")),
+		chromedp.WaitVisible(chromedp.CSS(`#batch-status[data-status="prepared"]`)),
+		loaded,
+	)
+	batchURL, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bs.eval(`document.querySelectorAll('#approve').length`); n != 0 {
+		t.Errorf("the preparer is offered the approval")
+	}
+	signOut()
+	// 4. a reviewer, not the preparer, approves it
+	signIn("batch-review", strings.TrimPrefix(batchURL, base), "rev402", "#approve")
+	run("batch-approved",
+		chromedp.Click(chromedp.CSS("#approve")),
+		chromedp.WaitVisible(chromedp.CSS(`#batch-status[data-status="approved"]`)),
+		loaded,
+	)
+	if got := text("#batch-reviewer"); !strings.Contains(got, "rev402") {
+		t.Errorf("the batch's reviewer: %q", got)
+	}
+	signOut()
+	// 5. the host's account, recorded on the grant's page
+	signIn("grant", "/grants/"+id, "cwcity", "#payee-form")
+	run("payee",
+		chromedp.SetValue(chromedp.CSS("#payee-bank"), "嘉兴银行南湖支行"),
+		chromedp.SetValue(chromedp.CSS("#payee-account"), "6222000011112222"),
+		chromedp.Click(chromedp.CSS("#payee-save")),
+		chromedp.WaitVisible(chromedp.CSS("#done")),
+		loaded,
+	)
+	// 6. the payment run and its bank file
+	run("payment-run",
+		chromedp.Navigate(base+"/grant-runs"),
+		chromedp.WaitVisible(chromedp.CSS("#grant-pay-form")),
+		loaded,
+		chromedp.Click(chromedp.CSS("#grant-pay")),
+		chromedp.WaitVisible(chromedp.CSS("#pay-done")),
+		loaded,
+	)
+	bank, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(document.querySelector('#bank-csv').href).then(r => r.text())`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(bank), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "reference,") || !strings.Contains(lines[1], ",6222000011112222,") {
+		t.Fatalf("the bank file: %q", bank)
+	}
+	ref := strings.SplitN(lines[1], ",", 2)[0]
+	// 7. the bank's return, uploaded: paid
+	ret := filepath.Join(t.TempDir(), "return.csv")
+	if err := os.WriteFile(ret, []byte("reference,status,reason\n"+ref+",paid,\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run("bank-return",
+		chromedp.SetUploadFiles(chromedp.CSS("#return-file"), []string{ret}),
+		chromedp.Click(chromedp.CSS("#return-import")),
+		chromedp.WaitVisible(chromedp.CSS("#return-done")),
+		loaded,
+	)
+	// 8. the grant shows paid, with its payment; in English too
+	run("grant-paid",
+		chromedp.Navigate(base+"/grants/"+id),
+		chromedp.WaitVisible(chromedp.CSS(`#grant-status[data-status="paid"]`)),
+		loaded,
+	)
+	if got := text("#grant-status"); got != "已发放" {
+		t.Errorf("the grant's status: %q", got)
+	}
+	if got := text("#grant-payments"); !strings.Contains(got, ref) {
+		t.Errorf("the grant's payments lack %s: %q", ref, got)
+	}
+	run("grant-paid-english",
+		chromedp.Click(chromedp.CSS("#lang-en")),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] #grant-status[data-status="paid"]`)),
+		loaded,
+	)
+	if got := text("#grant-reason"); !strings.Contains(got, "a graduate not yet employed within 2 years of leaving school") || !strings.Contains(got, "for 6 months of internship") {
+		t.Errorf("the reason in English: %q", got)
+	}
+	signOut()
+	// 9. the employer's agent finds it from their own page, without having applied
+	signIn("agent", "/", "agent", "#employer-grants")
+	run("agent-grants",
+		chromedp.Click(chromedp.CSS("#employer-grants")),
+		chromedp.WaitVisible(chromedp.CSS(row)),
+		loaded,
+	)
+	if got := text(row); !strings.Contains(got, "paid") || !strings.Contains(got, "for 6 months of internship") {
+		t.Errorf("the agent's grant: %q", got)
+	}
+	// 10. the programme pages, unverified values marked
+	run("programmes",
+		chromedp.Navigate(base+"/programmes"),
+		chromedp.WaitVisible(chromedp.CSS("#programme-internship")),
+		loaded,
+	)
+	if n := bs.eval(`document.querySelectorAll('#programme-internship tr.unverified .conf-unverified').length`); n == 0 {
+		t.Errorf("no unverified parameter of the internship programme is marked")
+	}
+	bs.checkConsole()
 }

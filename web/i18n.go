@@ -4,11 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"hrss/registry"
+	"hrss/rules"
 	"hrss/rules/fault"
 	"hrss/rules/money"
 	"hrss/rules/period"
@@ -102,6 +105,96 @@ func (l lang) T(key string, args ...any) string {
 func (l lang) Has(key string) bool {
 	_, ok := textEN[key]
 	return ok
+}
+
+// Or returns the text of key in l, or fallback when the catalogue has no
+// such key (texts that come from a parameter file in one language).
+func (l lang) Or(key, fallback string) string {
+	if l.Has(key) {
+		return l.T(key)
+	}
+	return fallback
+}
+
+// Reason words a rule's reason (a message key with named arguments, such
+// as support.eligible.graduate_of_year {graduated}) in l: the catalogue's
+// text of the key with each {name}, or {name:kind}, replaced by the
+// argument written the way l writes it (see fill). A key missing from
+// the catalogue shows as the key and its arguments, so that a gap is
+// visible.
+func (l lang) Reason(r rules.Reason) string {
+	if r.Key == "" {
+		return ""
+	}
+	if !l.Has(r.Key) {
+		names := make([]string, 0, len(r.Args))
+		for k := range r.Args {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for i, k := range names {
+			names[i] = k + "=" + r.Args[k]
+		}
+		return strings.TrimSpace(r.Key + " " + strings.Join(names, " "))
+	}
+	return l.fill(l.T(r.Key), r.Args)
+}
+
+// placeholder is a named argument in a reason's text: {name} or {name:kind}.
+var placeholder = regexp.MustCompile(`\{([a-z_]+)(?::([a-z]+))?\}`)
+
+// fill replaces the placeholders of text by args written in l, by kind:
+// money (yuan.fen), date (YYYY-MM-DD, or "open" for no end), month
+// (YYYY-MM), rate (a fraction, as a percentage), groups (target groups
+// separated by ", "), insurance; without a kind the argument as it is.
+// A placeholder without its argument is left out.
+func (l lang) fill(text string, args map[string]string) string {
+	return placeholder.ReplaceAllStringFunc(text, func(m string) string {
+		sub := placeholder.FindStringSubmatch(m)
+		v, ok := args[sub[1]]
+		if !ok {
+			return ""
+		}
+		return l.arg(v, sub[2])
+	})
+}
+
+// DateText writes a date given as text (YYYY-MM-DD) in l; other text as
+// it is.
+func (l lang) DateText(s string) string { return l.arg(s, "date") }
+
+// arg writes one argument of a reason in l.
+func (l lang) arg(v, kind string) string {
+	switch kind {
+	case "money":
+		if f, err := money.Parse(v); err == nil {
+			return l.Money(f)
+		}
+	case "date":
+		if v == "open" {
+			return l.T("support.open_ended")
+		}
+		if d, err := period.ParseDate(v); err == nil {
+			return l.Date(d)
+		}
+	case "month":
+		if m, err := period.ParseYearMonth(v); err == nil {
+			return l.Month(m)
+		}
+	case "rate":
+		if d, err := money.ParseDec(v); err == nil {
+			return d.Shift(2).String() + "%"
+		}
+	case "groups":
+		parts := strings.Split(v, ", ")
+		for i, g := range parts {
+			parts[i] = l.Or("support.group."+g, g)
+		}
+		return strings.Join(parts, l.T("list.sep"))
+	case "insurance":
+		return l.Or("insurance."+v, v)
+	}
+	return v
 }
 
 // Money writes an amount: "3,017.70 元" in Chinese, "¥3,017.70" in English.

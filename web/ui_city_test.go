@@ -16,6 +16,8 @@ import (
 	"hrss/registry"
 	"hrss/registry/ident"
 	"hrss/rules"
+	"hrss/rules/period"
+	"hrss/support"
 )
 
 // TestUIOnDemoCity runs the list screens over a generated city: the
@@ -404,6 +406,15 @@ func TestUILinks(t *testing.T) {
 		{Name: "agent", Role: "employer_agent", EmployerID: es[0].ID},
 		{Name: "ana", Role: "analyst"}, {Name: "admin", Role: "administrator"}, {Name: "aud", Role: "auditor"},
 	}
+	// grants to list: an internship's host subsidy and whatever else the scan finds in the city
+	fx := newSupportFixture(t, city)
+	if _, err := city.sup.RecordInternship(sysCtx, support.InternshipInput{EmployerID: fx.host.ID, PersonID: fx.graduate.ID,
+		Start: "2025-07-01", End: "2025-12-31", Allowance: "3000.00"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := city.sup.Scan(sysCtx, support.ScanOptions{}); err != nil {
+		t.Fatal(err)
+	}
 	href := regexp.MustCompile(`href="(/[^"]*)"`)
 	for _, in := range users {
 		if in.Role != "" {
@@ -438,5 +449,264 @@ func TestUILinks(t *testing.T) {
 		if len(seen) < 3 {
 			t.Errorf("%s reached only %v", in.Name, seen)
 		}
+	}
+}
+
+// supportFixture is the data the support screens' tests start from: a
+// graduate of 2025 living in 330402 who has not worked since, and a host
+// employer of 330402.
+type supportFixture struct {
+	graduate registry.Person
+	host     registry.Employer
+}
+
+func newSupportFixture(t *testing.T, city browserCity) supportFixture {
+	t.Helper()
+	es, err := city.reg.FindEmployers(sysCtx, registry.EmployerQuery{Division: "330402", Page: registry.Page{Limit: 1}})
+	if err != nil || len(es) == 0 {
+		t.Fatal("no employer", err)
+	}
+	g, err := city.reg.CreatePerson(sysCtx, registry.PersonInput{ResidentID: string(ident.NewResidentID("330402", period.Date{Y: 2003, M: 3, D: 3}, 77)),
+		Name: "见习生甲", ResidenceDivision: "330402", Education: "bachelor",
+		Graduation: &registry.GraduationInput{School: "嘉兴大学", Major: "会计学", Degree: "bachelor", Date: "2025-06-30"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return supportFixture{graduate: g, host: es[0]}
+}
+
+// signedIn returns a client signed in as name (with the city's password).
+func signedIn(t *testing.T, city browserCity, name string) *uiClient {
+	t.Helper()
+	u := newUIClient(t, city.srv.URL)
+	if r := u.do("POST", "/signin", url.Values{"username": {name}, "password": {city.password}}, nil); r.status != 200 {
+		t.Fatalf("sign in %s: %d", name, r.status)
+	}
+	return u
+}
+
+// TestUISupport runs the support programmes through the screens: an
+// internship recorded, a scan that finds its host subsidy with the
+// reason in both languages, the employer's and the citizen's views, the
+// Excel download, a batch prepared and approved by another person (four
+// eyes shown translated), the payee account, a payment run with its bank
+// file, a refused and an accepted bank return, the grant paid; a loan
+// applied for, approved and its subsidy claimed; the programme pages.
+func TestUISupport(t *testing.T) {
+	city := newBrowserCity(t)
+	fx := newSupportFixture(t, city)
+	for _, in := range []access.UserInput{
+		{Name: "cwcity", Role: "caseworker", Divisions: []string{"330400"}},
+		{Name: "rev402", Role: "reviewer", Divisions: []string{"330402"}},
+		{Name: "agent", Role: "employer_agent", EmployerID: fx.host.ID},
+		{Name: "intern", Role: "citizen", PersonID: fx.graduate.ID},
+		{Name: "ana", Role: "analyst"},
+	} {
+		in.Password = city.password
+		if _, err := city.acc.CreateUser(sysCtx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cw := signedIn(t, city, "cw402")
+	// the internship, recorded by a caseworker of the host's division
+	if r := cw.do("GET", "/internships?employer="+itoa(fx.host.ID), nil, nil); r.status != 200 || !strings.Contains(r.body, `id="internship-form"`) {
+		t.Fatalf("internships: %d", r.status)
+	}
+	form := url.Values{"csrf_token": {cw.csrf}, "employer_id": {itoa(fx.host.ID)}, "intern": {string(fx.graduate.ResidentID)},
+		"start": {"2025-07-01"}, "end": {"2025-12-31"}, "allowance": {"abc"}}
+	if r := cw.do("POST", "/internships", form, nil); r.status != 422 || !strings.Contains(r.body, "见习生活补助应为大于0的月金额") || !strings.Contains(r.body, `value="2025-07-01"`) {
+		t.Errorf("a bad allowance: %d %s", r.status, errorOf(r.body))
+	}
+	form.Set("allowance", "3000.00")
+	if r := cw.do("POST", "/internships", form, nil); r.status != 200 || !strings.Contains(r.url, "done=recorded") || !strings.Contains(r.body, "3,000.00 元") {
+		t.Fatalf("record the internship: %d %s %s", r.status, r.url, errorOf(r.body))
+	}
+	// the scan: a city-wide caseworker's, twice (the second finds nothing new)
+	if r := cw.do("GET", "/grants", nil, nil); strings.Contains(r.body, `id="scan-form"`) {
+		t.Errorf("a caseworker of one division is offered the scan")
+	}
+	if r := cw.do("POST", "/grant-scans", url.Values{"csrf_token": {cw.csrf}}, nil); r.status != 403 {
+		t.Errorf("a caseworker of one division scans: %d", r.status)
+	}
+	city2 := signedIn(t, city, "cwcity")
+	if r := city2.do("GET", "/grants", nil, nil); !strings.Contains(r.body, `id="scan-form"`) {
+		t.Fatalf("no scan form for a city-wide caseworker")
+	}
+	created := regexp.MustCompile(`id="scan-created-internship">([0-9,]+)<`)
+	sc := city2.do("POST", "/grant-scans", url.Values{"csrf_token": {city2.csrf}, "programme": {"internship"}, "as_of": {"2026-03-01"}}, nil)
+	if m := created.FindStringSubmatch(sc.body); sc.status != 200 || m == nil || m[1] == "0" {
+		t.Fatalf("scan: %d %v %s", sc.status, m, errorOf(sc.body))
+	}
+	again := city2.do("POST", "/grant-scans", url.Values{"csrf_token": {city2.csrf}, "programme": {"internship"}}, nil)
+	if m := created.FindStringSubmatch(again.body); m == nil || m[1] != "0" {
+		t.Errorf("the second scan created %v", m)
+	}
+	gs, err := city.sup.Grants(sysCtx, support.GrantFilter{Programme: "internship", PersonID: fx.graduate.ID})
+	if err != nil || len(gs) != 1 {
+		t.Fatalf("the internship's grant: %v %v", gs, err)
+	}
+	g := gs[0]
+	gid := itoa(g.ID)
+	// the caseworker's queue: by division and programme, the reason in the reader's language
+	q := cw.do("GET", "/grants?programme=internship", nil, nil)
+	if q.status != 200 || !strings.Contains(q.body, `id="grant-row-`+gid+`"`) || !strings.Contains(q.body, "离校2年内未就业的高校毕业生（2025年6月30日离校）；按见习6个月计") ||
+		!strings.Contains(q.body, `id="queue"`) || !strings.Contains(q.body, `id="batch-form-330402"`) {
+		t.Errorf("the queue: %d %s", q.status, errorOf(q.body))
+	}
+	en := cw.do("GET", "/grants?programme=internship", nil, map[string]string{"Accept-Language": "en"})
+	if !strings.Contains(en.body, "a graduate not yet employed within 2 years of leaving school (left 30 Jun 2025); for 6 months of internship") {
+		t.Errorf("the reason is not in English")
+	}
+	if r := cw.do("GET", "/grants?status=nonsense", nil, nil); r.status != 422 {
+		t.Errorf("a bad status: %d", r.status)
+	}
+	x := sheetRows(t, cw.do("GET", "/grants.xlsx?programme=internship&status=all", nil, nil).body)
+	if len(x) != 2 || x[0][0] != "#" || x[1][0] != gid || !strings.Contains(x[1][10], "离校2年内") {
+		t.Errorf("grants.xlsx: %v", x)
+	}
+	// the grant's page: reason, source records, trace
+	gp := cw.do("GET", "/grants/"+gid, nil, nil)
+	if gp.status != 200 || !strings.Contains(gp.body, `id="grant-trace"`) || !strings.Contains(gp.body, `id="source-internship"`) || !strings.Contains(gp.body, "support.internship.host_ratio") ||
+		!strings.Contains(gp.body, `id="payee-form"`) || !strings.Contains(gp.body, `id="reject-form"`) {
+		t.Errorf("the grant page: %d %s", gp.status, errorOf(gp.body))
+	}
+	// the employer's agent sees it, found without applying, and may not act on it; the intern does not (it pays the host)
+	ag := signedIn(t, city, "agent")
+	if r := ag.do("GET", "/employers/"+itoa(fx.host.ID), nil, nil); !strings.Contains(r.body, `id="employer-grants"`) {
+		t.Errorf("the employer page has no link to its grants")
+	}
+	if r := ag.do("GET", "/grants", nil, nil); r.status != 200 || !strings.Contains(r.body, `id="grants-own"`) || !strings.Contains(r.body, `id="grant-row-`+gid+`"`) || strings.Contains(r.body, `name="grant"`) {
+		t.Errorf("the agent's grants: %d", r.status)
+	}
+	if r := ag.do("GET", "/grants/"+gid, nil, map[string]string{"Accept-Language": "en"}); r.status != 200 || !strings.Contains(r.body, "for 6 months of internship") || strings.Contains(r.body, `id="payee-form"`) {
+		t.Errorf("the agent's grant page: %d", r.status)
+	}
+	cz := signedIn(t, city, "intern")
+	if r := cz.do("GET", "/grants", nil, nil); r.status != 200 || !strings.Contains(r.body, `id="no-grants"`) {
+		t.Errorf("the intern's grants: %d", r.status)
+	}
+	if r := cz.do("GET", "/grants/"+gid, nil, nil); r.status != 404 {
+		t.Errorf("the intern opens the host's grant: %d", r.status)
+	}
+	// a batch of the grant, prepared by the caseworker
+	if r := cw.do("POST", "/grant-batches", url.Values{"csrf_token": {cw.csrf}, "division": {"330402"}, "mode": {"selected"}}, nil); r.status != 422 || !strings.Contains(r.body, "请勾选") {
+		t.Errorf("a batch of nothing ticked: %d", r.status)
+	}
+	b := cw.do("POST", "/grant-batches", url.Values{"csrf_token": {cw.csrf}, "division": {"330402"}, "grant": {gid}, "mode": {"selected"}}, nil)
+	bm := regexp.MustCompile(`^/grant-batches/([0-9]+)$`).FindStringSubmatch(b.url)
+	if b.status != 200 || bm == nil || !strings.Contains(b.body, `data-status="prepared"`) || strings.Contains(b.body, `id="approve"`) {
+		t.Fatalf("prepare: %d %s %s", b.status, b.url, errorOf(b.body))
+	}
+	batch := b.url
+	// the reviewer: a rejection needs a reason; then approves
+	rv := signedIn(t, city, "rev402")
+	if r := rv.do("GET", "/grant-batches", nil, nil); !strings.Contains(r.body, `href="`+batch+`"`) {
+		t.Errorf("the reviewer's batches lack %s", batch)
+	}
+	if r := rv.do("GET", batch, nil, nil); !strings.Contains(r.body, `id="approve"`) {
+		t.Errorf("the reviewer is not offered the approval")
+	}
+	if r := rv.do("POST", batch+"/reject", url.Values{"csrf_token": {rv.csrf}}, nil); r.status != 422 || !strings.Contains(r.body, "退回批次须填写原因") {
+		t.Errorf("a rejection without reason: %d", r.status)
+	}
+	if r := rv.do("POST", batch+"/approve", url.Values{"csrf_token": {rv.csrf}}, nil); r.status != 200 || !strings.Contains(r.body, `data-status="approved"`) || !strings.Contains(r.body, `id="batch-reviewer"`) {
+		t.Errorf("approve: %d %s", r.status, errorOf(r.body))
+	}
+	// no account yet: nothing to pay, said so
+	if r := city2.do("POST", "/grant-runs", url.Values{"csrf_token": {city2.csrf}}, nil); r.status != 422 || !strings.Contains(r.body, "须先登记收款账户") {
+		t.Errorf("a payment run without accounts: %d %s", r.status, errorOf(r.body))
+	}
+	payee := url.Values{"csrf_token": {cw.csrf}, "grant": {gid}, "kind": {"employer"}, "id": {itoa(fx.host.ID)}, "bank": {"嘉兴银行"}, "account": {"12"}, "holder": {fx.host.Name}}
+	if r := cw.do("POST", "/payees", payee, nil); r.status != 422 || !strings.Contains(r.body, "账号应为8到32位数字") || !strings.Contains(r.body, `value="嘉兴银行"`) {
+		t.Errorf("a bad account: %d %s", r.status, errorOf(r.body))
+	}
+	payee.Set("account", "6222 0000 1111 2222")
+	if r := cw.do("POST", "/payees", payee, nil); r.status != 200 || !strings.Contains(r.body, `id="done"`) {
+		t.Errorf("the account: %d %s", r.status, errorOf(r.body))
+	}
+	// the payment run, its bank file, a bad and a good return
+	pay := city2.do("POST", "/grant-runs", url.Values{"csrf_token": {city2.csrf}}, nil)
+	rm := regexp.MustCompile(`href="/grant-runs/([0-9]+)/bank.csv" id="bank-csv"`).FindStringSubmatch(pay.body)
+	if pay.status != 200 || !strings.Contains(pay.body, `id="pay-done"`) || rm == nil {
+		t.Fatalf("pay: %d %s", pay.status, errorOf(pay.body))
+	}
+	csv := city2.do("GET", "/grant-runs/"+rm[1]+"/bank.csv", nil, nil)
+	ref := "SUP-" + rm[1] + "-" + gid
+	if csv.status != 200 || !strings.Contains(csv.body, ref+","+fx.host.Name+",嘉兴银行,6222000011112222,") {
+		t.Errorf("bank.csv: %d %q", csv.status, csv.body)
+	}
+	if rows := sheetRows(t, city2.do("GET", "/grant-runs/"+rm[1]+"/bank.xlsx", nil, nil).body); len(rows) < 2 || rows[1][0] != ref {
+		t.Errorf("bank.xlsx: %v", rows)
+	}
+	if r := cw.do("GET", "/grant-runs", nil, nil); r.status != 403 {
+		t.Errorf("a caseworker of one division opens the payment runs: %d", r.status)
+	}
+	if r := city2.uploadFile(t, "/grant-returns", "return.csv", []byte("reference,status,reason\n"+ref+",failed,\n")); r.status != 422 || !strings.Contains(r.body, "失败的行须填写银行给出的原因") {
+		t.Errorf("a failed row without reason: %d", r.status)
+	}
+	bad := "reference,status,reason\n" + ref + ",paid,\nSUP-999-1,paid,\n"
+	if r := city2.uploadFile(t, "/grant-returns", "return.csv", []byte(bad)); r.status != 422 || !strings.Contains(r.body, `id="return-errors"`) || !strings.Contains(r.body, `<td class="num">3</td><td>reference</td>`) || !strings.Contains(r.body, "没有该参考号的发放记录") {
+		t.Errorf("a bad return: %d %s", r.status, regexp.MustCompile(`(?s)id="return-errors".*?</table>`).FindString(r.body))
+	}
+	if g, _, _ := city.sup.Grant(sysCtx, g.ID); g.Status != support.Issued {
+		t.Errorf("the refused return changed the grant: %s", g.Status)
+	}
+	good := "reference,status,reason\n" + ref + ",paid,\n"
+	if r := city2.uploadFile(t, "/grant-returns", "return.csv", []byte(good)); r.status != 200 || !strings.Contains(r.body, `id="return-done"`) {
+		t.Errorf("the return: %d %s", r.status, errorOf(r.body))
+	}
+	if r := ag.do("GET", "/grants/"+gid, nil, nil); !strings.Contains(r.body, `data-status="paid"`) || !strings.Contains(r.body, ref) {
+		t.Errorf("the grant is not shown paid")
+	}
+	// a loan: the citizen applies; over the limit is refused; a reviewer approves; the subsidy is claimed
+	lf := url.Values{"csrf_token": {cz.csrf}, "borrower": {"individual"}, "bank": {"嘉兴银行"}, "guarantor": {"嘉兴市融资担保有限公司"},
+		"principal": {"9000000.00"}, "term_months": {"36"}, "contract_rate": {"0.0345"}, "signed": {"2025-10-15"}}
+	if r := cz.do("POST", "/loans", lf, nil); r.status != 422 || !strings.Contains(r.body, "贷款超出本项目的额度") {
+		t.Errorf("a loan over the limit: %d %s", r.status, errorOf(r.body))
+	}
+	lf.Set("principal", "200000.00")
+	l := cz.do("POST", "/loans", lf, nil)
+	if l.status != 200 || !strings.HasPrefix(l.url, "/loans/") || !strings.Contains(l.body, `id="loan-schedule"`) || !strings.Contains(l.body, `data-status="applied"`) {
+		t.Fatalf("apply: %d %s %s", l.status, l.url, errorOf(l.body))
+	}
+	if r := rv.do("POST", l.url+"/approve", url.Values{"csrf_token": {rv.csrf}}, nil); r.status != 200 || !strings.Contains(r.body, `data-status="active"`) {
+		t.Errorf("approve the loan: %d %s", r.status, errorOf(r.body))
+	}
+	if r := cw.do("POST", l.url+"/claim", url.Values{"csrf_token": {cw.csrf}, "through": {"2026-02"}}, nil); r.status != 200 || !strings.Contains(r.body, `id="loan-grants"`) || !strings.Contains(r.body, "借款人承担") {
+		t.Errorf("claim the subsidy: %d %s", r.status, errorOf(r.body))
+	}
+	// four eyes: the caseworker who prepared a batch of the loan's subsidy,
+	// made a reviewer since, may not approve it: the page says so, in Chinese
+	b3 := cw.do("POST", "/grant-batches", url.Values{"csrf_token": {cw.csrf}, "division": {"330402"}, "programme": {"startup_loan"}, "mode": {"all"}}, nil)
+	if b3.status != 200 || !strings.HasPrefix(b3.url, "/grant-batches/") {
+		t.Fatalf("prepare the loan's subsidy: %d %s %s", b3.status, b3.url, errorOf(b3.body))
+	}
+	users, err := city.acc.ListUsers(sysCtx, access.UserFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users {
+		if u.Name == "cw402" {
+			if _, err := city.acc.UpdateUser(sysCtx, u.ID, access.UserInput{Name: "cw402", Role: "reviewer", Divisions: []string{"330402"}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	same := signedIn(t, city, "cw402")
+	if p := same.do("GET", b3.url, nil, nil); !strings.Contains(p.body, `id="four-eyes"`) || strings.Contains(p.body, `id="approve"`) {
+		t.Errorf("the preparer is offered the approval")
+	}
+	if r := same.do("POST", b3.url+"/approve", url.Values{"csrf_token": {same.csrf}}, nil); r.status != 403 || !strings.Contains(r.body, "由您经办的事项须由另一位复核人复核") {
+		t.Errorf("four eyes: %d %s", r.status, errorOf(r.body))
+	}
+	// the programme pages, for everyone
+	ana := signedIn(t, city, "ana")
+	pr := ana.do("GET", "/programmes", nil, map[string]string{"Accept-Language": "en"})
+	if pr.status != 200 || !strings.Contains(pr.body, `id="programme-expansion_2025"`) || !strings.Contains(pr.body, "One-time job expansion subsidy (2025)") ||
+		!strings.Contains(pr.body, "conf-unverified") || !strings.Contains(pr.body, "support.internship.host_ratio") {
+		t.Errorf("programmes: %d %s", pr.status, errorOf(pr.body))
+	}
+	if r := ana.do("GET", "/grants", nil, nil); r.status != 403 {
+		t.Errorf("an analyst lists grants: %d", r.status)
 	}
 }
