@@ -181,6 +181,10 @@ func reaches(c access.Caller, d string) bool {
 	return d != registry.CityCode && c.InDivision(d)
 }
 
+// Months returns the months of year up to the current one, as the
+// indicators read them (the month under way as of today).
+func (s *Service) Months(year int) []Month { return s.months(year) }
+
 // months returns the months of year up to the current one.
 func (s *Service) months(year int) []Month {
 	today := s.today()

@@ -119,7 +119,7 @@ func seriesSQL(d dialect, name string, ms []insight.Month) (string, bool) {
 		return `SELECT a.division, a.period, count(DISTINCT a.person_id), 0 FROM ` + currentRows + `
 			WHERE a.period ` + rng + ` AND a.pension_ind + a.pension_emp > 0 GROUP BY a.division, a.period`, true
 	case "new_insured_persons":
-		return newInsuredSQL(rng), true
+		return newInsuredSQL(rng, monthRange(ms[0].Period.Add(-1), ms[len(ms)-1].Period.Add(-1))), true
 	case "contribution_income":
 		return `SELECT b.division, b.period, SUM(p.applied), 0 FROM ` + currentBills + `
 			JOIN ins_payments p ON p.period = b.period AND p.payer_kind = b.payer_kind AND p.payer_id = b.payer_id AND p.status = 'applied'
@@ -183,13 +183,29 @@ func newUrbanJobsUnion(d dialect, first, last, rng string) string {
 // newInsuredSQL: persons assessed for pension in a month of the range and
 // not in the month before; nothing for a month whose month before has no
 // current run (the record begins there).
-func newInsuredSQL(rng string) string {
-	return `SELECT a.division, a.period, count(DISTINCT a.person_id), 0 FROM ` + currentRows + `
-		JOIN ins_periods pp ON pp.period = CASE WHEN a.period % 100 = 1 THEN a.period - 89 ELSE a.period - 1 END AND pp.current_run IS NOT NULL
-		WHERE a.period ` + rng + ` AND a.pension_ind + a.pension_emp > 0
-			AND NOT EXISTS (SELECT 1 FROM ins_assessments b WHERE b.period = pp.period AND b.run_id = pp.current_run
-				AND b.person_id = a.person_id AND b.pension_ind + b.pension_emp > 0)
-		GROUP BY a.division, a.period`
+func newInsuredSQL(rng, before string) string {
+	return `SELECT x.division, x.period, count(*), 0 FROM (` + newInsuredRows(rng, before, "") + `) x GROUP BY x.division, x.period`
+}
+
+// monthRange is the SQL range of periods from..to (YYYYMM integers).
+func monthRange(from, to period.YearMonth) string {
+	return fmt.Sprintf("BETWEEN %d AND %d", ymArg(from), ymArg(to))
+}
+
+// newInsuredRows selects (division, period, person_id, kind, relation_id)
+// of the persons newly insured in the months of rng (and one division
+// when cond says so): a set difference of two grouped reads joined on
+// (period, person), which both engines run as a hash or an automatic index.
+func newInsuredRows(rng, before, cond string) string {
+	prev := "CASE WHEN a.period % 100 = 1 THEN a.period - 89 ELSE a.period - 1 END"
+	return `SELECT cur.division, cur.period, cur.person_id, cur.kind, cur.relation_id FROM (
+			SELECT a.division, a.period, a.person_id, MIN(a.kind) AS kind, MIN(a.relation_id) AS relation_id, ` + prev + ` AS prev
+			FROM ` + currentRows + ` WHERE a.period ` + rng + ` AND a.pension_ind + a.pension_emp > 0` + cond + `
+			GROUP BY a.division, a.period, a.person_id) cur
+		JOIN ins_periods pp ON pp.period = cur.prev AND pp.current_run IS NOT NULL
+		LEFT JOIN (SELECT DISTINCT a.period, a.person_id FROM ` + currentRows + ` WHERE a.period ` + before + ` AND a.pension_ind + a.pension_emp > 0) before
+			ON before.period = cur.prev AND before.person_id = cur.person_id
+		WHERE before.person_id IS NULL`
 }
 
 // arrearsSQL: on each month's last day, the bills due by then (periods up
@@ -260,4 +276,22 @@ func (t *Tx) Series(ctx context.Context, name string, ms []insight.Month) ([]ins
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// InsightFloor runs the indicators' plain SQL GROUP BY queries alone for
+// every indicator of the catalogue over months, straight through
+// database/sql in one snapshot: the floor of bench/insight.
+func (db *DB) InsightFloor(ctx context.Context, months []insight.Month) (map[string][]insight.Cell, error) {
+	out := map[string][]insight.Cell{}
+	err := db.view(ctx, func(t *Tx) error {
+		for _, ind := range insight.Catalogue {
+			cells, err := t.Series(ctx, ind.Name, months)
+			if err != nil {
+				return err
+			}
+			out[ind.Name] = cells
+		}
+		return nil
+	})
+	return out, err
 }

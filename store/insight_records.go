@@ -34,12 +34,8 @@ func recordsSQL(d dialect, name string, m insight.Month) (string, bool) {
 		return `SELECT a.person_id, 1, CASE WHEN a.kind = 1 THEN 'employment' ELSE 'flexible' END, MIN(a.relation_id), NULL, 0 FROM ` + currentRows + `
 			WHERE a.period ` + rng + ` AND a.pension_ind + a.pension_emp > 0 AND a.division = ? GROUP BY a.person_id, a.kind`, true
 	case "new_insured_persons":
-		return `SELECT a.person_id, 1, CASE WHEN a.kind = 1 THEN 'employment' ELSE 'flexible' END, MIN(a.relation_id), NULL, 0 FROM ` + currentRows + `
-			JOIN ins_periods pp ON pp.period = CASE WHEN a.period % 100 = 1 THEN a.period - 89 ELSE a.period - 1 END AND pp.current_run IS NOT NULL
-			WHERE a.period ` + rng + ` AND a.pension_ind + a.pension_emp > 0 AND a.division = ?
-				AND NOT EXISTS (SELECT 1 FROM ins_assessments b WHERE b.period = pp.period AND b.run_id = pp.current_run
-					AND b.person_id = a.person_id AND b.pension_ind + b.pension_emp > 0)
-			GROUP BY a.person_id, a.kind`, true
+		return `SELECT n.person_id, 1, CASE WHEN n.kind = 1 THEN 'employment' ELSE 'flexible' END, n.relation_id, NULL, 0 FROM (` +
+			newInsuredRows(rng, monthRange(m.Period.Add(-1), m.Period.Add(-1)), " AND a.division = ?") + `) n`, true
 	case "subsidies_granted":
 		return `SELECT g.person_id, 1, g.programme, g.id, g.event_date, g.amount FROM sup_grants g
 			WHERE g.status NOT IN ('rejected', 'revoked', 'clawback') AND g.person_id IS NOT NULL AND ` + d.tsYM("g.created_at") + ` ` + rng + ` AND g.division = ?`, true
