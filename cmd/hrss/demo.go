@@ -18,7 +18,7 @@ func runDemo(g *globals, args []string) error {
 	fs := newFlags(g, "demo", "demo [--persons N] [--seed S] [--months N] [--no-serve] [--addr HOST:PORT]")
 	persons := fs.Int("persons", 20000, "number of persons in the synthetic city")
 	seed := fs.Uint64("seed", 1, "seed of the generator: the same seed gives the same city")
-	months := fs.Int("months", 6, "months of social insurance before today to assess and collect (all but the last two closed)")
+	months := fs.Int("months", 12, "months of social insurance before today to assess and collect (all but the last two closed)")
 	noServe := fs.Bool("no-serve", false, "generate only; do not serve")
 	addr := fs.String("addr", envOr("HRSS_ADDR", "127.0.0.1:8080"), "address to serve on")
 	asOf := fs.String("as-of", "", "the city's today, YYYY-MM-DD (default: today)")
@@ -91,6 +91,9 @@ func generate(ctx context.Context, g *globals, a *app, cfg demo.Config, months i
 	sup, err := demoSupport(ctx, g, a, cfg)
 	if err != nil {
 		return err
+	}
+	if err := demoTargets(ctx, g, a, cfg); err != nil {
+		return fmt.Errorf("demo targets: %w", err)
 	}
 	users, err := access.CreateDemoUsers(ctx, a.access, demoScope(ctx, sup, "330402"))
 	if err != nil {
