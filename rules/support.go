@@ -244,7 +244,7 @@ func (r reader) difficulty(g *Programme, f Facts, age int) (bool, Reason, error)
 		return false, Reason{}, err
 	}
 	regMonths := f.Event.Month().Sub(f.Registration.Registered.Month())
-	why := reason("support.eligible.employment_difficulty", "age", fmt.Sprint(age), "registered", regDate(f), "months", fmt.Sprint(regMonths))
+	why := reason("support.eligible.employment_difficulty", "age", fmt.Sprint(age), "registered", regDate(f), "registered_months", fmt.Sprint(regMonths))
 	return age >= minAge || regMonths >= months, why, nil
 }
 
