@@ -112,7 +112,7 @@ type Total struct {
 }
 
 // Internship is an employment internship (就业见习) agreed between a host
-// and an intern, recorded by a caseworker or the host's agent.
+// and an intern, recorded by a caseworker of the host's division.
 type Internship struct {
 	ID         int64       `json:"id"`
 	EmployerID int64       `json:"employer_id"` // the host
