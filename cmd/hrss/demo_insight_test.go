@@ -1,0 +1,269 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"hrss/insight"
+	"hrss/registry"
+	"hrss/rules/period"
+	"hrss/store/storetest"
+)
+
+// TestDemoIndicatorsIndependently runs the demo of a small city and checks
+// indicators for every division and month against figures recomputed here
+// from the raw rows, read with plain SELECTs of the tables and counted in
+// Go by the statistical definitions (insight/indicator.go), not by the
+// store's queries: new urban jobs (relations and enrolments starting with
+// nothing of the person running the day before, minus pensions starting),
+// registered unemployed on each month's last day, insured persons, and
+// contribution income.
+func TestDemoIndicatorsIndependently(t *testing.T) {
+	dbPath, keyPath := storetest.SQLitePath(t), filepath.Join(t.TempDir(), "hrss.key")
+	var out, errb bytes.Buffer
+	if code := run([]string{"demo", "--no-serve", "--persons", "3000", "--months", "6", "--as-of", "2025-12-04", "--db", dbPath, "--key-file", keyPath}, nil, &out, &errb); code != 0 {
+		t.Fatalf("demo: exit %d: %s", code, errb.String())
+	}
+	ctx := systemContext(context.Background())
+	a, err := openApp(ctx, &globals{db: dbPath, keyFile: keyPath})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	svc, err := insightService(&globals{}, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := period.Date{Y: 2025, M: 12, D: 4}
+	svc.Now = func() time.Time { return today.Time() }
+	rows, err := svc.Indicators(ctx, insight.Query{Year: 2025, Names: []string{"new_urban_jobs", "registered_unemployed", "insured_persons", "contribution_income"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	want := map[string]map[string]map[period.YearMonth]int64{
+		"new_urban_jobs":        newJobsByHand(t, raw),
+		"registered_unemployed": unemployedByHand(t, raw, today),
+		"insured_persons":       insuredByHand(t, raw),
+		"contribution_income":   incomeByHand(t, raw),
+	}
+	checked := 0
+	for _, r := range rows {
+		ind, _ := insight.ByName(r.Name)
+		for m := period.New(2025, 1); m <= today.Month(); m++ {
+			v := want[r.Name][r.Division][m]
+			if r.Division == registry.CityCode {
+				v = 0
+				for _, d := range registry.CountyCodes() {
+					v += want[r.Name][d][m]
+				}
+			}
+			if got := r.ByMonth[m.String()]; got != (insight.Figure{Num: v}).Text(ind.Unit) {
+				t.Errorf("%s %s %s: hrss %s, by hand %d", r.Name, r.Division, m, got, v)
+			}
+			checked++
+		}
+	}
+	if checked != 4*8*12 || want["new_urban_jobs"]["330402"][period.New(2025, 9)] == 0 {
+		t.Fatalf("checked %d figures; new urban jobs of 330402 in 2025-09 by hand: %d", checked, want["new_urban_jobs"]["330402"][period.New(2025, 9)])
+	}
+}
+
+func rowsOf(t *testing.T, db *sql.DB, q string) *sql.Rows {
+	t.Helper()
+	rs, err := db.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+func day(s string) period.Date {
+	d, err := period.ParseDate(s[:10])
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// spell is one relation or enrolment of a person.
+type spell struct {
+	id             int64
+	flexible       bool
+	division       string
+	start, end     period.Date // end zero while it runs
+	personID, sort int64
+}
+
+func (s spell) runsOn(d period.Date) bool {
+	return !d.Before(s.start) && (s.end.IsZero() || !s.end.Before(d))
+}
+
+func newJobsByHand(t *testing.T, db *sql.DB) map[string]map[period.YearMonth]int64 {
+	byPerson := map[int64][]spell{}
+	rs := rowsOf(t, db, `SELECT e.id, e.person_id, m.division, e.start_date, COALESCE(e.end_date, '') FROM employments e JOIN employers m ON m.id = e.employer_id`)
+	for rs.Next() {
+		var s spell
+		var start, end string
+		rs.Scan(&s.id, &s.personID, &s.division, &start, &end)
+		s.start = day(start)
+		if end != "" {
+			s.end = day(end)
+		}
+		byPerson[s.personID] = append(byPerson[s.personID], s)
+	}
+	rs.Close()
+	rs = rowsOf(t, db, `SELECT id, person_id, division, start_date, COALESCE(end_date, '') FROM flexible_workers`)
+	for rs.Next() {
+		s := spell{flexible: true}
+		var start, end string
+		rs.Scan(&s.id, &s.personID, &s.division, &start, &end)
+		s.start = day(start)
+		if end != "" {
+			s.end = day(end)
+		}
+		byPerson[s.personID] = append(byPerson[s.personID], s)
+	}
+	rs.Close()
+	out := map[string]map[period.YearMonth]int64{}
+	add := func(div string, m period.YearMonth, n int64) {
+		if out[div] == nil {
+			out[div] = map[period.YearMonth]int64{}
+		}
+		out[div][m] += n
+	}
+	for _, spells := range byPerson {
+		for _, s := range spells {
+			if s.start.Y != 2025 || !isNew(s, spells) {
+				continue
+			}
+			add(s.division, s.start.Month(), 1)
+		}
+	}
+	rs = rowsOf(t, db, `SELECT division, start_period FROM ins_claims WHERE kind = 'pension' AND status IN ('approved', 'stopped', 'exhausted')`)
+	for rs.Next() {
+		var div string
+		var p int
+		rs.Scan(&div, &p)
+		add(div, period.New(p/100, p%100), -1)
+	}
+	rs.Close()
+	return out
+}
+
+// isNew: nothing else of the person runs the day before s starts; of two
+// starting the same day, a relation before an enrolment, the lower ID first.
+func isNew(s spell, all []spell) bool {
+	before := s.start.AddDays(-1)
+	for _, o := range all {
+		if o.id == s.id && o.flexible == s.flexible {
+			continue
+		}
+		sameDayFirst := o.start == s.start && ((!o.flexible && s.flexible) || (o.flexible == s.flexible && o.id < s.id))
+		if (o.start.Before(s.start) || sameDayFirst) && (o.end.IsZero() || !o.end.Before(before)) {
+			return false
+		}
+	}
+	return true
+}
+
+func unemployedByHand(t *testing.T, db *sql.DB, today period.Date) map[string]map[period.YearMonth]int64 {
+	out := map[string]map[period.YearMonth]int64{}
+	rs := rowsOf(t, db, `SELECT division, registered, COALESCE(ended_on, '') FROM unemployment_registrations`)
+	defer rs.Close()
+	for rs.Next() {
+		var div, reg, ended string
+		rs.Scan(&div, &reg, &ended)
+		for m := period.New(2025, 1); m <= today.Month(); m++ {
+			last := m.Last()
+			if today.Before(last) {
+				last = today
+			}
+			if !last.Before(day(reg)) && (ended == "" || last.Before(day(ended))) {
+				if out[div] == nil {
+					out[div] = map[period.YearMonth]int64{}
+				}
+				out[div][m]++
+			}
+		}
+	}
+	return out
+}
+
+func insuredByHand(t *testing.T, db *sql.DB) map[string]map[period.YearMonth]int64 {
+	seen := map[string]bool{}
+	out := map[string]map[period.YearMonth]int64{}
+	rs := rowsOf(t, db, `SELECT a.period, a.division, a.person_id FROM ins_assessments a, ins_periods p
+		WHERE p.period = a.period AND p.current_run = a.run_id AND a.pension_ind + a.pension_emp > 0`)
+	defer rs.Close()
+	for rs.Next() {
+		var p int
+		var div string
+		var person int64
+		rs.Scan(&p, &div, &person)
+		key := fmt.Sprint(p, div, person)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if out[div] == nil {
+			out[div] = map[period.YearMonth]int64{}
+		}
+		out[div][period.New(p/100, p%100)]++
+	}
+	return out
+}
+
+func incomeByHand(t *testing.T, db *sql.DB) map[string]map[period.YearMonth]int64 {
+	type bill struct {
+		div string
+		run int64
+	}
+	current := map[int]int64{}
+	rs := rowsOf(t, db, `SELECT period, COALESCE(current_run, 0) FROM ins_periods`)
+	for rs.Next() {
+		var p int
+		var run int64
+		rs.Scan(&p, &run)
+		current[p] = run
+	}
+	rs.Close()
+	bills := map[string]bill{}
+	rs = rowsOf(t, db, `SELECT period, run_id, payer_kind, payer_id, division FROM ins_bills`)
+	for rs.Next() {
+		var p, kind int
+		var run, payer int64
+		var div string
+		rs.Scan(&p, &run, &kind, &payer, &div)
+		if current[p] == run {
+			bills[fmt.Sprint(p, kind, payer)] = bill{div, run}
+		}
+	}
+	rs.Close()
+	out := map[string]map[period.YearMonth]int64{}
+	rs = rowsOf(t, db, `SELECT period, payer_kind, payer_id, applied FROM ins_payments WHERE status = 'applied'`)
+	defer rs.Close()
+	for rs.Next() {
+		var p, kind int
+		var payer, applied int64
+		rs.Scan(&p, &kind, &payer, &applied)
+		b, ok := bills[fmt.Sprint(p, kind, payer)]
+		if !ok {
+			continue
+		}
+		if out[b.div] == nil {
+			out[b.div] = map[period.YearMonth]int64{}
+		}
+		out[b.div][period.New(p/100, p%100)] += applied
+	}
+	return out
+}
