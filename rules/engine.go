@@ -260,6 +260,9 @@ func (c *rateCache) groupRates(pop *Population, at period.YearMonth, recs []line
 		recs = make([]lineRates, len(pop.groups))
 	}
 	recs = recs[:len(pop.groups)]
+	// the slots of this population by division index and period, in
+	// front of the cache's (keyed by division code)
+	local := map[uint64]*rateSlot{}
 	lastDiv, lastPer, s := int32(-1), period.YearMonth(0), (*rateSlot)(nil)
 	for gi := range pop.groups {
 		g := &pop.groups[gi]
@@ -268,7 +271,12 @@ func (c *rateCache) groupRates(pop *Population, at period.YearMonth, recs []line
 			per = at
 		}
 		if g.div != lastDiv || per != lastPer {
-			lastDiv, lastPer, s = g.div, per, c.get(pop.divisions[g.div], per)
+			k := uint64(uint32(g.div))<<32 | uint64(uint32(per))
+			if s = local[k]; s == nil {
+				s = c.get(pop.divisions[g.div], per)
+				local[k] = s
+			}
+			lastDiv, lastPer = g.div, per
 		}
 		if s.err != nil {
 			f.add(g.first, rank, labelled(label, s.err))
@@ -341,13 +349,13 @@ func (p *Params) Assess(pop *Population, at period.YearMonth, out *Assessment) e
 	out.Totals = newTotals(pop)
 	nd := len(pop.divisions)
 	w := workers(n)
-	sums := make([][NumLines]money.Fen, w*nd)
+	sums := make([]lineSums, w*nd)
 	parallel(n, w, func(k, lo, hi int) {
 		assessRows(out.recs, pop, out, lo, hi, sums[k*nd:(k+1)*nd])
 	})
 	for k := 0; k < w; k++ {
 		for d := range out.Totals.Amount {
-			for l, v := range sums[k*nd+d] {
+			for l, v := range sums[k*nd+d][:NumLines] {
 				out.Totals.Amount[d][l] += v
 			}
 		}
@@ -359,7 +367,7 @@ func (p *Params) Assess(pop *Population, at period.YearMonth, out *Assessment) e
 // lines of lineRates.lines written out by hand, so that the eight output
 // columns are locals of known length (no bounds check per line) and the
 // loop has no inner loop.
-func assessRows(recs []lineRates, pop *Population, out *Assessment, lo, hi int, sums [][NumLines]money.Fen) {
+func assessRows(recs []lineRates, pop *Population, out *Assessment, lo, hi int, sums []lineSums) {
 	rows := pop.rows[lo:hi]
 	n := len(rows)
 	base := out.Base[lo:hi][:n]
@@ -393,6 +401,11 @@ func assessRows(recs []lineRates, pop *Population, out *Assessment, lo, hi int, 
 		s[6] += l
 	}
 }
+
+// lineSums are one division's sums per line in a loop, padded to 64
+// bytes: a power of two, so that finding a division's sums is a shift,
+// not a multiplication (the loop's multiplier is busy with the lines).
+type lineSums [8]money.Fen
 
 // chunk is the rows of one unit of work of a parallel loop: enough to
 // make the hand-off negligible, few enough that a processor busy with

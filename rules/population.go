@@ -249,9 +249,11 @@ type indexSlot struct {
 }
 
 // hash spreads a key over a table of 2^(64-shift) slots: the top bits of
-// a product, which depend on every bit of the key.
+// a product (Fibonacci hashing), which depend on every bit of the
+// multiplicand; the second word is turned so that its period and float
+// land on the first word's bits that vary least (the code's high bytes).
 func (k groupKey) hash(shift uint) uint64 {
-	return (k.a ^ k.b*0x9E3779B97F4A7C15) * 0xBF58476D1CE4E5B9 >> (shift & 63)
+	return (k.a ^ (k.b<<23 | k.b>>41)) * 0x9E3779B97F4A7C15 >> (shift & 63)
 }
 
 // find returns the slot of key k, or an empty slot when k is not there.
@@ -269,7 +271,7 @@ func (x *groupIndex) find(k groupKey) indexSlot {
 }
 
 func (x *groupIndex) insert(s indexSlot) {
-	if 4*(x.n+1) > len(x.slots) {
+	if 2*(x.n+1) > len(x.slots) {
 		old := x.slots
 		x.slots = make([]indexSlot, max(64, 2*len(old)))
 		x.n, x.shift = 0, uint(64-bits.TrailingZeros(uint(len(x.slots))))
