@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -157,7 +158,7 @@ func (r reader) limits(at period.YearMonth) (limits, error) {
 		return limits{}, err
 	}
 	if r.on() {
-		r.tr.note("bases for %s use the average wage in force on %s (%d months earlier)", at, wageAt, lag)
+		r.tr.noteText("bases for " + at.String() + " use the average wage in force on " + wageAt.String() + " (" + strconv.Itoa(lag) + " months earlier)")
 	}
 	ceilRatio, err := r.dec(parBaseCeilingRatio, day)
 	if err != nil {
@@ -165,7 +166,7 @@ func (r reader) limits(at period.YearMonth) (limits, error) {
 	}
 	ceil := money.RoundHalfUp(avg.Dec().Mul(ceilRatio))
 	if r.on() {
-		r.tr.value("base_ceiling", ceil.String(), fmt.Sprintf("%s × %s, half-up to the fen", avg, ceilRatio))
+		r.tr.value("base_ceiling", ceil.String(), avg.String()+" × "+ceilRatio.String()+", half-up to the fen")
 	}
 	floor, err := r.floor(avg, day)
 	return limits{floor, ceil}, err
@@ -185,7 +186,7 @@ func (r reader) floor(avg money.Fen, day period.Date) (money.Fen, error) {
 	}
 	f := money.RoundHalfUp(avg.Dec().Mul(ratio))
 	if r.on() {
-		r.tr.value("base_floor", f.String(), fmt.Sprintf("%s × %s, half-up to the fen", avg, ratio))
+		r.tr.value("base_floor", f.String(), avg.String()+" × "+ratio.String()+", half-up to the fen")
 	}
 	return f, nil
 }
@@ -232,7 +233,7 @@ func (p *Params) Contribution(in ContributionInput, explain bool) (ContributionR
 	}
 	res := ContributionResult{Base: clampBase(in.Wage, l)}
 	if r.on() {
-		tr.value("base", res.Base.String(), fmt.Sprintf("wage %s clamped to [%s, %s]", in.Wage, l.floor, l.ceiling))
+		tr.value("base", res.Base.String(), "wage "+in.Wage.String()+" clamped to ["+l.floor.String()+", "+l.ceiling.String()+"]")
 	}
 	if in.Kind == KindFlexible {
 		err = r.flexibleLines(in, &res)
@@ -258,7 +259,7 @@ func traceContributionInput(tr *trace, in ContributionInput) {
 	tr.input("wage", in.Wage.String())
 	tr.input("kind", in.Kind.String())
 	if in.Kind == KindEmployee {
-		tr.input("risk_class", fmt.Sprint(in.RiskClass))
+		tr.input("risk_class", strconv.Itoa(in.RiskClass))
 		tr.input("float", floatOrOne(in.Float).String())
 	}
 }
@@ -298,7 +299,7 @@ func (r reader) addLine(res *ContributionResult, l Line, rate money.Dec, rule st
 	}
 	res.Total += amt
 	if r.on() {
-		r.tr.value(string(l.Insurance())+"."+string(l.Party()), amt.String(), fmt.Sprintf("%s × %s%s, half-up to the fen", res.Base, rate, rule))
+		r.tr.value(string(l.Insurance())+"."+string(l.Party()), amt.String(), res.Base.String()+" × "+rate.String()+rule+", half-up to the fen")
 	}
 }
 
@@ -322,7 +323,7 @@ func (r reader) employeeLines(in ContributionInput, res *ContributionResult) err
 	}
 	rule := ""
 	if r.on() {
-		rule = fmt.Sprintf(" (class %d base rate %s × float %s)", in.RiskClass, base, f)
+		rule = " (class " + strconv.Itoa(in.RiskClass) + " base rate " + base.String() + " × float " + f.String() + ")"
 	}
 	r.addLine(res, WorkInjuryEmployer, base.Mul(f), rule)
 	if r.on() {
@@ -351,7 +352,7 @@ func (r reader) accountCredit(at period.YearMonth, res *ContributionResult) erro
 	}
 	res.AccountCredit = money.RoundHalfUp(res.Base.Dec().Mul(rate))
 	if r.on() {
-		r.tr.value("account_credit", res.AccountCredit.String(), fmt.Sprintf("%s × %s to the personal account, half-up to the fen", res.Base, rate))
+		r.tr.value("account_credit", res.AccountCredit.String(), res.Base.String()+" × "+rate.String()+" to the personal account, half-up to the fen")
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"hrss/rules/money"
 	"hrss/rules/period"
@@ -42,14 +43,56 @@ func (s Step) String() string {
 // more than a nil check when no explanation is asked for.
 type trace struct {
 	steps []Step
-	seen  map[string]bool // parameter reads already recorded
+	seen  []paramKey        // parameter reads already recorded, while few
+	index map[paramKey]bool // the same, once there are many
+	buf   [16]paramKey
 }
+
+// paramKey is a parameter value read: its name (with [key] for a table
+// row), jurisdiction and first day in force.
+type paramKey struct {
+	name, jurisdiction string
+	from               period.Date
+}
+
+// traceSteps is room for the steps of a usual trace (a contribution has
+// 34), so that recording them rarely grows the slice.
+const traceSteps = 40
 
 func newTrace(explain bool) *trace {
 	if !explain {
 		return nil
 	}
-	return &trace{seen: map[string]bool{}}
+	t := &trace{steps: make([]Step, 0, traceSteps)}
+	t.seen = t.buf[:0]
+	return t
+}
+
+// manyParams is how many recorded parameter reads a trace scans before it
+// keeps them in a map.
+const manyParams = 32
+
+// seenParam reports whether k was recorded, and notes it if it was not.
+func (t *trace) seenParam(k paramKey) bool {
+	if t.index != nil {
+		if t.index[k] {
+			return true
+		}
+		t.index[k] = true
+		return false
+	}
+	for i := range t.seen {
+		if t.seen[i] == k {
+			return true
+		}
+	}
+	if t.seen = append(t.seen, k); len(t.seen) > manyParams {
+		t.index = make(map[paramKey]bool, 2*manyParams)
+		for _, s := range t.seen {
+			t.index[s] = true
+		}
+	}
+	return false
 }
 
 func (t *trace) list() []Step {
@@ -72,8 +115,20 @@ func (t *trace) value(name, value, rule string) {
 }
 
 func (t *trace) note(format string, args ...any) {
+	if t == nil {
+		return
+	}
+	if len(args) == 0 && strings.IndexByte(format, '%') < 0 {
+		t.noteText(format) // reads as written: no need for fmt
+		return
+	}
+	t.noteText(fmt.Sprintf(format, args...))
+}
+
+// noteText records a note already written out.
+func (t *trace) noteText(text string) {
 	if t != nil {
-		t.steps = append(t.steps, Step{Kind: "note", Rule: fmt.Sprintf(format, args...)})
+		t.steps = append(t.steps, Step{Kind: "note", Rule: text})
 	}
 }
 
@@ -82,11 +137,9 @@ func (t *trace) param(v Value, name, text string) {
 	if t == nil {
 		return
 	}
-	id := name + "@" + v.Jurisdiction + "@" + v.From.String()
-	if t.seen[id] {
+	if t.seenParam(paramKey{name, v.Jurisdiction, v.From}) {
 		return
 	}
-	t.seen[id] = true
 	t.steps = append(t.steps, Step{Kind: "parameter", Name: name, Value: text, Jurisdiction: v.Jurisdiction,
 		From: v.From.String(), Reference: v.Reference, Confidence: v.Confidence})
 }

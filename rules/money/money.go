@@ -12,6 +12,7 @@ package money
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -75,12 +76,18 @@ func allDigits(s string) bool {
 // String formats f in yuan with exactly two decimals, e.g. "3017.70".
 func (f Fen) String() string {
 	v := int64(f)
-	sign := ""
+	if v == math.MinInt64 { // -v overflows: the one value not formatted below
+		return fmt.Sprintf("-%d.%02d", v/100, v%100)
+	}
+	var buf [24]byte
+	b := buf[:0]
 	if v < 0 {
-		sign = "-"
+		b = append(b, '-')
 		v = -v
 	}
-	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
+	b = strconv.AppendInt(b, v/100, 10)
+	c := v % 100
+	return string(append(b, '.', byte('0'+c/10), byte('0'+c%10)))
 }
 
 // MarshalJSON writes f as a JSON string with two decimals ("3064.27").
@@ -105,7 +112,33 @@ func (f Fen) Dec() Dec { return decimal.New(int64(f), -2) }
 
 // RoundHalfUp converts an amount in yuan to fen, rounding half away from
 // zero (half-up for the positive amounts money takes).
-func RoundHalfUp(yuan Dec) Fen { return Fen(yuan.Shift(2).Round(0).IntPart()) }
+func RoundHalfUp(yuan Dec) Fen {
+	s := yuan.Shift(2) // in fen
+	// The usual amount, a coefficient of at most 18 digits and at most 18
+	// decimals, is rounded in int64 arithmetic; the rest by the decimal
+	// type. Both round half away from zero.
+	if e := s.Exponent(); e <= 0 && e >= -18 && s.NumDigits() <= 18 {
+		c, p := s.CoefficientInt64(), pow10[-e]
+		q, r := c/p, c%p
+		switch {
+		case r >= (p+1)/2: // p/2 for p >= 10; never for p = 1, whose r is 0
+			q++
+		case r <= -(p+1)/2:
+			q--
+		}
+		return Fen(q)
+	}
+	return Fen(s.Round(0).IntPart())
+}
+
+// pow10[i] is 10^i.
+var pow10 = func() (t [19]int64) {
+	t[0] = 1
+	for i := 1; i < len(t); i++ {
+		t[i] = t[i-1] * 10
+	}
+	return t
+}()
 
 // RoundUpToJiao converts an amount in yuan to fen, rounding up to the next
 // 0.1 yuan (见分进角), as Zhejiang rounds the monthly pension total.

@@ -32,7 +32,25 @@ func (p YearMonth) Add(n int) YearMonth { return p + YearMonth(n) }
 func (p YearMonth) Sub(q YearMonth) int { return int(p - q) }
 
 // String formats p as YYYY-MM.
-func (p YearMonth) String() string { return fmt.Sprintf("%04d-%02d", p.Year(), p.Month()) }
+func (p YearMonth) String() string {
+	y, m := p.Year(), p.Month()
+	if y < 0 || y > 9999 || m < 1 { // not a real month: as %04d-%02d writes it
+		return fmt.Sprintf("%04d-%02d", y, m)
+	}
+	var buf [7]byte
+	return string(appendPadded(append(appendPadded(buf[:0], y, 4), '-'), m, 2))
+}
+
+// appendPadded appends n (0 <= n < 10^width, width <= 4) in width
+// digits, with leading zeros.
+func appendPadded(b []byte, n, width int) []byte {
+	var d [4]byte
+	for i := width - 1; i >= 0; i-- {
+		d[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return append(b, d[:width]...)
+}
 
 // First returns the first day of the month.
 func (p YearMonth) First() Date { return Date{p.Year(), p.Month(), 1} }
@@ -85,7 +103,13 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Y, d.M, d.D)
+	if d.Y < 0 || d.Y > 9999 || d.M < 0 || d.M > 99 || d.D < 0 || d.D > 99 { // as %04d-%02d-%02d writes it
+		return fmt.Sprintf("%04d-%02d-%02d", d.Y, d.M, d.D)
+	}
+	var buf [10]byte
+	b := append(appendPadded(buf[:0], d.Y, 4), '-')
+	b = append(appendPadded(b, d.M, 2), '-')
+	return string(appendPadded(b, d.D, 2))
 }
 
 // Before reports whether d is before e.
