@@ -164,9 +164,9 @@ func (r reader) limits(at period.YearMonth) (limits, error) {
 	if err != nil {
 		return limits{}, err
 	}
-	ceil := money.RoundHalfUp(avg.Dec().Mul(ceilRatio))
+	ceil := avg.MulHalfUp(ceilRatio)
 	if r.on() {
-		r.tr.value("base_ceiling", ceil.String(), avg.String()+" × "+ceilRatio.String()+", half-up to the fen")
+		r.tr.value("base_ceiling", ceil.String(), avg.String()+" × "+decString(ceilRatio)+", half-up to the fen")
 	}
 	floor, err := r.floor(avg, day)
 	return limits{floor, ceil}, err
@@ -184,9 +184,9 @@ func (r reader) floor(avg money.Fen, day period.Date) (money.Fen, error) {
 	if err != nil {
 		return 0, err
 	}
-	f := money.RoundHalfUp(avg.Dec().Mul(ratio))
+	f := avg.MulHalfUp(ratio)
 	if r.on() {
-		r.tr.value("base_floor", f.String(), avg.String()+" × "+ratio.String()+", half-up to the fen")
+		r.tr.value("base_floor", f.String(), avg.String()+" × "+decString(ratio)+", half-up to the fen")
 	}
 	return f, nil
 }
@@ -260,7 +260,7 @@ func traceContributionInput(tr *trace, in ContributionInput) {
 	tr.input("kind", in.Kind.String())
 	if in.Kind == KindEmployee {
 		tr.input("risk_class", strconv.Itoa(in.RiskClass))
-		tr.input("float", floatOrOne(in.Float).String())
+		tr.input("float", decString(floatOrOne(in.Float)))
 	}
 }
 
@@ -290,7 +290,7 @@ func floatOrOne(f money.Dec) money.Dec {
 
 // addLine appends a line of base × rate, half-up to the fen.
 func (r reader) addLine(res *ContributionResult, l Line, rate money.Dec, rule string) {
-	amt := money.RoundHalfUp(res.Base.Dec().Mul(rate))
+	amt := res.Base.MulHalfUp(rate)
 	res.Lines = append(res.Lines, ContributionLine{l.Insurance(), l.Party(), rate, amt})
 	if l.Party() == Employer {
 		res.EmployerTotal += amt
@@ -299,7 +299,7 @@ func (r reader) addLine(res *ContributionResult, l Line, rate money.Dec, rule st
 	}
 	res.Total += amt
 	if r.on() {
-		r.tr.value(string(l.Insurance())+"."+string(l.Party()), amt.String(), res.Base.String()+" × "+rate.String()+rule+", half-up to the fen")
+		r.tr.value(string(l.Insurance())+"."+string(l.Party()), amt.String(), res.Base.String()+" × "+decString(rate)+rule+", half-up to the fen")
 	}
 }
 
@@ -323,7 +323,7 @@ func (r reader) employeeLines(in ContributionInput, res *ContributionResult) err
 	}
 	rule := ""
 	if r.on() {
-		rule = " (class " + strconv.Itoa(in.RiskClass) + " base rate " + base.String() + " × float " + f.String() + ")"
+		rule = " (class " + strconv.Itoa(in.RiskClass) + " base rate " + decString(base) + " × float " + decString(f) + ")"
 	}
 	r.addLine(res, WorkInjuryEmployer, base.Mul(f), rule)
 	if r.on() {
@@ -350,9 +350,9 @@ func (r reader) accountCredit(at period.YearMonth, res *ContributionResult) erro
 	if err != nil {
 		return err
 	}
-	res.AccountCredit = money.RoundHalfUp(res.Base.Dec().Mul(rate))
+	res.AccountCredit = res.Base.MulHalfUp(rate)
 	if r.on() {
-		r.tr.value("account_credit", res.AccountCredit.String(), res.Base.String()+" × "+rate.String()+" to the personal account, half-up to the fen")
+		r.tr.value("account_credit", res.AccountCredit.String(), res.Base.String()+" × "+decString(rate)+" to the personal account, half-up to the fen")
 	}
 	return nil
 }

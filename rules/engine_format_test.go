@@ -81,3 +81,31 @@ func TestRoundHalfUpAsDecimal(t *testing.T) {
 		}
 	}
 }
+
+// TestMulHalfUpAsDecimal: Fen.MulHalfUp gives RoundHalfUp(f.Dec().Mul(d))
+// for amounts and factors of every size, both signs.
+func TestMulHalfUpAsDecimal(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	fens := []int64{0, 1, -1, 50, -50, math.MaxInt64, math.MinInt64, math.MinInt64 + 1}
+	for i := 0; i < 200_000; i++ {
+		f := int64(r.Uint64()>>r.IntN(64)) * (1 - 2*int64(r.IntN(2)))
+		if i < len(fens) {
+			f = fens[i]
+		}
+		c := new(big.Int).SetUint64(r.Uint64() >> r.IntN(64))
+		if r.IntN(8) == 0 {
+			c.Mul(c, new(big.Int).SetUint64(r.Uint64()))
+		}
+		if r.IntN(2) == 0 {
+			c.Neg(c)
+		}
+		d := decimal.NewFromBigInt(c, int32(r.IntN(24)-20))
+		want := money.Fen(f).Dec().Mul(d).Shift(2).Round(0)
+		if !want.BigInt().IsInt64() {
+			continue // beyond an amount in fen
+		}
+		if got := money.Fen(f).MulHalfUp(d); int64(got) != want.IntPart() {
+			t.Fatalf("Fen(%d).MulHalfUp(%s) = %d, want %s", f, d, got, want)
+		}
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
 	"hrss/rules/money"
 	"hrss/rules/period"
 )
@@ -37,6 +39,43 @@ func (s Step) String() string {
 		return fmt.Sprintf("value     %s = %s", s.Name, s.Value)
 	}
 	return fmt.Sprintf("value     %s = %s  (%s)", s.Name, s.Value, s.Rule)
+}
+
+// decString is d.String() without the big.Int formatting, for the usual
+// decimal of a trace (a coefficient of at most 18 digits, at most 18
+// decimals, the decimal package's default settings); any other goes to
+// d.String(). TestDecStringAsDecimal pins the two together.
+func decString(d money.Dec) string {
+	e := -int(d.Exponent())
+	if e < 0 || e > 18 || d.NumDigits() > 18 || !decimal.TrimTrailingZeros || decimal.UseScientificNotation {
+		return d.String()
+	}
+	c := d.CoefficientInt64()
+	var buf [40]byte
+	b := buf[:0]
+	if c < 0 {
+		b = append(b, '-')
+		c = -c
+	}
+	p := int64(1)
+	for range e {
+		p *= 10
+	}
+	b = strconv.AppendInt(b, c/p, 10)
+	if f := c % p; f != 0 {
+		for f%10 == 0 { // trailing zeros are trimmed
+			f /= 10
+			e--
+		}
+		var fd [20]byte
+		digits := strconv.AppendInt(fd[:0], f, 10)
+		b = append(b, '.')
+		for range e - len(digits) { // leading zeros of the fraction
+			b = append(b, '0')
+		}
+		b = append(b, digits...)
+	}
+	return string(b)
 }
 
 // trace collects steps; a nil *trace records nothing, so formulas cost no

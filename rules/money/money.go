@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -129,6 +130,32 @@ func RoundHalfUp(yuan Dec) Fen {
 		return Fen(q)
 	}
 	return Fen(s.Round(0).IntPart())
+}
+
+// MulHalfUp returns f × d rounded half-up to the fen (half away from
+// zero): RoundHalfUp(f.Dec().Mul(d)), in int64 arithmetic when the
+// product fits, as it does for an amount times a rate or a factor, and
+// by the decimal type otherwise.
+func (f Fen) MulHalfUp(d Dec) Fen {
+	e := d.Exponent()
+	if e > 0 || e < -18 || d.NumDigits() > 18 || f == math.MinInt64 {
+		return RoundHalfUp(f.Dec().Mul(d))
+	}
+	c, a := d.CoefficientInt64(), int64(f) // f × d is a·c × 10^e fen
+	neg := (a < 0) != (c < 0)
+	hi, lo := bits.Mul64(uint64(max(a, -a)), uint64(max(c, -c)))
+	if hi != 0 || lo > math.MaxInt64 {
+		return RoundHalfUp(f.Dec().Mul(d))
+	}
+	p := uint64(pow10[-e])
+	q, r := lo/p, lo%p
+	if r >= (p+1)/2 { // p/2 for p >= 10; never for p = 1, whose r is 0
+		q++
+	}
+	if neg {
+		return -Fen(q)
+	}
+	return Fen(q)
 }
 
 // pow10[i] is 10^i.
