@@ -355,6 +355,7 @@ func (p *Params) Assess(pop *Population, at period.YearMonth, out *Assessment) e
 	})
 	for k := 0; k < w; k++ {
 		for d := range out.Totals.Amount {
+			out.Totals.Persons[d] += int(sums[k*nd+d][rowsSum])
 			for l, v := range sums[k*nd+d][:NumLines] {
 				out.Totals.Amount[d][l] += v
 			}
@@ -399,13 +400,18 @@ func assessRows(recs []lineRates, pop *Population, out *Assessment, lo, hi int, 
 		l = money.Fen((b*uint64(r.wi) + wiHalf) / wiDenom)
 		a6[i] = l
 		s[6] += l
+		s[rowsSum]++
 	}
 }
 
-// lineSums are one division's sums per line in a loop, padded to 64
-// bytes: a power of two, so that finding a division's sums is a shift,
-// not a multiplication (the loop's multiplier is busy with the lines).
-type lineSums [8]money.Fen
+// lineSums are one division's sums per line in a loop and its number of
+// rows (at rowsSum): 64 bytes, a power of two, so that finding a
+// division's sums is a shift, not a multiplication (the loop's
+// multiplier is busy with the lines).
+type lineSums [NumLines + 1]money.Fen
+
+// rowsSum is the index of the rows counted in a lineSums.
+const rowsSum = NumLines
 
 // chunk is the rows of one unit of work of a parallel loop: enough to
 // make the hand-off negligible, few enough that a processor busy with
@@ -455,5 +461,5 @@ func grow(s []money.Fen, n int) []money.Fen {
 
 func newTotals(pop *Population) Totals {
 	d := len(pop.divisions)
-	return Totals{Divisions: pop.divisions, Persons: append([]int(nil), pop.divRows...), Amount: make([][NumLines]money.Fen, d)}
+	return Totals{Divisions: pop.divisions, Persons: make([]int, d), Amount: make([][NumLines]money.Fen, d)}
 }

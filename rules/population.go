@@ -35,7 +35,6 @@ type Population struct {
 
 	divisions []string         // distinct division codes; group.div indexes it
 	divIndex  map[string]int32 // code → index
-	divRows   []int            // rows per division
 }
 
 // row is one row of a Population: its wage and its group. Wage and group
@@ -119,8 +118,10 @@ func (pop *Population) Divisions() []string { return pop.divisions }
 // keyed by the division code's bytes and the other fields, so a division
 // code is looked up (and checked) only when a new group is.
 func (pop *Population) Append(p Person) error {
-	ok := (p.Kind == KindEmployee && p.RiskClass >= 1 && p.RiskClass <= 8 || p.Kind == KindFlexible) &&
-		p.Wage >= 0 && p.FloatPct >= 0 && p.FloatPct <= 1000
+	if !(p.Kind == KindEmployee && p.RiskClass >= 1 && p.RiskClass <= 8 || p.Kind == KindFlexible) ||
+		p.Wage < 0 || p.FloatPct < 0 || p.FloatPct > 1000 {
+		return pop.refuse(p)
+	}
 	fl, e, class := uint64(p.FloatPct), uint64(p.Enrolled&EnrolledAll), uint64(p.RiskClass)
 	if fl == 0 {
 		fl = 100
@@ -131,32 +132,29 @@ func (pop *Population) Append(p Person) error {
 	if p.Kind == KindFlexible {
 		class, fl, e = 0, 100, uint64(EnrolledAll) // a flexible worker's only line is pension
 	}
-	k := groupKey{divisionKey(p.Division) | uint64(p.Kind)<<48 | class<<50 | e<<54, uint64(uint32(p.Period)) | fl<<32}
-	if ok {
-		if s := pop.index.find(k); s.key.a != 0 {
-			pop.divRows[s.div]++
-			pop.rows = append(pop.rows, row{p.Wage, s.g})
-			return nil
-		}
+	// Only the code, the wage and the key are live from here on, so that
+	// the probe runs in registers.
+	code, wage := p.Division, p.Wage
+	k := groupKey{divisionKey(code) | uint64(p.Kind)<<48 | class<<50 | e<<54, uint64(uint32(p.Period)) | fl<<32}
+	if s := pop.index.find(k); s.key.a != 0 {
+		pop.rows = append(pop.rows, row{wage, s.g})
+		return nil
 	}
-	return pop.appendNew(p, k, ok)
+	return pop.appendNew(code, wage, k)
 }
 
-// appendNew appends a row of a new group (key k), or refuses it (!ok).
-func (pop *Population) appendNew(p Person, k groupKey, ok bool) error {
-	if !ok {
-		return pop.refuse(p)
-	}
-	di, err := pop.division(p.Division)
+// appendNew appends a row of a new group, its fields read back from its
+// key k.
+func (pop *Population) appendNew(code string, wage money.Fen, k groupKey) error {
+	di, err := pop.division(code)
 	if err != nil {
 		return err
 	}
-	s := indexSlot{key: k, g: uint32(len(pop.groups)), div: di}
-	pop.groups = append(pop.groups, group{div: di, period: p.Period, kind: p.Kind, class: uint8(k.a >> 50 & 15),
-		float: uint16(k.b >> 32), enrolled: Enrolled(k.a >> 54 & 15), first: len(pop.rows)})
+	s := indexSlot{key: k, g: uint32(len(pop.groups))}
+	pop.groups = append(pop.groups, group{div: di, period: period.YearMonth(int32(uint32(k.b))), kind: Kind(k.a >> 48 & 3),
+		class: uint8(k.a >> 50 & 15), float: uint16(k.b >> 32), enrolled: Enrolled(k.a >> 54 & 15), first: len(pop.rows)})
 	pop.index.insert(s)
-	pop.divRows[di]++
-	pop.rows = append(pop.rows, row{p.Wage, s.g})
+	pop.rows = append(pop.rows, row{wage, s.g})
 	return nil
 }
 
@@ -203,7 +201,6 @@ func (pop *Population) division(code string) (int32, error) {
 	di := int32(len(pop.divisions))
 	pop.divisions = append(pop.divisions, code)
 	pop.divIndex[code] = di
-	pop.divRows = append(pop.divRows, 0)
 	return di, nil
 }
 
@@ -240,12 +237,10 @@ type groupIndex struct {
 	shift uint // 64 - log2(len(slots)): the hash is the top bits of a product
 }
 
-// indexSlot is one group in the index, with its division for the count
-// of rows per division.
+// indexSlot is one group in the index.
 type indexSlot struct {
 	key groupKey
 	g   uint32
-	div int32
 }
 
 // hash spreads a key over a table of 2^(64-shift) slots: the top bits of

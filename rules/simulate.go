@@ -79,15 +79,13 @@ func Simulate(base, reform *Params, pop *Population, at period.YearMonth) (*SimR
 	for k := 0; k < w; k++ {
 		for d := range acc {
 			s, p := &acc[d], &parts[k*nd+d]
+			s.persons += p.persons
 			s.affected += p.affected
 			for l := range s.base {
 				s.base[l] += p.base[l]
 				s.reform[l] += p.reform[l]
 			}
 		}
-	}
-	for d := range acc {
-		acc[d].persons = pop.divRows[d]
 	}
 	return buildReport(pop, at, acc), nil
 }
@@ -103,6 +101,7 @@ func simulateRows(rb, rr []lineRates, same []bool, rows []row, acc []simAcc) {
 			rr[x.group].lines(x.wage, &b)
 		}
 		s := &acc[r.div]
+		s.persons++
 		if a != b {
 			s.affected++
 		}
