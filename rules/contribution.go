@@ -98,6 +98,14 @@ var lineInfo = [NumLines]struct {
 	{WorkInjury, Employer, parWorkInjuryRate},
 }
 
+// lineNames are the lines' names in a trace, "insurance.party".
+var lineNames = func() (n [NumLines]string) {
+	for l := range n {
+		n[l] = string(lineInfo[l].ins) + "." + string(lineInfo[l].party)
+	}
+	return n
+}()
+
 // Insurance returns the line's insurance.
 func (l Line) Insurance() Insurance { return lineInfo[l].ins }
 
@@ -233,7 +241,7 @@ func (p *Params) Contribution(in ContributionInput, explain bool) (ContributionR
 	}
 	res := ContributionResult{Base: clampBase(in.Wage, l)}
 	if r.on() {
-		tr.value("base", res.Base.String(), "wage "+in.Wage.String()+" clamped to ["+l.floor.String()+", "+l.ceiling.String()+"]")
+		tr.value("base", tr.fenText(res.Base), "wage "+in.Wage.String()+" clamped to ["+l.floor.String()+", "+l.ceiling.String()+"]")
 	}
 	if in.Kind == KindFlexible {
 		err = r.flexibleLines(in, &res)
@@ -299,7 +307,7 @@ func (r reader) addLine(res *ContributionResult, l Line, rate money.Dec, rule st
 	}
 	res.Total += amt
 	if r.on() {
-		r.tr.value(string(l.Insurance())+"."+string(l.Party()), amt.String(), res.Base.String()+" × "+decString(rate)+rule+", half-up to the fen")
+		r.tr.value(lineNames[l], amt.String(), r.tr.fenText(res.Base)+" × "+decString(rate)+rule+", half-up to the fen")
 	}
 }
 
@@ -352,7 +360,7 @@ func (r reader) accountCredit(at period.YearMonth, res *ContributionResult) erro
 	}
 	res.AccountCredit = res.Base.MulHalfUp(rate)
 	if r.on() {
-		r.tr.value("account_credit", res.AccountCredit.String(), res.Base.String()+" × "+decString(rate)+" to the personal account, half-up to the fen")
+		r.tr.value("account_credit", res.AccountCredit.String(), r.tr.fenText(res.Base)+" × "+decString(rate)+" to the personal account, half-up to the fen")
 	}
 	return nil
 }

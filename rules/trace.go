@@ -85,6 +85,17 @@ type trace struct {
 	seen  []paramKey        // parameter reads already recorded, while few
 	index map[paramKey]bool // the same, once there are many
 	buf   [16]paramKey
+	fen   money.Fen // the amount last written by fenText, and its text
+	text  string
+}
+
+// fenText is f.String(), kept for the next call: a trace writes the same
+// base in many steps.
+func (t *trace) fenText(f money.Fen) string {
+	if t.text == "" || t.fen != f {
+		t.fen, t.text = f, f.String()
+	}
+	return t.text
 }
 
 // paramKey is a parameter value read: its name (with [key] for a table
