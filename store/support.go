@@ -90,43 +90,18 @@ func (t *Tx) ListGrants(ctx context.Context, f support.GrantFilter) ([]support.G
 
 // grantWhere builds the WHERE clause of a grant filter.
 func grantWhere(f support.GrantFilter) (string, []any) {
-	var conds []string
-	var args []any
-	add := func(cond string, a ...any) { conds = append(conds, cond); args = append(args, a...) }
-	if f.Programme != "" {
-		add("g.programme = ?", f.Programme)
-	}
-	if len(f.Divisions) > 0 {
-		add("g.division IN (?"+strings.Repeat(", ?", len(f.Divisions)-1)+")", anySlice(f.Divisions)...)
-	}
-	if f.Status != "" {
-		add("g.status = ?", string(f.Status))
-	}
-	if f.PersonID != 0 {
-		add("g.person_id = ?", f.PersonID)
-	}
-	if f.EmployerID != 0 {
-		add("g.employer_id = ?", f.EmployerID)
-	}
-	if f.Payee != "" {
-		add("g.beneficiary = ?", string(f.Payee))
-	}
-	if f.PayeeID != 0 {
-		add("g.payee_id = ?", f.PayeeID)
-	}
-	if f.BatchID != 0 {
-		add("g.batch_id = ?", f.BatchID)
-	}
-	if f.LoanID != 0 {
-		add("g.loan_id = ?", f.LoanID)
-	}
-	if f.AfterID != 0 {
-		add("g.id > ?", f.AfterID)
-	}
-	if len(conds) == 0 {
-		return "", nil
-	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	var w insWhere
+	w.add(f.Programme != "", "g.programme = ?", f.Programme)
+	w.add(len(f.Divisions) > 0, "g.division IN ("+sqlList(len(f.Divisions))+")", anySlice(f.Divisions)...)
+	w.add(f.Status != "", "g.status = ?", string(f.Status))
+	w.add(f.PersonID != 0, "g.person_id = ?", f.PersonID)
+	w.add(f.EmployerID != 0, "g.employer_id = ?", f.EmployerID)
+	w.add(f.Payee != "", "g.beneficiary = ?", string(f.Payee))
+	w.add(f.PayeeID != 0, "g.payee_id = ?", f.PayeeID)
+	w.add(f.BatchID != 0, "g.batch_id = ?", f.BatchID)
+	w.add(f.LoanID != 0, "g.loan_id = ?", f.LoanID)
+	w.add(f.AfterID != 0, "g.id > ?", f.AfterID)
+	return w.sql()
 }
 
 func anySlice(xs []string) []any {
@@ -263,16 +238,11 @@ func (t *Tx) GrantBatch(ctx context.Context, id int64) (support.Batch, error) {
 
 // ListGrantBatches implements support.Tx.
 func (t *Tx) ListGrantBatches(ctx context.Context, divisions []string, status support.Status) ([]support.Batch, error) {
-	q, args := "SELECT "+batchCols+" FROM sup_batches WHERE 1 = 1", []any{}
-	if len(divisions) > 0 {
-		q += " AND division IN (?" + strings.Repeat(", ?", len(divisions)-1) + ")"
-		args = append(args, anySlice(divisions)...)
-	}
-	if status != "" {
-		q += " AND status = ?"
-		args = append(args, string(status))
-	}
-	rows, err := t.query(ctx, q+" ORDER BY id DESC", args...)
+	var w insWhere
+	w.add(len(divisions) > 0, "division IN ("+sqlList(len(divisions))+")", anySlice(divisions)...)
+	w.add(status != "", "status = ?", string(status))
+	where, args := w.sql()
+	rows, err := t.query(ctx, "SELECT "+batchCols+" FROM sup_batches"+where+" ORDER BY id DESC", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -383,14 +353,11 @@ func boolInt(b bool) int {
 
 // PayRows implements support.Tx.
 func (t *Tx) PayRows(ctx context.Context, run, grant int64) ([]support.Payment, error) {
-	q, args := "SELECT "+payRowCols+" FROM sup_payments WHERE 1 = 1", []any{}
-	if run != 0 {
-		q, args = q+" AND run_id = ?", append(args, run)
-	}
-	if grant != 0 {
-		q, args = q+" AND grant_id = ?", append(args, grant)
-	}
-	rows, err := t.query(ctx, q+" ORDER BY run_id, reference", args...)
+	var w insWhere
+	w.add(run != 0, "run_id = ?", run)
+	w.add(grant != 0, "grant_id = ?", grant)
+	where, args := w.sql()
+	rows, err := t.query(ctx, "SELECT "+payRowCols+" FROM sup_payments"+where+" ORDER BY run_id, reference", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -495,18 +462,12 @@ func (t *Tx) Internship(ctx context.Context, id int64) (support.Internship, erro
 
 // ListInternships implements support.Tx.
 func (t *Tx) ListInternships(ctx context.Context, f support.InternshipFilter) ([]support.Internship, error) {
-	q, args := "SELECT "+internshipCols+" FROM sup_internships WHERE 1 = 1", []any{}
-	if len(f.Divisions) > 0 {
-		q += " AND division IN (?" + strings.Repeat(", ?", len(f.Divisions)-1) + ")"
-		args = append(args, anySlice(f.Divisions)...)
-	}
-	if f.EmployerID != 0 {
-		q, args = q+" AND employer_id = ?", append(args, f.EmployerID)
-	}
-	if f.PersonID != 0 {
-		q, args = q+" AND person_id = ?", append(args, f.PersonID)
-	}
-	rows, err := t.query(ctx, q+" ORDER BY id", args...)
+	var w insWhere
+	w.add(len(f.Divisions) > 0, "division IN ("+sqlList(len(f.Divisions))+")", anySlice(f.Divisions)...)
+	w.add(f.EmployerID != 0, "employer_id = ?", f.EmployerID)
+	w.add(f.PersonID != 0, "person_id = ?", f.PersonID)
+	where, args := w.sql()
+	rows, err := t.query(ctx, "SELECT "+internshipCols+" FROM sup_internships"+where+" ORDER BY id", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -590,21 +551,13 @@ func (t *Tx) Loan(ctx context.Context, id int64) (support.Loan, error) {
 
 // ListLoans implements support.Tx.
 func (t *Tx) ListLoans(ctx context.Context, f support.LoanFilter) ([]support.Loan, error) {
-	q, args := "SELECT "+loanCols+" FROM sup_loans WHERE 1 = 1", []any{}
-	if len(f.Divisions) > 0 {
-		q += " AND division IN (?" + strings.Repeat(", ?", len(f.Divisions)-1) + ")"
-		args = append(args, anySlice(f.Divisions)...)
-	}
-	if f.PersonID != 0 {
-		q, args = q+" AND person_id = ?", append(args, f.PersonID)
-	}
-	if f.EmployerID != 0 {
-		q, args = q+" AND employer_id = ?", append(args, f.EmployerID)
-	}
-	if f.Status != "" {
-		q, args = q+" AND status = ?", append(args, string(f.Status))
-	}
-	rows, err := t.query(ctx, q+" ORDER BY id", args...)
+	var w insWhere
+	w.add(len(f.Divisions) > 0, "division IN ("+sqlList(len(f.Divisions))+")", anySlice(f.Divisions)...)
+	w.add(f.PersonID != 0, "person_id = ?", f.PersonID)
+	w.add(f.EmployerID != 0, "employer_id = ?", f.EmployerID)
+	w.add(f.Status != "", "status = ?", string(f.Status))
+	where, args := w.sql()
+	rows, err := t.query(ctx, "SELECT "+loanCols+" FROM sup_loans"+where+" ORDER BY id", args...)
 	if err != nil {
 		return nil, err
 	}

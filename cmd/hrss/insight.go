@@ -4,15 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
-	"hrss/access"
 	"hrss/insight"
 	"hrss/rules"
-	"hrss/rules/fault"
 )
 
 // insightService returns the indicators' service of a.
@@ -33,28 +29,16 @@ func webInsight(a *app) *insight.Service {
 	return svc
 }
 
-// withInsight opens the app and runs fn as System, or as the user named by as.
+// withInsight opens the app and runs fn with the indicators' service, as
+// System or as the user named by as (withUser).
 func withInsight(g *globals, as string, fn func(ctx context.Context, svc *insight.Service) error) error {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	a, err := openApp(ctx, g)
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	svc, err := insightService(g, a)
-	if err != nil {
-		return err
-	}
-	ctx = systemContext(ctx)
-	if as != "" {
-		u, err := a.access.UserByName(ctx, as)
+	return withUser(g, as, func(ctx context.Context, a *app) error {
+		svc, err := insightService(g, a)
 		if err != nil {
-			return fault.Invalidf("as", "insight.as", "--as %q: %v", as, err)
+			return err
 		}
-		ctx = access.WithCaller(ctx, access.Caller{UserID: u.ID, Name: u.Name, Role: u.Role, Divisions: u.Divisions, EmployerID: u.EmployerID, PersonID: u.PersonID})
-	}
-	return fn(ctx, svc)
+		return fn(ctx, svc)
+	})
 }
 
 func runIndicators(g *globals, args []string) error {

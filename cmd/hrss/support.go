@@ -37,10 +37,22 @@ func webSupport(a *app) *support.Service {
 	return svc
 }
 
-// withSupport opens the app and runs fn as System, or as the user named
-// by as (a caseworker who prepares, a reviewer who approves: four eyes
-// hold at the command line too), with a context that ends on Ctrl-C.
+// withSupport opens the app and runs fn with the support service, as
+// System or as the user named by as (withUser).
 func withSupport(g *globals, as string, fn func(ctx context.Context, svc *support.Service) error) error {
+	return withUser(g, as, func(ctx context.Context, a *app) error {
+		svc, err := supportService(g, a)
+		if err != nil {
+			return err
+		}
+		return fn(ctx, svc)
+	})
+}
+
+// withUser opens the app and runs fn as System, or as the user named by
+// as (a caseworker who prepares, a reviewer who approves: four eyes hold
+// at the command line too), with a context that ends on Ctrl-C.
+func withUser(g *globals, as string, fn func(ctx context.Context, a *app) error) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	a, err := openApp(ctx, g)
@@ -48,19 +60,15 @@ func withSupport(g *globals, as string, fn func(ctx context.Context, svc *suppor
 		return err
 	}
 	defer a.close()
-	svc, err := supportService(g, a)
-	if err != nil {
-		return err
-	}
 	ctx = systemContext(ctx)
 	if as != "" {
 		u, err := a.access.UserByName(ctx, as)
 		if err != nil {
-			return fault.Invalidf("as", "support.as", "--as %q: %v", as, err)
+			return fault.Invalidf("as", "cli.as", "--as %q: %v", as, err)
 		}
 		ctx = access.WithCaller(ctx, access.Caller{UserID: u.ID, Name: u.Name, Role: u.Role, Divisions: u.Divisions, EmployerID: u.EmployerID, PersonID: u.PersonID})
 	}
-	return fn(ctx, svc)
+	return fn(ctx, a)
 }
 
 // supportCommand is one subcommand of hrss support.
