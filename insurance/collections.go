@@ -113,17 +113,19 @@ func (s *Service) ImportCollections(ctx context.Context, name string, data []byt
 func (s *Service) applyCollection(ctx context.Context, tx Tx, importID int64, row Collection, rep *ImportReport) error {
 	note := RowNote{Row: row.Row, Reference: row.Reference, Amount: row.Amount}
 	pay := Payment{Reference: row.Reference, Import: importID, Row: row.Row, Period: row.Period, Amount: row.Amount, PaidOn: row.PaidOn}
-	kind, id, code, err := s.resolvePayer(ctx, tx, row)
+	py, err := s.resolvePayer(ctx, tx, row)
 	if err != nil {
 		return err
 	}
-	pay.PayerCode = code
+	kind, id := py.kind, py.id
+	pay.PayerCode = py.code
 	old, found, err := tx.Payment(ctx, row.Reference)
 	if err != nil {
 		return err
 	}
 	if found {
-		if old.PayerCode != code || old.Period != row.Period || old.Amount != row.Amount || old.PaidOn != row.PaidOn {
+		samePayer := old.PayerCode == py.code || py.was != "" && old.PayerCode == py.was
+		if !samePayer || old.Period != row.Period || old.Amount != row.Amount || old.PaidOn != row.PaidOn {
 			return fault.Conflictf("reference", "collections.reference_reused", "reference %s was imported before (import %d, row %d) with a different payer, period, amount or date", row.Reference, old.Import, old.Row).At(row.Row, "reference")
 		}
 		note.Note = fmt.Sprintf("imported before (import %d, row %d): skipped", old.Import, old.Row)
@@ -171,28 +173,52 @@ func unmatchedNote(kind PayerKind, row Collection) string {
 	return fmt.Sprintf("no bill of %s for %s: kept aside", row.PayerCode, row.Period)
 }
 
+// payer is the payer a row's code names, and the code as kept.
+type payer struct {
+	kind PayerKind // 0 when not found
+	id   int64
+	code string // the credit code, or the resident ID's keyed hash (hex)
+	// was is the code as imports kept it before a code that passes both
+	// checks was looked up as a resident ID too (its credit code), so
+	// that a file imported then may be imported again; "" when the same.
+	was string
+}
+
 // resolvePayer finds the payer of a row: an employer by credit code, or
-// a flexible worker by resident ID. Kind 0 means not found. A code that
-// is neither is a bad cell.
-func (s *Service) resolvePayer(ctx context.Context, tx Tx, row Collection) (PayerKind, int64, string, error) {
-	if cc, err := ident.ParseCreditCode(row.PayerCode); err == nil {
+// a flexible worker by resident ID. A code that is neither is a bad
+// cell. About one resident ID in 31 also passes the credit code's checks
+// (330402197201081912 does): such a code that no employer has is looked
+// up as a resident ID, and kept, matched or not, as its keyed hash, as
+// resident IDs are (not in clear).
+func (s *Service) resolvePayer(ctx context.Context, tx Tx, row Collection) (payer, error) {
+	cc, ccErr := ident.ParseCreditCode(row.PayerCode)
+	if ccErr == nil {
 		id, ok, err := tx.EmployerByCreditCode(ctx, string(cc))
-		if err != nil || !ok {
-			return 0, 0, string(cc), err
+		if err != nil {
+			return payer{}, err
 		}
-		return PayerEmployer, id, string(cc), nil
+		if ok {
+			return payer{kind: PayerEmployer, id: id, code: string(cc)}, nil
+		}
 	}
 	rid, err := ident.ParseResidentID(row.PayerCode)
 	if err != nil || s.Vault == nil {
-		return 0, 0, "", fault.Invalidf("credit_code", "collections.payer", "%q is neither a valid credit code nor a resident ID", row.PayerCode).At(row.Row, "credit_code")
+		if ccErr == nil {
+			return payer{code: string(cc)}, nil
+		}
+		return payer{}, fault.Invalidf("credit_code", "collections.payer", "%q is neither a valid credit code nor a resident ID", row.PayerCode).At(row.Row, "credit_code")
 	}
 	h := s.Vault.Hash(rid)
-	code := hex.EncodeToString(h)
+	p := payer{code: hex.EncodeToString(h)}
+	if ccErr == nil {
+		p.was = string(cc)
+	}
 	id, ok, err := tx.PersonByIDHash(ctx, h)
 	if err != nil || !ok {
-		return 0, 0, code, err
+		return p, err
 	}
-	return PayerFlexible, id, code, nil
+	p.kind, p.id = PayerFlexible, id
+	return p, nil
 }
 
 // Payments lists the payments of a bill (or of a period when payer is

@@ -23,26 +23,43 @@ func billAggregates(p period.YearMonth) (string, []any) {
 // billAggregatesIn is billAggregates narrowed to the periods from..to
 // when from is set.
 func billAggregatesIn(from, to period.YearMonth) (string, []any) {
-	where, args := "", []any{}
+	return billAggregatesOf(from, to, 0, 0)
+}
+
+// billAggregatesOf is billAggregatesIn narrowed further to the payers of
+// kind when kind is set and to payer id when id is set. The narrowing
+// is inside the derived tables, so that the lookup of one payer's bill
+// reads that payer's rows only (through the (period, kind, payer) index
+// of each table) rather than summing the whole period's and joining
+// the one row: an import looks up a bill per row.
+func billAggregatesOf(from, to period.YearMonth, kind insurance.PayerKind, id int64) (string, []any) {
+	var adj, pay insWhere // ins_adjustments names its kind column kind; the others payer_kind
 	if from != 0 && from == to {
-		where = " AND period = ?"
-		args = []any{ymArg(from), ymArg(from), ymArg(from)}
+		adj.add(true, "period = ?", ymArg(from))
+		pay.add(true, "period = ?", ymArg(from))
 	} else if from != 0 {
-		where = " AND period BETWEEN ? AND ?"
-		args = []any{ymArg(from), ymArg(to), ymArg(from), ymArg(to), ymArg(from), ymArg(to)}
+		adj.add(true, "period BETWEEN ? AND ?", ymArg(from), ymArg(to))
+		pay.add(true, "period BETWEEN ? AND ?", ymArg(from), ymArg(to))
 	}
-	q := `LEFT JOIN (SELECT period, kind, payer_id, SUM(` + adjSum + `) AS s FROM ins_adjustments WHERE 1=1` + where + ` GROUP BY period, kind, payer_id) j
+	adj.add(kind != 0, "kind = ?", int16(kind))
+	pay.add(kind != 0, "payer_kind = ?", int16(kind))
+	adj.add(id != 0, "payer_id = ?", id)
+	pay.add(id != 0, "payer_id = ?", id)
+	adjWhere, adjArgs := adj.and()
+	payWhere, payArgs := pay.and()
+	q := `LEFT JOIN (SELECT period, kind, payer_id, SUM(` + adjSum + `) AS s FROM ins_adjustments WHERE 1=1` + adjWhere + ` GROUP BY period, kind, payer_id) j
 			ON j.period = b.period AND j.kind = b.payer_kind AND j.payer_id = b.payer_id
-		LEFT JOIN (SELECT period, payer_kind, payer_id, SUM(applied) AS applied, SUM(overpaid) AS overpaid FROM ins_payments WHERE status = 'applied'` + where + ` GROUP BY period, payer_kind, payer_id) p
+		LEFT JOIN (SELECT period, payer_kind, payer_id, SUM(applied) AS applied, SUM(overpaid) AS overpaid FROM ins_payments WHERE status = 'applied'` + payWhere + ` GROUP BY period, payer_kind, payer_id) p
 			ON p.period = b.period AND p.payer_kind = b.payer_kind AND p.payer_id = b.payer_id
-		LEFT JOIN (SELECT period, payer_kind, payer_id, SUM(amount) AS s FROM ins_overpayments WHERE 1=1` + where + ` GROUP BY period, payer_kind, payer_id) o
+		LEFT JOIN (SELECT period, payer_kind, payer_id, SUM(amount) AS s FROM ins_overpayments WHERE 1=1` + payWhere + ` GROUP BY period, payer_kind, payer_id) o
 			ON o.period = b.period AND o.payer_kind = b.payer_kind AND o.payer_id = b.payer_id`
+	args := append(append(append([]any{}, adjArgs...), payArgs...), payArgs...)
 	return q, args
 }
 
 // Bills implements insurance.Tx.
 func (t *Tx) Bills(ctx context.Context, f insurance.BillFilter) ([]insurance.Bill, error) {
-	agg, args := billAggregates(f.Period)
+	agg, args := billAggregatesOf(f.Period, f.Period, f.PayerKind, f.PayerID)
 	w := insWhere{}
 	w.add(f.Period != 0, "b.period = ?", ymArg(f.Period))
 	w.add(f.PayerKind != 0, "b.payer_kind = ?", int16(f.PayerKind))
@@ -111,18 +128,31 @@ func (t *Tx) YearClosed(ctx context.Context, year int) (bool, error) {
 }
 
 // paidBills is the derived table of the fully paid bills of one period
-// and run (payer_kind, payer_id); it takes the period three times, then
-// the run.
-const paidBills = `(SELECT b.payer_kind, b.payer_id FROM ins_bills b
-		LEFT JOIN (SELECT kind, payer_id, SUM(` + adjSum + `) AS s FROM ins_adjustments WHERE period = ? GROUP BY kind, payer_id) j
+// and run (payer_kind, payer_id), narrowed to one payer when kind is set
+// (inside its own derived tables, as billAggregatesOf), with its
+// arguments.
+func paidBills(p period.YearMonth, run int64, kind insurance.PayerKind, payer int64) (string, []any) {
+	adjOne, payOne, billOne, one := "", "", "", []any(nil)
+	if kind != 0 {
+		adjOne, payOne, billOne = " AND kind = ? AND payer_id = ?", " AND payer_kind = ? AND payer_id = ?", " AND b.payer_kind = ? AND b.payer_id = ?"
+		one = []any{int16(kind), payer}
+	}
+	q := `(SELECT b.payer_kind, b.payer_id FROM ins_bills b
+		LEFT JOIN (SELECT kind, payer_id, SUM(` + adjSum + `) AS s FROM ins_adjustments WHERE period = ?` + adjOne + ` GROUP BY kind, payer_id) j
 			ON j.kind = b.payer_kind AND j.payer_id = b.payer_id
-		LEFT JOIN (SELECT payer_kind, payer_id, SUM(applied) AS s FROM ins_payments WHERE status = 'applied' AND period = ? GROUP BY payer_kind, payer_id) p
+		LEFT JOIN (SELECT payer_kind, payer_id, SUM(applied) AS s FROM ins_payments WHERE status = 'applied' AND period = ?` + payOne + ` GROUP BY payer_kind, payer_id) p
 			ON p.payer_kind = b.payer_kind AND p.payer_id = b.payer_id
-		WHERE b.period = ? AND b.run_id = ? AND COALESCE(p.s, 0) >= b.total + COALESCE(j.s, 0))`
+		WHERE b.period = ? AND b.run_id = ?` + billOne + ` AND COALESCE(p.s, 0) >= b.total + COALESCE(j.s, 0))`
+	var args []any
+	args = append(append(args, ymArg(p)), one...)
+	args = append(append(args, ymArg(p)), one...)
+	args = append(append(args, ymArg(p), run), one...)
+	return q, args
+}
 
 // PostPaidCredits implements insurance.Tx.
 func (t *Tx) PostPaidCredits(ctx context.Context, p period.YearMonth, run int64, kind insurance.PayerKind, payer int64, bookYear int, now time.Time) error {
-	pa := []any{ymArg(p), ymArg(p), ymArg(p), run}
+	paid, pa := paidBills(p, run, kind, payer)
 	one, oneArgs := "", []any{}
 	if kind != 0 {
 		one, oneArgs = " AND a.kind = ? AND a.payer_id = ?", []any{int16(kind), payer}
@@ -130,7 +160,7 @@ func (t *Tx) PostPaidCredits(ctx context.Context, p period.YearMonth, run int64,
 	cols := `INSERT INTO ins_credits (person_id, period, kind, relation_id, source, payer_id, base, amount, unemployment, book_year, created_at) `
 	rowsQ := cols + `SELECT a.person_id, a.period, a.kind, a.relation_id, 'run:' || CAST(a.run_id AS TEXT), a.payer_id, a.base, a.account_credit,
 			CASE WHEN a.unemp_ind > 0 THEN 1 ELSE 0 END, ?, ?
-		FROM ins_assessments a JOIN ` + paidBills + ` pb ON pb.payer_kind = a.kind AND pb.payer_id = a.payer_id
+		FROM ins_assessments a JOIN ` + paid + ` pb ON pb.payer_kind = a.kind AND pb.payer_id = a.payer_id
 		WHERE a.period = ? AND a.run_id = ?` + one + ` ON CONFLICT DO NOTHING`
 	args := append(append([]any{bookYear, tsArg(now)}, pa...), ymArg(p), run)
 	if _, err := t.exec(ctx, rowsQ, append(args, oneArgs...)...); err != nil {
@@ -138,7 +168,7 @@ func (t *Tx) PostPaidCredits(ctx context.Context, p period.YearMonth, run int64,
 	}
 	adjQ := cols + `SELECT a.person_id, a.period, a.kind, a.relation_id, 'adj:' || CAST(a.id AS TEXT), a.payer_id, a.base, a.account_credit,
 			CASE WHEN a.unemp_ind > 0 THEN 1 ELSE 0 END, ?, ?
-		FROM ins_adjustments a JOIN ` + paidBills + ` pb ON pb.payer_kind = a.kind AND pb.payer_id = a.payer_id
+		FROM ins_adjustments a JOIN ` + paid + ` pb ON pb.payer_kind = a.kind AND pb.payer_id = a.payer_id
 		WHERE a.period = ?` + one + ` ON CONFLICT DO NOTHING`
 	args = append(append([]any{bookYear, tsArg(now)}, pa...), ymArg(p))
 	_, err := t.exec(ctx, adjQ, append(args, oneArgs...)...)
@@ -164,6 +194,15 @@ func (w *insWhere) sql() (string, []any) {
 		return "", nil
 	}
 	return " WHERE " + strings.Join(w.conds, " AND "), w.args
+}
+
+// and returns " AND …" (or "") and the arguments, for a clause that
+// follows another condition.
+func (w *insWhere) and() (string, []any) {
+	if len(w.conds) == 0 {
+		return "", nil
+	}
+	return " AND " + strings.Join(w.conds, " AND "), w.args
 }
 
 // sqlList returns "?, ?, ?" for n values.
