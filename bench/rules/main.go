@@ -119,6 +119,45 @@ func median(name string, persons, runs int, f func() error) (result, error) {
 	return rs[len(rs)/2], nil
 }
 
+// step is one timed step of the benchmark; setup and teardown, if any,
+// run around each timed run, outside the timing.
+type step struct {
+	name            string
+	persons         int
+	f               func() error
+	setup, teardown func()
+}
+
+// interleaved times the steps in rounds, each step once a round, and
+// returns each step's median: steps set beside each other see the same
+// moments of a machine shared with other work, rather than one step a
+// quiet second and the next a busy one.
+func interleaved(runs int, steps ...step) ([]result, error) {
+	rs := make([][]result, len(steps))
+	for i := 0; i < runs; i++ {
+		for k, s := range steps {
+			if s.setup != nil {
+				s.setup()
+			}
+			d, al, by, cpu, err := measure(s.f)
+			if s.teardown != nil {
+				s.teardown()
+			}
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", s.name, err)
+			}
+			rs[k] = append(rs[k], result{s.name, s.persons, d, cpu, al, by})
+		}
+	}
+	out := make([]result, len(steps))
+	for k, r := range rs {
+		sort.Slice(r, func(i, j int) bool { return r[i].d < r[j].d })
+		out[k] = r[len(r)/2]
+		out[k].print()
+	}
+	return out, nil
+}
+
 func (r result) print() {
 	fmt.Printf("%-46s %9s %8.1f ns/person  (cpu %9s) %9d allocs %7.1f MB\n", r.name, r.d.Round(10*time.Microsecond),
 		float64(r.d.Nanoseconds())/float64(r.persons), r.cpu.Round(10*time.Microsecond), r.allocs, float64(r.bytes)/1e6)
@@ -176,18 +215,24 @@ func run(n int, seed uint64, runs int) error {
 	var f figures
 	var pop *rules.Population
 	var out rules.Assessment
-	if f.build, pop, err = benchBuild(persons, 0, "build population (person-months, Append)", runs); err != nil {
+	build := buildStep(persons, 0, "build population (person-months, Append)", &pop)
+	rs, err := interleaved(runs, build, copyFloor(persons))
+	if err != nil {
 		return err
 	}
-	if f.copy, err = copyFloor(persons, runs); err != nil {
+	f.build, f.copy = rs[0], rs[1]
+	floors, check := floorSteps(persons)
+	assess, err := assessSteps(base, pop, at, &out)
+	if err != nil {
 		return err
 	}
-	if f.assess, f.assess1, err = benchAssess(base, pop, at, &out, runs); err != nil {
+	if rs, err = interleaved(runs, append(assess, floors...)...); err != nil {
 		return err
 	}
-	if f.floor, f.floorSigned, f.floorBefore, err = floorPass(persons, runs); err != nil {
+	if err = check(); err != nil {
 		return err
 	}
+	f.assess, f.assess1, f.floor, f.floorSigned, f.floorBefore = rs[0], rs[1], rs[2], rs[3], rs[4]
 	f.peer, f.peerNote, err = runPeer(base, persons, &out, runs)
 	if err != nil {
 		return err
@@ -216,13 +261,12 @@ type figures struct {
 	rep                                                           *rules.SimReport
 }
 
-// copyFloor times the least building a population must do: copy the
+// copyFloor is the least building a population must do: copy the
 // fields of each row into columns of their own (allocated as Append's
 // are), with no check, no interning of division codes, no defaults.
-func copyFloor(persons []rules.Person, runs int) (result, error) {
+func copyFloor(persons []rules.Person) step {
 	n := len(persons)
-	var sink int
-	r, err := median("floor: plain copy of the same columns", n, runs, func() error {
+	return step{name: "floor: plain copy of the same columns", persons: n, f: func() error {
 		div, kind, wage := make([]string, n), make([]rules.Kind, n), make([]money.Fen, n)
 		risk, float, per, enr := make([]uint8, n), make([]uint16, n), make([]period.YearMonth, n), make([]rules.Enrolled, n)
 		for i := range persons {
@@ -230,20 +274,17 @@ func copyFloor(persons []rules.Person, runs int) (result, error) {
 			div[i], kind[i], wage[i], risk[i] = p.Division, p.Kind, p.Wage, uint8(p.RiskClass)
 			float[i], per[i], enr[i] = uint16(p.FloatPct), p.Period, p.Enrolled
 		}
-		sink = len(div) + len(kind) + len(wage) + len(risk) + len(float) + len(per) + len(enr)
+		if got := len(div) + len(kind) + len(wage) + len(risk) + len(float) + len(per) + len(enr); got != 7*n {
+			return fmt.Errorf("copy floor: %d values", got)
+		}
 		return nil
-	})
-	r.print()
-	if sink != 7*n {
-		return r, fmt.Errorf("copy floor: %d values", sink)
-	}
-	return r, err
+	}}
 }
 
 // floorRates are the fixed rates of the floor, parts per million.
 var floorRates = [7]uint64{80_000, 160_000, 20_000, 75_000, 5_000, 5_000, 2_000}
 
-// floorPass times the least an assessment must do: for each row, seven
+// floorSteps are the least an assessment must do: for each row, seven
 // lines of wage × a fixed rate, rounded half-up to the fen, summed. What
 // the engine adds on top (parameters per division and period, floor and
 // ceiling, work-injury classes and floats, enrolled insurances, the base
@@ -254,55 +295,54 @@ var floorRates = [7]uint64{80_000, 160_000, 20_000, 75_000, 5_000, 5_000, 2_000}
 // half-up arithmetic (wages are never negative). Beside it, for
 // reference, the same with money.Fen.MulRatePPM's signed arithmetic, and
 // the floor as this benchmark measured it before (a range over an array
-// of rates, which Go copies for every row, with MulRatePPM).
-func floorPass(persons []rules.Person, runs int) (floor, signed, before result, err error) {
+// of rates, which Go copies for every row, with MulRatePPM). check
+// fails if the three totals differ.
+func floorSteps(persons []rules.Person) (steps []step, check func() error) {
 	wages := make([]money.Fen, len(persons))
 	for i, p := range persons {
 		wages[i] = p.Wage
 	}
+	n := len(persons)
 	r0, r1, r2, r3, r4, r5, r6 := floorRates[0], floorRates[1], floorRates[2], floorRates[3], floorRates[4], floorRates[5], floorRates[6]
 	const h, d = 500_000, 1_000_000
-	var sinks [3]uint64
-	if floor, err = median("floor: 7 fixed-rate lines over the wages", len(persons), runs, func() error {
-		var total uint64
-		for _, w := range wages {
-			b := uint64(w)
-			total += (b*r0+h)/d + (b*r1+h)/d + (b*r2+h)/d + (b*r3+h)/d + (b*r4+h)/d + (b*r5+h)/d + (b*r6+h)/d
-		}
-		sinks[0] = total
-		return nil
-	}); err != nil {
-		return
-	}
-	floor.print()
 	s0, s1, s2, s3, s4, s5, s6 := int64(r0), int64(r1), int64(r2), int64(r3), int64(r4), int64(r5), int64(r6)
-	if signed, err = median("  the same, signed (money.Fen.MulRatePPM)", len(persons), runs, func() error {
-		var total money.Fen
-		for _, w := range wages {
-			total += w.MulRatePPM(s0) + w.MulRatePPM(s1) + w.MulRatePPM(s2) + w.MulRatePPM(s3) + w.MulRatePPM(s4) + w.MulRatePPM(s5) + w.MulRatePPM(s6)
-		}
-		sinks[1] = uint64(total)
-		return nil
-	}); err != nil {
-		return
-	}
-	signed.print()
 	ppm := [7]int64{s0, s1, s2, s3, s4, s5, s6}
-	before, err = median("  the floor as measured before", len(persons), runs, func() error {
-		var total money.Fen
-		for _, w := range wages {
-			for _, r := range ppm {
-				total += w.MulRatePPM(r)
+	var sinks [3]uint64
+	steps = []step{
+		{name: "floor: 7 fixed-rate lines over the wages", persons: n, f: func() error {
+			var total uint64
+			for _, w := range wages {
+				b := uint64(w)
+				total += (b*r0+h)/d + (b*r1+h)/d + (b*r2+h)/d + (b*r3+h)/d + (b*r4+h)/d + (b*r5+h)/d + (b*r6+h)/d
 			}
-		}
-		sinks[2] = uint64(total)
-		return nil
-	})
-	before.print()
-	if sinks[0] != sinks[1] || sinks[0] != sinks[2] {
-		err = fmt.Errorf("floor: totals %v differ", sinks)
+			sinks[0] = total
+			return nil
+		}},
+		{name: "  the same, signed (money.Fen.MulRatePPM)", persons: n, f: func() error {
+			var total money.Fen
+			for _, w := range wages {
+				total += w.MulRatePPM(s0) + w.MulRatePPM(s1) + w.MulRatePPM(s2) + w.MulRatePPM(s3) + w.MulRatePPM(s4) + w.MulRatePPM(s5) + w.MulRatePPM(s6)
+			}
+			sinks[1] = uint64(total)
+			return nil
+		}},
+		{name: "  the floor as measured before", persons: n, f: func() error {
+			var total money.Fen
+			for _, w := range wages {
+				for _, r := range ppm {
+					total += w.MulRatePPM(r)
+				}
+			}
+			sinks[2] = uint64(total)
+			return nil
+		}},
 	}
-	return
+	return steps, func() error {
+		if sinks[0] != sinks[1] || sinks[0] != sinks[2] {
+			return fmt.Errorf("floor: totals %v differ", sinks)
+		}
+		return nil
+	}
 }
 
 // loadParams loads the embedded parameters and the reform, timed.
@@ -318,44 +358,37 @@ func loadParams() (base, ref *rules.Params, err error) {
 	return base, ref, err
 }
 
-// benchBuild times building a population of persons; one period for all
-// when at is set (the simulation), each person's own otherwise.
-func benchBuild(persons []rules.Person, at period.YearMonth, name string, runs int) (r result, pop *rules.Population, err error) {
-	r, err = median(name, len(persons), runs, func() (err error) {
-		pop, err = buildPopulation(persons, at)
+// buildStep builds a population of persons into *pop; one period for
+// all when at is set (the simulation), each person's own otherwise.
+func buildStep(persons []rules.Person, at period.YearMonth, name string, pop **rules.Population) step {
+	return step{name: name, persons: len(persons), f: func() (err error) {
+		*pop, err = buildPopulation(persons, at)
 		return err
-	})
-	r.print()
-	return
+	}}
 }
 
-// benchAssess times assessing pop, on all processors and on one.
-func benchAssess(base *rules.Params, pop *rules.Population, at period.YearMonth, out *rules.Assessment, runs int) (all, one result, err error) {
-	if err = base.Assess(pop, at, out); err != nil { // sizes the output slices
-		return
+// assessSteps assess pop into out on all processors and on one.
+func assessSteps(base *rules.Params, pop *rules.Population, at period.YearMonth, out *rules.Assessment) ([]step, error) {
+	if err := base.Assess(pop, at, out); err != nil { // sizes the output slices
+		return nil, err
 	}
-	n := pop.Len()
-	if all, err = median("assess person-months (12 periods, 7 divisions)", n, runs, func() error {
-		return base.Assess(pop, at, out)
-	}); err != nil {
-		return
-	}
-	all.print()
-	procs := runtime.GOMAXPROCS(1)
-	one, err = median("  the same on one processor (GOMAXPROCS 1)", n, runs, func() error {
-		return base.Assess(pop, at, out)
-	})
-	runtime.GOMAXPROCS(procs)
-	one.print()
-	return
+	assess := func() error { return base.Assess(pop, at, out) }
+	procs := runtime.GOMAXPROCS(0)
+	return []step{
+		{name: "assess person-months (12 periods, 7 divisions)", persons: pop.Len(), f: assess},
+		{name: "  the same on one processor (GOMAXPROCS 1)", persons: pop.Len(), f: assess,
+			setup: func() { runtime.GOMAXPROCS(1) }, teardown: func() { runtime.GOMAXPROCS(procs) }},
+	}, nil
 }
 
 // benchSimulate times building the persons and simulating the reform.
 func benchSimulate(base, ref *rules.Params, persons []rules.Person, at period.YearMonth, runs int) (build, sim result, rep *rules.SimReport, err error) {
 	var pop *rules.Population
-	if build, pop, err = benchBuild(persons, at, "build population (persons, Append)", runs); err != nil {
+	rs, err := interleaved(runs, buildStep(persons, at, "build population (persons, Append)", &pop))
+	if err != nil {
 		return
 	}
+	build = rs[0]
 	sim, err = median("simulate reform (baseline + reform)", len(persons), runs, func() (err error) {
 		rep, err = rules.Simulate(base, ref, pop, at)
 		return err
