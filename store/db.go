@@ -326,6 +326,9 @@ func keyColumn(msg, before, after string) string {
 type Tx struct {
 	tx     *sql.Tx
 	engine Engine
+	// assessed memoises, for the life of the transaction, the one pass
+	// over the assessment rows that several indicators share (insight).
+	assessed map[string][]assessedCell
 }
 
 // rebind rewrites ? placeholders to $1, $2 … for PostgreSQL. Queries in

@@ -88,15 +88,6 @@ func seriesSQL(d dialect, name string, ms []insight.Month) (string, bool) {
 	first, last := d.date(ms[0].Period.First()), d.date(ms[len(ms)-1].Last)
 	rng := fmt.Sprintf("BETWEEN %d AND %d", from, to)
 	with := "WITH " + d.months(ms) + " "
-	flowFunds := map[string]string{
-		"contribution_billed_pension":      "a.pension_ind + a.pension_emp",
-		"contribution_billed_medical":      "a.medical_ind + a.medical_emp",
-		"contribution_billed_unemployment": "a.unemp_ind + a.unemp_emp",
-		"contribution_billed_work_injury":  "a.injury_emp",
-	}
-	if expr, ok := flowFunds[name]; ok {
-		return `SELECT a.division, a.period, SUM(` + expr + `), 0 FROM ` + currentRows + ` WHERE a.period ` + rng + ` GROUP BY a.division, a.period`, true
-	}
 	placement := map[string]string{"placements": "p.source <> 'none'", "placements_fair": "p.source = 'fair'",
 		"placements_job_lead": "p.source = 'job_lead'", "placements_recommendation": "p.source = 'recommendation'"}
 	if cond, ok := placement[name]; ok {
@@ -109,15 +100,9 @@ func seriesSQL(d dialect, name string, ms []insight.Month) (string, bool) {
 	case "registered_unemployed":
 		return with + `SELECT r.division, m.ym, count(*), 0 FROM months m JOIN unemployment_registrations r
 			ON r.registered <= m.last AND (r.ended_on IS NULL OR r.ended_on > m.last) GROUP BY r.division, m.ym`, true
-	case "registered_unemployment_rate":
-		return with + `SELECT x.division, x.ym, SUM(x.u), SUM(x.u) + SUM(x.e) FROM (
-			SELECT r.division, m.ym, 1 AS u, 0 AS e FROM months m JOIN ins_periods ip ON ip.period = m.ym AND ip.current_run IS NOT NULL
-				JOIN unemployment_registrations r ON r.registered <= m.last AND (r.ended_on IS NULL OR r.ended_on > m.last)
-			UNION ALL SELECT a.division, a.period, 0, count(DISTINCT a.person_id) FROM ` + currentRows + `
-				WHERE a.period ` + rng + ` GROUP BY a.division, a.period) x GROUP BY x.division, x.ym`, true
-	case "insured_persons":
-		return `SELECT a.division, a.period, count(DISTINCT a.person_id), 0 FROM ` + currentRows + `
-			WHERE a.period ` + rng + ` AND a.pension_ind + a.pension_emp > 0 GROUP BY a.division, a.period`, true
+	case "registered_unemployment_rate": // the unemployed of the assessed months; Series adds the employed
+		return with + `SELECT r.division, m.ym, count(*), 0 FROM months m JOIN ins_periods ip ON ip.period = m.ym AND ip.current_run IS NOT NULL
+			JOIN unemployment_registrations r ON r.registered <= m.last AND (r.ended_on IS NULL OR r.ended_on > m.last) GROUP BY r.division, m.ym`, true
 	case "new_insured_persons":
 		return newInsuredSQL(rng, monthRange(ms[0].Period.Add(-1), ms[len(ms)-1].Period.Add(-1))), true
 	case "contribution_income":
@@ -258,6 +243,19 @@ func (t *Tx) Series(ctx context.Context, name string, ms []insight.Month) ([]ins
 	if len(ms) == 0 {
 		return nil, nil
 	}
+	if pick, ok := fromAssessed[name]; ok {
+		return t.assessedSeries(ctx, ms, pick)
+	}
+	cells, err := t.series(ctx, name, ms)
+	if err != nil || name != "registered_unemployment_rate" {
+		return cells, err
+	}
+	employed, err := t.assessedSeries(ctx, ms, func(a assessedCell) int64 { return a.persons })
+	return rate(cells, employed), err
+}
+
+// series runs the query of one indicator.
+func (t *Tx) series(ctx context.Context, name string, ms []insight.Month) ([]insight.Cell, error) {
 	q, ok := seriesSQL(dialect{t.engine}, name, ms)
 	if !ok {
 		return nil, fmt.Errorf("store: no query for indicator %q", name)
@@ -294,4 +292,93 @@ func (db *DB) InsightFloor(ctx context.Context, months []insight.Month) (map[str
 		return nil
 	})
 	return out, err
+}
+
+// assessedCell is one division's and month's figures of the current
+// assessment rows: the distinct persons (any insurance, and pension) and
+// each fund's contributions billed.
+type assessedCell struct {
+	division                        string
+	period                          period.YearMonth
+	persons, pensioned              int64
+	pension, medical, unemp, injury int64
+}
+
+// fromAssessed are the indicators read off the one pass over the rows.
+var fromAssessed = map[string]func(assessedCell) int64{
+	"insured_persons":                  func(a assessedCell) int64 { return a.pensioned },
+	"contribution_billed_pension":      func(a assessedCell) int64 { return a.pension },
+	"contribution_billed_medical":      func(a assessedCell) int64 { return a.medical },
+	"contribution_billed_unemployment": func(a assessedCell) int64 { return a.unemp },
+	"contribution_billed_work_injury":  func(a assessedCell) int64 { return a.injury },
+}
+
+// assessedSeries returns one figure of the assessment pass over ms, the
+// pass run once per transaction and range.
+func (t *Tx) assessedSeries(ctx context.Context, ms []insight.Month, pick func(assessedCell) int64) ([]insight.Cell, error) {
+	rng := fmt.Sprintf("BETWEEN %d AND %d", ymArg(ms[0].Period), ymArg(ms[len(ms)-1].Period))
+	cells, ok := t.assessed[rng]
+	if !ok {
+		var err error
+		if cells, err = t.assessedPass(ctx, rng); err != nil {
+			return nil, err
+		}
+		if t.assessed == nil {
+			t.assessed = map[string][]assessedCell{}
+		}
+		t.assessed[rng] = cells
+	}
+	out := make([]insight.Cell, len(cells))
+	for i, a := range cells {
+		out[i] = insight.Cell{Division: a.division, Period: a.period, Num: pick(a)}
+	}
+	return out, nil
+}
+
+// assessedPass reads the assessment rows of a range once, grouped by
+// division and period.
+func (t *Tx) assessedPass(ctx context.Context, rng string) ([]assessedCell, error) {
+	rows, err := t.query(ctx, `SELECT a.division, a.period, count(DISTINCT a.person_id),
+			count(DISTINCT CASE WHEN a.pension_ind + a.pension_emp > 0 THEN a.person_id END),
+			SUM(a.pension_ind + a.pension_emp), SUM(a.medical_ind + a.medical_emp), SUM(a.unemp_ind + a.unemp_emp), SUM(a.injury_emp)
+		FROM `+currentRows+` WHERE a.period `+rng+` GROUP BY a.division, a.period`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []assessedCell
+	for rows.Next() {
+		var a assessedCell
+		if err := rows.Scan(&a.division, ymCol{&a.period}, &a.persons, &a.pensioned, &a.pension, &a.medical, &a.unemp, &a.injury); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// rate joins the registered unemployed with the employed into the rate's
+// cells: unemployed / (employed + unemployed), for the assessed months.
+func rate(unemployed, employed []insight.Cell) []insight.Cell {
+	type key struct {
+		d string
+		p period.YearMonth
+	}
+	at := map[key]int{}
+	var out []insight.Cell
+	for _, e := range employed {
+		at[key{e.Division, e.Period}] = len(out)
+		out = append(out, insight.Cell{Division: e.Division, Period: e.Period, Den: e.Num})
+	}
+	for _, u := range unemployed {
+		i, ok := at[key{u.Division, u.Period}]
+		if !ok {
+			i = len(out)
+			at[key{u.Division, u.Period}] = i
+			out = append(out, insight.Cell{Division: u.Division, Period: u.Period})
+		}
+		out[i].Num += u.Num
+		out[i].Den += u.Num
+	}
+	return out
 }
