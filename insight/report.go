@@ -54,7 +54,8 @@ func (s *Service) Report(ctx context.Context, p period.YearMonth) (Report, error
 		return Report{}, err
 	}
 	if len(rows) < len(ReportColumns)*8 {
-		return Report{}, fault.Forbiddenf("the monthly report covers every division: it is for city-wide staff and leadership")
+		return Report{}, &fault.Error{Kind: fault.Forbidden, Rule: "insight.report_city",
+			Message: "the monthly report covers every division: it is for city-wide staff and leadership"}
 	}
 	rep := Report{Period: p}
 	for _, n := range ReportColumns {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"hrss/access"
 	"hrss/registry"
 	"hrss/rules"
@@ -52,6 +54,39 @@ type Row struct {
 	ByMonth  map[string]string `json:"by_month"` // "YYYY-MM": the month's value
 	value    Figure
 	months   []Figure
+	kind     Kind
+	share    decimal.Decimal // the share of the year elapsed the status rule took (a flow's)
+	tol      decimal.Decimal // the status rule's tolerance
+}
+
+// Elapsed is the share of the year elapsed that the status rule took for
+// a flow, in percent with two decimals ("38.36"); "" for a stock or
+// without a target.
+func (r Row) Elapsed() string {
+	if r.Target == nil || r.kind != Flow {
+		return ""
+	}
+	return r.share.Shift(2).Round(2).StringFixed(2)
+}
+
+// Tolerance is the status rule's band in percent ("5"); "" without a
+// target.
+func (r Row) Tolerance() string {
+	if r.Target == nil {
+		return ""
+	}
+	return r.tol.Shift(2).String()
+}
+
+// ToDate lists the year to date as of each month of the year so far, in
+// order (January first), in the row's unit: a flow's running sum, a
+// stock's month itself. The screens chart it against the target.
+func (r Row) ToDate() []string {
+	out := make([]string, len(r.months))
+	for i := range r.months {
+		out[i] = yearToDate(Indicator{Kind: r.kind}, r.months[:i+1]).Text(r.Unit)
+	}
+	return out
 }
 
 // Figure is a value: Num for counts and money (fen), Num / Den for rates.
@@ -241,7 +276,7 @@ func (s *Service) rows(ind Indicator, cells []Cell, months []Month, divs []strin
 	}
 	var out []Row
 	for _, d := range divs {
-		r := Row{Name: ind.Name, Division: d, Unit: ind.Unit, ByMonth: map[string]string{}, months: by[d]}
+		r := Row{Name: ind.Name, Division: d, Unit: ind.Unit, ByMonth: map[string]string{}, months: by[d], kind: ind.Kind}
 		r.value = yearToDate(ind, by[d][:latest+1])
 		r.Value = r.value.Text(ind.Unit)
 		for i, m := range months {

@@ -44,6 +44,7 @@ func (s *Service) judge(ind Indicator, r *Row, months []Month, t *Target) error 
 	}
 	tol := tolV.Dec()
 	share := s.elapsed(months[0].Period.Year())
+	r.share, r.tol = share, tol
 	expected := decimal.NewFromInt(t.Value)
 	what := "stock: the target itself"
 	if ind.Kind == Flow {

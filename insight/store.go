@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"hrss/access"
+	"hrss/registry"
 	"hrss/rules/period"
 )
 
@@ -32,6 +33,9 @@ type Tx interface {
 	Targets(ctx context.Context, year int) ([]Target, error)
 	// PutTarget inserts or replaces the target of (year, indicator, division).
 	PutTarget(ctx context.Context, t Target) error
+	// Person reads a person of the registry (the drill-down names only
+	// the persons in the caller's reach).
+	Person(ctx context.Context, id int64) (registry.SealedPerson, error)
 }
 
 // Month is one month of a series: the period, its last day, and the last
@@ -53,12 +57,16 @@ type Cell struct {
 // Record is one record behind a count: a person with what counted them.
 type Record struct {
 	PersonID int64  `json:"person_id"`
-	Name     string `json:"name"`
+	Name     string `json:"name"`   // "" when OutOfReach
 	Sign     int    `json:"sign"`   // +1 counted, -1 subtracted (new urban jobs' attrition)
 	What     string `json:"what"`   // relation, enrolment, registration, claim, grant …
 	Ref      int64  `json:"ref"`    // its ID
 	Date     string `json:"date"`   // its date (start, registration, …)
 	Amount   string `json:"amount"` // money indicators: the record's amount in yuan
+	// OutOfReach marks a person who lives outside the caller's divisions
+	// (counted by the employer's or enrolment's division): listed by ID,
+	// without the name.
+	OutOfReach bool `json:"out_of_reach,omitempty"`
 }
 
 // Target is a yearly goal of one indicator and division set by leadership.

@@ -12,11 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"hrss/access"
 	"hrss/demo"
 	"hrss/employment"
+	"hrss/insight"
 	"hrss/insurance"
 	"hrss/registry"
 	"hrss/registry/ident"
@@ -63,6 +65,8 @@ type browserCity struct {
 	jobs     *employment.Service
 	acc      *access.Service
 	sup      *support.Service
+	ins      *insurance.Service
+	insight  *insight.Service
 }
 
 func newBrowserCity(t *testing.T) browserCity {
@@ -97,7 +101,8 @@ func newBrowserCity(t *testing.T) browserCity {
 	c.reg, c.acc, c.jobs = reg, acc, &employment.Service{Store: db.Jobs(), Now: now}
 	ins := &insurance.Service{Store: db.Insurance(), Insured: db, Params: params, Vault: v, Now: now}
 	c.sup = &support.Service{Store: db.Support(), Params: params, Now: now}
-	c.srv = httptest.NewServer((&web.Server{Registry: reg, Access: acc, Rules: params, Jobs: c.jobs, Insurance: ins, Support: c.sup}).Handler())
+	c.ins, c.insight = ins, &insight.Service{Store: db.Insight(), Params: params, Now: now}
+	c.srv = httptest.NewServer((&web.Server{Registry: reg, Access: acc, Rules: params, Jobs: c.jobs, Insurance: ins, Support: c.sup, Insight: c.insight}).Handler())
 	t.Cleanup(c.srv.Close)
 	return c
 }
@@ -420,17 +425,17 @@ func TestBrowser(t *testing.T) {
 	if got := text("#run-total"); !strings.Contains(got, "¥") {
 		t.Errorf("run total %q", got)
 	}
-	// 10. the same caseworker (city-wide) reads the indicators: the income
-	// of the run just made, charted
+	// 10. the same caseworker (city-wide) reads the indicators: the
+	// contributions billed by the run just made, charted by month
 	run("indicators",
-		chromedp.Navigate(base+"/indicators?from=2026-01&to=2026-03"),
-		chromedp.WaitVisible(chromedp.CSS("#income-table")),
-		chromedp.WaitVisible(chromedp.CSS(`#income-chart[data-rendered="true"] canvas`)),
+		chromedp.Navigate(base+"/indicators/contribution_billed?year=2026"),
+		chromedp.WaitVisible(chromedp.CSS("#indicator-table")),
+		chromedp.WaitVisible(chromedp.CSS(`#trend-chart[data-rendered="true"] canvas`)),
 		loaded,
 		chromedp.Sleep(300*time.Millisecond),
 	)
-	if ink := eval(strings.Replace(canvasInk, "#pension-chart", "#income-chart", 1)); ink < 500 {
-		t.Errorf("the income chart has %d drawn pixels: not rendered", ink)
+	if ink := eval(strings.Replace(canvasInk, "#pension-chart", "#trend-chart", 1)); ink < 500 {
+		t.Errorf("the trend chart has %d drawn pixels: not rendered", ink)
 	}
 	// 11. and a what-if: one point more on the employer pension rate
 	run("what-if",
@@ -631,6 +636,151 @@ func TestBrowserSupport(t *testing.T) {
 	)
 	if n := bs.eval(`document.querySelectorAll('#programme-internship tr.unverified .conf-unverified').length`); n == 0 {
 		t.Errorf("no unverified parameter of the internship programme is marked")
+	}
+	bs.checkConsole()
+}
+
+// TestBrowserInsight: leadership sets a target in the browser and sees it
+// in the progress chart, opens the indicator's trend and the divisions
+// compared, prints the monthly report; a caseworker of the division
+// drills down from the table to the list of persons behind a count and
+// opens one of them.
+func TestBrowserInsight(t *testing.T) {
+	exe := chromiumPath(t)
+	city := newBrowserCity(t)
+	local, away := insightHires(t, city)
+	if _, err := city.ins.Assess(sysCtx, period.New(2026, 2), insurance.AssessOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := city.acc.CreateUser(sysCtx, access.UserInput{Name: "ana", Role: "analyst", Password: city.password}); err != nil {
+		t.Fatal(err)
+	}
+	bs := newBrowserSession(t, exe, "insight-")
+	ctx, run, text, eval := bs.ctx, bs.run, bs.text, bs.eval
+	base := city.srv.URL
+	ink := func(id string) int { return eval(strings.Replace(canvasInk, "#pension-chart", id, 1)) }
+	signIn := func(step, path, name, ready string) {
+		t.Helper()
+		run(step,
+			chromedp.Navigate(base+path),
+			chromedp.WaitVisible(chromedp.CSS("#signin-form")),
+			loaded,
+			chromedp.SendKeys(chromedp.CSS("#username"), name),
+			chromedp.SendKeys(chromedp.CSS("#password"), city.password),
+			chromedp.Click(chromedp.CSS("#signin")),
+			chromedp.WaitVisible(chromedp.CSS(ready)),
+			loaded,
+		)
+	}
+	// 1. the analyst sets the city's target of new urban jobs; the overview shows it in the progress chart
+	signIn("targets", "/targets", "ana", "#target-form")
+	run("target-set",
+		chromedp.SetValue(chromedp.CSS("#target-indicator"), "new_urban_jobs"),
+		chromedp.SetValue(chromedp.CSS("#target-division"), "330400"),
+		chromedp.SendKeys(chromedp.CSS("#target-value"), "40"),
+		chromedp.Click(chromedp.CSS("#target-save")),
+		chromedp.WaitVisible(chromedp.CSS("#done")),
+		chromedp.WaitVisible(chromedp.CSS(`#progress-chart[data-rendered="true"] canvas`)),
+		loaded,
+		chromedp.Sleep(300*time.Millisecond),
+	)
+	if got := text("#target-new_urban_jobs"); got != "40" {
+		t.Errorf("the overview's target: %q", got)
+	}
+	if n := ink("#progress-chart"); n < 500 {
+		t.Errorf("the progress chart has %d drawn pixels: not rendered", n)
+	}
+	if n := eval(`document.querySelectorAll('#status-new_urban_jobs .status[title*="insight.status_tolerance"], #status-new_urban_jobs details p').length`); n == 0 {
+		t.Errorf("the status has no rule")
+	}
+	// 2. a division's target above the city's is refused, translated, beside the breakdown
+	run("target-breakdown",
+		chromedp.Navigate(base+"/targets?indicator=new_urban_jobs"),
+		chromedp.WaitVisible(chromedp.CSS("#target-form")),
+		loaded,
+		chromedp.SetValue(chromedp.CSS("#target-division"), "330402"),
+		chromedp.SendKeys(chromedp.CSS("#target-value"), "41"),
+		chromedp.Click(chromedp.CSS("#target-save")),
+		chromedp.WaitVisible(chromedp.CSS("#error")),
+		chromedp.WaitVisible(chromedp.CSS("#breakdown")),
+		loaded,
+	)
+	if got := text("#error"); !strings.Contains(got, "各区县目标与全市目标对不上") || text("#breakdown-city") != "40" {
+		t.Errorf("the breakdown's error: %q, the city's target %q", got, text("#breakdown-city"))
+	}
+	// 3. the indicator's page: its trend by month and the divisions compared
+	run("indicator",
+		chromedp.Navigate(base+"/indicators?year=2026"),
+		chromedp.WaitVisible(chromedp.CSS(`#progress-chart[data-rendered="true"] canvas`)),
+		loaded,
+		chromedp.Click(chromedp.CSS("#open-new_urban_jobs")),
+		chromedp.WaitVisible(chromedp.CSS(`#trend-chart[data-rendered="true"] canvas`)),
+		chromedp.WaitVisible(chromedp.CSS(`#divisions-chart[data-rendered="true"] canvas`)),
+		loaded,
+		chromedp.Sleep(300*time.Millisecond),
+	)
+	if n, m := ink("#trend-chart"), ink("#divisions-chart"); n < 500 || m < 500 {
+		t.Errorf("the indicator's charts have %d and %d drawn pixels", n, m)
+	}
+	if got := text("#selected-target"); !strings.HasPrefix(got, "40") {
+		t.Errorf("the indicator's target: %q", got)
+	}
+	if n := eval(`document.querySelectorAll('#indicator-table a.drill').length`); n != 0 {
+		t.Errorf("the analyst is offered %d lists", n)
+	}
+	// 4. in English
+	run("indicator-english",
+		chromedp.Click(chromedp.CSS("#lang-en")),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] #trend-chart[data-rendered="true"] canvas`)),
+		loaded,
+	)
+	if got := text("h1"); got != "New urban jobs" || !strings.Contains(text("#indicator-definition"), "natural attrition") {
+		t.Errorf("in English: %q", got)
+	}
+	// 5. the monthly report, as printed: the form and the buttons left out
+	run("report",
+		chromedp.Navigate(base+"/reports/monthly?period=2026-02"),
+		chromedp.WaitVisible(chromedp.CSS("#report-table")),
+		loaded,
+	)
+	if got := text("#report-330400"); !strings.Contains(got, "Jiaxing") {
+		t.Errorf("the report's city line: %q", got)
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatal(err)
+	}
+	run("report-print")
+	if n := eval(`['#report-form', '#print', 'header.top', '#insight-tabs'].filter(s => document.querySelector(s).getClientRects().length > 0).length`); n != 0 {
+		t.Errorf("%d of the screen's controls are printed", n)
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
+		t.Fatal(err)
+	}
+	run("signed-out",
+		chromedp.Click(chromedp.CSS("#lang-zh-CN")),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang="zh-CN"] #report-table`)),
+		loaded,
+		chromedp.Click(chromedp.CSS("#signout")),
+		chromedp.WaitVisible(chromedp.CSS("#signin-form")),
+		loaded,
+	)
+	// 6. the division's caseworker: from the table to the list behind 2026-02's count, then a person
+	signIn("caseworker-indicator", "/indicators/new_urban_jobs?year=2026", "cw402", "#indicator-table")
+	run("drill-down",
+		chromedp.Click(chromedp.CSS(`#line-330402 a.drill[href$="period=2026-02"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#records")),
+		loaded,
+	)
+	if got := text("#records"); !strings.Contains(got, local.Name) || strings.Contains(got, away.Name) || !strings.Contains(got, "#"+itoa(away.ID)) {
+		t.Errorf("the list: %q", got)
+	}
+	run("drilled-person",
+		chromedp.Click(chromedp.CSS("#person-"+itoa(local.ID))),
+		chromedp.WaitVisible(chromedp.CSS("#person-name")),
+		loaded,
+	)
+	if got := text("#person-name"); got != local.Name {
+		t.Errorf("the person page shows %q, want %q", got, local.Name)
 	}
 	bs.checkConsole()
 }

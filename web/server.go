@@ -10,6 +10,7 @@ import (
 
 	"hrss/access"
 	"hrss/employment"
+	"hrss/insight"
 	"hrss/insurance"
 	"hrss/registry"
 	"hrss/rules"
@@ -29,6 +30,9 @@ type Server struct {
 	// Support is the support programmes: scans, grants, batches, payment
 	// runs, bank returns, internships, loans (routes in supportRoutes).
 	Support *support.Service
+	// Insight is the bureau's indicators against the year's targets, the
+	// drill-down and the monthly report (routes in insightRoutes).
+	Insight *insight.Service
 
 	signins throttle // failed sign-ins per client IP
 }
@@ -125,7 +129,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/employments/{id}/placement", s.jobs(s.recordHire)},
 		{"POST", "/api/v1/employment-sync", s.jobs(s.syncEmployment)},
 		{"GET", "/api/v1/employment-indicators", s.jobs(s.jobIndicators)},
-	}, append(s.insuranceRoutes(), s.supportRoutes()...)...)
+	}, append(append(s.insuranceRoutes(), s.supportRoutes()...), s.insightRoutes()...)...)
 }
 
 // securityHeaders sets the headers every response carries.

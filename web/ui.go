@@ -135,13 +135,12 @@ func (s *Server) uiRoutes() []uiRoute {
 		{"GET /persons/{id}", s.uiPerson},
 		{"GET /pension", s.uiPension},
 		{"GET /parameters", s.uiParameters},
-		{"GET /indicators", s.uiIndicators},
 		{"GET /whatif", s.uiWhatIf},
 		{"GET /employers/{id}", s.uiEmployer},
 		{"POST /employers/{id}/employments", s.uiEnrol},
 		{"GET /employments/{id}/separate", s.uiSeparateForm},
 		{"POST /employments/{id}/separate", s.uiSeparate},
-	}, append(s.supportUIRoutes(), uiRoute{"/", s.uiNotFound})...)
+	}, append(append(s.supportUIRoutes(), s.insightUIRoutes()...), uiRoute{"/", s.uiNotFound})...)
 }
 
 // screen is what every screen's template receives.

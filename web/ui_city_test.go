@@ -179,27 +179,30 @@ func TestUIMonthlyRun(t *testing.T) {
 	if res := v.do("GET", "/runs", nil, nil); strings.Contains(res.body, `id="run-form"`) {
 		t.Errorf("a caseworker of 330402 is offered the run")
 	}
-	// the indicators: an analyst sees the income of the run by division,
-	// with its chart, and the employment services' counts; a caseworker
-	// only their divisions'; an employer agent neither
+	// the indicators: an analyst sees the run's contributions billed by
+	// division and month, charted, and the employment services' counts; a
+	// caseworker only their divisions'; an employer agent neither
 	ana := newUIClient(t, city.srv.URL)
 	if _, err := city.acc.CreateUser(sysCtx, access.UserInput{Name: "ana", Role: "analyst", Password: city.password}); err != nil {
 		t.Fatal(err)
 	}
 	ana.do("POST", "/signin", url.Values{"username": {"ana"}, "password": {city.password}}, nil)
-	ind := ana.do("GET", "/indicators?from=2026-01&to=2026-03", nil, nil)
-	if ind.status != 200 || !strings.Contains(ind.body, `id="income-table"`) || !strings.Contains(ind.body, "2026年2月") ||
-		!strings.Contains(ind.body, "海宁市") || !strings.Contains(ind.body, `id="employment-indicators"`) || !strings.Contains(ind.body, "/static/indicators.js") {
+	ind := ana.do("GET", "/indicators/contribution_billed?year=2026", nil, nil)
+	if ind.status != 200 || !strings.Contains(ind.body, `id="indicator-table"`) || !strings.Contains(ind.body, "2026年2月") ||
+		!strings.Contains(ind.body, "海宁市") || !strings.Contains(ind.body, `id="trend-chart"`) || !strings.Contains(ind.body, "/static/insight.js") {
 		t.Errorf("analyst's indicators: %d %s", ind.status, errorOf(ind.body))
 	}
-	if bad := ana.do("GET", "/indicators?from=2026-13", nil, nil); bad.status != 422 {
-		t.Errorf("a bad month: %d", bad.status)
+	if ov := ana.do("GET", "/indicators", nil, nil); ov.status != 200 || !strings.Contains(ov.body, `id="employment-indicators"`) || !strings.Contains(ov.body, `id="overview"`) {
+		t.Errorf("analyst's overview: %d %s", ov.status, errorOf(ov.body))
 	}
-	if own := v.do("GET", "/indicators?from=2026-01&to=2026-03", nil, nil); own.status != 200 || !strings.Contains(own.body, "南湖区") || strings.Contains(own.body, "海宁市</td>") {
-		t.Errorf("a caseworker of 330402 sees other divisions' income: %d", own.status)
+	if bad := ana.do("GET", "/indicators?year=2026-13", nil, nil); bad.status != 422 {
+		t.Errorf("a bad year: %d", bad.status)
 	}
-	if res := ag.do("GET", "/indicators", nil, nil); res.status == 200 && strings.Contains(res.body, `id="income-table"`) {
-		t.Errorf("an employer agent reads the indicators")
+	if own := v.do("GET", "/indicators/contribution_billed?year=2026", nil, nil); own.status != 200 || !strings.Contains(own.body, "南湖区") || strings.Contains(own.body, "海宁市") {
+		t.Errorf("a caseworker of 330402 sees other divisions' contributions: %d", own.status)
+	}
+	if res := ag.do("GET", "/indicators", nil, nil); res.status != 403 || strings.Contains(res.body, `id="overview"`) {
+		t.Errorf("an employer agent reads the indicators: %d", res.status)
 	}
 	// the what-if: one point more on the employer pension rate over 2026-02
 	wi := ana.do("GET", "/whatif?name=pension.employer_rate&value=0.17&from=2026-01-01&at=2026-02", nil, nil)

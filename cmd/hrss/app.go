@@ -94,5 +94,5 @@ func (a *app) close() { a.db.Close() }
 
 // server returns the web server of a.
 func (a *app) server() *web.Server {
-	return &web.Server{Registry: a.registry, Access: a.access, Jobs: jobsService(a), Insurance: webInsurance(a), Support: webSupport(a)}
+	return &web.Server{Registry: a.registry, Access: a.access, Jobs: jobsService(a), Insurance: webInsurance(a), Support: webSupport(a), Insight: webInsight(a)}
 }
