@@ -47,7 +47,7 @@ func (s *Service) Drill(ctx context.Context, name, division string, p period.Yea
 	if limit <= 0 || limit > MaxRecords {
 		limit = MaxRecords
 	}
-	m := Month{Period: p, Last: p.Last(), DueTo: s.dueTo(p)}
+	m := s.months(p.Year())[p.Month()-1]
 	var out []Record
 	err = s.Store.Update(ctx, func(tx Tx) error {
 		if out, err = tx.Records(ctx, name, division, m, limit); err != nil {

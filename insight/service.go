@@ -233,18 +233,19 @@ func (s *Service) months(year int) []Month {
 		if today.Before(last) {
 			last = today // the month under way: its state as of today
 		}
-		out = append(out, Month{Period: p, Last: last, DueTo: s.dueTo(p)})
+		out = append(out, Month{Period: p, Last: last, DueTo: s.dueTo(p, last)})
 	}
 	return out
 }
 
-// dueTo is the last period whose bills fall due by the last day of p
-// (contribution.due_month_lag and due_day, for the city).
-func (s *Service) dueTo(p period.YearMonth) period.YearMonth {
+// dueTo is the last period whose bills fall due by day, the last day of
+// p or today in the month under way (contribution.due_month_lag and
+// due_day, for the city).
+func (s *Service) dueTo(p period.YearMonth, day period.Date) period.YearMonth {
 	q := p
 	for i := 0; i < 3; i++ {
 		d, err := s.Params.DueDate(registry.CityCode, q)
-		if err == nil && !p.Last().Before(d) {
+		if err == nil && !day.Before(d) {
 			return q
 		}
 		q = q.Add(-1)
