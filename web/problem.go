@@ -20,6 +20,8 @@ type problem struct {
 	Rule   string `json:"rule,omitempty"`
 	Row    int    `json:"row,omitempty"`
 	Column string `json:"column,omitempty"`
+	// RequestID is the request's X-Request-ID, to find it in the log.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 // statusOf maps an error kind to its HTTP status.
@@ -45,7 +47,7 @@ func statusOf(k fault.Kind) int {
 // logged and shown without their detail.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var fe *fault.Error
-	p := problem{Type: "about:blank"}
+	p := problem{Type: "about:blank", RequestID: RequestID(r.Context())}
 	if errors.As(err, &fe) && fe.Kind != fault.Internal {
 		p.Status = statusOf(fe.Kind)
 		p.Detail, p.Field, p.Rule, p.Row, p.Column = fe.Error(), fe.Field, fe.Rule, fe.Row, fe.Col
@@ -53,7 +55,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 			p.Type = "urn:hrss:rule:" + fe.Rule
 		}
 	} else {
-		slog.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		slog.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		p.Status, p.Detail = http.StatusInternalServerError, "internal error; the server log has the details"
 	}
 	p.Title = http.StatusText(p.Status)

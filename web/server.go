@@ -4,6 +4,7 @@
 package web
 
 import (
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -33,8 +34,19 @@ type Server struct {
 	// Insight is the bureau's indicators against the year's targets, the
 	// drill-down and the monthly report (routes in insightRoutes).
 	Insight *insight.Service
+	// DB answers /readyz and feeds the pool metrics (ops.go); nil: /readyz
+	// answers 503.
+	DB Database
+	// MetricsToken, when not empty, lets a scraper that sends it as its
+	// bearer token read /metrics from anywhere; without it only this host
+	// may (ops.go).
+	MetricsToken string
+	// RequestLog, when set, logs one line per request (ops.go); errors go
+	// to slog's default logger either way.
+	RequestLog *slog.Logger
 
 	signins throttle // failed sign-ins per client IP
+	ops     ops      // metrics (ops.go)
 }
 
 // route is one API route; routes() lists them all, in one place, and the
@@ -47,6 +59,8 @@ type route struct {
 // Handler returns the HTTP handler of s with every route, the security
 // headers and sign-in: each request runs with the caller its credentials
 // stand for (see authenticate), and the services decide what it may do.
+// Around them, observe gives each request its ID, its log line and its
+// metrics, and withOps answers the probes and /metrics without sign-in.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
@@ -58,7 +72,7 @@ func (s *Server) Handler() http.Handler {
 	for _, rt := range s.uiRoutes() { // the browser screens (ui.go)
 		mux.HandleFunc(rt.pattern, rt.handle)
 	}
-	return securityHeaders(s.authenticate(mux))
+	return s.observe(securityHeaders(s.withOps(s.authenticate(notePattern(mux)))))
 }
 
 func (s *Server) routes() []route {
@@ -213,11 +227,12 @@ func newList[T any](items []T, limit int, id func(T) int64) list[T] {
 	return l
 }
 
-// RoutePatterns lists "METHOD /path" of every API route, for the test
+// RoutePatterns lists "METHOD /path" of every API route (and of the
+// operations routes, ops.go), for the test
 // that checks the OpenAPI document against the server.
 func RoutePatterns() []string {
 	var out []string
-	for _, rt := range (&Server{}).routes() {
+	for _, rt := range append((&Server{}).routes(), (&Server{}).opsRoutes()...) {
 		out = append(out, rt.method+" "+rt.pattern)
 	}
 	return out

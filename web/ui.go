@@ -225,7 +225,7 @@ func render(w http.ResponseWriter, r *http.Request, name string, p *screen) {
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, p); err != nil {
-		slog.Error("render", "template", name, "path", r.URL.Path, "err", err)
+		slog.ErrorContext(r.Context(), "render", "template", name, "path", r.URL.Path, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
@@ -251,7 +251,7 @@ func (s *Server) uiError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	status := statusOf(kind)
 	if kind == fault.Internal {
-		slog.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		slog.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		status = http.StatusInternalServerError
 	}
 	p := newPage(r, "error.title."+http.StatusText(status), nil)

@@ -138,9 +138,11 @@ func (s *Server) uiStartRun(w http.ResponseWriter, r *http.Request) {
 	// trail's who and from where)
 	ctx := context.WithoutCancel(r.Context())
 	go func() {
+		started := time.Now()
 		sum, err := s.Insurance.Assess(ctx, p, insurance.AssessOptions{Progress: func(done, total int) {
 			uiRunBoard.update(run.Key, func(x *runProgress) { x.Done, x.Total = done, total })
 		}})
+		s.ObserveJob(JobAssessment, started, err) // ops.go: the run outlives its request
 		uiRunBoard.update(run.Key, func(x *runProgress) { x.Finished, x.Err, x.Summary = true, err, sum })
 	}()
 	http.Redirect(w, r, "/runs/"+run.Key, http.StatusSeeOther)

@@ -39,17 +39,23 @@ func serveApp(ctx context.Context, g *globals, a *app, addr string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkServingKey(ctx, g, a.db); err != nil { // rekey.go
+		ln.Close()
+		return err
+	}
+	slog.SetDefault(slog.New(web.LogHandler(slog.NewJSONHandler(g.stderr, nil)))) // JSON lines with request IDs
 	ws := a.server()
 	if ws.Rules, err = loadParams(g); err != nil { // the screens compute with the same parameters as the CLI
 		ln.Close()
 		return err
 	}
+	ws.DB, ws.MetricsToken, ws.RequestLog = a.db, envOr("HRSS_METRICS_TOKEN", ""), slog.Default() // /readyz, /metrics, request log (web/ops.go)
 	srv := web.NewHTTPServer(addr, ws.Handler())
 	fmt.Fprintf(g.stdout, "hrss serving %s database on http://%s/ (API: http://%s/api/v1/openapi.json); Ctrl-C stops\n", engineName(a.db), ln.Addr(), ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if g.scanEvery > 0 && ws.Support != nil {
-		go scheduleScans(ctx, ws.Support, g.scanEvery)
+		go scheduleScans(ctx, ws.Support, g.scanEvery, ws.ObserveJob)
 	}
 	select {
 	case err := <-errc:
@@ -93,14 +99,17 @@ func runMigrate(g *globals, args []string) error {
 
 // scheduleScans runs the support programmes' proactive scan (免申即享) as
 // System at start and then every interval until ctx ends, logging each
-// outcome. A scan is idempotent (the grants' unique keys), so a scan that
-// two servers run at once creates each grant once.
-func scheduleScans(ctx context.Context, svc *support.Service, every time.Duration) {
+// outcome and recording its duration in the metrics (observe). A scan is
+// idempotent (the grants' unique keys), so a scan that two servers run at
+// once creates each grant once.
+func scheduleScans(ctx context.Context, svc *support.Service, every time.Duration, observe func(job string, started time.Time, err error)) {
 	ctx = systemContext(ctx)
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
+		started := time.Now()
 		sc, err := svc.Scan(ctx, support.ScanOptions{})
+		observe(web.JobSupportScan, started, err)
 		if err != nil {
 			slog.Error("support scan", "err", err)
 		} else {
