@@ -306,7 +306,6 @@ func floorSteps(persons []rules.Person) (steps []step, check func() error) {
 	r0, r1, r2, r3, r4, r5, r6 := floorRates[0], floorRates[1], floorRates[2], floorRates[3], floorRates[4], floorRates[5], floorRates[6]
 	const h, d = 500_000, 1_000_000
 	s0, s1, s2, s3, s4, s5, s6 := int64(r0), int64(r1), int64(r2), int64(r3), int64(r4), int64(r5), int64(r6)
-	ppm := [7]int64{s0, s1, s2, s3, s4, s5, s6}
 	var sinks [3]uint64
 	steps = []step{
 		{name: "floor: 7 fixed-rate lines over the wages", persons: n, f: func() error {
@@ -327,6 +326,7 @@ func floorSteps(persons []rules.Person) (steps []step, check func() error) {
 			return nil
 		}},
 		{name: "  the floor as measured before", persons: n, f: func() error {
+			ppm := [7]int64{80_000, 160_000, 20_000, 75_000, 5_000, 5_000, 2_000} // as it was written
 			var total money.Fen
 			for _, w := range wages {
 				for _, r := range ppm {
