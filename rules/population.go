@@ -26,7 +26,7 @@ import (
 // class, float and enrolled insurances it shares with many others (an
 // employer's staff share all of them). The groups are interned as rows
 // are appended, so the engine resolves the parameters once per group and
-// its loop reads two columns, 12 bytes a row.
+// its loop reads 16 bytes a row.
 type Population struct {
 	rows []row
 
