@@ -279,20 +279,9 @@ func enrolled(g *Programme, f Facts, d *Decision) bool {
 // insurances, with at least paid_months months paid in full; the amount
 // once per person (RULES.md §6).
 func (r reader) jobExpansion(g *Programme, f Facts, d *Decision) error {
-	if !window(g, f, d) || !enrolled(g, f, d) {
-		return nil
-	}
-	x, why, err := r.group(g, f)
-	if err != nil || x == "" {
-		d.Reason = why
+	x, why, need, ok, err := r.paidHire(g, f, d)
+	if err != nil || !ok {
 		return err
-	}
-	need, err := r.int(g.ParamName("paid_months"), f.Event)
-	if err != nil {
-		return err
-	}
-	if len(f.Paid) < need {
-		return refuse(d, "paid_months", "paid", fmt.Sprint(len(f.Paid)), "need", fmt.Sprint(need))
 	}
 	amt, err := r.fen(g.ParamName("amount"), f.Event)
 	if err != nil {
@@ -302,6 +291,29 @@ func (r reader) jobExpansion(g *Programme, f Facts, d *Decision) error {
 	d.Reason.Args["paid"] = fmt.Sprint(len(f.Paid))
 	r.tr.value("amount", amt.String(), fmt.Sprintf("%s: a fixed amount per hire once %d months are paid in full", g.ParamName("amount"), need))
 	return nil
+}
+
+// paidHire is what the hiring programmes ask first: a hire in the
+// programme's dates, enrolled in its insurances, of one of its target
+// groups, with at least paid_months months paid in full. It returns the
+// group, its reason and paid_months, or ok false after refusing d.
+func (r reader) paidHire(g *Programme, f Facts, d *Decision) (Group, Reason, int, bool, error) {
+	if !window(g, f, d) || !enrolled(g, f, d) {
+		return "", Reason{}, 0, false, nil
+	}
+	x, why, err := r.group(g, f)
+	if err != nil || x == "" {
+		d.Reason = why
+		return "", Reason{}, 0, false, err
+	}
+	need, err := r.int(g.ParamName("paid_months"), f.Event)
+	if err != nil {
+		return "", Reason{}, 0, false, err
+	}
+	if len(f.Paid) < need {
+		return "", Reason{}, 0, false, refuse(d, "paid_months", "paid", fmt.Sprint(len(f.Paid)), "need", fmt.Sprint(need))
+	}
+	return x, why, need, true, nil
 }
 
 // startupSubsidy: a first business (self-employed enrolment) of a person
@@ -399,24 +411,13 @@ func (r reader) internship(g *Programme, f Facts, d *Decision) error {
 // paid_months months are paid in full, the employer's pension, medical and
 // unemployment parts of the paid months, at most max_months of them.
 func (r reader) hiringInsurance(g *Programme, f Facts, d *Decision) error {
-	if !window(g, f, d) || !enrolled(g, f, d) {
-		return nil
-	}
-	x, why, err := r.group(g, f)
-	if err != nil || x == "" {
-		d.Reason = why
-		return err
-	}
-	need, err := r.int(g.ParamName("paid_months"), f.Event)
-	if err != nil {
+	x, why, _, ok, err := r.paidHire(g, f, d)
+	if err != nil || !ok {
 		return err
 	}
 	hi, err := r.int(g.ParamName("max_months"), f.Event)
 	if err != nil {
 		return err
-	}
-	if len(f.Paid) < need {
-		return refuse(d, "paid_months", "paid", fmt.Sprint(len(f.Paid)), "need", fmt.Sprint(need))
 	}
 	n := min(len(f.Paid), hi)
 	var amt money.Fen
