@@ -367,15 +367,7 @@ func parseValue(file string, n *yaml.Node, e entry, errs *fileErrors) (Value, bo
 		}
 		v.From = d
 	}
-	v.Reference, _ = scalar(file, n, f, "reference", errs)
-	conf, cl := scalar(file, n, f, "confidence", errs)
-	if conf != "" && conf != Verified && conf != Supported && conf != Unverified {
-		errs.add(file, cl, "confidence %q must be verified, supported or unverified", conf)
-	}
-	v.Confidence = conf
-	if note, ok := f["note"]; ok {
-		v.Note = strings.TrimSpace(note.Value)
-	}
+	v.Reference, v.Confidence, v.Note = sourced(file, n, f, errs)
 	vn, ok := f["value"]
 	if !ok {
 		errs.add(file, n.Line, "missing key value")
@@ -383,6 +375,20 @@ func parseValue(file string, n *yaml.Node, e entry, errs *fileErrors) (Value, bo
 		parseValueText(file, vn, e, &v, errs)
 	}
 	return v, len(*errs) == before
+}
+
+// sourced reads what every sourced entry carries: its reference, its
+// confidence (verified, supported or unverified) and an optional note.
+func sourced(file string, n *yaml.Node, f map[string]*yaml.Node, errs *fileErrors) (reference, confidence, note string) {
+	reference, _ = scalar(file, n, f, "reference", errs)
+	confidence, line := scalar(file, n, f, "confidence", errs)
+	if confidence != "" && confidence != Verified && confidence != Supported && confidence != Unverified {
+		errs.add(file, line, "confidence %q must be verified, supported or unverified", confidence)
+	}
+	if x, ok := f["note"]; ok {
+		note = strings.TrimSpace(x.Value)
+	}
+	return reference, confidence, note
 }
 
 // parseValueText reads the value node by the entry's unit.

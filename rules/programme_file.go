@@ -87,15 +87,7 @@ func parseProgramme(file string, n *yaml.Node, errs *fileErrors) (*Programme, bo
 	}
 	parseProgrammeLists(file, f, g, errs)
 	parseProgrammeDates(file, n, f, g, errs)
-	g.Reference, _ = scalar(file, n, f, "reference", errs)
-	conf, cl := scalar(file, n, f, "confidence", errs)
-	if conf != "" && conf != Verified && conf != Supported && conf != Unverified {
-		errs.add(file, cl, "confidence %q must be verified, supported or unverified", conf)
-	}
-	g.Confidence = conf
-	if note, ok := f["note"]; ok {
-		g.Note = strings.TrimSpace(note.Value)
-	}
+	g.Reference, g.Confidence, g.Note = sourced(file, n, f, errs)
 	if g.Formula != FormulaStartupLoan && len(g.Groups) == 0 && len(*errs) == before {
 		errs.add(file, n.Line, "programme %s needs at least one target group", g.Code)
 	}
