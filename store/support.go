@@ -72,6 +72,11 @@ func (t *Tx) ListGrants(ctx context.Context, f support.GrantFilter) ([]support.G
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
+	return t.grants(ctx, q, args...)
+}
+
+// grants runs a query of grantCols and scans its grants.
+func (t *Tx) grants(ctx context.Context, q string, args ...any) ([]support.Grant, error) {
 	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -114,21 +119,8 @@ func anySlice(xs []string) []any {
 
 // LiveGrants implements support.Tx.
 func (t *Tx) LiveGrants(ctx context.Context, programme string, asOf period.Date) ([]support.Grant, error) {
-	rows, err := t.query(ctx, "SELECT "+grantCols+` FROM sup_grants g WHERE g.programme = ? AND g.found_as_of <= ?
+	return t.grants(ctx, "SELECT "+grantCols+` FROM sup_grants g WHERE g.programme = ? AND g.found_as_of <= ?
 		AND g.status NOT IN ('rejected', 'revoked', 'clawback') ORDER BY g.id`, programme, dateArg(asOf))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []support.Grant
-	for rows.Next() {
-		g, err := scanGrant(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
 }
 
 // UpdateGrant implements support.Tx.
