@@ -135,8 +135,10 @@ func (db *DB) Close() error {
 	return err
 }
 
-// maxAttempts bounds the retries of one transaction.
-const maxAttempts = 10
+// maxAttempts bounds the retries of one transaction: with the backoff of
+// retry (5 ms doubling to 320 ms, jittered) about 4 s in all, so that a
+// loaded machine's long transactions do not exhaust it.
+const maxAttempts = 16
 
 // update runs fn in a read-write transaction (SERIALIZABLE on PostgreSQL,
 // IMMEDIATE on SQLite) and commits it; a serialization failure or a busy
