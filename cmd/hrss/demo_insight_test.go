@@ -41,7 +41,9 @@ func TestDemoIndicatorsIndependently(t *testing.T) {
 	}
 	today := period.Date{Y: 2025, M: 12, D: 4}
 	svc.Now = func() time.Time { return today.Time() }
-	rows, err := svc.Indicators(ctx, insight.Query{Year: 2025, Names: []string{"new_urban_jobs", "registered_unemployed", "insured_persons", "contribution_income"}})
+	names := []string{"new_urban_jobs", "registered_unemployed", "insured_persons", "contribution_income", "contribution_billed_pension",
+		"contribution_billed_work_injury", "subsidies_granted", "registered_unemployment_rate"}
+	rows, err := svc.Indicators(ctx, insight.Query{Year: 2025, Names: names})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,30 +52,35 @@ func TestDemoIndicatorsIndependently(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer raw.Close()
+	unemployed := unemployedByHand(t, raw, today)
 	want := map[string]map[string]map[period.YearMonth]int64{
-		"new_urban_jobs":        newJobsByHand(t, raw),
-		"registered_unemployed": unemployedByHand(t, raw, today),
-		"insured_persons":       insuredByHand(t, raw),
-		"contribution_income":   incomeByHand(t, raw),
+		"new_urban_jobs":                  newJobsByHand(t, raw),
+		"registered_unemployed":           unemployed,
+		"insured_persons":                 rowsByHand(t, raw, "a.pension_ind + a.pension_emp > 0", "1"),
+		"contribution_income":             incomeByHand(t, raw),
+		"contribution_billed_pension":     rowsByHand(t, raw, "1 = 1", "a.pension_ind + a.pension_emp"),
+		"contribution_billed_work_injury": rowsByHand(t, raw, "1 = 1", "a.injury_emp"),
+		"subsidies_granted":               grantsByHand(t, raw),
 	}
+	employed := rowsByHand(t, raw, "1 = 1", "1")
 	checked := 0
 	for _, r := range rows {
 		ind, _ := insight.ByName(r.Name)
 		for m := period.New(2025, 1); m <= today.Month(); m++ {
-			v := want[r.Name][r.Division][m]
-			if r.Division == registry.CityCode {
-				v = 0
-				for _, d := range registry.CountyCodes() {
-					v += want[r.Name][d][m]
+			f := insight.Figure{Num: sumOf(want[r.Name], r.Division, m)}
+			if r.Name == "registered_unemployment_rate" {
+				if e := sumOf(employed, r.Division, m); e > 0 {
+					u := sumOf(unemployed, r.Division, m)
+					f = insight.Figure{Num: u, Den: e + u}
 				}
 			}
-			if got := r.ByMonth[m.String()]; got != (insight.Figure{Num: v}).Text(ind.Unit) {
-				t.Errorf("%s %s %s: hrss %s, by hand %d", r.Name, r.Division, m, got, v)
+			if got := r.ByMonth[m.String()]; got != f.Text(ind.Unit) {
+				t.Errorf("%s %s %s: hrss %s, by hand %s", r.Name, r.Division, m, got, f.Text(ind.Unit))
 			}
 			checked++
 		}
 	}
-	if checked != 4*8*12 || want["new_urban_jobs"]["330402"][period.New(2025, 9)] == 0 {
+	if checked != len(names)*8*12 || want["new_urban_jobs"]["330402"][period.New(2025, 9)] == 0 {
 		t.Fatalf("checked %d figures; new urban jobs of 330402 in 2025-09 by hand: %d", checked, want["new_urban_jobs"]["330402"][period.New(2025, 9)])
 	}
 }
@@ -199,26 +206,64 @@ func unemployedByHand(t *testing.T, db *sql.DB, today period.Date) map[string]ma
 	return out
 }
 
-func insuredByHand(t *testing.T, db *sql.DB) map[string]map[period.YearMonth]int64 {
+// sumOf is a division's figure of a month, the divisions' sum for the city.
+func sumOf(by map[string]map[period.YearMonth]int64, division string, m period.YearMonth) int64 {
+	if division != registry.CityCode {
+		return by[division][m]
+	}
+	var v int64
+	for _, d := range registry.CountyCodes() {
+		v += by[d][m]
+	}
+	return v
+}
+
+// rowsByHand adds up the current runs' assessment rows that meet cond by
+// division and month: value "1" counts distinct persons, any other
+// expression is summed row by row.
+func rowsByHand(t *testing.T, db *sql.DB, cond, value string) map[string]map[period.YearMonth]int64 {
 	seen := map[string]bool{}
 	out := map[string]map[period.YearMonth]int64{}
-	rs := rowsOf(t, db, `SELECT a.period, a.division, a.person_id FROM ins_assessments a, ins_periods p
-		WHERE p.period = a.period AND p.current_run = a.run_id AND a.pension_ind + a.pension_emp > 0`)
+	rs := rowsOf(t, db, `SELECT a.period, a.division, a.person_id, `+value+` FROM ins_assessments a, ins_periods p
+		WHERE p.period = a.period AND p.current_run = a.run_id AND `+cond)
 	defer rs.Close()
 	for rs.Next() {
 		var p int
 		var div string
-		var person int64
-		rs.Scan(&p, &div, &person)
-		key := fmt.Sprint(p, div, person)
-		if seen[key] {
-			continue
+		var person, v int64
+		rs.Scan(&p, &div, &person, &v)
+		if value == "1" {
+			key := fmt.Sprint(p, div, person)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
 		}
-		seen[key] = true
 		if out[div] == nil {
 			out[div] = map[period.YearMonth]int64{}
 		}
-		out[div][period.New(p/100, p%100)]++
+		out[div][period.New(p/100, p%100)] += v
+	}
+	return out
+}
+
+// grantsByHand sums the standing grants by division and the month they
+// were found.
+func grantsByHand(t *testing.T, db *sql.DB) map[string]map[period.YearMonth]int64 {
+	out := map[string]map[period.YearMonth]int64{}
+	rs := rowsOf(t, db, `SELECT division, created_at, amount, status FROM sup_grants`)
+	defer rs.Close()
+	for rs.Next() {
+		var div, created, status string
+		var amt int64
+		rs.Scan(&div, &created, &amt, &status)
+		if status == "rejected" || status == "revoked" || status == "clawback" {
+			continue
+		}
+		if out[div] == nil {
+			out[div] = map[period.YearMonth]int64{}
+		}
+		out[div][day(created).Month()] += amt
 	}
 	return out
 }
