@@ -2,6 +2,7 @@ package rules
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"hrss/rules/period"
@@ -184,14 +185,14 @@ func (g *Programme) ClaimClosed(day period.Date) bool {
 	return !g.ClaimUntil.IsZero() && g.ClaimUntil.Before(day)
 }
 
-// KeyOf is the key a programme pays once: its family and the person, or
-// the person and the employer when the rule pays per employer. The
-// database holds it unique.
-func (g *Programme) KeyOf(person, employer int64) (family string, p, e int64) {
-	if !g.PerEmployer {
-		employer = 0
+// Key is what a programme's family pays once: "p:PERSON", or
+// "p:PERSON/e:EMPLOYER" when the rule pays each employer for the same
+// person. The database holds (family, key) unique.
+func (g *Programme) Key(person, employer int64) string {
+	if g.PerEmployer {
+		return "p:" + strconv.FormatInt(person, 10) + "/e:" + strconv.FormatInt(employer, 10)
 	}
-	return g.Family, person, employer
+	return "p:" + strconv.FormatInt(person, 10)
 }
 
 // paramsFor returns what g's formula reads with g's groups.

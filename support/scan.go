@@ -140,7 +140,7 @@ func (s *Service) decide(g *rules.Programme, cd Candidate, sc *Scan) (Grant, boo
 	if d, err = s.Params.Decide(g.Code, cd.Facts, true); err != nil {
 		return Grant{}, false, err
 	}
-	gr := Grant{Programme: g.Code, Family: g.Family, Key: grantKey(g, cd.PersonID, cd.EmployerID), PersonID: cd.PersonID,
+	gr := Grant{Programme: g.Code, Family: g.Family, Key: g.Key(cd.PersonID, cd.EmployerID), PersonID: cd.PersonID,
 		EmployerID: cd.EmployerID, Beneficiary: g.Beneficiary, Division: cd.Division, Source: cd.Source, Event: cd.Facts.Event,
 		Amount: d.Amount, Months: d.Months, Group: d.Group, Reason: d.Reason, Trace: d.Trace, ScanID: sc.ID, Status: Pending,
 		CreatedAt: s.now(), UpdatedAt: s.now()}
@@ -152,14 +152,6 @@ func (s *Service) decide(g *rules.Programme, cd Candidate, sc *Scan) (Grant, boo
 		gr.Source.PaidMonths = append(gr.Source.PaidMonths, m.Period)
 	}
 	return gr, true, nil
-}
-
-// grantKey is what the programme's family pays once.
-func grantKey(g *rules.Programme, person, employer int64) string {
-	if g.PerEmployer {
-		return fmt.Sprintf("p:%d/e:%d", person, employer)
-	}
-	return fmt.Sprintf("p:%d", person)
 }
 
 // writeGrants inserts the grants found, a chunk per transaction with one
