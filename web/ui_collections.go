@@ -1,8 +1,6 @@
 package web
 
 import (
-	"errors"
-	"io"
 	"net/http"
 
 	"hrss/insurance"
@@ -29,40 +27,18 @@ func (s *Server) uiImportCollections(w http.ResponseWriter, r *http.Request) {
 	l := langOf(r)
 	var v collectionsView
 	p := newPage(r, "collections.title", &v)
-	file, hdr, err := r.FormFile("file")
-	if err != nil {
-		p.Error, p.Status = l.Error(fault.Invalidf("file", "upload.file", "choose a file")), http.StatusUnprocessableEntity
-		render(w, r, "collections", p)
-		return
-	}
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, uiMaxUpload+1))
-	if err == nil && len(data) > uiMaxUpload {
-		err = fault.Invalidf("file", "upload.file", "the file is over 10 MB")
-	}
+	name, data, err := readUpload(r, "upload.file", "choose a file")
 	var rep insurance.ImportReport
 	if err == nil {
-		rep, err = s.Insurance.ImportCollections(r.Context(), hdr.Filename, data)
+		rep, err = s.Insurance.ImportCollections(r.Context(), name, data)
 	}
 	if err != nil {
-		var list fault.List
-		var fe *fault.Error
-		switch {
-		case errors.As(err, &list):
-			for _, e := range list {
-				msg := *e
-				msg.Row, msg.Col = 0, ""
-				v.Errors = append(v.Errors, uploadError{Row: e.Row, Column: e.Col, Message: l.Error(&msg)})
-			}
-		case errors.As(err, &fe) && fe.Kind == fault.Invalid:
-			msg := *fe
-			msg.Row, msg.Col = 0, ""
-			v.Errors = append(v.Errors, uploadError{Row: fe.Row, Column: fe.Col, Message: l.Error(&msg)})
-		default:
+		errs, ok := fileErrors(l, err, fault.Invalid)
+		if !ok {
 			s.uiError(w, r, err)
 			return
 		}
-		p.Status = http.StatusUnprocessableEntity
+		v.Errors, p.Status = errs, http.StatusUnprocessableEntity
 		render(w, r, "collections", p)
 		return
 	}

@@ -49,17 +49,7 @@ func (s *Server) insightUIRoutes() []uiRoute {
 // insightUI answers the 404 page when the server runs without the
 // indicators, and asks a signed-out browser to sign in first.
 func (s *Server) insightUI(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if s.Insight == nil {
-			s.uiNotFound(w, r)
-			return
-		}
-		if _, err := requireCaller(r); err != nil {
-			s.uiError(w, r, err)
-			return
-		}
-		h(w, r)
-	}
+	return s.serviceUI(s.Insight != nil, h)
 }
 
 // CanInsight reports whether the signed-in user may use a part of the

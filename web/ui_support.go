@@ -67,8 +67,15 @@ func (s *Server) supportUIRoutes() []uiRoute {
 // supportUI answers the 404 page when the server runs without the
 // support service, and asks a signed-out browser to sign in first.
 func (s *Server) supportUI(h http.HandlerFunc) http.HandlerFunc {
+	return s.serviceUI(s.Support != nil, h)
+}
+
+// serviceUI wraps the screens of an optional service: the 404 page when
+// the server runs without it (present false), sign-in first for a
+// signed-out browser, then h.
+func (s *Server) serviceUI(present bool, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if s.Support == nil {
+		if !present {
 			s.uiNotFound(w, r)
 			return
 		}

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"errors"
 	"hrss/rules/period"
-	"io"
 	"net/http"
 	"sort"
 	"strings"
@@ -135,38 +133,18 @@ func (s *Server) uiBankFile(xlsx bool) http.HandlerFunc {
 func (s *Server) uiBankReturn(w http.ResponseWriter, r *http.Request) {
 	l := langOf(r)
 	v := &grantRunsView{}
-	file, hdr, err := r.FormFile("file")
-	if err != nil {
-		s.renderGrantRuns(w, r, v, fault.Invalidf("file", "returns.choose", "choose the bank's return file"))
-		return
-	}
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, uiMaxUpload+1))
-	if err == nil && len(data) > uiMaxUpload {
-		err = fault.Invalidf("file", "returns.choose", "the file is over 10 MB")
-	}
+	name, data, err := readUpload(r, "returns.choose", "choose the bank's return file")
 	var rep support.ReturnReport
 	if err == nil {
-		rep, err = s.Support.ImportReturn(r.Context(), hdr.Filename, data)
+		rep, err = s.Support.ImportReturn(r.Context(), name, data)
 	}
 	if err != nil {
-		var list fault.List
-		var fe *fault.Error
-		switch {
-		case errors.As(err, &list):
-			for _, e := range list {
-				msg := *e
-				msg.Row, msg.Col = 0, ""
-				v.Errors = append(v.Errors, uploadError{Row: e.Row, Column: e.Col, Message: l.Error(&msg)})
-			}
-		case errors.As(err, &fe) && (fe.Kind == fault.Invalid || fe.Kind == fault.Conflict):
-			msg := *fe
-			msg.Row, msg.Col = 0, ""
-			v.Errors = append(v.Errors, uploadError{Row: fe.Row, Column: fe.Col, Message: l.Error(&msg)})
-		default:
+		errs, ok := fileErrors(l, err, fault.Invalid, fault.Conflict)
+		if !ok {
 			s.uiError(w, r, err)
 			return
 		}
+		v.Errors = errs
 		s.renderGrantRuns(w, r, v, nil)
 		return
 	}

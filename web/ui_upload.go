@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -290,4 +291,44 @@ func rawCell(rows [][]string, i, c int) string {
 		return strings.TrimSpace(rows[i][c])
 	}
 	return ""
+}
+
+// readUpload reads the form's file "file", at most uiMaxUpload bytes. A
+// missing file or one too large is an Invalid error of rule, field file,
+// whose message asks to choose what (e.g. "choose the bank's return file").
+func readUpload(r *http.Request, rule, choose string) (string, []byte, error) {
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		return "", nil, fault.Invalidf("file", rule, "%s", choose)
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, uiMaxUpload+1))
+	if err == nil && len(data) > uiMaxUpload {
+		err = fault.Invalidf("file", rule, "the file is over 10 MB")
+	}
+	return hdr.Filename, data, err
+}
+
+// fileErrors turns the errors of a refused file (a fault.List, or one
+// *fault.Error of one of kinds) into the report's rows, the row and the
+// column in their own columns; ok is false for any other error.
+func fileErrors(l lang, err error, kinds ...fault.Kind) ([]uploadError, bool) {
+	row := func(e *fault.Error) uploadError {
+		msg := *e
+		msg.Row, msg.Col = 0, ""
+		return uploadError{Row: e.Row, Column: e.Col, Message: l.Error(&msg)}
+	}
+	var list fault.List
+	if errors.As(err, &list) {
+		out := make([]uploadError, len(list))
+		for i, e := range list {
+			out[i] = row(e)
+		}
+		return out, true
+	}
+	var fe *fault.Error
+	if errors.As(err, &fe) && slices.Contains(kinds, fe.Kind) {
+		return []uploadError{row(fe)}, true
+	}
+	return nil, false
 }
