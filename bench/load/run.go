@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// level is the outcome of one number of clients.
+type level struct {
+	clients     int
+	hrss, floor *stats
+	run         runResult
+	peakMiB     float64
+	peakOfLevel bool // false: the peak is the server's whole life's
+}
+
+// runResult is the monthly run of a level.
+type runResult struct {
+	took    time.Duration
+	persons int
+	err     error
+}
+
+// result is what a load test found.
+type result struct {
+	levels  []*level
+	writes  string   // what was acknowledged and read back
+	missing []string // acknowledged writes not found
+	errors  int      // requests that failed
+}
+
+// run is the whole load test: a copy of the city, the server, the users,
+// each level against hrss and then the floor, the check of the writes.
+func run(ctx context.Context, cfg config) (*result, error) {
+	dir, err := os.MkdirTemp("", "hrss-load-")
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Keep {
+		fmt.Fprintln(cfg.Out, "bench/load: keeping", dir)
+	} else {
+		defer os.RemoveAll(dir)
+	}
+	s, err := prepare(ctx, cfg, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer s.stop()
+	a := newAPI(s.base, 1000)
+	fx, err := setUp(ctx, cfg, s, a)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(cfg.Out, "bench/load: hrss serve at %s on %s; %d persons read, %d to hire, %d bills; users of every role signed in (%d citizens, %d employer agents); monthly run of %s in the background\n\n",
+		s.base, describeDB(cfg.DB, s.db), len(fx.persons), len(fx.hireable), len(fx.bills), len(fx.citizens), len(fx.agents), fx.runPeriod)
+	res := &result{}
+	led := newLedger()
+	for _, n := range cfg.Clients {
+		lv, err := runLevel(ctx, cfg, s, a, fx, led, n)
+		if err != nil {
+			return res, err
+		}
+		printLevel(cfg, lv)
+		res.levels = append(res.levels, lv)
+	}
+	return res, check(ctx, cfg, s, a, fx, led, res)
+}
+
+// prepare builds hrss (unless given), copies a SQLite city into dir and
+// starts the server on it.
+func prepare(ctx context.Context, cfg config, dir string) (*server, error) {
+	bin := cfg.Binary
+	if bin == "" {
+		var err error
+		if bin, err = build(ctx, dir); err != nil {
+			return nil, err
+		}
+	}
+	db, err := copyCity(cfg.DB, dir)
+	if err != nil {
+		return nil, err
+	}
+	s := &server{bin: bin, db: db, keyFile: cfg.KeyFile}
+	return s, s.start(ctx, filepath.Join(dir, "serve.log"))
+}
+
+func describeDB(given, used string) string {
+	if isPostgres(given) {
+		return "PostgreSQL (the scratch database itself)"
+	}
+	return fmt.Sprintf("SQLite (a copy of %s)", given)
+}
+
+// check reads back the acknowledged writes and totals the errors.
+func check(ctx context.Context, cfg config, s *server, a *api, fx *fixtures, led *ledger, res *result) error {
+	for _, lv := range res.levels {
+		_, e := lv.hrss.count()
+		res.errors += e
+		if lv.run.err != nil {
+			res.errors++
+		}
+	}
+	verify := func() ([]string, error) { return led.verify(ctx, a, fx.caseworker.token) }
+	if cfg.tamper != nil {
+		if err := cfg.tamper(s.db, led, verify); err != nil {
+			return err
+		}
+	}
+	var err error
+	if res.missing, err = verify(); err != nil {
+		return err
+	}
+	res.writes = fmt.Sprintf("%d hires, %d wage declarations, %d payments", len(led.hires), led.declares, len(led.payments))
+	if len(res.missing) > 0 {
+		fmt.Fprintf(cfg.Out, "writes: acknowledged %s; MISSING afterwards:\n  %s\n", res.writes, strings.Join(res.missing, "\n  "))
+	} else {
+		fmt.Fprintf(cfg.Out, "writes: acknowledged %s; every one read back afterwards\n", res.writes)
+	}
+	switch {
+	case len(res.missing) > 0:
+		return fmt.Errorf("%d acknowledged writes are missing", len(res.missing))
+	case res.errors > 0:
+		return fmt.Errorf("%d requests failed (goal 0)", res.errors)
+	}
+	return nil
+}
+
+// runLevel runs n clients against hrss with the monthly run in the
+// background, then the same requests against the floor.
+func runLevel(ctx context.Context, cfg config, s *server, a *api, fx *fixtures, led *ledger, n int) (*level, error) {
+	lv := &level{clients: n, hrss: newStats()}
+	lv.peakOfLevel = s.resetPeak()
+	runDone := make(chan struct{})
+	go func() {
+		defer close(runDone)
+		lv.run = monthlyRun(ctx, a, fx)
+	}()
+	limit := cfg.Duration + cfg.RunLimit
+	sent := drive(ctx, a, fx, led, lv.hrss, n, cfg, cfg.Requests, time.Now().Add(cfg.Duration), runDone, limit)
+	select {
+	case <-runDone:
+	case <-time.After(cfg.RunLimit):
+		return lv, fmt.Errorf("%d clients: the monthly run did not end within %s", n, cfg.RunLimit)
+	}
+	var err error
+	if lv.peakMiB, err = s.peakMiB(); err != nil {
+		return lv, err
+	}
+	lv.floor, err = floorLevel(ctx, cfg, fx, lv.hrss, n, sent)
+	return lv, err
+}
+
+// monthlyRun assesses the latest open period again, as the month-end run.
+func monthlyRun(ctx context.Context, a *api, fx *fixtures) runResult {
+	start := time.Now()
+	var sum struct {
+		Persons int `json:"persons"`
+	}
+	err := a.json(ctx, "POST", "/api/v1/assessments", fx.caseworker.token, map[string]string{"period": fx.runPeriod}, &sum)
+	return runResult{took: time.Since(start), persons: sum.Persons, err: err}
+}
+
+// drive runs n clients against a until budget requests are sent, or
+// until the deadline has passed and done is closed, or limit has passed;
+// it returns the number of requests sent.
+func drive(ctx context.Context, a *api, fx *fixtures, led *ledger, st *stats, n int, cfg config, budget int, deadline time.Time, done <-chan struct{}, limit time.Duration) int {
+	var sent atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	hard := start.Add(limit)
+	for i := 0; i < n; i++ {
+		c := newClient(i, cfg.Seed, fx, led)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil && time.Now().Before(hard) && !(time.Now().After(deadline) && closed(done)) {
+				if sent.Add(1) > int64(budget) {
+					return
+				}
+				send(ctx, a, c.next(), st)
+			}
+		}()
+	}
+	wg.Wait()
+	st.elapsed = time.Since(start)
+	return int(min(sent.Load(), int64(budget)))
+}
+
+func closed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
+
+// send sends one request and records it; a status other than 2xx, or an
+// answer the request's check refuses, is an error.
+func send(ctx context.Context, a *api, r request, st *stats) {
+	start := time.Now()
+	ans, err := a.do(ctx, r)
+	d := time.Since(start)
+	if err == nil && (ans.status < 200 || ans.status > 299) {
+		err = fmt.Errorf("%s %s: %d %s", r.method, r.path, ans.status, clip(ans.body))
+	}
+	if err == nil && r.done != nil {
+		err = r.done(ans.body)
+	}
+	if errors.Is(err, context.Canceled) {
+		return
+	}
+	st.record(r.kind, d, ans, err)
+}
