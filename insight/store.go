@@ -17,6 +17,22 @@ type Store interface {
 	// View runs fn in one read-only transaction: every figure of one
 	// answer comes from the same snapshot.
 	View(ctx context.Context, fn func(Tx) error) error
+	// Refresh brings the summary that Series reads up to date for the
+	// months of years (each year's months, in order) and forgets the
+	// others: it computes from the records every month of every indicator
+	// that a write since the last refresh can have changed, or that the
+	// summary lacks.
+	Refresh(ctx context.Context, years [][]Month) (RefreshReport, error)
+	// CheckSummary recomputes from the records every month of months the
+	// summary holds and lists each figure that differs.
+	CheckSummary(ctx context.Context, months []Month) (checked int, breaches []string, err error)
+}
+
+// RefreshReport says what one refresh of the summary did.
+type RefreshReport struct {
+	Months   int  `json:"months"`   // (indicator, month) pairs computed from the records
+	Changes  bool `json:"changes"`  // logged changes were cleared
+	Overtook bool `json:"overtook"` // another refresh committed first: nothing was written
 }
 
 // Tx is what insight reads and writes inside a transaction.
@@ -24,7 +40,9 @@ type Tx interface {
 	access.AuditTx
 	// Series computes indicator name for every division and the months
 	// of months (each with its last day and, for arrears, the last period
-	// whose bills are due by then), one query per indicator.
+	// whose bills are due by then): from the summary where no write since
+	// its refresh can have changed a month, else from the records, one
+	// query per indicator.
 	Series(ctx context.Context, name string, months []Month) ([]Cell, error)
 	// Records lists the records behind the count of indicator name in
 	// division and month (at most limit), in a stable order.

@@ -331,6 +331,8 @@ type Tx struct {
 	// assessed memoises, for the life of the transaction, the one pass
 	// over the assessment rows that several indicators share (insight).
 	assessed map[string][]assessedCell
+	// sum is the indicators' summary state read in this transaction.
+	sum *summaryState
 }
 
 // rebind rewrites ? placeholders to $1, $2 … for PostgreSQL. Queries in

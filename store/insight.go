@@ -18,6 +18,14 @@ func (s insightStore) Update(ctx context.Context, fn func(insight.Tx) error) err
 	return s.db.updateAudited(ctx, func(t *Tx) error { return fn(t) })
 }
 
+func (s insightStore) Refresh(ctx context.Context, years [][]insight.Month) (insight.RefreshReport, error) {
+	return s.db.RefreshInsight(ctx, years)
+}
+
+func (s insightStore) CheckSummary(ctx context.Context, ms []insight.Month) (int, []string, error) {
+	return s.db.CheckInsight(ctx, ms)
+}
+
 func (s insightStore) View(ctx context.Context, fn func(insight.Tx) error) error {
 	return s.db.view(ctx, func(t *Tx) error { return fn(t) })
 }
@@ -238,8 +246,8 @@ func followupSQL(d dialect, with string) string {
 		GROUP BY p.residence_division, m.ym`
 }
 
-// Series implements insight.Tx.
-func (t *Tx) Series(ctx context.Context, name string, ms []insight.Month) ([]insight.Cell, error) {
+// liveSeries computes indicator name from the records (no summary).
+func (t *Tx) liveSeries(ctx context.Context, name string, ms []insight.Month) ([]insight.Cell, error) {
 	if len(ms) == 0 {
 		return nil, nil
 	}
@@ -260,7 +268,13 @@ func (t *Tx) series(ctx context.Context, name string, ms []insight.Month) ([]ins
 	if !ok {
 		return nil, fmt.Errorf("store: no query for indicator %q", name)
 	}
-	rows, err := t.query(ctx, q)
+	return t.cells(ctx, func(insight.Cell) bool { return true }, q)
+}
+
+// cells runs q, which selects (division, period, num, den), and keeps the
+// cells that keep says.
+func (t *Tx) cells(ctx context.Context, keep func(insight.Cell) bool, q string, args ...any) ([]insight.Cell, error) {
+	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -271,19 +285,22 @@ func (t *Tx) series(ctx context.Context, name string, ms []insight.Month) ([]ins
 		if err := rows.Scan(&c.Division, ymCol{&c.Period}, &c.Num, &c.Den); err != nil {
 			return nil, err
 		}
-		out = append(out, c)
+		if keep(c) {
+			out = append(out, c)
+		}
 	}
 	return out, rows.Err()
 }
 
 // InsightFloor runs the indicators' plain SQL GROUP BY queries alone for
 // every indicator of the catalogue over months, straight through
-// database/sql in one snapshot: the floor of bench/insight.
+// database/sql in one snapshot, without the summary: the floor of
+// bench/insight.
 func (db *DB) InsightFloor(ctx context.Context, months []insight.Month) (map[string][]insight.Cell, error) {
 	out := map[string][]insight.Cell{}
 	err := db.view(ctx, func(t *Tx) error {
 		for _, ind := range insight.Catalogue {
-			cells, err := t.Series(ctx, ind.Name, months)
+			cells, err := t.liveSeries(ctx, ind.Name, months)
 			if err != nil {
 				return err
 			}

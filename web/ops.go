@@ -179,6 +179,7 @@ const (
 	JobSupportScan    = "support_scan"
 	JobBenefitPayment = "benefit_payment_run"
 	JobGrantPayment   = "grant_payment_run"
+	JobInsightRefresh = "insight_refresh"
 )
 
 // jobRoutes are the routes that run a job within their request: the

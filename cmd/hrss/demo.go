@@ -95,6 +95,9 @@ func generate(ctx context.Context, g *globals, a *app, cfg demo.Config, months i
 	if err := demoTargets(ctx, g, a, cfg); err != nil {
 		return fmt.Errorf("demo targets: %w", err)
 	}
+	if err := demoSummary(ctx, g, a); err != nil {
+		return fmt.Errorf("demo indicators' summary: %w", err)
+	}
 	users, err := access.CreateDemoUsers(ctx, a.access, demoScope(ctx, sup, "330402"))
 	if err != nil {
 		return fmt.Errorf("demo users: %w", err)

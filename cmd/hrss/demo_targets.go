@@ -64,3 +64,13 @@ func demoTargets(ctx context.Context, g *globals, a *app, cfg demo.Config) error
 	fmt.Fprintf(g.stdout, "insight: targets of %d set for new urban jobs (city %d, with its division breakdown), contribution income and the registered unemployment rate\n", year, city)
 	return nil
 }
+
+// demoSummary computes the indicators' summary of the demo city, so that
+// the indicators page opens at once.
+func demoSummary(ctx context.Context, g *globals, a *app) error {
+	svc, err := insightService(g, a)
+	if err != nil {
+		return err
+	}
+	return refreshWith(ctx, g, svc, true)
+}

@@ -3,12 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
 
 	"hrss/insight"
+	"hrss/insurance"
 	"hrss/rules"
+	"hrss/web"
 )
 
 // insightService returns the indicators' service of a.
@@ -42,9 +45,11 @@ func withInsight(g *globals, as string, fn func(ctx context.Context, svc *insigh
 }
 
 func runIndicators(g *globals, args []string) error {
-	fs := newFlags(g, "indicators", "indicators --year YYYY [--division D] [--indicator NAME,…] [--json]\n"+
-		"       indicators --drill NAME --division D --period YYYY-MM [--json]\n\n"+
-		"The bureau's indicators for the year by division and month, with targets and status; or the records behind one count.")
+	fs := newFlags(g, "indicators", "indicators --year YYYY [--division D] [--indicator NAME,…] [--json] [--refresh]\n"+
+		"       indicators --drill NAME --division D --period YYYY-MM [--json]\n"+
+		"       indicators --refresh\n\n"+
+		"The bureau's indicators for the year by division and month, with targets and status; or the records behind one count.\n"+
+		"--refresh first brings the indicators' summary up to date (hrss serve does so every minute; figures never depend on it).")
 	year := fs.Int("year", 0, "the year")
 	div := fs.String("division", "", "one division (330400 the city; default the city and every division)")
 	names := fs.String("indicator", "", "comma-separated indicators (default all)")
@@ -52,8 +57,14 @@ func runIndicators(g *globals, args []string) error {
 	per := fs.String("period", "", "the month of a drill-down, YYYY-MM")
 	as := fs.String("as", "", "act as this user (default the system operator)")
 	asJSON := fs.Bool("json", false, `print [{"name","division","value","target","status","by_month"}]`)
+	refresh := fs.Bool("refresh", false, "bring the indicators' summary up to date first")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *refresh {
+		if err := refreshSummary(g, *as, *year == 0 && *drill == ""); err != nil || (*year == 0 && *drill == "") {
+			return err
+		}
 	}
 	if *drill != "" {
 		return drillDown(g, *as, *drill, *div, *per, *asJSON)
@@ -77,6 +88,62 @@ func runIndicators(g *globals, args []string) error {
 		}
 		return nil
 	})
+}
+
+// refreshSummary brings the indicators' summary up to date, saying what
+// it did when report is set.
+func refreshSummary(g *globals, as string, report bool) error {
+	return withInsight(g, as, func(ctx context.Context, svc *insight.Service) error { return refreshWith(ctx, g, svc, report) })
+}
+
+// refreshWith is refreshSummary with the service at hand.
+func refreshWith(ctx context.Context, g *globals, svc *insight.Service, report bool) error {
+	start := time.Now()
+	rep, err := svc.Refresh(ctx)
+	if err == nil && report {
+		fmt.Fprintf(g.stdout, "Indicators' summary refreshed: %d indicator-months computed from the records in %.1f s.\n", rep.Months, time.Since(start).Seconds())
+	}
+	return err
+}
+
+// addInsightCheck appends to rep the indicators' summary checked against
+// the records: every indicator-month it holds, recomputed.
+func addInsightCheck(g *globals, rep *insurance.CheckReport) error {
+	return withInsight(g, "", func(ctx context.Context, svc *insight.Service) error {
+		n, breaches, err := svc.CheckSummary(ctx)
+		if err != nil {
+			return err
+		}
+		rep.Results = append(rep.Results, insurance.CheckResult{Invariant: "insight_summary", Checked: n, Breaches: breaches, OK: len(breaches) == 0})
+		rep.OK = rep.OK && len(breaches) == 0
+		return nil
+	})
+}
+
+// scheduleRefresh brings the indicators' summary up to date as System
+// at once and then every interval until ctx ends. Every server may run
+// it: two refreshes at once are safe, the one overtaken writes nothing.
+func scheduleRefresh(ctx context.Context, svc *insight.Service, every time.Duration, observe func(job string, started time.Time, err error)) {
+	ctx = systemContext(ctx)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		started := time.Now()
+		rep, err := svc.Refresh(ctx)
+		if rep.Months > 0 || err != nil {
+			observe(web.JobInsightRefresh, started, err)
+		}
+		if err != nil && ctx.Err() == nil {
+			slog.Error("insight refresh", "err", err)
+		} else if rep.Months > 0 {
+			slog.Info("insight refresh", "months", rep.Months, "seconds", time.Since(started).Seconds())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func drillDown(g *globals, as, name, div, per string, asJSON bool) error {

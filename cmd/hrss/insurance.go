@@ -135,7 +135,7 @@ func runClose(g *globals, args []string) error {
 }
 
 func runCheck(g *globals, args []string) error {
-	fs := newFlags(g, "check", "check [--json]\n\nVerify social insurance's and the support programmes' invariants; exit status 1 on any breach.")
+	fs := newFlags(g, "check", "check [--json]\n\nVerify social insurance's and the support programmes' invariants and the indicators' summary; exit status 1 on any breach.")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -146,6 +146,9 @@ func runCheck(g *globals, args []string) error {
 			return err
 		}
 		if err := addSupportCheck(ctx, g, &rep); err != nil {
+			return err
+		}
+		if err := addInsightCheck(g, &rep); err != nil {
 			return err
 		}
 		if *asJSON {
