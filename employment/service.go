@@ -22,14 +22,17 @@ type Service struct {
 	// the audit trail: for tests of the domain without signed-in callers.
 	Authorize func(ctx context.Context, a Access) error
 	// CacheTTL is how long a built Matcher serves queries before the
-	// open vacancies and active seekers are read again (default 30 s;
-	// this Service's own writes refresh it at once).
+	// open vacancies and active seekers are read again (default 30 s).
+	// Before that, a change of the store's MatcherVersion (a write of
+	// the catalogue, a vacancy or a seeker, here or on another server)
+	// rebuilds it at the next query.
 	CacheTTL time.Duration
 
 	mu      sync.Mutex
 	vacM    *Matcher
 	seekM   *Matcher
 	builtAt time.Time
+	version int64 // the MatcherVersion the Matchers were built at
 }
 
 // Action names what a method does, for Authorize: one of access's
@@ -208,12 +211,23 @@ func (s *Service) matchers(ctx context.Context, needSeekers bool) (*Matcher, *Ma
 	today := s.today()
 	fresh := s.vacM != nil && s.vacM.today == today && s.now().Sub(s.builtAt) < ttl
 	if fresh && (!needSeekers || s.seekM != nil) {
-		return s.vacM, s.seekM, nil
+		var v int64
+		err := s.Store.View(ctx, func(tx Tx) (err error) { v, err = tx.MatcherVersion(ctx); return err })
+		if err != nil {
+			return nil, nil, err
+		}
+		if v == s.version {
+			return s.vacM, s.seekM, nil
+		}
 	}
 	var cat *Catalog
 	var vacs []Vacancy
 	var seekers []SeekerRegistration
+	var version int64
 	err := s.Store.View(ctx, func(tx Tx) (err error) {
+		if version, err = tx.MatcherVersion(ctx); err != nil { // in the snapshot the Matchers are built from
+			return err
+		}
 		if cat, err = loadCatalog(ctx, tx); err != nil {
 			return err
 		}
@@ -226,7 +240,7 @@ func (s *Service) matchers(ctx context.Context, needSeekers bool) (*Matcher, *Ma
 	if err != nil {
 		return nil, nil, err
 	}
-	s.vacM, s.seekM, s.builtAt = NewMatcher(cat, today, vacs, nil), nil, s.now()
+	s.vacM, s.seekM, s.builtAt, s.version = NewMatcher(cat, today, vacs, nil), nil, s.now(), version
 	if needSeekers {
 		s.seekM = NewMatcher(cat, today, nil, seekers)
 	}

@@ -73,6 +73,10 @@ type Tx interface {
 	InsertPlacement(ctx context.Context, p *Placement) error // sets p.ID; Conflict if the relation is placed already
 	CountJobs(ctx context.Context, today, from period.Date) (Counts, error)
 	ListPlacements(ctx context.Context, f PlacementFilter) ([]Placement, error)
+
+	// MatcherVersion is a number that moves whenever the Matcher's inputs
+	// (catalogue, vacancies, seekers) change, by any writer on any server.
+	MatcherVersion(ctx context.Context) (int64, error)
 }
 
 // Page selects a page of a list ordered by ID.

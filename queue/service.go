@@ -270,6 +270,12 @@ func (q *Queue) run(ctx context.Context, j Job) {
 	if err != nil {
 		o.Error = failureOf(err)
 	}
+	if err != nil && ctx.Err() != nil {
+		// this server is shutting down: the job is left to another
+		// worker, which takes it when the lease runs out
+		slog.Warn("queue: stopped by shutdown; another worker takes the job when its lease runs out", "job", j.ID, "kind", j.Kind, "attempt", j.Attempts)
+		return
+	}
 	if q.Observe != nil {
 		q.Observe(j.Kind, started, err)
 	}

@@ -6,6 +6,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"hrss/employment"
 	"hrss/insight"
 	"hrss/insurance"
+	"hrss/queue"
 	"hrss/registry"
 	"hrss/rules"
 	"hrss/rules/fault"
@@ -44,9 +46,20 @@ type Server struct {
 	// RequestLog, when set, logs one line per request (ops.go); errors go
 	// to slog's default logger either way.
 	RequestLog *slog.Logger
+	// Queue runs the long and scheduled jobs through the database, so
+	// that several servers run each once (routes in queueRoutes,
+	// web/queue.go); nil: the routes answer 404.
+	Queue *queue.Queue
+	// SignIns counts failed sign-ins per client address; set it to the
+	// database so that every server counts the same (throttle.go). nil:
+	// this process's memory.
+	SignIns SignInCounter
+	// TrustedProxies are the peers whose X-Forwarded-For names the client
+	// (proxy.go); from any other peer the header is ignored.
+	TrustedProxies []netip.Prefix
 
-	signins throttle // failed sign-ins per client IP
-	ops     ops      // metrics (ops.go)
+	signins memoryCounter // failed sign-ins when SignIns is nil
+	ops     ops           // metrics (ops.go)
 }
 
 // route is one API route; routes() lists them all, in one place, and the
@@ -72,7 +85,7 @@ func (s *Server) Handler() http.Handler {
 	for _, rt := range s.uiRoutes() { // the browser screens (ui.go)
 		mux.HandleFunc(rt.pattern, rt.handle)
 	}
-	return s.observe(securityHeaders(s.withOps(s.authenticate(notePattern(mux)))))
+	return s.realClient(s.observe(securityHeaders(s.withOps(s.authenticate(notePattern(mux))))))
 }
 
 func (s *Server) routes() []route {
@@ -143,7 +156,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/employments/{id}/placement", s.jobs(s.recordHire)},
 		{"POST", "/api/v1/employment-sync", s.jobs(s.syncEmployment)},
 		{"GET", "/api/v1/employment-indicators", s.jobs(s.jobIndicators)},
-	}, append(append(s.insuranceRoutes(), s.supportRoutes()...), s.insightRoutes()...)...)
+	}, append(append(append(s.insuranceRoutes(), s.supportRoutes()...), s.insightRoutes()...), s.queueRoutes()...)...)
 }
 
 // securityHeaders sets the headers every response carries.

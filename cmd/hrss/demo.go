@@ -58,7 +58,7 @@ func runDemo(g *globals, args []string) error {
 	if *noServe {
 		return nil
 	}
-	g.scanEvery = 24 * time.Hour
+	g.scanEvery, g.serve.workers = 24*time.Hour, 1
 	return serveApp(ctx, g, a, *addr)
 }
 

@@ -29,6 +29,7 @@ var commands = []command{
 	{"serve", "serve the web application and the JSON API", runServe},
 	{"demo", "generate the synthetic city and serve it", runDemo},
 	{"migrate", "apply the embedded database migrations", runMigrate},
+	{"queue", "the job queue every server shares: list, show, add (assessment, scans, payment runs, sync)", runQueue},
 	{"backup", "write a consistent copy of the database while it serves (SQLite online; PostgreSQL pg_dump)", runBackup},
 	{"restore", "replace the database with a backup (checked first; refuses a database in use)", runRestore},
 	{"rekey", "rotate the resident-ID key: reseal every ID under a new key, resumable", runRekey},
@@ -74,6 +75,7 @@ type globals struct {
 	// scanEvery is how often serve runs the support programmes' scan
 	// (flag --scan-every of serve and demo; 0 never).
 	scanEvery time.Duration
+	serve     serveOptions // the other settings of serve (serve.go)
 	stdin     io.Reader
 	stdout    io.Writer
 	stderr    io.Writer

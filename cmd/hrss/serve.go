@@ -7,21 +7,34 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 
+	"hrss/queue"
+	"hrss/rules/fault"
 	"hrss/store"
-	"hrss/support"
 	"hrss/web"
 )
 
 func runServe(g *globals, args []string) error {
-	fs := newFlags(g, "serve", "serve [--addr HOST:PORT] [--scan-every DURATION]")
+	fs := newFlags(g, "serve", "serve [--addr HOST:PORT] [--scan-every DURATION] [--sync-every DURATION] [--workers N] [--trusted-proxy CIDR,...]")
 	addr := fs.String("addr", envOr("HRSS_ADDR", "127.0.0.1:8080"), "address to listen on (env HRSS_ADDR)")
-	fs.DurationVar(&g.scanEvery, "scan-every", 24*time.Hour, "run the support programmes' proactive scan at start and then this often (0: never)")
+	fs.DurationVar(&g.scanEvery, "scan-every", 24*time.Hour, "run the support programmes' proactive scan once in every slot of this length, counted from the Unix epoch, whichever server takes it (0: never)")
+	fs.DurationVar(&g.serve.syncEvery, "sync-every", 0, "run the employment services' city-wide synchronisation once in every slot of this length (0: never)")
+	fs.IntVar(&g.serve.workers, "workers", 1, "jobs of the queue this server runs at once (0: none; another server's workers run them)")
+	proxies := fs.String("trusted-proxy", envOr("HRSS_TRUSTED_PROXY", ""), "addresses or CIDR prefixes of the proxies whose X-Forwarded-For names the client (env HRSS_TRUSTED_PROXY)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	var err error
+	if g.serve.proxies, err = web.ParseTrustedProxies(*proxies); err != nil {
+		return err
+	}
+	if g.serve.workers < 0 {
+		return fault.Invalidf("workers", "serve.workers", "--workers must be 0 or more")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -31,6 +44,13 @@ func runServe(g *globals, args []string) error {
 	}
 	defer a.close()
 	return serveApp(ctx, g, a, *addr)
+}
+
+// serveOptions are serve's settings beyond the address and the scan.
+type serveOptions struct {
+	workers   int            // jobs run at once by this server's queue worker
+	syncEvery time.Duration  // slot of the employment synchronisation, 0 never
+	proxies   []netip.Prefix // trusted proxies (web.Server.TrustedProxies)
 }
 
 // serveApp serves a on addr until ctx ends, then shuts down gracefully.
@@ -50,12 +70,15 @@ func serveApp(ctx context.Context, g *globals, a *app, addr string) error {
 		return err
 	}
 	ws.DB, ws.MetricsToken, ws.RequestLog = a.db, envOr("HRSS_METRICS_TOKEN", ""), slog.Default() // /readyz, /metrics, request log (web/ops.go)
+	ws.SignIns, ws.TrustedProxies = a.db, g.serve.proxies                                         // the throttle every server shares; the client behind a proxy
+	ws.Queue = newQueue(ws, a, ws.ObserveJob)                                                     // queue.go
 	srv := web.NewHTTPServer(addr, ws.Handler())
 	fmt.Fprintf(g.stdout, "hrss serving %s database on http://%s/ (API: http://%s/api/v1/openapi.json); Ctrl-C stops\n", engineName(a.db), ln.Addr(), ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	if g.scanEvery > 0 && ws.Support != nil {
-		go scheduleScans(ctx, ws.Support, g.scanEvery, ws.ObserveJob)
+	if err := startJobs(ctx, g, ws.Queue); err != nil {
+		srv.Close()
+		return err
 	}
 	select {
 	case err := <-errc:
@@ -97,28 +120,21 @@ func runMigrate(g *globals, args []string) error {
 	return nil
 }
 
-// scheduleScans runs the support programmes' proactive scan (免申即享) as
-// System at start and then every interval until ctx ends, logging each
-// outcome and recording its duration in the metrics (observe). A scan is
-// idempotent (the grants' unique keys), so a scan that two servers run at
-// once creates each grant once.
-func scheduleScans(ctx context.Context, svc *support.Service, every time.Duration, observe func(job string, started time.Time, err error)) {
-	ctx = systemContext(ctx)
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		started := time.Now()
-		sc, err := svc.Scan(ctx, support.ScanOptions{})
-		observe(web.JobSupportScan, started, err)
-		if err != nil {
-			slog.Error("support scan", "err", err)
-		} else {
-			slog.Info("support scan", "scan", sc.ID, "as_of", sc.AsOf.String(), "eligible", sc.Eligible, "created", sc.Created, "revoked", sc.Revoked)
+// startJobs starts this server's share of the queue: its workers, and the
+// schedules of the support scan (--scan-every) and the employment
+// synchronisation (--sync-every). Every server schedules the same slots
+// and the queue keeps one job per slot, so each runs once in all.
+func startJobs(ctx context.Context, g *globals, q *queue.Queue) error {
+	for range g.serve.workers {
+		go q.Work(ctx)
+	}
+	for kind, every := range map[string]time.Duration{web.JobSupportScan: g.scanEvery, JobEmploymentSync: g.serve.syncEvery} {
+		if every <= 0 || !slices.Contains(q.Kinds(), kind) { // a kind whose service this server lacks
+			continue
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+		if err := q.Schedule(ctx, kind, every); err != nil {
+			return err
 		}
 	}
+	return nil
 }

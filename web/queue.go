@@ -1,0 +1,100 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"hrss/queue"
+	"hrss/rules/fault"
+)
+
+// The job queue over HTTP: any server lists and shows the jobs of every
+// server (their progress and outcome are in the database) and enqueues
+// one for whichever server's worker claims it first.
+func (s *Server) queueRoutes() []route {
+	return []route{
+		{"GET", "/api/v1/queue", s.withQueue(s.listQueue)},
+		{"POST", "/api/v1/queue", s.withQueue(s.enqueue)},
+		{"GET", "/api/v1/queue/{id}", s.withQueue(s.getQueued)},
+	}
+}
+
+// withQueue answers 404 when the server has no queue.
+func (s *Server) withQueue(h func(http.ResponseWriter, *http.Request, *queue.Queue)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.Queue == nil {
+			writeError(w, r, fault.NotFoundf("this server runs no job queue"))
+			return
+		}
+		h(w, r, s.Queue)
+	}
+}
+
+// jobOut is a job as the API shows it.
+type jobOut struct {
+	queue.Job
+	Percent int `json:"percent"`
+}
+
+func newJobOut(j queue.Job) jobOut {
+	o := jobOut{Job: j}
+	switch {
+	case j.State == queue.Succeeded:
+		o.Percent = 100
+	case j.Total > 0:
+		o.Percent = int(j.Done * 100 / j.Total)
+	}
+	return o
+}
+
+func (s *Server) listQueue(w http.ResponseWriter, r *http.Request, q *queue.Queue) {
+	before, err := queryInt(r, "before")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	limit, err := queryInt(r, "limit")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	f := queue.Filter{State: queue.State(r.URL.Query().Get("state")), Before: before, Limit: int(limit)}
+	if k := r.URL.Query().Get("kind"); k != "" {
+		f.Kinds = []string{k}
+	}
+	js, err := q.Jobs(r.Context(), f)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := struct {
+		Items []jobOut `json:"items"`
+	}{Items: make([]jobOut, len(js))}
+	for i, j := range js {
+		out.Items[i] = newJobOut(j)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) enqueue(w http.ResponseWriter, r *http.Request, q *queue.Queue) {
+	var in struct {
+		Kind string          `json:"kind"`
+		Args json.RawMessage `json:"args"`
+	}
+	if err := decode(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	j, err := q.Enqueue(r.Context(), in.Kind, in.Args)
+	reply(w, r, http.StatusAccepted, newJobOut(j), err)
+}
+
+func (s *Server) getQueued(w http.ResponseWriter, r *http.Request, q *queue.Queue) {
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	j, err := q.Job(r.Context(), id)
+	reply(w, r, http.StatusOK, newJobOut(j), err)
+}

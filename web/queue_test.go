@@ -1,0 +1,72 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"hrss/access"
+	"hrss/queue"
+	"hrss/registry"
+	"hrss/store"
+	"hrss/store/storetest"
+	"hrss/support"
+	"hrss/web"
+)
+
+// testQueue is the queue of the test servers: the support scan as its
+// one kind (no worker runs in them; cmd/hrss's TestTwoServers runs
+// jobs through real servers).
+func testQueue(db *store.DB, reg *registry.Service) *queue.Queue {
+	q := &queue.Queue{Store: db.Queue()}
+	q.Register(queue.Kind{Name: web.JobSupportScan, Perm: access.RunSupport,
+		Run: func(ctx context.Context, _ json.RawMessage, _ *queue.Run) (any, error) {
+			return supportOf[reg].Scan(ctx, support.ScanOptions{})
+		}})
+	return q
+}
+
+// queued enqueues a scan as the matrix's caseworker and returns its path.
+func queued(t *testing.T, w *world) req {
+	res := w.a.do(t, w.tokens[access.Caseworker], "POST", "/api/v1/queue", `{"kind":"support_scan"}`, nil)
+	var j struct{ ID int64 }
+	if res.status != 202 || json.Unmarshal(res.body, &j) != nil {
+		t.Fatalf("enqueue: %d %s", res.status, res.body)
+	}
+	return req{path: fmt.Sprintf("/api/v1/queue/%d", j.ID)}
+}
+
+func init() {
+	matrix["GET /api/v1/queue"] = cell{in: fixed("/api/v1/queue"), ok: everyone}
+	matrix["POST /api/v1/queue"] = cell{ok: []access.Role{access.Caseworker},
+		in: func(*testing.T, *world) req { return req{path: "/api/v1/queue", body: `{"kind":"support_scan"}`} }}
+	matrix["GET /api/v1/queue/{id}"] = cell{ok: []access.Role{access.Caseworker}, in: queued}
+}
+
+// TestQueueAPI: bad input is refused naming the field; a job enqueued is
+// listed and shown with its state; an unknown job is 404.
+func TestQueueAPI(t *testing.T) {
+	a := newApp(t, storetest.SQLite(t))
+	a.user(t, access.UserInput{Name: "cwq", Role: string(access.Caseworker), Divisions: []string{access.CityWide}})
+	tok := a.signIn(t, "cwq")
+	for _, c := range []struct {
+		name, method, path, body string
+		status                   int
+		has                      string
+	}{
+		{"unknown kind", "POST", "/api/v1/queue", `{"kind":"nope"}`, 422, `"field":"kind"`},
+		{"bad args", "POST", "/api/v1/queue", `{"kind":"support_scan","args":[1}`, 422, `"field":"body"`},
+		{"enqueue", "POST", "/api/v1/queue", `{"kind":"support_scan"}`, 202, `"state":"queued"`},
+		{"list", "GET", "/api/v1/queue?state=queued", "", 200, `"kind":"support_scan"`},
+		{"bad state", "GET", "/api/v1/queue?state=done", "", 422, `"field":"state"`},
+		{"one", "GET", "/api/v1/queue/1", "", 200, `"created_by":"cwq"`},
+		{"none", "GET", "/api/v1/queue/99", "", 404, ""},
+	} {
+		res := a.do(t, tok, c.method, c.path, c.body, nil)
+		if res.status != c.status || !strings.Contains(string(res.body), c.has) {
+			t.Errorf("%s: %d %s, want %d with %s", c.name, res.status, res.body, c.status, c.has)
+		}
+	}
+}
