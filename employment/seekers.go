@@ -439,7 +439,9 @@ func citizenGround(ctx context.Context, g Ground) error {
 }
 
 // Deregister ends an active unemployment registration on one of the
-// grounds of RULES.md §6 (withdrawn is not one).
+// grounds of RULES.md §6 (withdrawn is not one), and then calls
+// BenefitEvent in the same transaction (military service, emigration, a
+// pension or a business started stop a running benefit).
 func (s *Service) Deregister(ctx context.Context, id int64, d Deregistration) (UnemploymentRegistration, error) {
 	if err := s.authorize(ctx, Access{Action: WriteSeekers}); err != nil {
 		return UnemploymentRegistration{}, err
@@ -465,7 +467,10 @@ func (s *Service) Deregister(ctx context.Context, id int64, d Deregistration) (U
 		if err := tx.UpdateUnemployment(ctx, &u); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, "unemployment.deregister."+string(u.Ground), object("unemployment", id), u.PersonID)
+		if err := s.audit(ctx, tx, "unemployment.deregister."+string(u.Ground), object("unemployment", id), u.PersonID); err != nil {
+			return err
+		}
+		return s.benefitEvent(ctx, tx, u.PersonID)
 	})
 	return u, err
 }

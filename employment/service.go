@@ -28,6 +28,14 @@ type Service struct {
 	// rebuilds it at the next query.
 	CacheTTL time.Duration
 
+	// BenefitEvent, when set, is called with the person inside the
+	// transaction that ends an unemployment registration or records a
+	// refusal on it, so that a running unemployment benefit stops on an
+	// Art. 51 ground the registration shows (cmd/hrss wires insurance's
+	// BenefitEvent; this package imports no insurance). Its error rolls
+	// the change back.
+	BenefitEvent func(ctx context.Context, tx Tx, person int64) error
+
 	mu      sync.Mutex
 	vacM    *Matcher
 	seekM   *Matcher

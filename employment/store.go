@@ -44,6 +44,9 @@ type Tx interface {
 	UpdateUnemployment(ctx context.Context, u *UnemploymentRegistration) error
 	Unemployment(ctx context.Context, id int64) (UnemploymentRegistration, error)
 	ListUnemployment(ctx context.Context, f SeekerFilter) ([]UnemploymentRegistration, error)
+	InsertRefusal(ctx context.Context, r *OfferRefusal) error // sets r.ID
+	// ListRefusals lists the refusals of a registration in date order.
+	ListRefusals(ctx context.Context, registration int64) ([]OfferRefusal, error)
 
 	InsertVacancy(ctx context.Context, v *Vacancy) error // sets v.ID
 	UpdateVacancy(ctx context.Context, v *Vacancy) error

@@ -32,7 +32,7 @@ const (
 	ClaimPending   ClaimStatus = "pending"   // prepared, awaiting a reviewer
 	ClaimApproved  ClaimStatus = "approved"  // paid by the monthly runs
 	ClaimRejected  ClaimStatus = "rejected"  // refused by the reviewer
-	ClaimStopped   ClaimStatus = "stopped"   // unemployment: re-employed; the unused months carry over
+	ClaimStopped   ClaimStatus = "stopped"   // unemployment: stopped on a ground of 社会保险法 Art. 51; the unused months carry over
 	ClaimExhausted ClaimStatus = "exhausted" // unemployment: every month paid
 )
 
@@ -55,6 +55,9 @@ type Claim struct {
 	ReviewedAt    time.Time        `json:"reviewed_at,omitzero"`
 	StopReason    string           `json:"stop_reason,omitempty"`
 	StopPeriod    period.YearMonth `json:"stop_period,omitempty"`
+	StopDate      period.Date      `json:"stop_date,omitzero"`    // the day of the Art. 51 event: owed for the days before it
+	StopGround    StopGround       `json:"stop_ground,omitempty"` // its ground
+	FinalDue      money.Fen        `json:"final_due,omitempty"`   // still owed for the stop month's days before the event, paid by the next run
 }
 
 // PensionClaimInput is what a caseworker enters to open a pension claim.
@@ -309,6 +312,11 @@ func (s *Service) Approve(ctx context.Context, id int64, approve bool) (Claim, e
 		if err := tx.UpdateClaim(ctx, cl); err != nil {
 			return err
 		}
+		if approve && cl.Kind == ClaimPension { // drawing a pension stops the unemployment benefit (Art. 51(4))
+			if _, err := s.stopOnRecord(ctx, tx, cl.PersonID, s.today()); err != nil {
+				return err
+			}
+		}
 		return s.record(ctx, tx, c, "insurance.claim."+map[bool]string{true: "approve", false: "reject"}[approve], fmt.Sprintf("claim/%d", cl.ID), cl.PersonID)
 	})
 	return cl, err
@@ -319,6 +327,7 @@ type ClaimFilter struct {
 	Kind     ClaimKind
 	PersonID int64
 	Status   ClaimStatus
+	FinalDue bool // only claims with a final amount due
 }
 
 // Claims lists claims in ID order, those of the caller's reach only.

@@ -10,6 +10,7 @@ import (
 	"hrss/insurance"
 	"hrss/registry"
 	"hrss/rules/fault"
+	"hrss/rules/money"
 	"hrss/store"
 	"hrss/store/storetest"
 )
@@ -156,11 +157,12 @@ func TestUnemploymentStopsOnRehire(t *testing.T) {
 			t.Fatal(err)
 		}
 		run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym("2024-08"))
-		if err != nil || run.Payments != 0 || len(run.Stopped) != 1 {
+		// the run stops the claim from the 12th and pays August's 11 days before it, half-up to the fen
+		if err != nil || run.Payments != 1 || len(run.Stopped) != 1 || run.AddedSum != money.Fen((2*int64(cl.Monthly)*11+31)/62) {
 			t.Fatalf("after re-hire: %+v %v", run, err)
 		}
 		got, _ := c.svc.Claim(system(), cl.ID)
-		if got.Status != insurance.ClaimStopped || got.CarriedMonths != 10 || got.MonthsPaid != 2 {
+		if got.Status != insurance.ClaimStopped || got.CarriedMonths != 9 || got.MonthsPaid != 3 || got.FinalDue != 0 {
 			t.Fatalf("stopped claim %+v", got)
 		}
 		mustCheck(t, c.svc)

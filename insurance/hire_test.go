@@ -11,14 +11,16 @@ import (
 	"hrss/insurance"
 	"hrss/registry"
 	"hrss/rules/fault"
+	"hrss/rules/money"
 	"hrss/store"
 	"hrss/store/storetest"
 )
 
 // TestHireStopsUnemploymentClaim: a hire recorded through the registry
 // stops the person's running unemployment claim in the same transaction,
-// as of the month the relation starts, with the unused months carried
-// over and the stop audited; the payment run of that month pays nothing.
+// from the day the relation starts, with the unused months carried over
+// and the stop audited; the payment run of that month pays the days
+// before it.
 func TestHireStopsUnemploymentClaim(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		c := newCity(t, db, 20)
@@ -69,25 +71,31 @@ func TestHireStopsUnemploymentClaim(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Status != insurance.ClaimStopped || got.CarriedMonths != 10 || got.MonthsPaid != 2 || got.StopPeriod != ym("2024-08") {
-			t.Fatalf("claim after the hire: %+v", got)
+		// 11 of August's 31 days before the hire on the 12th: monthly × 11 / 31, half-up to the fen
+		final := money.Fen((2*int64(cl.Monthly)*11 + 31) / 62)
+		if got.Status != insurance.ClaimStopped || got.CarriedMonths != 9 || got.MonthsPaid != 2 || got.StopPeriod != ym("2024-08") ||
+			got.StopDate != date("2024-08-12") || got.StopGround != insurance.StopReemployed || got.FinalDue != final {
+			t.Fatalf("claim after the hire: %+v, want final %s", got, final)
 		}
 		run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym("2024-08"))
-		if err != nil || run.Payments != 0 || run.Added != 0 || len(run.Stopped) != 0 {
+		if err != nil || run.Payments != 1 || run.AddedSum != final || len(run.Stopped) != 0 {
 			t.Fatalf("the run after the hire: %+v %v", run, err)
 		}
-		trail, err := (&access.Service{Store: db.Access()}).ListAudit(system(), access.AuditFilter{PersonID: 1, Action: "insurance.claim.stop.rehired"})
+		if run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym("2024-09")); err != nil || run.Added != 0 {
+			t.Fatalf("the final days were paid twice: %+v %v", run, err)
+		}
+		trail, err := (&access.Service{Store: db.Access()}).ListAudit(system(), access.AuditFilter{PersonID: 1, Action: "insurance.claim.stop.reemployed"})
 		if err != nil || len(trail) != 1 || trail[0].Actor != "amy" {
 			t.Fatalf("audit of the stop: %+v %v", trail, err)
 		}
-		if !strings.Contains(got.StopReason, fmt.Sprintf("relation %d from 2024-08-12", e.ID)) {
+		if !strings.Contains(got.StopReason, fmt.Sprintf("reemployed from 2024-08-12 (employment/%d, 社会保险法 第五十一条第一项)", e.ID)) {
 			t.Fatalf("stop reason %q", got.StopReason)
 		}
 		if regs, err := jobs.ListUnemployment(system(), employment.SeekerFilter{PersonID: 1}); err != nil || len(regs) != 1 || regs[0].Status != employment.Closed || regs[0].EmploymentID != e.ID {
 			t.Fatalf("the registration after the hire: %+v %v", regs, err)
 		}
 		// the next spell carries the unused months over
-		if n := carried(t, db, 1); n != 10 {
+		if n := carried(t, db, 1); n != 9 {
 			t.Fatalf("carried months %d", n)
 		}
 		mustCheck(t, c.svc)
@@ -131,8 +139,7 @@ func registerUnemployed(t *testing.T, db *store.DB, person int64, day string) in
 }
 
 // TestUnemploymentClaimReadsRegistration: the claim takes its
-// registration date from the employment services; a date entered without
-// a registration needs the caseworker's reason.
+// registration from the employment services and takes no date by hand.
 func TestUnemploymentClaimReadsRegistration(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		c := newCity(t, db, 20)
@@ -145,23 +152,13 @@ func TestUnemploymentClaimReadsRegistration(t *testing.T) {
 			}
 		}
 		// person 1: not registered
-		in := insurance.UnemploymentClaimInput{PersonID: 1, EmploymentID: c.jobs[0].ID, RegisteredOn: "2024-06-03", PriorMonths: 20}
-		_, err := c.svc.OpenUnemploymentClaim(amy, in)
-		if fe, ok := err.(*fault.Error); !ok || fe.Kind != fault.Invalid || fe.Field != "registered_on" || fe.Rule != "claim.unemployment_registration" {
+		_, err := c.svc.OpenUnemploymentClaim(amy, insurance.UnemploymentClaimInput{PersonID: 1, EmploymentID: c.jobs[0].ID, PriorMonths: 20})
+		if fe, ok := err.(*fault.Error); !ok || fe.Kind != fault.Invalid || fe.Field != "person_id" || fe.Rule != "claim.unemployment_registration" {
 			t.Fatalf("a claim without a registration: %v", err)
 		}
-		in.RegisteredOn = "2024-06-31"
-		if _, err := c.svc.OpenUnemploymentClaim(amy, in); fault.KindOf(err) != fault.Invalid {
-			t.Fatalf("a bad date: %v", err)
-		}
-		in.RegisteredOn, in.RegistrationNote = "2024-06-03", "registered at the Hangzhou service, not yet transferred"
-		cl, err := c.svc.OpenUnemploymentClaim(amy, in)
-		if err != nil || cl.Start != ym("2024-06") || !strings.Contains(string(cl.Detail), "Hangzhou") {
-			t.Fatalf("a justified date: %+v %v", cl, err)
-		}
-		// person 2: registered on 2024-07-05; the registration wins over a date entered
+		// person 2: registered on 2024-07-05: benefit from July
 		id := registerUnemployed(t, db, 2, "2024-07-05")
-		cl, err = c.svc.OpenUnemploymentClaim(amy, insurance.UnemploymentClaimInput{PersonID: 2, EmploymentID: c.jobs[1].ID, RegisteredOn: "2024-06-01", PriorMonths: 20})
+		cl, err := c.svc.OpenUnemploymentClaim(amy, insurance.UnemploymentClaimInput{PersonID: 2, EmploymentID: c.jobs[1].ID, PriorMonths: 20})
 		if err != nil || cl.Start != ym("2024-07") || !strings.Contains(string(cl.Detail), fmt.Sprintf(`"registration":{"id":%d,`, id)) {
 			t.Fatalf("a registered person: %+v %s %v", cl, cl.Detail, err)
 		}
@@ -169,9 +166,9 @@ func TestUnemploymentClaimReadsRegistration(t *testing.T) {
 }
 
 // TestLateHireNamesOverpaidMonths: a hire recorded after the month it
-// started was paid stops the claim and names the month paid after the
-// re-employment for recovery; so does the payment run for a relation
-// that reached the registry otherwise.
+// started was paid stops the claim from the day of the hire and records
+// the days paid after it as an overpayment to the fen; so does the
+// payment run for a relation that reached the registry otherwise.
 func TestLateHireNamesOverpaidMonths(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		c := newCity(t, db, 20)
@@ -211,11 +208,20 @@ func TestLateHireNamesOverpaidMonths(t *testing.T) {
 		if err != nil || run.Payments != 0 || len(run.Stopped) != 1 {
 			t.Fatalf("the September run: %+v %v", run, err)
 		}
+		overs, err := c.svc.Overpayments(system(), 0)
+		if err != nil || len(overs) != 2 {
+			t.Fatalf("overpayments: %+v %v", overs, err)
+		}
 		for i, cl := range claims {
 			got, _ := c.svc.Claim(system(), cl.ID)
-			want := fmt.Sprintf("1 months (%s) paid from 2024-08 on", cl.Monthly)
-			if got.Status != insurance.ClaimStopped || got.CarriedMonths != 9 || !strings.Contains(got.StopReason, want) {
+			days := []int64{20, 12}[i] // August 12-31 and 20-31 were paid after the hire
+			over := money.Fen((2*int64(cl.Monthly)*days + 31) / 62)
+			want := fmt.Sprintf("%s paid for days from %s on", over, []string{"2024-08-12", "2024-08-20"}[i])
+			if got.Status != insurance.ClaimStopped || got.CarriedMonths != 9 || got.FinalDue != 0 || !strings.Contains(got.StopReason, want) {
 				t.Fatalf("claim %d: %+v, want %q", i, got, want)
+			}
+			if overs[i].ClaimID != cl.ID || overs[i].Amount != cl.Monthly-(cl.Monthly-over) || overs[i].Outstanding() != over {
+				t.Fatalf("overpayment %d: %+v, want %s", i, overs[i], over)
 			}
 		}
 		mustCheck(t, c.svc)

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"hrss/rules"
@@ -21,16 +20,7 @@ import (
 type UnemploymentClaimInput struct {
 	PersonID     int64 `json:"person_id"`
 	EmploymentID int64 `json:"employment_id"` // the relation that ended
-	// RegisteredOn is the unemployment registration date (失业登记),
-	// YYYY-MM-DD. The person's active registration in the employment
-	// services decides it; a date entered here is used only when there is
-	// none, with RegistrationNote saying why.
-	RegisteredOn string `json:"registered_on,omitempty"`
-	// RegistrationNote justifies a date entered without an active
-	// registration in the employment services (e.g. registered at another
-	// city's service); required then, kept in the claim's detail.
-	RegistrationNote string `json:"registration_note,omitempty"`
-	PriorMonths      int    `json:"prior_months"` // months contributed before the assessed record (legacy), from the file
+	PriorMonths  int   `json:"prior_months"`  // months contributed before the assessed record (legacy), from the file
 }
 
 // UnemploymentRegistration is what a claim needs of the person's active
@@ -60,17 +50,9 @@ type EmploymentBasics struct {
 // RegistrationNote is used and the note kept. Benefit starts in the month
 // of registration, at the earliest the month after the separation. It
 // fails with Invalid when the person is not eligible (naming why), has no
-// active registration and no justified date (registered_on,
-// claim.unemployment_registration), the relation is still running or is
-// not the person's.
+// active registration (person_id, claim.unemployment_registration), the
+// relation is still running or is not the person's.
 func (s *Service) OpenUnemploymentClaim(ctx context.Context, in UnemploymentClaimInput) (Claim, error) {
-	var typed period.Date
-	if in.RegisteredOn != "" {
-		var err error
-		if typed, err = period.ParseDate(in.RegisteredOn); err != nil {
-			return Claim{}, fault.Invalidf("registered_on", "claim.registered_on", "%q is not a date YYYY-MM-DD", in.RegisteredOn)
-		}
-	}
 	if in.PriorMonths < 0 || in.PriorMonths > 600 {
 		return Claim{}, fault.Invalidf("prior_months", "claim.prior_months", "prior months %d must lie between 0 and 600", in.PriorMonths)
 	}
@@ -87,7 +69,7 @@ func (s *Service) OpenUnemploymentClaim(ctx context.Context, in UnemploymentClai
 		if err != nil || e.PersonID != pb.ID {
 			return fault.Invalidf("employment_id", "claim.employment", "relation %d is not one of person %d", in.EmploymentID, pb.ID)
 		}
-		reg, source, err := registeredOn(ctx, tx, pb.ID, in, typed)
+		reg, source, err := registeredOn(ctx, tx, pb.ID)
 		if err != nil {
 			return err
 		}
@@ -122,34 +104,25 @@ func (s *Service) OpenUnemploymentClaim(ctx context.Context, in UnemploymentClai
 	return cl, err
 }
 
-// registrationSource says where a claim's registration date came from.
+// registrationSource is the registration a claim was opened from, kept
+// in its detail.
 type registrationSource struct {
 	Registered   period.Date               `json:"registered"`
-	Registration *UnemploymentRegistration `json:"registration,omitempty"` // the employment services' registration
-	Entered      string                    `json:"entered,omitempty"`      // the date entered on the claim
-	Note         string                    `json:"note,omitempty"`         // the caseworker's reason for a date entered without a registration
+	Registration *UnemploymentRegistration `json:"registration"` // the employment services' registration
 }
 
-// registeredOn returns the person's unemployment registration date: that
-// of their active registration in the employment services, else the date
-// entered on the claim when the caseworker says why.
-func registeredOn(ctx context.Context, tx Tx, person int64, in UnemploymentClaimInput, typed period.Date) (period.Date, registrationSource, error) {
-	src := registrationSource{Entered: in.RegisteredOn}
+// registeredOn returns the date of the person's active unemployment
+// registration in the employment services: no date is entered by hand.
+func registeredOn(ctx context.Context, tx Tx, person int64) (period.Date, registrationSource, error) {
 	r, ok, err := tx.ActiveUnemploymentRegistration(ctx, person)
 	if err != nil {
-		return typed, src, err
+		return r.Registered, registrationSource{}, err
 	}
-	if ok {
-		src.Registered, src.Registration = r.Registered, &r
-		return r.Registered, src, nil
+	if !ok {
+		return r.Registered, registrationSource{}, fault.Invalidf("person_id", "claim.unemployment_registration",
+			"person %d has no active unemployment registration in the employment services: register them (失业登记) first", person)
 	}
-	note := strings.TrimSpace(in.RegistrationNote)
-	if typed.IsZero() || note == "" {
-		return typed, src, fault.Invalidf("registered_on", "claim.unemployment_registration",
-			"person %d has no active unemployment registration in the employment services: register them (失业登记) first, or enter the date with a registration_note saying why", person)
-	}
-	src.Registered, src.Note = typed, note
-	return typed, src, nil
+	return r.Registered, registrationSource{Registered: r.Registered, Registration: &r}, nil
 }
 
 // unemploymentMonths counts the months with unemployment insurance paid
@@ -174,11 +147,17 @@ type PaymentRun struct {
 	Total     money.Fen        `json:"total"`
 	Actor     string           `json:"actor"`
 	CreatedAt time.Time        `json:"created_at"`
-	Stopped   []Claim          `json:"stopped,omitempty"` // unemployment claims stopped by this call (re-employment)
+	Stopped   []Claim          `json:"stopped,omitempty"` // unemployment claims stopped by this call (社会保险法 Art. 51)
 	Batch     int              `json:"batch"`             // this call's batch of payments (its disbursement file); 0 if it paid nothing
 	Added     int              `json:"added"`             // payments this call added
 	AddedSum  money.Fen        `json:"added_total"`       // their total
-	Already   bool             `json:"already"`           // the period was run before: only claims not yet paid for it were paid
+	// AddedMedical is the medical insurance contributions the
+	// unemployment fund pays with this call's payments (Art. 48).
+	AddedMedical money.Fen `json:"added_medical"`
+	// AddedNetted is what this call's payments keep against earlier
+	// overpayments: the bank pays AddedSum - AddedNetted.
+	AddedNetted money.Fen `json:"added_netted"`
+	Already     bool      `json:"already"` // the period was run before: only claims not yet paid for it were paid
 }
 
 // BenefitPayment is one month of benefit paid on a claim.
@@ -189,16 +168,25 @@ type BenefitPayment struct {
 	Batch    int              `json:"batch"`
 	PersonID int64            `json:"person_id"`
 	Name     string           `json:"name"`
-	Amount   money.Fen        `json:"amount"`
+	Amount   money.Fen        `json:"amount"`  // the benefit of the month (a stop month: its days before the event)
+	Medical  money.Fen        `json:"medical"` // unemployment: the medical contributions the fund pays for the month (Art. 48)
+	// Netted is the part of Amount kept against overpayment
+	// OverpaymentID; the bank pays Amount - Netted.
+	Netted        money.Fen `json:"netted"`
+	OverpaymentID int64     `json:"overpayment_id,omitempty"`
 }
 
 // Pay runs the monthly payment of kind for period p in one transaction:
 // every approved claim started by p is paid once for p (pensions at the
 // amount in force, with yearly adjustments; unemployment benefit while
-// months remain). Before paying an unemployment claim it looks for a new
-// employment relation starting after the separation and on or before
-// the end of p: the claim is then stopped, the unused months kept for
-// the person's next spell. Running a period again pays only the claims
+// months remain, with the medical contributions the fund pays, Art. 48).
+// Before paying an unemployment claim it looks for an Art. 51 event of
+// the record on or before the end of p (stopClaim: a relation starting,
+// a pension, the registration ended on a ground or refusals): the claim
+// is then stopped from the event's day, the unused months kept for the
+// person's next spell; what a stopped claim still owes for the days of
+// its stop month is paid. A payment keeps what the person owes of an
+// earlier overpayment (netted). Running a period again pays only the claims
 // not yet paid for it (approved since), as a new batch with its own
 // disbursement file; a claim is never paid twice for a month. It fails
 // with Forbidden for a caller who may not run batch jobs.
@@ -221,8 +209,13 @@ func (s *Service) Pay(ctx context.Context, kind ClaimKind, p period.YearMonth) (
 		if err != nil {
 			return err
 		}
+		finals, err := tx.ListClaims(ctx, ClaimFilter{Kind: kind, Status: ClaimStopped, FinalDue: true})
+		if err != nil {
+			return err
+		}
 		var pays []BenefitPayment
-		for _, cl := range claims {
+		pending := map[int64]money.Fen{}
+		for _, cl := range append(claims, finals...) {
 			if paid[cl.ID] {
 				continue
 			}
@@ -230,10 +223,16 @@ func (s *Service) Pay(ctx context.Context, kind ClaimKind, p period.YearMonth) (
 			if err != nil {
 				return err
 			}
-			if pay != nil {
-				pays = append(pays, *pay)
-				run.AddedSum += pay.Amount
+			if pay == nil {
+				continue
 			}
+			if err := netOverpayment(ctx, tx, pay, pending); err != nil {
+				return err
+			}
+			pays = append(pays, *pay)
+			run.AddedSum += pay.Amount
+			run.AddedMedical += pay.Medical
+			run.AddedNetted += pay.Netted
 		}
 		run.Added = len(pays)
 		if len(pays) == 0 {
@@ -278,29 +277,53 @@ func (s *Service) openBenefitRun(ctx context.Context, tx Tx, kind ClaimKind, p p
 // payClaim returns the payment of one claim for p (nil for none),
 // stopping or exhausting an unemployment claim as the record says.
 func (s *Service) payClaim(ctx context.Context, tx Tx, run *PaymentRun, cl Claim, p period.YearMonth) (*BenefitPayment, error) {
+	if cl.Kind == ClaimPension {
+		return s.payPension(ctx, tx, run, cl, p)
+	}
+	if cl.Status == ClaimApproved {
+		if cl.Start > p {
+			return nil, nil
+		}
+		ev, stop, err := s.firstStop(ctx, tx, cl, p.Last())
+		if err != nil {
+			return nil, err
+		}
+		if stop {
+			if err := s.stopClaim(ctx, tx, &cl, ev); err != nil {
+				return nil, err
+			}
+			run.Stopped = append(run.Stopped, cl)
+		}
+	}
+	amount, month := cl.Monthly, p
+	switch {
+	case cl.Status == ClaimStopped && cl.FinalDue > 0 && cl.StopPeriod <= p:
+		amount, month, cl.FinalDue = cl.FinalDue, cl.StopPeriod, 0 // the days of the stop month before the event
+	case cl.Status != ClaimApproved:
+		return nil, nil
+	case cl.MonthsPaid >= cl.MaxMonths:
+		cl.Status = ClaimExhausted
+		return nil, tx.UpdateClaim(ctx, cl)
+	}
+	cl.MonthsPaid++
+	if cl.Status == ClaimApproved && cl.MonthsPaid == cl.MaxMonths {
+		cl.Status = ClaimExhausted
+	}
+	med, err := s.Params.UnemploymentMedical(cl.Division, month)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.UpdateClaim(ctx, cl); err != nil {
+		return nil, err
+	}
+	return &BenefitPayment{ClaimID: cl.ID, Period: month, Run: run.ID, Batch: run.Batch, PersonID: cl.PersonID, Amount: amount, Medical: med.Amount}, nil
+}
+
+// payPension returns the payment of a pension claim for p at the amount
+// in force (nil for none).
+func (s *Service) payPension(ctx context.Context, tx Tx, run *PaymentRun, cl Claim, p period.YearMonth) (*BenefitPayment, error) {
 	if cl.Start > p {
 		return nil, nil
-	}
-	if cl.Kind == ClaimUnemployment {
-		stop, err := s.rehired(ctx, tx, &cl, p)
-		if err != nil || stop {
-			if stop {
-				run.Stopped = append(run.Stopped, cl)
-			}
-			return nil, err
-		}
-		if cl.MonthsPaid >= cl.MaxMonths {
-			cl.Status = ClaimExhausted
-			return nil, tx.UpdateClaim(ctx, cl)
-		}
-		cl.MonthsPaid++
-		if cl.MonthsPaid == cl.MaxMonths {
-			cl.Status = ClaimExhausted
-		}
-		if err := tx.UpdateClaim(ctx, cl); err != nil {
-			return nil, err
-		}
-		return &BenefitPayment{ClaimID: cl.ID, Period: p, Run: run.ID, Batch: run.Batch, PersonID: cl.PersonID, Amount: cl.Monthly}, nil
 	}
 	amt, err := tx.ClaimAmountAt(ctx, cl.ID, p)
 	if err != nil || amt <= 0 {
@@ -313,67 +336,12 @@ func (s *Service) payClaim(ctx context.Context, tx Tx, run *PaymentRun, cl Claim
 	return &BenefitPayment{ClaimID: cl.ID, Period: p, Run: run.ID, Batch: run.Batch, PersonID: cl.PersonID, Amount: amt}, nil
 }
 
-// rehired stops cl when a relation of the person started after the
-// separation and by the end of p (社会保险法 Art. 51: re-employment). A
-// hire recorded through the registry stops the claim at once (Hired);
-// this check catches relations recorded otherwise (bulk loads, a hire
-// dated after the day it was recorded).
-func (s *Service) rehired(ctx context.Context, tx Tx, cl *Claim, p period.YearMonth) (bool, error) {
-	sep, err := separatedOn(*cl)
-	if err != nil {
-		return false, err
-	}
-	id, start, ok, err := tx.EmploymentStartedAfter(ctx, cl.PersonID, sep)
-	if err != nil || !ok || p.Last().Before(start) {
-		return false, err
-	}
-	return true, stopRehired(ctx, tx, cl, id, start, p)
-}
-
-// separatedOn returns the end of the relation whose separation an
-// unemployment claim pays for (kept in the claim's detail).
-func separatedOn(cl Claim) (period.Date, error) {
-	var sep struct {
-		Employment EmploymentBasics `json:"employment"`
-	}
-	if err := json.Unmarshal(cl.Detail, &sep); err != nil {
-		return period.Date{}, fmt.Errorf("claim %d detail: %w", cl.ID, err)
-	}
-	return sep.Employment.End, nil
-}
-
-// stopTx is what stopping a claim on re-employment needs.
-type stopTx interface {
-	// UpdateClaim records a claim's status, payments and decision.
-	UpdateClaim(ctx context.Context, c Claim) error
-	// ClaimPaidFrom returns the months and total paid on a claim for
-	// periods from on.
-	ClaimPaidFrom(ctx context.Context, claim int64, from period.YearMonth) (int, money.Fen, error)
-}
-
-// stopRehired is the one rule for ending an unemployment claim on
-// re-employment by relation from start, and records it: the claim stops
-// in p, no month from p on is paid, and the months not paid carry over to
-// the person's next spell (社会保险法 Art. 51; 失业保险条例 Art. 17).
-// Months already paid from the month of start on (a hire recorded late)
-// were paid after the re-employment: the reason names them for recovery.
-func stopRehired(ctx context.Context, tx stopTx, cl *Claim, relation int64, start period.Date, p period.YearMonth) error {
-	n, paid, err := tx.ClaimPaidFrom(ctx, cl.ID, start.Month())
-	if err != nil {
-		return err
-	}
-	cl.Status, cl.StopPeriod = ClaimStopped, p
-	cl.CarriedMonths = cl.MaxMonths - cl.MonthsPaid
-	cl.StopReason = fmt.Sprintf("re-employed: relation %d from %s; %d unused months carry over", relation, start, cl.CarriedMonths)
-	if n > 0 {
-		cl.StopReason += fmt.Sprintf("; %d months (%s) paid from %s on, after the re-employment, are to be recovered", n, paid, start.Month())
-	}
-	return tx.UpdateClaim(ctx, *cl)
-}
-
 // Disbursement returns the bank disbursement file (CSV, UTF-8 with
 // header) of batch of the payment run of kind for p (0: the latest
-// batch): one row per payment. Each batch is sent to the bank once; a
+// batch): one row per payment the bank pays, with the month's amount,
+// what is netted against an overpayment and the net the bank pays (a
+// payment netted whole is not in the file). The medical contributions
+// (Art. 48) go to the medical insurance fund, not through the bank file. Each batch is sent to the bank once; a
 // later batch holds only the payments added since.
 func (s *Service) Disbursement(ctx context.Context, kind ClaimKind, p period.YearMonth, batch int) ([]byte, error) {
 	if _, err := authorize(ctx, actBatch, ""); err != nil {
@@ -401,10 +369,11 @@ func (s *Service) Disbursement(ctx context.Context, kind ClaimKind, p period.Yea
 	}
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	w.Write([]string{"kind", "period", "batch", "claim_id", "person_id", "name", "amount"})
+	w.Write([]string{"kind", "period", "batch", "claim_id", "person_id", "name", "amount", "netted", "net"})
 	for _, pay := range pays {
-		if pay.Batch == batch {
-			w.Write([]string{string(kind), p.String(), strconv.Itoa(batch), strconv.FormatInt(pay.ClaimID, 10), strconv.FormatInt(pay.PersonID, 10), pay.Name, pay.Amount.String()})
+		if pay.Batch == batch && pay.Amount > pay.Netted {
+			w.Write([]string{string(kind), pay.Period.String(), strconv.Itoa(batch), strconv.FormatInt(pay.ClaimID, 10), strconv.FormatInt(pay.PersonID, 10), pay.Name,
+				pay.Amount.String(), pay.Netted.String(), (pay.Amount - pay.Netted).String()})
 		}
 	}
 	w.Flush()

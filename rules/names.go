@@ -49,6 +49,8 @@ const (
 	parUnempTotalMonths = "unemployment.max_total_months"
 	parUnempRatio       = "unemployment.benefit_ratio"
 	parUnempToRetire    = "unemployment.until_retirement_within_months"
+	parUnempMedicalBase = "unemployment.medical_base_floor_share"
+	parUnempRefusals    = "unemployment.refusals_to_stop"
 	parMinWageMonthly   = "minimum_wage.monthly"
 	parMinWageHourly    = "minimum_wage.hourly"
 	parMinWageTier      = "minimum_wage.tier"
@@ -93,6 +95,8 @@ var schema = func() map[string]unitShape {
 		parUnempTotalMonths:  {UnitMonths, "", ""},
 		parUnempRatio:        {UnitFactor, "", ""},
 		parUnempToRetire:     {UnitMonths, "", ""},
+		parUnempMedicalBase:  {UnitFactor, "", ""},
+		parUnempRefusals:     {UnitCount, "", ""},
 		parMinWageMonthly:    {UnitTable, "tier", UnitYuanPerMonth},
 		parMinWageHourly:     {UnitTable, "tier", UnitYuan},
 		parMinWageTier:       {UnitTier, "", ""},

@@ -25,6 +25,7 @@ const (
 	UnitYears        = "years"          // a whole number of years, 0 or more
 	UnitYearMonth    = "year_month"     // a calendar month, YYYY-MM
 	UnitTier         = "tier"           // a tier number, 1 or more
+	UnitCount        = "count"          // a whole number of occurrences, 1 or more
 	UnitTable        = "table"          // rows of integer key → number; the file names the key and the unit of the numbers
 )
 
@@ -39,6 +40,7 @@ var unitDoc = map[string]string{
 	UnitYears:        "whole years",
 	UnitYearMonth:    "month YYYY-MM",
 	UnitTier:         "tier number from 1",
+	UnitCount:        "whole number of occurrences from 1",
 	UnitTable:        "table of integer key to number",
 }
 
@@ -87,9 +89,9 @@ func parseNumber(unit, text string) (money.Dec, error) {
 			return money.Dec{}, fmt.Errorf("%q is not an amount in yuan (0 or more, at most two decimals)", text)
 		}
 		return f.Dec(), nil
-	case UnitMonths, UnitYears, UnitTier:
+	case UnitMonths, UnitYears, UnitTier, UnitCount:
 		n, err := strconv.Atoi(text)
-		if err != nil || n < 0 || (unit == UnitTier && n < 1) || strings.HasPrefix(text, "+") {
+		if err != nil || n < 0 || ((unit == UnitTier || unit == UnitCount) && n < 1) || strings.HasPrefix(text, "+") {
 			return money.Dec{}, fmt.Errorf("%q is not a whole number of %s", text, unit)
 		}
 		return decimal.NewFromInt(int64(n)), nil

@@ -42,15 +42,16 @@ func (t *Tx) CreditedMonths(ctx context.Context, person int64) ([]insurance.Cred
 }
 
 const claimCols = `id, kind, person_id, division, status, start_period, monthly, max_months, months_paid, carried_months, detail,
-	preparer, reviewer, prepared_at, reviewed_at, stop_reason, stop_period`
+	preparer, reviewer, prepared_at, reviewed_at, stop_reason, stop_period, stop_date, stop_ground, final_due`
 
 func scanClaim(sc interface{ Scan(...any) error }) (insurance.Claim, error) {
 	var c insurance.Claim
-	var kind, status, detail string
-	var monthly int64
+	var kind, status, detail, ground string
+	var monthly, final int64
 	err := sc.Scan(&c.ID, &kind, &c.PersonID, &c.Division, &status, ymCol{&c.Start}, &monthly, &c.MaxMonths, &c.MonthsPaid, &c.CarriedMonths,
-		&detail, &c.Preparer, &c.Reviewer, tsCol{&c.PreparedAt}, nullTS{&c.ReviewedAt}, &c.StopReason, ymCol{&c.StopPeriod})
+		&detail, &c.Preparer, &c.Reviewer, tsCol{&c.PreparedAt}, nullTS{&c.ReviewedAt}, &c.StopReason, ymCol{&c.StopPeriod}, dateCol{&c.StopDate}, &ground, &final)
 	c.Kind, c.Status, c.Monthly, c.Detail = insurance.ClaimKind(kind), insurance.ClaimStatus(status), money.Fen(monthly), []byte(detail)
+	c.StopGround, c.FinalDue = insurance.StopGround(ground), money.Fen(final)
 	return c, err
 }
 
@@ -67,8 +68,9 @@ func (t *Tx) InsertClaim(ctx context.Context, c *insurance.Claim) error {
 // UpdateClaim implements insurance.Tx.
 func (t *Tx) UpdateClaim(ctx context.Context, c insurance.Claim) error {
 	_, err := t.exec(ctx, `UPDATE ins_claims SET status = ?, months_paid = ?, carried_months = ?, reviewer = ?, reviewed_at = ?,
-		stop_reason = ?, stop_period = ? WHERE id = ?`,
-		string(c.Status), c.MonthsPaid, c.CarriedMonths, c.Reviewer, nullTSArg(c.ReviewedAt), c.StopReason, ymArg(c.StopPeriod), c.ID)
+		stop_reason = ?, stop_period = ?, stop_date = ?, stop_ground = ?, final_due = ? WHERE id = ?`,
+		string(c.Status), c.MonthsPaid, c.CarriedMonths, c.Reviewer, nullTSArg(c.ReviewedAt), c.StopReason, ymArg(c.StopPeriod),
+		dateArg(c.StopDate), string(c.StopGround), int64(c.FinalDue), c.ID)
 	return err
 }
 
@@ -84,6 +86,7 @@ func (t *Tx) ListClaims(ctx context.Context, f insurance.ClaimFilter) ([]insuran
 	w.add(f.Kind != "", "kind = ?", string(f.Kind))
 	w.add(f.PersonID != 0, "person_id = ?", f.PersonID)
 	w.add(f.Status != "", "status = ?", string(f.Status))
+	w.add(f.FinalDue, "final_due > ?", 0)
 	cond, args := w.sql()
 	rows, err := t.query(ctx, "SELECT "+claimCols+" FROM ins_claims"+cond+" ORDER BY id", args...)
 	if err != nil {
@@ -199,11 +202,16 @@ func (t *Tx) UpdateBenefitRun(ctx context.Context, r insurance.PaymentRun) error
 func (t *Tx) InsertBenefitPayments(ctx context.Context, pays []insurance.BenefitPayment) error {
 	for i := 0; i < len(pays); i += 500 {
 		part := pays[i:min(i+500, len(pays))]
-		args := make([]any, 0, len(part)*6)
+		args := make([]any, 0, len(part)*9)
 		for _, p := range part {
-			args = append(args, p.ClaimID, ymArg(p.Period), p.Run, p.Batch, p.PersonID, int64(p.Amount))
+			var over any
+			if p.OverpaymentID != 0 {
+				over = p.OverpaymentID
+			}
+			args = append(args, p.ClaimID, ymArg(p.Period), p.Run, p.Batch, p.PersonID, int64(p.Amount), int64(p.Medical), int64(p.Netted), over)
 		}
-		q := `INSERT INTO ins_benefit_payments (claim_id, period, run_id, batch, person_id, amount) VALUES ` + "(?,?,?,?,?,?)" + strings.Repeat(",(?,?,?,?,?,?)", len(part)-1)
+		q := `INSERT INTO ins_benefit_payments (claim_id, period, run_id, batch, person_id, amount, medical, netted, overpayment_id) VALUES ` +
+			"(?,?,?,?,?,?,?,?,?)" + strings.Repeat(",(?,?,?,?,?,?,?,?,?)", len(part)-1)
 		if _, err := t.exec(ctx, q, args...); err != nil {
 			return err
 		}
@@ -213,8 +221,17 @@ func (t *Tx) InsertBenefitPayments(ctx context.Context, pays []insurance.Benefit
 
 // BenefitPayments implements insurance.Tx.
 func (t *Tx) BenefitPayments(ctx context.Context, run int64) ([]insurance.BenefitPayment, error) {
-	rows, err := t.query(ctx, `SELECT b.claim_id, b.period, b.run_id, b.batch, b.person_id, COALESCE(p.name, ''), b.amount FROM ins_benefit_payments b
-		LEFT JOIN persons p ON p.id = b.person_id WHERE b.run_id = ? ORDER BY b.batch, b.claim_id`, run)
+	return t.benefitPayments(ctx, "b.run_id = ? ORDER BY b.batch, b.claim_id", run)
+}
+
+// ClaimPayments implements insurance.Tx.
+func (t *Tx) ClaimPayments(ctx context.Context, claim int64) ([]insurance.BenefitPayment, error) {
+	return t.benefitPayments(ctx, "b.claim_id = ? ORDER BY b.period", claim)
+}
+
+func (t *Tx) benefitPayments(ctx context.Context, where string, arg int64) ([]insurance.BenefitPayment, error) {
+	rows, err := t.query(ctx, `SELECT b.claim_id, b.period, b.run_id, b.batch, b.person_id, COALESCE(p.name, ''), b.amount, b.medical, b.netted,
+		COALESCE(b.overpayment_id, 0) FROM ins_benefit_payments b LEFT JOIN persons p ON p.id = b.person_id WHERE `+where, arg)
 	if err != nil {
 		return nil, err
 	}
@@ -222,11 +239,11 @@ func (t *Tx) BenefitPayments(ctx context.Context, run int64) ([]insurance.Benefi
 	var out []insurance.BenefitPayment
 	for rows.Next() {
 		var p insurance.BenefitPayment
-		var amt int64
-		if err := rows.Scan(&p.ClaimID, ymCol{&p.Period}, &p.Run, &p.Batch, &p.PersonID, &p.Name, &amt); err != nil {
+		var amt, med, net int64
+		if err := rows.Scan(&p.ClaimID, ymCol{&p.Period}, &p.Run, &p.Batch, &p.PersonID, &p.Name, &amt, &med, &net, &p.OverpaymentID); err != nil {
 			return nil, err
 		}
-		p.Amount = money.Fen(amt)
+		p.Amount, p.Medical, p.Netted = money.Fen(amt), money.Fen(med), money.Fen(net)
 		out = append(out, p)
 	}
 	return out, rows.Err()

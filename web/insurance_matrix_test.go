@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"hrss/access"
+	"hrss/employment"
 	"hrss/insurance"
 	"hrss/registry"
 	"hrss/rules"
@@ -57,7 +58,8 @@ func (w *world) insFix(t *testing.T) *insFix {
 }
 
 // retiree registers a man born 1964-03 in div with legacy records from
-// 1990 and a relation with employer that ended by dismissal in 2025-01.
+// 1990 and a relation with employer that ended by dismissal in 2025-01,
+// registered as unemployed on 2025-02-03.
 func (w *world) retiree(t *testing.T, div string, employer int64) (int64, int64) {
 	t.Helper()
 	n := w.fresh()
@@ -76,6 +78,9 @@ func (w *world) retiree(t *testing.T, div string, employer int64) (int64, int64)
 	if err := insuranceOf[w.a.reg].ImportLegacy(sysCtx, "matrix", years); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := w.a.jobs.RegisterUnemployed(sysCtx, employment.UnemploymentInput{PersonID: p.ID, Registered: "2025-02-03"}); err != nil {
+		t.Fatal(err)
+	}
 	return p.ID, e.ID
 }
 
@@ -89,8 +94,7 @@ func (w *world) freshClaim(t *testing.T, div string) int64 {
 		emp = w.e2.ID
 	}
 	person, job := w.retiree(t, div, emp)
-	c, err := insuranceOf[w.a.reg].OpenUnemploymentClaim(sysCtx, insurance.UnemploymentClaimInput{PersonID: person, EmploymentID: job, RegisteredOn: "2025-02-03",
-		RegistrationNote: "registered at another city's service", PriorMonths: 60})
+	c, err := insuranceOf[w.a.reg].OpenUnemploymentClaim(sysCtx, insurance.UnemploymentClaimInput{PersonID: person, EmploymentID: job, PriorMonths: 60})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,11 +159,11 @@ var insuranceMatrix = map[string]cell{
 	"POST /api/v1/claims/unemployment": {ok: []access.Role{access.Caseworker},
 		in: func(t *testing.T, w *world) req {
 			f := w.insFix(t)
-			return req{"/api/v1/claims/unemployment", fmt.Sprintf(`{"person_id":%d,"employment_id":%d,"registered_on":"2025-02-03","registration_note":"registered at another city's service","prior_months":60}`, f.oA, f.jA)}
+			return req{"/api/v1/claims/unemployment", fmt.Sprintf(`{"person_id":%d,"employment_id":%d,"prior_months":60}`, f.oA, f.jA)}
 		},
 		out: func(t *testing.T, w *world) req {
 			f := w.insFix(t)
-			return req{"/api/v1/claims/unemployment", fmt.Sprintf(`{"person_id":%d,"employment_id":%d,"registered_on":"2025-02-03","registration_note":"registered at another city's service","prior_months":60}`, f.oB, f.jB)}
+			return req{"/api/v1/claims/unemployment", fmt.Sprintf(`{"person_id":%d,"employment_id":%d,"prior_months":60}`, f.oB, f.jB)}
 		}},
 	"GET /api/v1/claims/{id}": {ok: []access.Role{access.Caseworker, access.Reviewer},
 		in:  func(t *testing.T, w *world) req { return req{path: "/api/v1/claims/" + id(w.freshClaim(t, "330402"))} },

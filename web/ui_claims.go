@@ -138,7 +138,8 @@ func (s *Server) uiOpenPensionClaim(w http.ResponseWriter, r *http.Request) {
 }
 
 // uiOpenUnemploymentClaim opens an unemployment benefit claim of person
-// {id} for the ended relation and the registration date of the form.
+// {id} for the ended relation of the form, from the person's active
+// unemployment registration in the employment services.
 func (s *Server) uiOpenUnemploymentClaim(w http.ResponseWriter, r *http.Request) {
 	if s.Insurance == nil {
 		s.uiNotFound(w, r)
@@ -149,8 +150,7 @@ func (s *Server) uiOpenUnemploymentClaim(w http.ResponseWriter, r *http.Request)
 		s.uiError(w, r, err)
 		return
 	}
-	in := insurance.UnemploymentClaimInput{PersonID: id, RegisteredOn: strings.TrimSpace(r.PostFormValue("registered_on")),
-		RegistrationNote: strings.TrimSpace(r.PostFormValue("registration_note"))}
+	in := insurance.UnemploymentClaimInput{PersonID: id}
 	if in.EmploymentID, err = formID(r, "employment_id"); err == nil && strings.TrimSpace(r.PostFormValue("prior_months")) != "" {
 		var n int64
 		if n, err = formID(r, "prior_months"); err == nil {

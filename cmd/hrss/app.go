@@ -12,6 +12,7 @@ import (
 	"hrss/insurance"
 	"hrss/registry"
 	"hrss/registry/ident"
+	"hrss/rules"
 	"hrss/store"
 	"hrss/web"
 )
@@ -47,8 +48,18 @@ func openApp(ctx context.Context, g *globals) (*app, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	jobs := &employment.Service{Store: db.Jobs()}
-	stops := &insurance.Service{Store: db.Insurance()} // its hire hook reads no parameters
+	params, err := rules.Load(g.params)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	// stops runs the hooks that stop an unemployment benefit on an Art. 51
+	// event recorded elsewhere: a hire (registry), a registration ended or
+	// a refusal recorded (employment services).
+	stops := &insurance.Service{Store: db.Insurance(), Params: params}
+	jobs := &employment.Service{Store: db.Jobs(), BenefitEvent: func(ctx context.Context, tx employment.Tx, person int64) error {
+		return stops.BenefitEvent(ctx, tx, person)
+	}}
 	return &app{db: db, vault: vault, params: g.params, jobs: jobs, registry: &registry.Service{Store: db.Registry(), Vault: vault, Hired: hired(jobs.Hired, stops.Hired)},
 		access: &access.Service{Store: db.Access(), KnownDivision: isCounty, TOTPKey: subkey(key, "hrss totp secrets v1")}}, nil
 }

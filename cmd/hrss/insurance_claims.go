@@ -70,7 +70,7 @@ func claimCaller(ctx context.Context, name string, role access.Role) (context.Co
 }
 
 func runClaims(g *globals, args []string) error {
-	usage := "Usage: hrss claims open-pension|open-unemployment|approve|reject|list|adjust ..."
+	usage := "Usage: hrss claims open-pension|open-unemployment|approve|reject|list|adjust|overpayments|recover ..."
 	if len(args) == 0 {
 		fmt.Fprintln(g.stderr, usage)
 		return errUsage
@@ -83,11 +83,11 @@ func runClaims(g *globals, args []string) error {
 	deemed := fs.String("deemed-years", "", "open-pension: deemed contribution years (视同缴费年限)")
 	deemedIndex := fs.String("deemed-index", "", "open-pension: index of the deemed years (default 1)")
 	employment := fs.Int64("employment", 0, "open-unemployment: the relation that ended")
-	registered := fs.String("registered", "", "open-unemployment: unemployment registration date YYYY-MM-DD, only for a person without an active registration in the employment services")
-	regNote := fs.String("registration-note", "", "open-unemployment: why --registered is entered by hand (required with it)")
 	prior := fs.Int("prior-months", 0, "open-unemployment: months contributed before the assessed record")
 	year := fs.Int("year", 0, "adjust: the year of the pension adjustment")
 	kind := fs.String("kind", "", "list: pension or unemployment")
+	amount := fs.String("amount", "", "recover: the amount repaid in yuan")
+	reference := fs.String("reference", "", "recover: the receipt's reference (unique)")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func runClaims(g *globals, args []string) error {
 			if args[0] == "open-pension" {
 				out, err = svc.OpenPensionClaim(ctx, insurance.PensionClaimInput{PersonID: *person, Category: rules.Category(*category), Retire: *retire, DeemedYears: *deemed, DeemedIndex: *deemedIndex})
 			} else {
-				out, err = svc.OpenUnemploymentClaim(ctx, insurance.UnemploymentClaimInput{PersonID: *person, EmploymentID: *employment, RegisteredOn: *registered, RegistrationNote: *regNote, PriorMonths: *prior})
+				out, err = svc.OpenUnemploymentClaim(ctx, insurance.UnemploymentClaimInput{PersonID: *person, EmploymentID: *employment, PriorMonths: *prior})
 			}
 		case "approve", "reject":
 			if ctx, err = claimCaller(ctx, *as, access.Reviewer); err != nil {
@@ -115,6 +115,17 @@ func runClaims(g *globals, args []string) error {
 			out, err = svc.Approve(ctx, id, args[0] == "approve")
 		case "list":
 			out, err = svc.Claims(ctx, insurance.ClaimFilter{Kind: insurance.ClaimKind(*kind), PersonID: *person})
+		case "overpayments":
+			out, err = svc.Overpayments(ctx, *person)
+		case "recover":
+			if ctx, err = claimCaller(ctx, *as, access.Caseworker); err != nil {
+				return err
+			}
+			id, perr := strconv.ParseInt(fs.Arg(0), 10, 64)
+			if perr != nil {
+				return fault.Invalidf("id", "overpayment.id", "give the overpayment's ID: hrss claims recover --as NAME --amount YUAN --reference REF ID")
+			}
+			out, err = svc.RecordRecovery(ctx, id, insurance.RecoveryInput{Amount: *amount, Reference: *reference})
 		case "adjust":
 			var n int
 			n, err = svc.AdjustPensions(ctx, *year)

@@ -12,8 +12,8 @@ import (
 
 func runUnemployment(g *globals, args []string) error {
 	return jobsSub(g, "unemployment", args, map[string]func(*globals, []string) error{
-		"list": unemploymentList, "register": unemploymentRegister, "deregister": unemploymentDeregister,
-	}, "list", "register", "deregister")
+		"list": unemploymentList, "register": unemploymentRegister, "deregister": unemploymentDeregister, "refuse": unemploymentRefuse,
+	}, "list", "register", "deregister", "refuse")
 }
 
 func unemploymentList(g *globals, args []string) error {
@@ -77,6 +77,26 @@ func unemploymentDeregister(g *globals, args []string) error {
 	}
 	return jobsJSON(g, func(ctx context.Context, svc *employment.Service) (any, error) {
 		return svc.Deregister(ctx, id, d)
+	})
+}
+
+func unemploymentRefuse(g *globals, args []string) error {
+	fs := newFlags(g, "unemployment refuse", "unemployment refuse ID --offer work|training --note TEXT [--vacancy ID] [--date YYYY-MM-DD]\n\n"+
+		"Record on registration ID a refusal without good reason of suitable work or training offered (社会保险法 Art. 51(5)); at the rules' count a running benefit stops.")
+	var in employment.OfferRefusalInput
+	fs.StringVar(&in.Offer, "offer", "", "work or training")
+	fs.StringVar(&in.Note, "note", "", "what was offered, and why the refusal had no good reason")
+	fs.Int64Var(&in.VacancyID, "vacancy", 0, "the vacancy offered, if any")
+	fs.StringVar(&in.Date, "date", "", "when (default today)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	id, err := jobsArgID(fs.Arg(0), "id")
+	if err != nil {
+		return err
+	}
+	return jobsJSON(g, func(ctx context.Context, svc *employment.Service) (any, error) {
+		return svc.RecordRefusal(ctx, id, in)
 	})
 }
 
