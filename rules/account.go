@@ -2,11 +2,13 @@ package rules
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
 
 	"hrss/rules/money"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -66,8 +68,11 @@ func (p *Params) Account(in AccountInput, explain bool) (AccountResult, error) {
 		return AccountResult{}, err
 	}
 	tr := newTrace(explain)
-	tr.input("opening", fmt.Sprintf("%s at %d-01-01", in.Opening, in.OpeningYear))
-	tr.input("months", fmt.Sprintf("%d contribution months", len(in.Months)))
+	if tr != nil {
+		tr.input("opening", in.Opening.String())
+		tr.input("opening_year", strconv.Itoa(in.OpeningYear))
+		tr.input("months", strconv.Itoa(len(in.Months)))
+	}
 	tr.input("at", in.At.String())
 	r := p.reader(in.Division, tr)
 	res := AccountResult{Balance: in.Opening}
@@ -82,25 +87,26 @@ func (p *Params) Account(in AccountInput, explain bool) (AccountResult, error) {
 		res.Years = append(res.Years, ay)
 		res.Balance = ay.Closing
 	}
-	tr.value("balance", res.Balance.String(), "closing balance of the last year")
+	tr.value("balance", res.Balance.String(), "trace.account.balance")
 	res.Trace = tr.list()
 	return res, nil
 }
 
 func checkAccount(in AccountInput) error {
 	if in.At == 0 || in.OpeningYear < 1990 || in.OpeningYear > in.At.Year() {
-		return invalid("opening_year", "account.years", "opening_year must be from 1990 and not after at (%s)", in.At)
+		return invalid("opening_year", "account.years", "error.account.years", msg.Month("at", in.At))
 	}
 	if in.Opening < 0 {
-		return invalid("opening", "account.opening", "the opening balance is negative")
+		return invalid("opening", "account.opening", "error.account.opening")
 	}
 	prev := period.New(in.OpeningYear, 1) - 1
 	for i, m := range in.Months {
 		if m.Period <= prev || m.Period > in.At {
-			return invalid("months", "account.months", "month %d (%s) is out of order or outside %d-01..%s", i+1, m.Period, in.OpeningYear, in.At)
+			return invalid("months", "account.months", "error.account.months_order", msg.Int("n", i+1), msg.Month("period", m.Period),
+				msg.Month("first", period.New(in.OpeningYear, 1)), msg.Month("at", in.At))
 		}
 		if m.Base < 0 {
-			return invalid("months", "account.months", "month %d (%s) has a negative base", i+1, m.Period)
+			return invalid("months", "account.months", "error.account.months_base", msg.Int("n", i+1), msg.Month("period", m.Period))
 		}
 		prev = m.Period
 	}
@@ -129,7 +135,10 @@ func (r reader) accountYear(in AccountInput, y, k int, opening money.Fen) (Accou
 	}
 	prov, err := r.interest(&ay)
 	ay.Closing = ay.Opening + ay.Credits + ay.Interest
-	r.tr.value(fmt.Sprintf("year %d", y), ay.Closing.String(), fmt.Sprintf("opening %s + credits %s + interest %s (rate %s, %d months)", ay.Opening, ay.Credits, ay.Interest, ay.Rate, ay.Months))
+	if r.on() {
+		r.tr.value("year["+strconv.Itoa(y)+"]", ay.Closing.String(), "trace.account.year", msg.Fen("opening", ay.Opening), msg.Fen("credits", ay.Credits),
+			msg.Fen("interest", ay.Interest), msg.Dec("rate", ay.Rate), msg.Int("months", ay.Months))
+	}
 	return ay, prov, k, err
 }
 
@@ -150,7 +159,7 @@ func (r reader) interest(ay *AccountYear) (bool, error) {
 	ay.Rate = v.num
 	prov := v.From.Y < ay.Year
 	if prov {
-		r.tr.note("provisional: no crediting rate for %d is published; the %d rate %s is used", ay.Year, v.From.Y, v.Text)
+		r.tr.note("trace.account.provisional", msg.Int("year", ay.Year), msg.Int("from", v.From.Y), msg.Text("rate", v.Text))
 	}
 	half := decimal.New(5, -1)
 	x := ay.Opening.Dec().Mul(ay.Rate).Add(ay.Credits.Dec().Mul(ay.Rate).Mul(factor).Mul(half))

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -36,7 +37,7 @@ func (a *Age) UnmarshalText(b []byte) error {
 // ParseAge reads an age written "50y5m", "50y" or "50" (months 0-11). It
 // fails with an Invalid error on any other form.
 func ParseAge(s string) (Age, error) {
-	bad := invalid("age", "age.format", "%q is not an age such as 50y5m, 50y or 50", s)
+	bad := invalid("age", "age.format", "error.age.format", msg.Text("value", s))
 	ys, ms, hasY := strings.Cut(s, "y")
 	if !hasY {
 		ys, ms = s, ""
@@ -68,13 +69,13 @@ func ParseMonth(field, s string) (period.YearMonth, error) {
 	if len(s) == 10 {
 		d, err := period.ParseDate(s)
 		if err != nil {
-			return 0, invalid(field, "month.format", "%v", err)
+			return 0, invalid(field, "month.format", "error.date.format", msg.Text("value", s))
 		}
 		return d.Month(), nil
 	}
 	m, err := period.ParseYearMonth(s)
 	if err != nil {
-		return 0, invalid(field, "month.format", "%v", err)
+		return 0, invalid(field, "month.format", "error.month.format", msg.Text("value", s))
 	}
 	return m, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"hrss/rules/money"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -42,7 +43,7 @@ func (k *Kind) UnmarshalText(b []byte) error {
 	case "flexible":
 		*k = KindFlexible
 	default:
-		return invalid("kind", "contribution.kind", "%q is not a kind: use employee or flexible", b)
+		return invalid("kind", "contribution.kind", "error.contribution.kind_unknown", msg.Text("kind", string(b)))
 	}
 	return nil
 }
@@ -166,7 +167,7 @@ func (r reader) limits(at period.YearMonth) (limits, error) {
 		return limits{}, err
 	}
 	if r.on() {
-		r.tr.noteText("bases for " + at.String() + " use the average wage in force on " + wageAt.String() + " (" + strconv.Itoa(lag) + " months earlier)")
+		r.tr.note("trace.contribution.wage_lag", msg.Month("period", at), msg.Date("wage_at", wageAt), msg.Int("lag", lag))
 	}
 	ceilRatio, err := r.dec(parBaseCeilingRatio, day)
 	if err != nil {
@@ -174,7 +175,7 @@ func (r reader) limits(at period.YearMonth) (limits, error) {
 	}
 	ceil := avg.MulHalfUp(ceilRatio)
 	if r.on() {
-		r.tr.value("base_ceiling", ceil.String(), avg.String()+" × "+decString(ceilRatio)+", half-up to the fen")
+		r.tr.value("base_ceiling", ceil.String(), "trace.contribution.times_avg", msg.Fen("avg", avg), msg.Dec("ratio", ceilRatio))
 	}
 	floor, err := r.floor(avg, day)
 	return limits{floor, ceil}, err
@@ -184,7 +185,7 @@ func (r reader) limits(at period.YearMonth) (limits, error) {
 func (r reader) floor(avg money.Fen, day period.Date) (money.Fen, error) {
 	if v, ok, err := r.opt(parBaseFloor, day); err != nil || ok {
 		if r.on() {
-			r.tr.value("base_floor", v.Fen().String(), "explicit floor in force (Zhejiang's transition below 60%)")
+			r.tr.value("base_floor", v.Fen().String(), "trace.contribution.explicit_floor")
 		}
 		return v.Fen(), err
 	}
@@ -194,7 +195,7 @@ func (r reader) floor(avg money.Fen, day period.Date) (money.Fen, error) {
 	}
 	f := avg.MulHalfUp(ratio)
 	if r.on() {
-		r.tr.value("base_floor", f.String(), avg.String()+" × "+decString(ratio)+", half-up to the fen")
+		r.tr.value("base_floor", f.String(), "trace.contribution.times_avg", msg.Fen("avg", avg), msg.Dec("ratio", ratio))
 	}
 	return f, nil
 }
@@ -241,7 +242,7 @@ func (p *Params) Contribution(in ContributionInput, explain bool) (ContributionR
 	}
 	res := ContributionResult{Base: clampBase(in.Wage, l)}
 	if r.on() {
-		tr.value("base", tr.fenText(res.Base), "wage "+in.Wage.String()+" clamped to ["+l.floor.String()+", "+l.ceiling.String()+"]")
+		tr.value("base", tr.fenText(res.Base), "trace.contribution.clamp", msg.Fen("wage", in.Wage), msg.Fen("floor", l.floor), msg.Fen("ceiling", l.ceiling))
 	}
 	if in.Kind == KindFlexible {
 		err = r.flexibleLines(in, &res)
@@ -268,7 +269,7 @@ func traceContributionInput(tr *trace, in ContributionInput) {
 	tr.input("kind", in.Kind.String())
 	if in.Kind == KindEmployee {
 		tr.input("risk_class", strconv.Itoa(in.RiskClass))
-		tr.input("float", decString(floatOrOne(in.Float)))
+		tr.input("float", msg.DecText(floatOrOne(in.Float)))
 	}
 }
 
@@ -276,15 +277,15 @@ func traceContributionInput(tr *trace, in ContributionInput) {
 func checkContribution(in ContributionInput) error {
 	switch {
 	case in.Period == 0:
-		return invalid("period", "contribution.period", "the period is required (YYYY-MM)")
+		return invalid("period", "contribution.period", "error.contribution.period")
 	case in.Wage < 0:
-		return invalid("wage", "contribution.wage", "the wage %s is negative", in.Wage)
+		return invalid("wage", "contribution.wage", "error.contribution.wage", msg.Fen("wage", in.Wage))
 	case in.Kind != KindEmployee && in.Kind != KindFlexible:
-		return invalid("kind", "contribution.kind", "kind must be employee or flexible")
+		return invalid("kind", "contribution.kind", "error.contribution.kind")
 	case in.Kind == KindEmployee && (in.RiskClass < 1 || in.RiskClass > 8):
-		return invalid("risk_class", "contribution.risk_class", "risk class %d is not 1 to 8 (人社部发〔2015〕71号)", in.RiskClass)
+		return invalid("risk_class", "contribution.risk_class", "error.contribution.risk_class", msg.Int("class", in.RiskClass))
 	case in.Kind == KindEmployee && !in.Float.Shift(2).IsInteger():
-		return invalid("float", "contribution.float", "float %s has more than two decimals", in.Float)
+		return invalid("float", "contribution.float", "error.contribution.float_decimals", msg.Dec("float", in.Float))
 	}
 	return nil
 }
@@ -296,8 +297,9 @@ func floatOrOne(f money.Dec) money.Dec {
 	return f
 }
 
-// addLine appends a line of base × rate, half-up to the fen.
-func (r reader) addLine(res *ContributionResult, l Line, rate money.Dec, rule string) {
+// addLine appends a line of base × rate, half-up to the fen; its step is
+// worded by key, with the base, the rate and up to three more arguments.
+func (r reader) addLine(res *ContributionResult, l Line, rate money.Dec, key string, more ...msg.Arg) {
 	amt := res.Base.MulHalfUp(rate)
 	res.Lines = append(res.Lines, ContributionLine{l.Insurance(), l.Party(), rate, amt})
 	if l.Party() == Employer {
@@ -307,7 +309,10 @@ func (r reader) addLine(res *ContributionResult, l Line, rate money.Dec, rule st
 	}
 	res.Total += amt
 	if r.on() {
-		r.tr.value(lineNames[l], amt.String(), r.tr.fenText(res.Base)+" × "+decString(rate)+rule+", half-up to the fen")
+		var args [5]msg.Arg
+		args[0], args[1] = msg.Fen("base", res.Base), msg.Dec("rate", rate)
+		n := 2 + copy(args[2:], more)
+		r.tr.value(lineNames[l], amt.String(), key, args[:n]...)
 	}
 }
 
@@ -319,7 +324,7 @@ func (r reader) employeeLines(in ContributionInput, res *ContributionResult) err
 		if err != nil {
 			return err
 		}
-		r.addLine(res, l, rate, "")
+		r.addLine(res, l, rate, "trace.contribution.line")
 	}
 	base, fmin, fmax, err := r.workInjury(day, in.RiskClass)
 	if err != nil {
@@ -327,16 +332,12 @@ func (r reader) employeeLines(in ContributionInput, res *ContributionResult) err
 	}
 	f := floatOrOne(in.Float)
 	if f.LessThan(fmin) || f.GreaterThan(fmax) {
-		return invalid("float", "contribution.float", "float %s is outside %s-%s for risk class %d", f, fmin, fmax, in.RiskClass)
+		return invalid("float", "contribution.float", "error.contribution.float_range", msg.Dec("float", f), msg.Dec("min", fmin), msg.Dec("max", fmax), msg.Int("class", in.RiskClass))
 	}
-	rule := ""
+	r.addLine(res, WorkInjuryEmployer, base.Mul(f), "trace.contribution.line_work_injury", msg.Int("class", in.RiskClass), msg.Dec("class_rate", base), msg.Dec("float", f))
 	if r.on() {
-		rule = " (class " + strconv.Itoa(in.RiskClass) + " base rate " + decString(base) + " × float " + decString(f) + ")"
-	}
-	r.addLine(res, WorkInjuryEmployer, base.Mul(f), rule)
-	if r.on() {
-		r.tr.value("employer_total", res.EmployerTotal.String(), "sum of the employer lines")
-		r.tr.value("individual_total", res.IndividualTotal.String(), "sum of the individual lines")
+		r.tr.value("employer_total", res.EmployerTotal.String(), "trace.contribution.employer_total")
+		r.tr.value("individual_total", res.IndividualTotal.String(), "trace.contribution.individual_total")
 	}
 	return nil
 }
@@ -347,8 +348,8 @@ func (r reader) flexibleLines(in ContributionInput, res *ContributionResult) err
 	if err != nil {
 		return err
 	}
-	r.tr.note("flexible worker: pension only, all paid by the person; medical insurance as a flexible worker is a separate enrolment not computed here; unemployment and work injury do not apply")
-	r.addLine(res, PensionIndividual, rate, " (flexible worker)")
+	r.tr.note("trace.contribution.flexible")
+	r.addLine(res, PensionIndividual, rate, "trace.contribution.line_flexible")
 	return nil
 }
 
@@ -360,7 +361,7 @@ func (r reader) accountCredit(at period.YearMonth, res *ContributionResult) erro
 	}
 	res.AccountCredit = res.Base.MulHalfUp(rate)
 	if r.on() {
-		r.tr.value("account_credit", res.AccountCredit.String(), r.tr.fenText(res.Base)+" × "+decString(rate)+" to the personal account, half-up to the fen")
+		r.tr.value("account_credit", res.AccountCredit.String(), "trace.contribution.account_credit", msg.Fen("base", res.Base), msg.Dec("rate", rate))
 	}
 	return nil
 }

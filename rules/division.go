@@ -1,6 +1,9 @@
 package rules
 
-import "hrss/rules/fault"
+import (
+	"hrss/rules/fault"
+	"hrss/rules/msg"
+)
 
 // National is the jurisdiction code of nationwide parameters (100000).
 const National = "100000"
@@ -12,8 +15,7 @@ const National = "100000"
 // error when division is not a six-digit division code.
 func Jurisdictions(division string) ([]string, error) {
 	if !validDivision(division) {
-		return nil, fault.Invalidf("division", "division.code",
-			"%q is not a GB/T 2260 division code (six digits such as 330402, or 100000 for national)", division)
+		return nil, fault.InvalidMsg("division", "division.code", "error.division.code", msg.Text("division", division))
 	}
 	if division == National {
 		return []string{National}, nil

@@ -1,11 +1,11 @@
 package rules
 
 import (
-	"fmt"
-
 	"github.com/shopspring/decimal"
 
+	"hrss/rules/fault"
 	"hrss/rules/money"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -33,20 +33,29 @@ func (r reader) divisor(age Age, at period.YearMonth) (money.Dec, error) {
 	y, m := age.Years(), age.Months()
 	lo, err := r.row(parDivisor, at.First(), y)
 	if err != nil {
-		return money.Dec{}, invalid("age", "pension.divisor_age", "no months divisor for age %s: %v", age, err)
+		return money.Dec{}, noDivisor(age, err)
 	}
 	if m == 0 {
-		r.tr.value("divisor", lo.String(), fmt.Sprintf("table value for age %d", y))
+		r.tr.value("divisor", lo.String(), "trace.divisor.table", msg.Int("age", y))
 		return lo, nil
 	}
 	hi, err := r.row(parDivisor, at.First(), y+1)
 	if err != nil {
-		return money.Dec{}, invalid("age", "pension.divisor_age", "no months divisor for age %s: %v", age, err)
+		return money.Dec{}, noDivisor(age, err)
 	}
 	// lo + (hi - lo) × m / 12, half-up to 0.1: exact, since DivRound
 	// compares the remainder.
 	num := lo.Mul(decimal.NewFromInt(12)).Add(hi.Sub(lo).Mul(decimal.NewFromInt(int64(m))))
 	d := num.DivRound(decimal.NewFromInt(12), 1)
-	r.tr.value("divisor", d.String(), fmt.Sprintf("%s + (%s - %s) × %d / 12, half-up to 0.1 (interpolation between whole ages)", lo, hi, lo, m))
+	r.tr.value("divisor", d.String(), "trace.divisor.interpolated", msg.Dec("lo", lo), msg.Dec("hi", hi), msg.Int("months", m))
 	return d, nil
+}
+
+// noDivisor is the error of an age outside the table; a table not in
+// force on the month is reported as such.
+func noDivisor(age Age, err error) error {
+	if fault.RuleOf(err) != "params.table_key" {
+		return err
+	}
+	return invalid("age", "pension.divisor_age", "error.pension.divisor_age", msg.Age("age", int(age)))
 }

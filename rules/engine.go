@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"hrss/rules/money"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -77,7 +78,7 @@ func (r reader) ppm(name string, day period.Date) (int64, error) {
 func toScaled(d money.Dec, places int32, name string) (int64, error) {
 	s := d.Shift(places)
 	if !s.IsInteger() {
-		return 0, invalid("", "params.precision", "parameter %s = %s has more than %d decimals, which the columnar engine cannot hold exactly", name, d, places)
+		return 0, invalid("", "params.precision", "error.params.precision", msg.Text("param", name), msg.Dec("value", d), msg.Int("places", int(places)))
 	}
 	return s.IntPart(), nil
 }
@@ -147,7 +148,7 @@ func (rt *rates) forGroup(g *group) (lineRates, error) {
 	}
 	// b × rate + half fits in 64 bits for every base b up to the ceiling
 	if c := r.ceiling; !ok || c > (math.MaxUint64-wiHalf)/math.MaxUint32 {
-		return r, invalid("", "params.range", "the base limits %s-%s or the rates are too large for the columnar engine", rt.floor, rt.ceiling)
+		return r, invalid("", "params.range", "error.params.range", msg.Fen("floor", rt.floor), msg.Fen("ceiling", rt.ceiling))
 	}
 	return r, nil
 }
@@ -201,7 +202,7 @@ func checkPeriods(pop *Population, at period.YearMonth) error {
 		}
 	}
 	if first >= 0 {
-		return invalid("period", "population.period", "row %d has no period and no run period is given", first+1)
+		return invalid("period", "population.period", "error.population.period", msg.Int("row", first+1))
 	}
 	return nil
 }
@@ -283,7 +284,7 @@ func (c *rateCache) groupRates(pop *Population, at period.YearMonth, recs []line
 			continue
 		}
 		if s.rt.badFloat(g) {
-			f.add(g.first, rankFloat, invalid("float", "population.float", "row %d: float %d%% is not allowed for risk class %d (work_injury.float_min/max)", g.first+1, g.float, g.class))
+			f.add(g.first, rankFloat, invalid("float", "population.float", "error.population.float_class", msg.Int("row", g.first+1), msg.Int("pct", int(g.float)), msg.Int("class", int(g.class))))
 			continue
 		}
 		r, err := s.rt.forGroup(g)

@@ -1,8 +1,12 @@
 package rules
 
-import "hrss/rules/fault"
+import (
+	"hrss/rules/fault"
+	"hrss/rules/msg"
+)
 
-// invalid is fault.Invalidf; every bad input of a formula is Invalid.
-func invalid(field, rule, format string, args ...any) error {
-	return fault.Invalidf(field, rule, format, args...)
+// invalid is fault.InvalidMsg; every bad input of a formula is Invalid,
+// worded by a message of the catalogue (rules/msg, text_errors.go).
+func invalid(field, rule, key string, args ...msg.Arg) error {
+	return fault.InvalidMsg(field, rule, key, args...)
 }

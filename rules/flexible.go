@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"hrss/rules/money"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -15,7 +16,7 @@ import (
 // period. It fails for pct outside 60-300 or a missing parameter.
 func (p *Params) FlexibleBase(division string, at period.YearMonth, pct int) (money.Fen, error) {
 	if pct < 60 || pct > 300 {
-		return 0, invalid("base_pct", "flexible.base_level", "base level %d%% must lie between 60%% and 300%% of the average wage", pct)
+		return 0, invalid("base_pct", "flexible.base_level", "error.flexible.base_level", msg.Int("pct", pct))
 	}
 	r := p.reader(division, nil)
 	lag, err := r.int(parAverageWageLag, at.First())

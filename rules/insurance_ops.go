@@ -6,6 +6,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"hrss/rules/money"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -69,7 +70,7 @@ func (p *Params) PensionAdjustment(division string, year int, monthly money.Fen)
 		return 0, money.Dec{}, err
 	}
 	if v.From.Y != year {
-		return monthly, decimal.Zero, invalid("year", "pension.yearly_adjustment", "no pension adjustment is published for %d (the last is %d)", year, v.From.Y)
+		return monthly, decimal.Zero, invalid("year", "pension.yearly_adjustment", "error.pension.yearly_adjustment", msg.Int("year", year), msg.Int("last", v.From.Y))
 	}
 	x := monthly.Dec().Mul(decimal.NewFromInt(1).Add(v.num))
 	return money.RoundUpToJiao(x), v.num, nil

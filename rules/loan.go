@@ -2,10 +2,12 @@ package rules
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 
 	"hrss/rules/money"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -63,12 +65,14 @@ func (p *Params) LoanTerms(in LoanInput, explain bool) (LoanTerms, error) {
 		return LoanTerms{}, err
 	}
 	tr := newTrace(explain)
-	tr.note("programme %s: %s (%s, %s)", g.Code, g.NameEN, g.Reference, g.Confidence)
-	tr.input("borrower", string(in.Borrower))
-	tr.input("signed", in.Signed.String())
-	tr.input("principal", in.Principal.String())
-	tr.input("term_months", fmt.Sprint(in.TermMonths))
-	tr.input("contract_rate", in.ContractRate.String())
+	traceProgramme(tr, g)
+	if tr != nil {
+		tr.input("borrower", string(in.Borrower))
+		tr.input("signed", in.Signed.String())
+		tr.input("principal", in.Principal.String())
+		tr.input("term_months", strconv.Itoa(in.TermMonths))
+		tr.input("contract_rate", in.ContractRate.String())
+	}
 	r := p.reader(in.Division, tr)
 	t, err := r.loanTerms(g, in)
 	t.Trace = tr.list()
@@ -78,21 +82,21 @@ func (p *Params) LoanTerms(in LoanInput, explain bool) (LoanTerms, error) {
 func checkLoanInput(g *Programme, in LoanInput) error {
 	switch {
 	case g.Formula != FormulaStartupLoan:
-		return invalid("programme", "loan.programme", "programme %s is not a loan programme", g.Code)
+		return invalid("programme", "loan.programme", "error.loan.programme", msg.Text("programme", g.Code))
 	case in.Borrower != BorrowerIndividual && in.Borrower != BorrowerEnterprise:
-		return invalid("borrower", "loan.borrower", "borrower %q must be individual or enterprise", in.Borrower)
+		return invalid("borrower", "loan.borrower", "error.loan.borrower", msg.Text("borrower", string(in.Borrower)))
 	case in.Signed.IsZero():
-		return invalid("signed", "loan.signed", "the signing date is required (YYYY-MM-DD)")
+		return invalid("signed", "loan.signed", "error.loan.signed")
 	case in.Principal <= 0:
-		return invalid("principal", "loan.principal", "the principal must be more than 0")
+		return invalid("principal", "loan.principal", "error.loan.principal")
 	case in.TermMonths <= 0 || in.TermMonths > 120:
-		return invalid("term_months", "loan.term", "the term %d must be 1 to 120 months", in.TermMonths)
+		return invalid("term_months", "loan.term", "error.loan.term", msg.Int("term", in.TermMonths))
 	case in.ContractRate.IsNegative() || in.ContractRate.GreaterThan(decimal.New(5, -1)):
-		return invalid("contract_rate", "loan.rate", "the yearly rate %s must lie between 0 and 0.5", in.ContractRate)
+		return invalid("contract_rate", "loan.rate", "error.loan.rate", msg.Dec("rate", in.ContractRate))
 	case in.Staff < 0 || in.NewHires < 0:
-		return invalid("staff", "loan.staff", "staff and new hires cannot be negative")
+		return invalid("staff", "loan.staff", "error.loan.staff")
 	case !g.Covers(in.Signed):
-		return invalid("signed", "loan.dates", "a loan signed on %s is outside programme %s (from %s)", in.Signed, g.Code, g.From)
+		return invalid("signed", "loan.dates", "error.loan.dates", msg.Date("signed", in.Signed), msg.Text("programme", g.Code), msg.Date("from", g.From))
 	}
 	return nil
 }
@@ -139,8 +143,8 @@ func (r reader) loanRates(g *Programme, in LoanInput, t *LoanTerms) error {
 	capRate := decimal.Max(t.LPR.Sub(below), decimal.Zero)
 	t.BorrowerRate = decimal.Min(in.ContractRate, capRate)
 	t.SubsidyRate = in.ContractRate.Sub(t.BorrowerRate)
-	r.tr.value("borrower_rate", t.BorrowerRate.String(), fmt.Sprintf("the lesser of the contract rate %s and LPR %s − %s", in.ContractRate, t.LPR, below))
-	r.tr.value("subsidy_rate", t.SubsidyRate.String(), "contract rate − borrower rate")
+	r.tr.value("borrower_rate", t.BorrowerRate.String(), "trace.loan.borrower_rate", msg.Dec("contract", in.ContractRate), msg.Dec("lpr", t.LPR), msg.Dec("below", below))
+	r.tr.value("subsidy_rate", t.SubsidyRate.String(), "trace.loan.subsidy_rate")
 	return nil
 }
 
@@ -159,7 +163,7 @@ func (r reader) hiringCondition(g *Programme, in LoanInput, t *LoanTerms) error 
 		return err
 	}
 	need := share.Mul(decimal.NewFromInt(int64(in.Staff)))
-	r.tr.value("hires_needed", need.String(), fmt.Sprintf("%s × staff %d", share, in.Staff))
+	r.tr.value("hires_needed", need.String(), "trace.loan.hires_needed", msg.Dec("share", share), msg.Int("staff", in.Staff))
 	if in.Staff == 0 || decimal.NewFromInt(int64(in.NewHires)).LessThan(need) {
 		t.Reason = reason("support.refused.loan_hires", "hires", fmt.Sprint(in.NewHires), "staff", fmt.Sprint(in.Staff), "share", share.String())
 		return nil
@@ -227,6 +231,6 @@ func (p *Params) LoanSubsidy(code, division string, signed period.Date, m LoanMo
 		share = share.Mul(d)
 	}
 	amt := money.RoundHalfUp(m.Subsidy.Dec().Mul(share))
-	tr.value("subsidy", amt.String(), fmt.Sprintf("subsidised interest %s × share %s (loan year %d, default %v), half-up to the fen", m.Subsidy, share, m.LoanYear, inDefault))
+	tr.value("subsidy", amt.String(), "trace.loan.subsidy", msg.Fen("interest", m.Subsidy), msg.Dec("share", share), msg.Int("year", m.LoanYear), msg.Bool("default", inDefault))
 	return amt, tr.list(), nil
 }

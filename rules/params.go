@@ -14,6 +14,7 @@ import (
 
 	"hrss/rules/fault"
 	"hrss/rules/money"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -243,7 +244,7 @@ func (p *Params) Lookup(name string, at period.Date, division string) (Value, er
 }
 
 func notInForce(name string, at period.Date, division string) error {
-	return fault.Invalidf("", "params.not_in_force", "no value of parameter %s is in force on %s in division %s", name, at, division)
+	return fault.InvalidMsg("", "params.not_in_force", "error.params.not_in_force", msg.Text("param", name), msg.Date("at", at), msg.Text("division", division))
 }
 
 // lookupOpt is Lookup that reports "none in force" as ok=false.
@@ -259,7 +260,7 @@ func (p *Params) lookupOpt(name string, at period.Date, division string) (Value,
 func (p *Params) lookupIn(name string, at period.Date, chain []string) (Value, bool, error) {
 	d := p.defs[name]
 	if d == nil {
-		return Value{}, false, fault.Invalidf("", "params.unknown", "no parameter named %s", name)
+		return Value{}, false, fault.InvalidMsg("", "params.unknown", "error.params.unknown", msg.Text("param", name))
 	}
 	for _, j := range chain {
 		s := d.series[j]

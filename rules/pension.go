@@ -7,6 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"hrss/rules/money"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -70,21 +71,21 @@ func (p *Params) Pension(in PensionInput, explain bool) (PensionResult, error) {
 func checkPension(in PensionInput) error {
 	switch {
 	case in.Birth == 0 || in.Retire == 0:
-		return invalid("retire", "pension.months", "birth and retire months are required (YYYY-MM)")
+		return invalid("retire", "pension.months", "error.pension.months_required")
 	case in.Retire <= in.Birth:
-		return invalid("retire", "pension.months", "retire %s is not after birth %s", in.Retire, in.Birth)
+		return invalid("retire", "pension.months", "error.pension.months_order", msg.Month("retire", in.Retire), msg.Month("birth", in.Birth))
 	case !in.AvgIndex.IsPositive():
-		return invalid("avg_index", "pension.avg_index", "the average contribution index must be above 0")
+		return invalid("avg_index", "pension.avg_index", "error.pension.avg_index")
 	case !in.Years.IsPositive():
-		return invalid("years", "pension.years", "contribution years must be above 0")
+		return invalid("years", "pension.years", "error.pension.years")
 	case in.TransitionalIndex.IsNegative() || in.TransitionalYears.IsNegative():
-		return invalid("transitional_years", "pension.transitional", "transitional index and years cannot be negative")
+		return invalid("transitional_years", "pension.transitional", "error.pension.transitional_negative")
 	case in.TransitionalYears.GreaterThan(in.Years):
-		return invalid("transitional_years", "pension.transitional", "transitional years %s exceed contribution years %s", in.TransitionalYears, in.Years)
+		return invalid("transitional_years", "pension.transitional", "error.pension.transitional_years", msg.Dec("transitional", in.TransitionalYears), msg.Dec("years", in.Years))
 	case in.AccountBalance < 0:
-		return invalid("account_balance", "pension.account_balance", "the account balance is negative")
+		return invalid("account_balance", "pension.account_balance", "error.pension.account_balance")
 	case in.CalcBase != nil && *in.CalcBase <= 0:
-		return invalid("calc_base", "pension.calc_base", "the calculation base must be above 0")
+		return invalid("calc_base", "pension.calc_base", "error.pension.calc_base")
 	}
 	return nil
 }
@@ -114,7 +115,7 @@ func (r reader) pension(in PensionInput) (PensionResult, error) {
 		return res, err
 	}
 	res.Age = AgeAt(in.Birth, in.Retire)
-	r.tr.value("age", res.Age.String(), "retire month - birth month")
+	r.tr.value("age", res.Age.String(), "trace.pension.age")
 	if res.Divisor, err = r.divisor(res.Age, in.Retire); err != nil {
 		return res, err
 	}
@@ -123,7 +124,7 @@ func (r reader) pension(in PensionInput) (PensionResult, error) {
 		return res, err
 	}
 	res.Account = money.Fen(in.AccountBalance.Dec().Shift(2).DivRound(res.Divisor, 0).IntPart())
-	r.tr.value("account", res.Account.String(), fmt.Sprintf("%s / %s, half-up to the fen", in.AccountBalance, res.Divisor))
+	r.tr.value("account", res.Account.String(), "trace.pension.account", msg.Fen("balance", in.AccountBalance), msg.Dec("divisor", res.Divisor))
 	if res.Transitional, err = r.transitional(c, in, day); err != nil {
 		return res, err
 	}
@@ -132,7 +133,7 @@ func (r reader) pension(in PensionInput) (PensionResult, error) {
 	}
 	sum := res.Basic + res.Account + res.Transitional + res.Adjustment + res.Subsidy
 	res.Total = money.RoundUpToJiao(sum.Dec())
-	r.tr.value("total", res.Total.String(), fmt.Sprintf("sum %s rounded up to the next 0.1 yuan (见分进角)", sum))
+	r.tr.value("total", res.Total.String(), "trace.pension.total", msg.Fen("sum", sum))
 	return res, nil
 }
 
@@ -144,7 +145,7 @@ func (r reader) checkMinimum(in PensionInput) error {
 		return err
 	}
 	if in.Years.Mul(decimal.NewFromInt(12)).LessThan(decimal.NewFromInt(int64(minMonths))) {
-		return invalid("years", "pension.min_contribution", "%s contribution years are below the minimum of %d months for retirement in %d", in.Years, minMonths, in.Retire.Year())
+		return invalid("years", "pension.min_contribution", "error.pension.min_contribution", msg.Dec("years", in.Years), msg.Int("months", minMonths), msg.Int("year", in.Retire.Year()))
 	}
 	return nil
 }
@@ -153,7 +154,7 @@ func (r reader) checkMinimum(in PensionInput) error {
 // month, provisional when that is an earlier year's base.
 func (r reader) calcBase(in PensionInput) (money.Fen, bool, error) {
 	if in.CalcBase != nil {
-		r.tr.note("calculation base given as input: %s", in.CalcBase)
+		r.tr.note("trace.pension.base_input", msg.Fen("base", *in.CalcBase))
 		return *in.CalcBase, false, nil
 	}
 	v, err := r.get(parCalcBase, in.Retire.First())
@@ -162,7 +163,7 @@ func (r reader) calcBase(in PensionInput) (money.Fen, bool, error) {
 	}
 	prov := v.From.Y < in.Retire.Year()
 	if prov {
-		r.tr.note("provisional: the %d calculation base is not published; the %d base %s is used and the pension will be recomputed", in.Retire.Year(), v.From.Y, v.Fen())
+		r.tr.note("trace.pension.provisional", msg.Int("year", in.Retire.Year()), msg.Int("from", v.From.Y), msg.Fen("base", v.Fen()))
 	}
 	return v.Fen(), prov, nil
 }
@@ -175,13 +176,13 @@ func (r reader) basic(c money.Dec, in PensionInput, day period.Date) (money.Fen,
 	half := decimal.New(5, -1)
 	x := c.Mul(decimal.NewFromInt(1).Add(in.AvgIndex)).Mul(half).Mul(in.Years).Mul(rate)
 	f := money.RoundHalfUp(x)
-	r.tr.value("basic", f.String(), fmt.Sprintf("%s × (1 + %s) / 2 × %s × %s = %s, half-up to the fen", c, in.AvgIndex, in.Years, rate, x))
+	r.tr.value("basic", f.String(), "trace.pension.basic", msg.Dec("base", c), msg.Dec("index", in.AvgIndex), msg.Dec("years", in.Years), msg.Dec("rate", rate), msg.Dec("x", x))
 	return f, nil
 }
 
 func (r reader) transitional(c money.Dec, in PensionInput, day period.Date) (money.Fen, error) {
 	if in.TransitionalYears.IsZero() || in.TransitionalIndex.IsZero() {
-		r.tr.value("transitional", "0.00", "no contribution or deemed years before 1998")
+		r.tr.value("transitional", "0.00", "trace.pension.no_transitional")
 		return 0, nil
 	}
 	rate, err := r.dec(parTransitionalRate, day)
@@ -190,7 +191,7 @@ func (r reader) transitional(c money.Dec, in PensionInput, day period.Date) (mon
 	}
 	x := c.Mul(in.TransitionalIndex).Mul(in.TransitionalYears).Mul(rate)
 	f := money.RoundHalfUp(x)
-	r.tr.value("transitional", f.String(), fmt.Sprintf("%s × %s × %s × %s = %s, half-up to the fen", c, in.TransitionalIndex, in.TransitionalYears, rate, x))
+	r.tr.value("transitional", f.String(), "trace.pension.transitional", msg.Dec("base", c), msg.Dec("index", in.TransitionalIndex), msg.Dec("years", in.TransitionalYears), msg.Dec("rate", rate), msg.Dec("x", x))
 	return f, nil
 }
 
@@ -206,12 +207,12 @@ func (r reader) zhejiangAdditions(in PensionInput, day period.Date) (money.Fen, 
 	}
 	x := fixed.Dec().Add(in.AvgIndex.Mul(in.Years).Mul(per))
 	adj := money.RoundHalfUp(x)
-	r.tr.value("adjustment", adj.String(), fmt.Sprintf("%s + %s × %s × %s = %s, half-up to the fen", fixed, in.AvgIndex, in.Years, per, x))
+	r.tr.value("adjustment", adj.String(), "trace.pension.adjustment", msg.Fen("fixed", fixed), msg.Dec("index", in.AvgIndex), msg.Dec("years", in.Years), msg.Dec("per", per), msg.Dec("x", x))
 	sub, err := r.fen(parSubsidy, day)
 	if err != nil {
 		return 0, 0, err
 	}
-	r.tr.value("subsidy", sub.String(), "flat amount")
+	r.tr.value("subsidy", sub.String(), "trace.pension.subsidy")
 	return adj, sub, nil
 }
 

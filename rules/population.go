@@ -6,6 +6,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"hrss/rules/money"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -167,13 +168,13 @@ func (pop *Population) refuse(p Person) error {
 	}
 	switch {
 	case p.Kind != KindEmployee && p.Kind != KindFlexible:
-		return invalid("kind", "population.kind", "row %d: kind must be employee or flexible", row)
+		return invalid("kind", "population.kind", "error.population.kind", msg.Int("row", row))
 	case p.Wage < 0:
-		return invalid("wage", "population.wage", "row %d: negative wage %s", row, p.Wage)
+		return invalid("wage", "population.wage", "error.population.wage", msg.Int("row", row), msg.Fen("wage", p.Wage))
 	case p.Kind == KindEmployee && (p.RiskClass < 1 || p.RiskClass > 8):
-		return invalid("risk_class", "population.risk_class", "row %d: risk class %d is not 1 to 8", row, p.RiskClass)
+		return invalid("risk_class", "population.risk_class", "error.population.risk_class", msg.Int("row", row), msg.Int("class", p.RiskClass))
 	}
-	return invalid("float", "population.float", "row %d: float %d%% is outside 0-1000", row, p.FloatPct)
+	return invalid("float", "population.float", "error.population.float", msg.Int("row", row), msg.Int("pct", int(p.FloatPct)))
 }
 
 // divisionKey packs a six-byte code into the low 48 bits of an integer
@@ -193,7 +194,7 @@ func (pop *Population) division(code string) (int32, error) {
 		return di, nil
 	}
 	if _, err := Jurisdictions(code); err != nil {
-		return 0, invalid("division", "population.division", "row %d: %v", len(pop.rows)+1, err)
+		return 0, invalid("division", "population.division", "error.population.division", msg.Int("row", len(pop.rows)+1), msg.Text("division", code))
 	}
 	if pop.divIndex == nil {
 		pop.divIndex = map[string]int32{}

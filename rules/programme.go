@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -228,5 +229,5 @@ func (p *Params) Programme(code string) (*Programme, error) {
 	for _, g := range p.Programmes() {
 		known = append(known, g.Code)
 	}
-	return nil, invalid("programme", "programme.known", "%q is not a programme (known: %s)", code, strings.Join(known, ", "))
+	return nil, invalid("programme", "programme.known", "error.programme.known", msg.Text("programme", code), msg.Text("known", strings.Join(known, ", ")))
 }

@@ -7,6 +7,7 @@ import (
 
 	"hrss/rules/fault"
 	"hrss/rules/money"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -89,7 +90,7 @@ func (p *Params) Project(in ProjectionInput) (Projection, error) {
 	est.Chosen = ret.RetireMonth
 	if in.Retire != 0 {
 		if in.Retire < ret.EarliestMonth || in.Retire > ret.LatestMonth {
-			return est, fault.Invalidf("retire", "pension.flexible_window", "retirement in %s is outside the flexible window %s to %s (statutory %s)", in.Retire, ret.EarliestMonth, ret.LatestMonth, ret.RetireMonth)
+			return est, fault.InvalidMsg("retire", "pension.flexible_window", "error.pension.flexible_window", msg.Month("retire", in.Retire), msg.Month("earliest", ret.EarliestMonth), msg.Month("latest", ret.LatestMonth), msg.Month("statutory", ret.RetireMonth))
 		}
 		est.Chosen = in.Retire
 		months = append(months, in.Retire)
@@ -116,7 +117,7 @@ func (p *Params) Project(in ProjectionInput) (Projection, error) {
 		}
 	}
 	if est.Chosen < in.From {
-		est.PensionErr = fault.Invalidf("retire", "pension.past", "the retirement month %s has passed", est.Chosen)
+		est.PensionErr = fault.InvalidMsg("retire", "pension.past", "error.pension.past", msg.Month("retire", est.Chosen))
 	}
 	return est, nil
 }

@@ -3,8 +3,10 @@ package rules
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -38,7 +40,7 @@ func findCategory(c Category) (category, error) {
 			return x, nil
 		}
 	}
-	return category{}, invalid("category", "retirement.category", "%q is not a category: use male, female-55 or female-50", c)
+	return category{}, invalid("category", "retirement.category", "error.retirement.category", msg.Text("category", string(c)))
 }
 
 // RetirementInput is the input of RetirementAge.
@@ -102,7 +104,7 @@ func (p *Params) RetirementAge(in RetirementInput, explain bool) (RetirementResu
 		return RetirementResult{}, err
 	}
 	if in.Birth == 0 {
-		return RetirementResult{}, invalid("birth", "retirement.birth", "the birth month is required (YYYY-MM)")
+		return RetirementResult{}, invalid("birth", "retirement.birth", "error.retirement.birth")
 	}
 	tr := newTrace(explain)
 	tr.input("category", string(in.Category))
@@ -116,7 +118,9 @@ func (p *Params) RetirementAge(in RetirementInput, explain bool) (RetirementResu
 func (r reader) retirement(c category, birth period.YearMonth) (RetirementResult, error) {
 	res := RetirementResult{Category: c.cat, Birth: birth}
 	orig := c.originalAge * 12
-	r.tr.value("original_age", Age(orig).String(), fmt.Sprintf("the original statutory age that defines %s (国发〔1978〕104号)", c.cat))
+	if r.on() {
+		r.tr.value("original_age", Age(orig).String(), "trace.retirement.original_age", msg.Label("category", "category."+string(c.cat)))
+	}
 	at := birth.Add(orig).First()
 	delay, reform, err := r.delay(c, birth, at)
 	if err != nil {
@@ -126,8 +130,10 @@ func (r reader) retirement(c category, birth period.YearMonth) (RetirementResult
 	res.StatutoryAgeMonths = orig + delay
 	res.StatutoryAge = Age(res.StatutoryAgeMonths)
 	res.RetireMonth = birth.Add(res.StatutoryAgeMonths)
-	r.tr.value("statutory_age", res.StatutoryAge.String(), fmt.Sprintf("original age %s + %d months", Age(orig), delay))
-	r.tr.value("retire_month", res.RetireMonth.String(), "birth month + statutory age")
+	if r.on() {
+		r.tr.value("statutory_age", res.StatutoryAge.String(), "trace.retirement.statutory_age", msg.Age("original", orig), msg.Int("delay", delay))
+		r.tr.value("retire_month", res.RetireMonth.String(), "trace.retirement.retire_month")
+	}
 	if res.EarliestMonth, res.LatestMonth, err = r.flexibleWindow(birth, orig, res.StatutoryAgeMonths, at, reform); err != nil {
 		return res, err
 	}
@@ -140,7 +146,7 @@ func (r reader) retirement(c category, birth period.YearMonth) (RetirementResult
 func (r reader) delay(c category, birth period.YearMonth, at period.Date) (int, bool, error) {
 	first, ok, err := r.opt(c.prefix+parFirstDelayedBirth, at)
 	if err != nil || !ok {
-		r.tr.note("the 2024 retirement-age reform is not in force on %s: no delay", at)
+		r.tr.note("trace.retirement.no_reform", msg.Date("at", at))
 		return 0, false, err
 	}
 	step, err := r.int(c.prefix+parBirthMonthsStep, at)
@@ -152,14 +158,16 @@ func (r reader) delay(c category, birth period.YearMonth, at period.Date) (int, 
 		return 0, true, err
 	}
 	if step < 1 {
-		return 0, true, invalid("", "params.value", "%s%s must be at least 1", c.prefix, parBirthMonthsStep)
+		return 0, true, invalid("", "params.value", "error.params.at_least_one", msg.Text("param", c.prefix+parBirthMonthsStep))
 	}
 	i := birth.Sub(first.YearMonth())
 	d := 0
 	if i >= 0 {
 		d = min(i/step+1, maxDelay)
 	}
-	r.tr.value("delay_months", fmt.Sprint(d), fmt.Sprintf("i = %d months from %s to the birth month; 0 if i < 0, else min(floor(i / %d) + 1, %d)", i, first.YearMonth(), step, maxDelay))
+	if r.on() {
+		r.tr.value("delay_months", strconv.Itoa(d), "trace.retirement.delay", msg.Int("i", i), msg.Month("first", first.YearMonth()), msg.Int("step", step), msg.Int("max", maxDelay))
+	}
 	return d, true, nil
 }
 
@@ -178,8 +186,10 @@ func (r reader) flexibleWindow(birth period.YearMonth, orig, stat int, at period
 		return 0, 0, err
 	}
 	e, l := birth.Add(max(stat-early, orig)), birth.Add(stat+late)
-	r.tr.value("earliest_month", e.String(), fmt.Sprintf("birth + max(statutory age - %d months, original age); only if the minimum contribution period is met", early))
-	r.tr.value("latest_month", l.String(), fmt.Sprintf("birth + statutory age + %d months, by agreement with the employer", late))
+	if r.on() {
+		r.tr.value("earliest_month", e.String(), "trace.retirement.earliest", msg.Int("early", early))
+		r.tr.value("latest_month", l.String(), "trace.retirement.latest", msg.Int("late", late))
+	}
 	return e, l, nil
 }
 
@@ -188,7 +198,7 @@ func (r reader) flexibleWindow(birth period.YearMonth, orig, stat int, at period
 func (r reader) minContribution(m period.YearMonth) (int, error) {
 	_, ok, err := r.opt0(parMinContribution, m.First())
 	if err != nil || !ok {
-		r.tr.note("no minimum contribution period is encoded for retirement in %s", m)
+		r.tr.note("trace.retirement.no_minimum", msg.Month("month", m))
 		return 0, err
 	}
 	d, err := r.step(parMinContribution, m.First(), m.Year())
@@ -196,7 +206,9 @@ func (r reader) minContribution(m period.YearMonth) (int, error) {
 		return 0, err
 	}
 	n := int(d.IntPart())
-	r.tr.value("min_contribution_months", fmt.Sprint(n), fmt.Sprintf("for retirement in %d", m.Year()))
+	if r.on() {
+		r.tr.value("min_contribution_months", strconv.Itoa(n), "trace.retirement.min_contribution", msg.Int("year", m.Year()))
+	}
 	return n, nil
 }
 

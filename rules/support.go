@@ -3,9 +3,11 @@ package rules
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"hrss/rules/money"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -79,7 +81,7 @@ func (p *Params) Decide(code string, f Facts, explain bool) (Decision, error) {
 		return Decision{}, err
 	}
 	if f.Event.IsZero() {
-		return Decision{}, invalid("event", "support.event", "the event date (hire, start) is required")
+		return Decision{}, invalid("event", "support.event", "error.support.event")
 	}
 	tr := newTrace(explain)
 	traceFacts(tr, g, f)
@@ -95,7 +97,7 @@ func (p *Params) Decide(code string, f Facts, explain bool) (Decision, error) {
 	case FormulaHiringInsurance:
 		err = r.hiringInsurance(g, f, &d)
 	default:
-		err = invalid("programme", "support.formula", "programme %s (%s) is not decided from the records: it is applied for", g.Code, g.Formula)
+		err = invalid("programme", "support.formula", "error.support.formula", msg.Text("programme", g.Code), msg.Text("formula", string(g.Formula)))
 	}
 	if err != nil {
 		return Decision{}, err
@@ -103,7 +105,10 @@ func (p *Params) Decide(code string, f Facts, explain bool) (Decision, error) {
 	if !d.Eligible {
 		d.Amount, d.Months = 0, 0
 	}
-	tr.value("eligible", fmt.Sprint(d.Eligible), d.Reason.Key)
+	if tr != nil {
+		m := d.Reason.Message()
+		tr.value("eligible", strconv.FormatBool(d.Eligible), m.Key, m.Args...)
+	}
 	d.Trace = tr.list()
 	return d, nil
 }
@@ -112,7 +117,7 @@ func traceFacts(tr *trace, g *Programme, f Facts) {
 	if tr == nil {
 		return
 	}
-	tr.note("programme %s: %s (%s, %s)", g.Code, g.NameEN, g.Reference, g.Confidence)
+	traceProgramme(tr, g)
 	tr.input("event", f.Event.String())
 	if !f.EventEnd.IsZero() {
 		tr.input("event_end", f.EventEnd.String())
@@ -123,7 +128,7 @@ func traceFacts(tr *trace, g *Programme, f Facts) {
 		tr.input("graduated", f.Graduated.String())
 	}
 	if f.Registration != nil {
-		tr.input("unemployment_registration", fmt.Sprintf("#%d from %s", f.Registration.ID, f.Registration.Registered))
+		tr.input("unemployment_registration", "#"+strconv.FormatInt(f.Registration.ID, 10)+" "+f.Registration.Registered.String())
 	}
 	if len(f.Paid) > 0 {
 		ps := make([]string, len(f.Paid))
@@ -134,11 +139,35 @@ func traceFacts(tr *trace, g *Programme, f Facts) {
 	}
 }
 
+// traceProgramme notes the programme a trace is of, with its source.
+func traceProgramme(tr *trace, g *Programme) {
+	tr.note("trace.programme", msg.Text("code", g.Code), msg.Text("name_zh", g.NameZH), msg.Text("name_en", g.NameEN),
+		msg.Text("reference", g.Reference), msg.Label("confidence", "confidence."+g.Confidence))
+}
+
 // refuse sets d to not eligible with reason key and args (name, value pairs).
 func refuse(d *Decision, key string, args ...string) error {
 	d.Eligible, d.Reason = false, reason("support.refused."+key, args...)
 	return nil
 }
+
+// Message is the reason as a message of the catalogue (rules/msg), its
+// arguments as text in the order of their names.
+func (r Reason) Message() Message {
+	names := make([]string, 0, len(r.Args))
+	for k := range r.Args {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	m := Message{Key: r.Key}
+	for _, k := range names {
+		m.Args = append(m.Args, msg.Text(k, r.Args[k]))
+	}
+	return m
+}
+
+// In writes the reason in l.
+func (r Reason) In(l msg.Lang) string { return r.Message().In(l) }
 
 func reason(key string, args ...string) Reason {
 	r := Reason{Key: key}
@@ -289,7 +318,7 @@ func (r reader) jobExpansion(g *Programme, f Facts, d *Decision) error {
 	}
 	d.Eligible, d.Group, d.Reason, d.Amount, d.Months = true, x, why, amt, need
 	d.Reason.Args["paid"] = fmt.Sprint(len(f.Paid))
-	r.tr.value("amount", amt.String(), fmt.Sprintf("%s: a fixed amount per hire once %d months are paid in full", g.ParamName("amount"), need))
+	r.tr.value("amount", amt.String(), "trace.support.amount_per_hire", msg.Text("param", g.ParamName("amount")), msg.Int("months", need))
 	return nil
 }
 
@@ -339,7 +368,9 @@ func (r reader) startupSubsidy(g *Programme, f Facts, d *Decision) error {
 		end = f.EventEnd
 	}
 	ran := monthsBetween(f.Event, end)
-	r.tr.value("months_run", fmt.Sprint(ran), "whole months from the start to the scan or the end of the enrolment")
+	if r.on() {
+		r.tr.value("months_run", strconv.Itoa(ran), "trace.support.months_run")
+	}
 	if ran < need {
 		return refuse(d, "run_months", "ran", fmt.Sprint(ran), "need", fmt.Sprint(need))
 	}
@@ -349,7 +380,7 @@ func (r reader) startupSubsidy(g *Programme, f Facts, d *Decision) error {
 	}
 	d.Eligible, d.Group, d.Reason, d.Amount, d.Months = true, x, why, amt, ran
 	d.Reason.Args["ran"] = fmt.Sprint(ran)
-	r.tr.value("amount", amt.String(), g.ParamName("amount")+": a fixed amount once the business has run long enough")
+	r.tr.value("amount", amt.String(), "trace.support.amount_run", msg.Text("param", g.ParamName("amount")))
 	return nil
 }
 
@@ -400,8 +431,8 @@ func (r reader) internship(g *Programme, f Facts, d *Decision) error {
 	n := min(f.Months, hi)
 	monthly := money.RoundHalfUp(wage.Dec().Mul(ratio))
 	amt := monthly * money.Fen(n)
-	r.tr.value("monthly_subsidy", monthly.String(), fmt.Sprintf("%s × minimum wage %s (tier %d), half-up to the fen", ratio, wage, tier))
-	r.tr.value("amount", amt.String(), fmt.Sprintf("%d months × %s (months served, at most %d)", n, monthly, hi))
+	r.tr.value("monthly_subsidy", monthly.String(), "trace.times_minimum_wage", msg.Dec("ratio", ratio), msg.Fen("wage", wage), msg.Int("tier", tier))
+	r.tr.value("amount", amt.String(), "trace.support.months_served", msg.Int("months", n), msg.Fen("monthly", monthly), msg.Int("max", hi))
 	d.Eligible, d.Group, d.Reason, d.Amount, d.Months = true, x, why, amt, n
 	d.Reason.Args["months"] = fmt.Sprint(n)
 	return nil
@@ -424,7 +455,7 @@ func (r reader) hiringInsurance(g *Programme, f Facts, d *Decision) error {
 	for _, m := range f.Paid[:n] {
 		amt += m.Employer
 	}
-	r.tr.value("amount", amt.String(), fmt.Sprintf("the employer's pension, medical and unemployment parts of the first %d paid months (at most %d)", n, hi))
+	r.tr.value("amount", amt.String(), "trace.support.hiring_insurance", msg.Int("months", n), msg.Int("max", hi))
 	d.Eligible, d.Group, d.Reason, d.Amount, d.Months = true, x, why, amt, n
 	d.Reason.Args["months"] = fmt.Sprint(n)
 	return nil

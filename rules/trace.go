@@ -1,81 +1,100 @@
 package rules
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
-	"github.com/shopspring/decimal"
-
 	"hrss/rules/money"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
 // Step is one line of an explanation trace: an input, a parameter value
 // read (with its jurisdiction, date, source and confidence), an
 // intermediate or final value with the rule that produced it, or a note.
+// How a value was computed, and a note, are a message key of the
+// catalogue (rules/msg) with typed arguments, never a sentence: the
+// reader's side writes them in the reader's language (Line, Explain,
+// Localize).
 type Step struct {
-	Kind         string `json:"kind"`                   // "input", "parameter", "value" or "note"
-	Name         string `json:"name,omitempty"`         // input field, parameter (with [key] for a table row) or value name
-	Value        string `json:"value,omitempty"`        // the value as text
-	Rule         string `json:"rule,omitempty"`         // how a value was computed, or the note's text
-	Jurisdiction string `json:"jurisdiction,omitempty"` // parameters: who set it
-	From         string `json:"from,omitempty"`         // parameters: first day in force
-	Reference    string `json:"reference,omitempty"`    // parameters: legal source
-	Confidence   string `json:"confidence,omitempty"`   // parameters: verified, supported or unverified
+	Kind         string    `json:"kind"`                   // "input", "parameter", "value" or "note"
+	Name         string    `json:"name,omitempty"`         // input field, parameter (with [key] for a table row) or value name
+	Value        string    `json:"value,omitempty"`        // the value as text, the same in every language
+	Key          string    `json:"key,omitempty"`          // values and notes: the message of the rule or note
+	Args         []msg.Arg `json:"args,omitempty"`         // its arguments
+	Jurisdiction string    `json:"jurisdiction,omitempty"` // parameters: who set it
+	From         string    `json:"from,omitempty"`         // parameters: first day in force
+	Reference    string    `json:"reference,omitempty"`    // parameters: legal source
+	Confidence   string    `json:"confidence,omitempty"`   // parameters: verified, supported or unverified
+	// Rule is the English text of a step recorded before steps had keys
+	// (a grant's trace kept in the database); it is shown as it is.
+	Rule string `json:"rule,omitempty"`
+	// Text is the whole line in the reader's language, filled by Localize
+	// for an API answer; rules leaves it empty.
+	Text string `json:"text,omitempty"`
 }
 
-// String renders the step on one line for an operator.
-func (s Step) String() string {
-	switch s.Kind {
-	case "parameter":
-		return fmt.Sprintf("parameter %s = %s  [%s, from %s, %s; %s]", s.Name, s.Value, s.Jurisdiction, s.From, s.Confidence, s.Reference)
-	case "note":
-		return "note      " + s.Rule
-	case "input":
-		return fmt.Sprintf("input     %s = %s", s.Name, s.Value)
+// String renders the step on one line in English, for an operator.
+func (s Step) String() string { return s.Line(msg.EN) }
+
+// Label is the step's name in l: the catalogue's label of the name
+// (name.NAME, without a table row's [key]), or the name itself.
+func (s Step) Label(l msg.Lang) string {
+	base, row, _ := strings.Cut(s.Name, "[")
+	key := "name." + base
+	if !msg.Has(key) {
+		key = programmeParam(base)
 	}
-	if s.Rule == "" {
-		return fmt.Sprintf("value     %s = %s", s.Name, s.Value)
+	if !msg.Has(key) {
+		return s.Name
 	}
-	return fmt.Sprintf("value     %s = %s  (%s)", s.Name, s.Value, s.Rule)
+	label := msg.Render(l, key)
+	if row != "" {
+		label += "[" + row
+	}
+	return label
 }
 
-// decString is d.String() without the big.Int formatting, for the usual
-// decimal of a trace (a coefficient of at most 18 digits, at most 18
-// decimals, the decimal package's default settings); any other goes to
-// d.String(). TestDecStringAsDecimal pins the two together.
-func decString(d money.Dec) string {
-	e := -int(d.Exponent())
-	if e < 0 || e > 18 || d.NumDigits() > 18 || !decimal.TrimTrailingZeros || decimal.UseScientificNotation {
-		return d.String()
+// programmeParam is the label key of a support programme's parameter,
+// support.CODE.PART, by its last part: name.support.PART.
+func programmeParam(name string) string {
+	if !strings.HasPrefix(name, "support.") {
+		return ""
 	}
-	c := d.CoefficientInt64()
-	var buf [40]byte
-	b := buf[:0]
-	if c < 0 {
-		b = append(b, '-')
-		c = -c
+	return "name.support." + name[strings.LastIndexByte(name, '.')+1:]
+}
+
+// Explain is how the value was computed, or the note, in l.
+func (s Step) Explain(l msg.Lang) string {
+	if s.Key == "" {
+		return s.Rule
 	}
-	p := int64(1)
-	for range e {
-		p *= 10
+	return msg.Render(l, s.Key, s.Args...)
+}
+
+// Line renders the step on one line in l.
+func (s Step) Line(l msg.Lang) string {
+	value := s.Value
+	if l != msg.EN && (value == "true" || value == "false") {
+		value = msg.Render(l, "word."+value) // English lines keep true and false as they were
 	}
-	b = strconv.AppendInt(b, c/p, 10)
-	if f := c % p; f != 0 {
-		for f%10 == 0 { // trailing zeros are trimmed
-			f /= 10
-			e--
-		}
-		var fd [20]byte
-		digits := strconv.AppendInt(fd[:0], f, 10)
-		b = append(b, '.')
-		for range e - len(digits) { // leading zeros of the fraction
-			b = append(b, '0')
-		}
-		b = append(b, digits...)
+	args := []msg.Arg{msg.Text("name", s.Name), msg.Text("label", s.Label(l)), msg.Text("value", value),
+		msg.Text("rule", s.Explain(l)), msg.Text("jurisdiction", s.Jurisdiction), msg.Text("from", s.From),
+		msg.Label("confidence", "confidence."+s.Confidence), msg.Text("reference", s.Reference)}
+	key := "line." + s.Kind
+	if s.Kind == "value" && s.Key == "" && s.Rule == "" {
+		key = "line.value_bare"
 	}
-	return string(b)
+	return msg.Render(l, key, args...)
+}
+
+// Localize fills the Text of each step with its line in l, for an answer
+// that carries both the keys and the text in the reader's language.
+func Localize(steps []Step, l msg.Lang) []Step {
+	for i := range steps {
+		steps[i].Text = steps[i].Line(l)
+	}
+	return steps
 }
 
 // trace collects steps; a nil *trace records nothing, so formulas cost no
@@ -85,6 +104,7 @@ type trace struct {
 	seen  []paramKey        // parameter reads already recorded, while few
 	index map[paramKey]bool // the same, once there are many
 	buf   [16]paramKey
+	args  []msg.Arg // the steps' arguments (see keep)
 	fen   money.Fen // the amount last written by fenText, and its text
 	text  string
 }
@@ -109,11 +129,14 @@ type paramKey struct {
 // 34), so that recording them rarely grows the slice.
 const traceSteps = 40
 
+// traceArgs is room for the arguments of a usual trace's steps.
+const traceArgs = 32
+
 func newTrace(explain bool) *trace {
 	if !explain {
 		return nil
 	}
-	t := &trace{steps: make([]Step, 0, traceSteps)}
+	t := &trace{steps: make([]Step, 0, traceSteps), args: make([]msg.Arg, 0, traceArgs)}
 	t.seen = t.buf[:0]
 	return t
 }
@@ -158,28 +181,31 @@ func (t *trace) input(name, value string) {
 	}
 }
 
-func (t *trace) value(name, value, rule string) {
+// value records a value computed by the rule of message key with args.
+func (t *trace) value(name, value, key string, args ...msg.Arg) {
 	if t != nil {
-		t.steps = append(t.steps, Step{Kind: "value", Name: name, Value: value, Rule: rule})
+		t.steps = append(t.steps, Step{Kind: "value", Name: name, Value: value, Key: key, Args: t.keep(args)})
 	}
 }
 
-func (t *trace) note(format string, args ...any) {
-	if t == nil {
-		return
+// note records a note: a message key with its arguments.
+func (t *trace) note(key string, args ...msg.Arg) {
+	if t != nil {
+		t.steps = append(t.steps, Step{Kind: "note", Key: key, Args: t.keep(args)})
 	}
-	if len(args) == 0 && strings.IndexByte(format, '%') < 0 {
-		t.noteText(format) // reads as written: no need for fmt
-		return
-	}
-	t.noteText(fmt.Sprintf(format, args...))
 }
 
-// noteText records a note already written out.
-func (t *trace) noteText(text string) {
-	if t != nil {
-		t.steps = append(t.steps, Step{Kind: "note", Rule: text})
+// keep copies args into the trace's one store of arguments and returns
+// the copy: the steps of a trace share a few allocations rather than one
+// each. A store that grows leaves the earlier steps' arguments where they
+// were, unchanged.
+func (t *trace) keep(args []msg.Arg) []msg.Arg {
+	if len(args) == 0 {
+		return nil
 	}
+	n := len(t.args)
+	t.args = append(t.args, args...)
+	return t.args[n:len(t.args):len(t.args)]
 }
 
 // param records a parameter read once per (name, jurisdiction, date).
@@ -305,5 +331,5 @@ func (r reader) step(name string, at period.Date, x int) (money.Dec, error) {
 }
 
 func notInTable(name string, v Value, key int) error {
-	return invalid("", "params.table_key", "parameter %s (%s, from %s) has no row for %d", name, v.Jurisdiction, v.From, key)
+	return invalid("", "params.table_key", "error.params.table_key", msg.Text("param", name), msg.Text("jurisdiction", v.Jurisdiction), msg.Date("from", v.From), msg.Int("key", key))
 }

@@ -2,11 +2,12 @@ package rules
 
 import (
 	"fmt"
-	"strings"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 
 	"hrss/rules/money"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -26,7 +27,8 @@ type UnemploymentInput struct {
 // UnemploymentResult is the eligibility, duration and amount of benefit.
 type UnemploymentResult struct {
 	Eligible      bool      `json:"eligible"`
-	Reason        string    `json:"reason"`
+	Reason        string    `json:"reason"` // in English, for logs and the API as before; Why is the same as a message
+	Why           Why       `json:"why"`
 	MaxMonths     int       `json:"max_months"`
 	MonthlyAmount money.Fen `json:"monthly_amount"`
 	Trace         []Step    `json:"trace,omitempty"`
@@ -45,10 +47,10 @@ type UnemploymentResult struct {
 // force.
 func (p *Params) UnemploymentBenefit(in UnemploymentInput, explain bool) (UnemploymentResult, error) {
 	if in.Separated.IsZero() {
-		return UnemploymentResult{}, invalid("separated", "unemployment.separated", "the separation date is required (YYYY-MM-DD)")
+		return UnemploymentResult{}, invalid("separated", "unemployment.separated", "error.unemployment.separated")
 	}
 	if in.ContributionMonths < 0 || in.CarriedMonths < 0 {
-		return UnemploymentResult{}, invalid("contribution_months", "unemployment.months", "months cannot be negative")
+		return UnemploymentResult{}, invalid("contribution_months", "unemployment.months", "error.unemployment.months")
 	}
 	tr := newTrace(explain)
 	traceUnemploymentInput(tr, in)
@@ -59,12 +61,15 @@ func (p *Params) UnemploymentBenefit(in UnemploymentInput, explain bool) (Unempl
 }
 
 func traceUnemploymentInput(tr *trace, in UnemploymentInput) {
+	if tr == nil {
+		return
+	}
 	tr.input("division", in.Division)
 	tr.input("separated", in.Separated.String())
-	tr.input("involuntary", fmt.Sprint(in.Involuntary))
-	tr.input("contribution_months", fmt.Sprint(in.ContributionMonths))
-	tr.input("carried_months", fmt.Sprint(in.CarriedMonths))
-	tr.input("registered", fmt.Sprint(in.Registered == nil || *in.Registered))
+	tr.input("involuntary", strconv.FormatBool(in.Involuntary))
+	tr.input("contribution_months", strconv.Itoa(in.ContributionMonths))
+	tr.input("carried_months", strconv.Itoa(in.CarriedMonths))
+	tr.input("registered", strconv.FormatBool(in.Registered == nil || *in.Registered))
 	if in.RetirementMonth != 0 {
 		tr.input("retirement_month", in.RetirementMonth.String())
 	}
@@ -76,23 +81,29 @@ func (r reader) unemployment(in UnemploymentInput) (UnemploymentResult, error) {
 	if err != nil {
 		return UnemploymentResult{}, err
 	}
-	var why []string
+	months := []msg.Arg{msg.Int("months", in.ContributionMonths), msg.Int("min", minMonths)}
+	var why Why
 	if in.ContributionMonths < minMonths {
-		why = append(why, fmt.Sprintf("contributed %d months, fewer than %d", in.ContributionMonths, minMonths))
+		why = append(why, Message{"reason.unemployment.months", months})
 	}
 	if !in.Involuntary {
-		why = append(why, "employment did not end against the person's will")
+		why = append(why, Message{Key: "reason.unemployment.voluntary"})
 	}
 	if in.Registered != nil && !*in.Registered {
-		why = append(why, "not registered as unemployed and seeking work")
+		why = append(why, Message{Key: "reason.unemployment.registered"})
 	}
 	if len(why) > 0 {
-		res := UnemploymentResult{Reason: "not eligible (社会保险法 Art. 45): " + strings.Join(why, "; ")}
-		r.tr.value("eligible", "false", res.Reason)
+		why = append(Why{{Key: "reason.unemployment.not_eligible"}}, why...)
+		res := UnemploymentResult{Reason: why.In(msg.EN), Why: why}
+		r.tr.value("eligible", "false", "reason.unemployment.not_eligible")
+		for _, m := range why[1:] {
+			r.tr.note(m.Key, m.Args...)
+		}
 		return res, nil
 	}
-	res := UnemploymentResult{Eligible: true, Reason: fmt.Sprintf("eligible (社会保险法 Art. 45): contributed %d months (at least %d), involuntary separation, registered as unemployed", in.ContributionMonths, minMonths)}
-	r.tr.value("eligible", "true", res.Reason)
+	why = Why{{"reason.unemployment.eligible", months}}
+	res := UnemploymentResult{Eligible: true, Reason: why.In(msg.EN), Why: why}
+	r.tr.value("eligible", "true", "reason.unemployment.eligible", months...)
 	if res.MaxMonths, err = r.benefitMonths(in, day); err != nil {
 		return res, err
 	}
@@ -112,7 +123,9 @@ func (r reader) benefitMonths(in UnemploymentInput, day period.Date) (int, error
 		return 0, err
 	}
 	n := min(int(m.IntPart())+in.CarriedMonths, capMonths)
-	r.tr.value("max_months", fmt.Sprint(n), fmt.Sprintf("min(%s months for %d whole contribution years + %d carried, %d)", m, years, in.CarriedMonths, capMonths))
+	if r.on() {
+		r.tr.value("max_months", strconv.Itoa(n), "trace.unemployment.max_months", msg.Dec("table", m), msg.Int("years", years), msg.Int("carried", in.CarriedMonths), msg.Int("cap", capMonths))
+	}
 	return r.untilRetirement(in, day, n)
 }
 
@@ -137,7 +150,9 @@ func (r reader) untilRetirement(in UnemploymentInput, day period.Date, n int) (i
 		return n, nil
 	}
 	total := in.RetirementMonth.Sub(day.Month()) - 1
-	r.tr.value("max_months", fmt.Sprint(total), fmt.Sprintf("extended to the month before the statutory retirement month %s: the %d months end in %s, less than %d months before it", in.RetirementMonth, n, end, within))
+	if r.on() {
+		r.tr.value("max_months", strconv.Itoa(total), "trace.unemployment.until_retirement", msg.Month("retire", in.RetirementMonth), msg.Int("months", n), msg.Month("end", end), msg.Int("within", within))
+	}
 	return total, nil
 }
 
@@ -152,7 +167,7 @@ func (r reader) benefitAmount(day period.Date) (money.Fen, error) {
 		return 0, err
 	}
 	amt := money.RoundHalfUp(w.Dec().Mul(ratio))
-	r.tr.value("monthly_amount", amt.String(), fmt.Sprintf("%s × minimum wage %s (tier %d), half-up to the fen", ratio, w, tier))
+	r.tr.value("monthly_amount", amt.String(), "trace.times_minimum_wage", msg.Dec("ratio", ratio), msg.Fen("wage", w), msg.Int("tier", tier))
 	return amt, nil
 }
 
@@ -184,7 +199,7 @@ func (p *Params) MinimumWage(division string, day period.Date) (money.Fen, int, 
 func (p *Params) LateFee(unpaid money.Fen, due, paid period.Date, division string) (money.Fen, error) {
 	days := due.DaysUntil(paid)
 	if days <= 0 || unpaid < 0 {
-		return 0, invalid("paid", "late_fee.dates", "payment on %s is not after the due date %s", paid, due)
+		return 0, invalid("paid", "late_fee.dates", "error.late_fee.dates", msg.Date("paid", paid), msg.Date("due", due))
 	}
 	rate, err := p.reader(division, nil).dec(parLateFeeRate, due.AddDays(1))
 	if err != nil {

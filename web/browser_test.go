@@ -362,6 +362,17 @@ func TestBrowser(t *testing.T) {
 	if !strings.Contains(textContent("#explain-retirement"), "retirement.") {
 		t.Errorf("the retirement trace does not list its parameters")
 	}
+	// the traces read in Chinese: each step's label, and how it was
+	// computed, from the rules' catalogue (rules/msg), not English
+	if got := textContent("#explain-retirement"); !strings.Contains(got, "法定退休年龄") || !strings.Contains(got, "出生月份 + 法定退休年龄") ||
+		!strings.Contains(got, "国务院关于渐进式延迟法定退休年龄的办法") || strings.Contains(got, "birth month + statutory age") {
+		t.Errorf("the retirement trace is not in Chinese: %q", got)
+	}
+	if eval(`document.querySelector("#explain") ? 1 : 0`) == 1 {
+		if got := textContent("#explain"); !strings.Contains(got, "基础养老金") || !strings.Contains(got, "四舍五入到分") || strings.Contains(got, "half-up") {
+			t.Errorf("the pension trace is not in Chinese: %q", got)
+		}
+	}
 	// 5. switch to English: the same page, in English, with English money
 	var lang string
 	run("english",
@@ -375,6 +386,9 @@ func TestBrowser(t *testing.T) {
 	}
 	if lang != "en" || text("h1") != "Pension estimate" || !strings.Contains(text("#retirement"), "¥") {
 		t.Errorf("after the switch: lang %q, h1 %q, retirement %q", lang, text("h1"), text("#retirement"))
+	}
+	if got := textContent("#explain-retirement"); !strings.Contains(got, "birth month + statutory age") || strings.Contains(got, "出生月份") {
+		t.Errorf("the retirement trace is not in English: %q", got)
 	}
 	// 6. outside the caseworker's divisions: the 404 page, as for no person at all
 	var status int

@@ -27,7 +27,7 @@ func get[Out any](w http.ResponseWriter, r *http.Request, fn func(context.Contex
 	if err == nil {
 		var out Out
 		if out, err = fn(r.Context(), id); err == nil {
-			writeJSON(w, http.StatusOK, out)
+			writeJSON(w, http.StatusOK, localized(r, out))
 			return
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"hrss/rules"
 	"hrss/rules/fault"
 	"hrss/rules/money"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -84,14 +85,19 @@ func langOf(r *http.Request) lang {
 	return best
 }
 
-// T returns the text of key in l, formatted with args (fmt verbs). A key
-// missing from the catalogue shows as itself, so that a gap is visible.
+// T returns the text of key in l, formatted with args (fmt verbs); a key
+// of the rules' catalogue (rules/msg: reasons, target groups) is found
+// there. A key missing from both shows as itself, so that a gap is
+// visible.
 func (l lang) T(key string, args ...any) string {
 	m := textZH
 	if l.en() {
 		m = textEN
 	}
 	s, ok := m[key]
+	if !ok {
+		s, ok = msg.Template(l.M(), key)
+	}
 	if !ok {
 		s = key
 	}
@@ -104,7 +110,7 @@ func (l lang) T(key string, args ...any) string {
 // Has reports whether the catalogue has key (for optional labels).
 func (l lang) Has(key string) bool {
 	_, ok := textEN[key]
-	return ok
+	return ok || msg.Has(key)
 }
 
 // Or returns the text of key in l, or fallback when the catalogue has no
@@ -300,27 +306,31 @@ func (l lang) Division(code string) string {
 }
 
 // Error returns the message of err for a user in l: the translation of
-// its rule key (with the field named) when the catalogue has one, else
-// its English message (in Chinese behind a translated lead-in).
+// its rule key (with the field named) when the screens' catalogue has
+// one, else its message of the rules' catalogue (rules/msg) when it has a
+// key, else its English message (in Chinese behind a translated lead-in).
 // Internal errors never show their detail.
 func (l lang) Error(err error) string {
 	var fe *fault.Error
 	if !errors.As(err, &fe) || fe.Kind == fault.Internal {
 		return l.T("error.internal")
 	}
-	msg := ""
-	if fe.Rule != "" && l.Has("rule."+fe.Rule) {
-		msg = l.T("rule." + fe.Rule)
-		if fe.Field != "" && l.Has("field."+fe.Field) {
-			msg = l.T("field."+fe.Field) + l.T("error.sep") + msg
-		}
-	} else if l.en() {
-		msg = fe.Error()
-	} else {
-		msg = l.T("error.kind."+strconv.Itoa(int(fe.Kind))) + l.T("error.sep") + fe.Error()
+	text, named := "", true
+	switch {
+	case fe.Rule != "" && l.Has("rule."+fe.Rule):
+		text = l.T("rule." + fe.Rule)
+	case fe.Key != "":
+		text = msg.Render(l.M(), fe.Key, fe.Args...) // a rule's error, with its values
+	case l.en():
+		text, named = fe.Error(), false
+	default:
+		text, named = l.T("error.kind."+strconv.Itoa(int(fe.Kind)))+l.T("error.sep")+fe.Error(), false
+	}
+	if named && fe.Field != "" && l.Has("field."+fe.Field) {
+		text = l.T("field."+fe.Field) + l.T("error.sep") + text
 	}
 	if fe.Row > 0 {
-		msg = l.T("error.at_row", fe.Row, fe.Col) + msg
+		text = l.T("error.at_row", fe.Row, fe.Col) + text
 	}
-	return msg
+	return text
 }

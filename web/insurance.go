@@ -59,7 +59,7 @@ func respond(w http.ResponseWriter, r *http.Request, status int, out any, err er
 		writeError(w, r, err)
 		return
 	}
-	writeJSON(w, status, out)
+	writeJSON(w, status, localized(r, out))
 }
 
 // items wraps a whole list as the API's lists are: {"items": [...]}.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"hrss/rules/fault"
+	"hrss/rules/msg"
 )
 
 // problem is an RFC 9457 problem detail, extended with the field and the
@@ -20,6 +21,12 @@ type problem struct {
 	Rule   string `json:"rule,omitempty"`
 	Row    int    `json:"row,omitempty"`
 	Column string `json:"column,omitempty"`
+	// Key and Args are a rule's error as a message of the rules'
+	// catalogue (rules/msg), and Message its text in the request's
+	// language (?lang=, Accept-Language); Detail stays English.
+	Key     string    `json:"key,omitempty"`
+	Args    []msg.Arg `json:"args,omitempty"`
+	Message string    `json:"message,omitempty"`
 	// RequestID is the request's X-Request-ID, to find it in the log.
 	RequestID string `json:"request_id,omitempty"`
 }
@@ -51,6 +58,9 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &fe) && fe.Kind != fault.Internal {
 		p.Status = statusOf(fe.Kind)
 		p.Detail, p.Field, p.Rule, p.Row, p.Column = fe.Error(), fe.Field, fe.Rule, fe.Row, fe.Col
+		if fe.Key != "" {
+			p.Key, p.Args, p.Message = fe.Key, fe.Args, apiLang(r).Error(fe)
+		}
 		if fe.Rule != "" {
 			p.Type = "urn:hrss:rule:" + fe.Rule
 		}

@@ -145,7 +145,7 @@ func grantReason(l lang, r rules.Reason, g *rules.Programme) string {
 		return text
 	}
 	if k := "support.reason." + string(g.Formula); l.Has(k) {
-		text += l.T("support.reason.sep") + l.fill(l.T(k), r.Args)
+		text += l.T("sep.list") + l.fill(l.T(k), r.Args)
 	}
 	return text
 }

@@ -12,6 +12,7 @@ import (
 
 	"hrss/rules"
 	"hrss/rules/fault"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -61,31 +62,89 @@ func rulesUsage(w io.Writer) {
 }
 
 // outputFlags are the flags every formula subcommand shares.
-type outputFlags struct{ json, explain bool }
+type outputFlags struct {
+	json, explain bool
+	lang          string
+}
 
 func (o *outputFlags) register(fs *flag.FlagSet) {
-	fs.BoolVar(&o.json, "json", false, "print JSON (with the trace) instead of text")
+	fs.BoolVar(&o.json, "json", false, "print JSON (with the trace, each step's text in --lang) instead of text")
 	fs.BoolVar(&o.explain, "explain", false, "with text output, also print the trace")
+	langFlag(fs, &o.lang)
+}
+
+// langFlag registers --lang, the language of traces, reasons and errors.
+func langFlag(fs *flag.FlagSet, p *string) {
+	fs.StringVar(p, "lang", "", "language of the trace, reasons and errors: zh-CN or en (default: from LC_ALL, LC_MESSAGES or LANG; zh* is zh-CN)")
+}
+
+// language is the --lang flag's language, or the locale's.
+func (o outputFlags) language() (msg.Lang, error) { return parseLang(o.lang) }
+
+// parseLang reads a --lang value; "" is the environment's locale.
+func parseLang(s string) (msg.Lang, error) {
+	if s == "" {
+		return msg.FromLocale(), nil
+	}
+	l, ok := msg.Parse(s)
+	if !ok {
+		return "", fault.Invalidf("lang", "lang.known", "%q is not a language hrss speaks: use zh-CN or en", s)
+	}
+	return l, nil
+}
+
+// inLang returns err worded in l when it is a rule's error with a message
+// of the catalogue; any other error as it is.
+func inLang(err error, l msg.Lang) error {
+	var fe *fault.Error
+	if !errors.As(err, &fe) || fe.Key == "" || l == msg.EN {
+		return err
+	}
+	c := *fe
+	c.Message = msg.Render(l, fe.Key, fe.Args...)
+	return &c
 }
 
 // loadParams loads the embedded parameters with the --params overrides.
 func loadParams(g *globals) (*rules.Params, error) { return rules.Load(g.params) }
 
-// emit prints a result as JSON or as its text plus, on request, its trace.
-func emit(g *globals, o outputFlags, v any, text string, trace []rules.Step) error {
+// emit prints a result as JSON (each step of its trace with its text in
+// l beside its key and arguments) or as its text plus, on request, its
+// trace's lines in l.
+func emit(g *globals, o outputFlags, l msg.Lang, v any, text string, trace []rules.Step) error {
 	if o.json {
+		rules.Localize(trace, l) // the steps are v's: their text is filled in place
 		enc := json.NewEncoder(g.stdout)
 		enc.SetEscapeHTML(false)
 		return enc.Encode(v)
 	}
 	fmt.Fprint(g.stdout, text)
 	if o.explain {
-		fmt.Fprintln(g.stdout, "\nTrace:")
+		fmt.Fprintln(g.stdout, "\n"+msg.Render(l, "cli.trace"))
 		for _, s := range trace {
-			fmt.Fprintln(g.stdout, "  "+s.String())
+			fmt.Fprintln(g.stdout, "  "+s.Line(l))
 		}
 	}
 	return nil
+}
+
+// runFormula runs a formula subcommand's formula once its flags are
+// read: it loads the parameters, runs, and emits the result in the
+// language of --lang, errors included.
+func runFormula(g *globals, o outputFlags, run func(p *rules.Params, l msg.Lang) (any, string, []rules.Step, error)) error {
+	l, err := o.language()
+	if err != nil {
+		return err
+	}
+	p, err := loadParams(g)
+	if err != nil {
+		return err
+	}
+	res, text, trace, err := run(p, l)
+	if err != nil {
+		return inLang(err, l)
+	}
+	return emit(g, o, l, res, text, trace)
 }
 
 // readInput decodes one JSON object from stdin into v, refusing unknown
@@ -104,7 +163,7 @@ func readInput(g *globals, v any) error {
 }
 
 func rulesRetirementAge(g *globals, args []string) error {
-	fs := newFlags(g, "rules retirement-age", "rules retirement-age --category male|female-55|female-50 --birth YYYY-MM [--division CODE] [--json] [--explain]")
+	fs := newFlags(g, "rules retirement-age", "rules retirement-age --category male|female-55|female-50 --birth YYYY-MM [--division CODE] [--json] [--explain] [--lang zh-CN|en]")
 	var o outputFlags
 	o.register(fs)
 	cat := fs.String("category", "", "male, female-55 (women whose original age was 55) or female-50")
@@ -113,23 +172,18 @@ func rulesRetirementAge(g *globals, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	b, err := rules.ParseMonth("birth", *birth)
-	if err != nil {
-		return err
-	}
-	p, err := loadParams(g)
-	if err != nil {
-		return err
-	}
-	res, err := p.RetirementAge(rules.RetirementInput{Category: rules.Category(*cat), Birth: b, Division: *div}, true)
-	if err != nil {
-		return err
-	}
-	return emit(g, o, res, res.String(), res.Trace)
+	return runFormula(g, o, func(p *rules.Params, _ msg.Lang) (any, string, []rules.Step, error) {
+		b, err := rules.ParseMonth("birth", *birth)
+		if err != nil {
+			return nil, "", nil, err
+		}
+		res, err := p.RetirementAge(rules.RetirementInput{Category: rules.Category(*cat), Birth: b, Division: *div}, true)
+		return res, res.String(), res.Trace, err
+	})
 }
 
 func rulesDivisor(g *globals, args []string) error {
-	fs := newFlags(g, "rules divisor", "rules divisor --age 50y5m [--at YYYY-MM] [--division CODE] [--json] [--explain]")
+	fs := newFlags(g, "rules divisor", "rules divisor --age 50y5m [--at YYYY-MM] [--division CODE] [--json] [--explain] [--lang zh-CN|en]")
 	var o outputFlags
 	o.register(fs)
 	age := fs.String("age", "", "age at retirement: 50y5m, 50y or 50")
@@ -138,23 +192,18 @@ func rulesDivisor(g *globals, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	a, err := rules.ParseAge(*age)
-	if err != nil {
-		return err
-	}
-	m, err := monthOrNow("at", *at)
-	if err != nil {
-		return err
-	}
-	p, err := loadParams(g)
-	if err != nil {
-		return err
-	}
-	res, err := p.Divisor(a, m, *div, true)
-	if err != nil {
-		return err
-	}
-	return emit(g, o, res, res.Divisor.String()+"\n", res.Trace)
+	return runFormula(g, o, func(p *rules.Params, _ msg.Lang) (any, string, []rules.Step, error) {
+		a, err := rules.ParseAge(*age)
+		if err != nil {
+			return nil, "", nil, err
+		}
+		m, err := monthOrNow("at", *at)
+		if err != nil {
+			return nil, "", nil, err
+		}
+		res, err := p.Divisor(a, m, *div, true)
+		return res, res.Divisor.String() + "\n", res.Trace, err
+	})
 }
 
 // dateOrToday parses a date flag, defaulting to today.
@@ -178,8 +227,8 @@ func monthOrNow(field, s string) (period.YearMonth, error) {
 }
 
 // stdinCommand runs a formula subcommand that reads its input from stdin.
-func stdinCommand(g *globals, args []string, name, example string, run func(p *rules.Params) (any, string, []rules.Step, error), input any) error {
-	fs := newFlags(g, "rules "+name, "rules "+name+" [--json] [--explain] < input.json\n\nInput (JSON on standard input), for example:\n  "+example)
+func stdinCommand(g *globals, args []string, name, example string, run func(p *rules.Params, l msg.Lang) (any, string, []rules.Step, error), input any) error {
+	fs := newFlags(g, "rules "+name, "rules "+name+" [--json] [--explain] [--lang zh-CN|en] < input.json\n\nInput (JSON on standard input), for example:\n  "+example)
 	var o outputFlags
 	o.register(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -188,15 +237,7 @@ func stdinCommand(g *globals, args []string, name, example string, run func(p *r
 	if err := readInput(g, input); err != nil {
 		return err
 	}
-	p, err := loadParams(g)
-	if err != nil {
-		return err
-	}
-	res, text, trace, err := run(p)
-	if err != nil {
-		return err
-	}
-	return emit(g, o, res, text, trace)
+	return runFormula(g, o, run)
 }
 
 func rulesPension(g *globals, args []string) error {
@@ -204,7 +245,7 @@ func rulesPension(g *globals, args []string) error {
 	return stdinCommand(g, args, "pension",
 		`{"division":"330400","birth":"1975-08","retire":"2025-08","calc_base":"8310","avg_index":"0.6977","years":"25.08","transitional_index":"0","transitional_years":"0","account_balance":"110378.42"}`+
 			"\n  calc_base is optional: without it the base for the retirement month is taken from the parameters.",
-		func(p *rules.Params) (any, string, []rules.Step, error) {
+		func(p *rules.Params, _ msg.Lang) (any, string, []rules.Step, error) {
 			res, err := p.Pension(in, true)
 			return res, res.String(), res.Trace, err
 		}, &in)
@@ -215,7 +256,7 @@ func rulesContribution(g *globals, args []string) error {
 	return stdinCommand(g, args, "contribution",
 		`{"division":"330402","period":"2025-03","wage":"6500.00","kind":"employee","risk_class":1,"float":"1.0"}`+
 			"\n  kind is employee or flexible (a flexible worker's wage is the chosen base).",
-		func(p *rules.Params) (any, string, []rules.Step, error) {
+		func(p *rules.Params, _ msg.Lang) (any, string, []rules.Step, error) {
 			res, err := p.Contribution(in, true)
 			return res, res.String(), res.Trace, err
 		}, &in)
@@ -226,9 +267,11 @@ func rulesUnemployment(g *globals, args []string) error {
 	return stdinCommand(g, args, "unemployment",
 		`{"division":"330402","separated":"2025-03-15","involuntary":true,"contribution_months":70,"carried_months":0}`+
 			"\n  registered (true or false) is optional and defaults to true.",
-		func(p *rules.Params) (any, string, []rules.Step, error) {
+		func(p *rules.Params, l msg.Lang) (any, string, []rules.Step, error) {
 			res, err := p.UnemploymentBenefit(in, true)
-			return res, res.String(), res.Trace, err
+			text := res // the text in l; the JSON keeps the English reason beside the keys (why)
+			text.Reason = res.Why.In(l)
+			return res, text.String(), res.Trace, err
 		}, &in)
 }
 
@@ -236,7 +279,7 @@ func rulesAccount(g *globals, args []string) error {
 	var in rules.AccountInput
 	return stdinCommand(g, args, "account",
 		`{"division":"330400","opening_year":2024,"opening":"50000.00","months":[{"period":"2024-01","base":"6500.00"}],"at":"2025-06","interest_to_date":true}`,
-		func(p *rules.Params) (any, string, []rules.Step, error) {
+		func(p *rules.Params, _ msg.Lang) (any, string, []rules.Step, error) {
 			res, err := p.Account(in, true)
 			return res, res.String(), res.Trace, err
 		}, &in)

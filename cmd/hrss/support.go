@@ -291,8 +291,14 @@ func parseWithID(fs *flag.FlagSet, args []string, what string) (int64, error) {
 
 func supportGrant(g *globals, name string, args []string) error {
 	fs := supportFlags(g, name)
-	asJSON := fs.Bool("json", false, "print JSON")
+	asJSON := fs.Bool("json", false, "print JSON (each step of the trace with its text in --lang)")
+	var lang string
+	langFlag(fs, &lang)
 	id, err := parseWithID(fs, args, "grant")
+	if err != nil {
+		return err
+	}
+	l, err := parseLang(lang)
 	if err != nil {
 		return err
 	}
@@ -301,14 +307,15 @@ func supportGrant(g *globals, name string, args []string) error {
 		if err != nil {
 			return err
 		}
+		rules.Localize(gr.Trace, l)
 		if *asJSON {
 			return printJSON(g.stdout, map[string]any{"grant": gr, "payments": pays})
 		}
-		fmt.Fprintf(g.stdout, "Grant %d: %s, %s yuan to the %s %d, %s (%s)\n  person %d %s, employer %d %s, division %s, event %s\n  reason %s %v\n",
+		fmt.Fprintf(g.stdout, "Grant %d: %s, %s yuan to the %s %d, %s (%s)\n  person %d %s, employer %d %s, division %s, event %s\n  reason %s\n",
 			gr.ID, gr.Programme, gr.Amount, gr.Beneficiary, gr.PayeeID, gr.Status, gr.Note, gr.PersonID, gr.PersonName, gr.EmployerID, gr.Employer,
-			gr.Division, gr.Event, gr.Reason.Key, gr.Reason.Args)
+			gr.Division, gr.Event, gr.Reason.In(l))
 		for _, st := range gr.Trace {
-			fmt.Fprintln(g.stdout, "  "+st.String())
+			fmt.Fprintln(g.stdout, "  "+st.Text)
 		}
 		for _, p := range pays {
 			fmt.Fprintf(g.stdout, "  payment %s (run %d): %s, %s %s %s %s\n", p.Reference, p.RunID, p.Status, p.Amount, p.Bank, p.Account, p.Failure)

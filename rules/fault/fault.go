@@ -9,6 +9,8 @@ package fault
 import (
 	"errors"
 	"fmt"
+
+	"hrss/rules/msg"
 )
 
 // Kind classifies an error for the caller.
@@ -23,7 +25,6 @@ const (
 	Unauthorized             // not signed in
 	Forbidden                // signed in but not allowed
 	Throttled                // too many attempts: try again later
-	Unavailable              // the database cannot serve (disk full, connection lost): nothing was written; try again later
 )
 
 // Error is a user-facing failure.
@@ -32,9 +33,14 @@ type Error struct {
 	Field   string // the input field, e.g. "resident_id"
 	Rule    string // a stable key for the rule broken, e.g. "resident_id.check_character"
 	Message string // English text naming the field and the rule
-	Row     int    // 1-based row of an input file, 0 if none
-	Col     string // column name or letter of an input file, "" if none
-	Err     error  // the underlying cause, if any
+	// Key and Args are the message in the catalogue (rules/msg) that
+	// Message is the English of, for a reader in another language; an
+	// error without a Key is shown by its Rule's translation or Message.
+	Key  string
+	Args []msg.Arg
+	Row  int    // 1-based row of an input file, 0 if none
+	Col  string // column name or letter of an input file, "" if none
+	Err  error  // the underlying cause, if any
 }
 
 // Error implements error.
@@ -59,6 +65,12 @@ func (e *Error) Unwrap() error { return e.Err }
 // Invalidf returns an Invalid error for field breaking rule.
 func Invalidf(field, rule, format string, args ...any) *Error {
 	return &Error{Kind: Invalid, Field: field, Rule: rule, Message: fmt.Sprintf(format, args...)}
+}
+
+// InvalidMsg returns an Invalid error for field breaking rule, worded by the
+// catalogue's message key with args (Message is its English).
+func InvalidMsg(field, rule, key string, args ...msg.Arg) *Error {
+	return &Error{Kind: Invalid, Field: field, Rule: rule, Key: key, Args: args, Message: msg.Render(msg.EN, key, args...)}
 }
 
 // NotFoundf returns a NotFound error.
@@ -91,6 +103,16 @@ func KindOf(err error) Kind {
 		return e.Kind
 	}
 	return Internal
+}
+
+// RuleOf returns the Rule of err: that of the first *Error in its chain,
+// or "".
+func RuleOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Rule
+	}
+	return ""
 }
 
 // List collects several errors, e.g. one per bad row of a file.

@@ -1,4 +1,4 @@
-package rules
+package msg
 
 import (
 	"math/big"
@@ -8,9 +8,9 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// TestDecStringAsDecimal: decString writes what Decimal.String writes, for
+// TestDecStringAsDecimal: DecText writes what Decimal.String writes, for
 // coefficients and exponents of every size, both signs, zeros included.
-func TestDecStringAsDecimal(t *testing.T) {
+func TestDecTextAsDecimal(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	for i := 0; i < 300_000; i++ {
 		c := new(big.Int).SetUint64(r.Uint64() >> r.IntN(64))
@@ -26,14 +26,14 @@ func TestDecStringAsDecimal(t *testing.T) {
 			c.Neg(c)
 		}
 		d := decimal.NewFromBigInt(c, int32(r.IntN(30)-24))
-		if got, want := decString(d), d.String(); got != want {
-			t.Fatalf("decString(%s e%d) = %q, want %q", c, d.Exponent(), got, want)
+		if got, want := DecText(d), d.String(); got != want {
+			t.Fatalf("DecText(%s e%d) = %q, want %q", c, d.Exponent(), got, want)
 		}
 	}
 	for _, s := range []string{"0", "0.0", "1", "-1", "0.16", "0.075", "0.0084", "1.2", "1.50", "100", "0.000001", "-0.5", "25.08"} {
 		d := decimal.RequireFromString(s)
-		if got, want := decString(d), d.String(); got != want {
-			t.Errorf("decString(%s) = %q, want %q", s, got, want)
+		if got, want := DecText(d), d.String(); got != want {
+			t.Errorf("DecText(%s) = %q, want %q", s, got, want)
 		}
 	}
 }
