@@ -113,9 +113,9 @@ func TestCallerScope(t *testing.T) {
 		t.Error("city-wide reviewer")
 	case agent.InDivision("330402"):
 		t.Error("an employer agent reaches no division")
-	case !System.InDivision("330483") || !System.SeesWholeID() || !System.Can(ReadAudit) || System.Can(ApprovePayments):
+	case !System.InDivision("330483") || !System.Can(RevealIdentity) || !System.Can(ReadAudit) || System.Can(ApprovePayments):
 		t.Error("system")
-	case agent.SeesWholeID() || (Caller{Role: Citizen}).SeesWholeID() || !cw.SeesWholeID():
+	case agent.Can(RevealIdentity) || (Caller{Role: Citizen}).Can(RevealIdentity) || !cw.Can(RevealIdentity):
 		t.Error("whole resident IDs")
 	}
 	for _, r := range Roles {

@@ -22,8 +22,10 @@ import (
 //     employers of their relations.
 //
 // A record out of reach answers NotFound, as if it did not exist; a list
-// leaves it out. Resident IDs are whole for callers whose role needs them
-// (access.Caller.SeesWholeID) and masked for everyone else.
+// leaves it out. Resident IDs and phone numbers are masked in every answer
+// for every role (ident.ResidentID.Masked, ident.MaskPhone), but for
+// the whole numbers a writer has just given and the one record a role
+// with access.RevealIdentity asks for, with a reason (RevealPerson).
 
 // canSeePerson reports whether c may see person p.
 func canSeePerson(ctx context.Context, tx Tx, c access.Caller, p Person) (bool, error) {
@@ -142,13 +144,18 @@ func divisionScope(c access.Caller) ([]string, bool) {
 	return d, c.CityWide() || len(d) > 0
 }
 
-// show opens a stored person for c: the resident ID whole or masked.
-func (s *Service) show(c access.Caller, sp SealedPerson) (Person, error) {
+// show opens a stored person for display: the resident ID and phone
+// number masked.
+func (s *Service) show(sp SealedPerson) (Person, error) {
 	p, err := s.open(sp)
-	if err == nil && !c.SeesWholeID() {
-		p.ResidentID = ident.ResidentID(p.ResidentID.Masked())
-	}
-	return p, err
+	return masked(p), err
+}
+
+// masked returns p with its resident ID and phone number masked.
+func masked(p Person) Person {
+	p.ResidentID = ident.ResidentID(p.ResidentID.Masked())
+	p.Phone = ident.MaskPhone(p.Phone)
+	return p
 }
 
 // minimal keeps what an employer needs to record a hire of the person

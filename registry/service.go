@@ -104,7 +104,8 @@ func (s *Service) CreatePerson(ctx context.Context, in PersonInput) (Person, err
 	if err != nil {
 		return Person{}, err
 	}
-	return s.show(c, sp)
+	// the writer gave the whole numbers: the answer echoes them, nothing more
+	return sp.Person, nil
 }
 
 // UpdatePerson replaces the person's fields with in. It fails with
@@ -146,7 +147,7 @@ func (s *Service) UpdatePerson(ctx context.Context, id int64, in PersonInput) (P
 	if err != nil {
 		return Person{}, err
 	}
-	return s.show(c, sp)
+	return sp.Person, nil
 }
 
 // visiblePerson reads a person c may see, or answers NotFound.
@@ -194,41 +195,95 @@ func (s *Service) open(sp SealedPerson) (Person, error) {
 	return p, nil
 }
 
-// Person returns the person with the given ID, or NotFound (also when
-// the person is out of the caller's reach). The view is audited.
+// Person returns the person with the given ID, the resident ID and phone
+// number masked, or NotFound (also when the person is out of the caller's
+// reach). The view is audited.
 func (s *Service) Person(ctx context.Context, id int64) (Person, error) {
-	c, err := access.Require(ctx, access.ReadPersons)
+	sp, err := s.viewPerson(ctx, access.ReadPersons, id, "person.view")
 	if err != nil {
 		return Person{}, err
+	}
+	return s.show(sp)
+}
+
+// RevealPerson returns the person with the given ID with their whole
+// resident ID and phone number, for the reason given (why the caller
+// needs the whole numbers: it is recorded in the audit entry
+// "person.reveal"). It fails with Forbidden for a role without
+// access.RevealIdentity, Invalid (field "reason", rule reveal.reason)
+// without a reason, and NotFound as Person.
+func (s *Service) RevealPerson(ctx context.Context, id int64, reason string) (Person, error) {
+	ctx, err := revealing(ctx, reason)
+	if err != nil {
+		return Person{}, err
+	}
+	sp, err := s.viewPerson(ctx, access.RevealIdentity, id, "person.reveal")
+	if err != nil {
+		return Person{}, err
+	}
+	return s.open(sp)
+}
+
+// revealing checks that the caller may see whole numbers (Forbidden
+// otherwise) and gave a reason (Invalid otherwise), and returns ctx
+// whose audit entries record that reason.
+func revealing(ctx context.Context, reason string) (context.Context, error) {
+	if _, err := access.Require(ctx, access.RevealIdentity); err != nil {
+		return ctx, err
+	}
+	if strings.TrimSpace(reason) == "" {
+		return ctx, fault.Invalidf("reason", "reveal.reason", "say why you need the whole resident ID and phone number: the reason is recorded in the audit trail")
+	}
+	return access.WithReason(ctx, reason), nil
+}
+
+// viewPerson reads a person the caller may see with permission p, and
+// records the view as action, in one transaction.
+func (s *Service) viewPerson(ctx context.Context, p access.Perm, id int64, action string) (SealedPerson, error) {
+	c, err := access.Require(ctx, p)
+	if err != nil {
+		return SealedPerson{}, err
 	}
 	var sp SealedPerson
 	err = s.Store.Update(ctx, func(tx Tx) (err error) {
 		if sp, err = s.visiblePerson(ctx, tx, c, id); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, c, "person.view", object("person", id), id)
+		return s.record(ctx, tx, c, action, object("person", id), id)
 	})
-	if err != nil {
-		return Person{}, err
-	}
-	return s.show(c, sp)
+	return sp, err
 }
 
 // PersonQuery searches persons. ResidentID, when given, must be a valid
 // number and matches exactly; NamePrefix and Division narrow the list.
+// Whole asks for the whole resident IDs and phone numbers (an export that
+// needs them), which takes access.RevealIdentity and a Reason.
 type PersonQuery struct {
 	ResidentID string
 	NamePrefix string
 	Division   string
+	Whole      bool
+	Reason     string
 	Page
 }
 
 // FindPersons lists the persons matching q in ID order, a page at a
-// time, leaving out those out of the caller's reach. The persons listed
-// are audited. An employer agent sees the persons of their employer's
+// time, leaving out those out of the caller's reach, their resident IDs
+// and phone numbers masked unless q.Whole (see PersonQuery; then it fails
+// as RevealPerson without the permission or the reason). The persons
+// listed are audited ("person.search", or "person.export_whole" with the
+// reason). An employer agent sees the persons of their employer's
 // relations, or, searching by whole resident ID, the person it names
 // (person ID, sex and birth only, unless related: enough to record a hire).
 func (s *Service) FindPersons(ctx context.Context, q PersonQuery) ([]Person, error) {
+	action := "person.search"
+	if q.Whole {
+		var err error
+		if ctx, err = revealing(ctx, q.Reason); err != nil {
+			return nil, err
+		}
+		action = "person.export_whole"
+	}
 	c, err := access.Require(ctx, access.ReadPersons)
 	if err != nil {
 		return nil, err
@@ -258,14 +313,14 @@ func (s *Service) FindPersons(ctx context.Context, q PersonQuery) ([]Person, err
 		if err != nil {
 			return err
 		}
-		if out, err = s.showList(ctx, tx, c, rows); err != nil {
+		if out, err = s.showList(ctx, tx, c, rows, q.Whole); err != nil {
 			return err
 		}
 		ids := make([]int64, len(out))
 		for i, p := range out {
 			ids[i] = p.ID
 		}
-		return s.record(ctx, tx, c, "person.search", "persons", ids...)
+		return s.record(ctx, tx, c, action, "persons", ids...)
 	})
 	return out, err
 }
@@ -297,14 +352,17 @@ func scopePersons(c access.Caller, f *PersonFilter, byID bool) bool {
 	return true
 }
 
-// showList opens rows for c; an employer agent's unrelated persons (found
-// by resident ID) are cut to the minimal view.
-func (s *Service) showList(ctx context.Context, tx Tx, c access.Caller, rows []SealedPerson) ([]Person, error) {
+// showList opens rows for c, masked unless whole; an employer agent's
+// unrelated persons (found by resident ID) are cut to the minimal view.
+func (s *Service) showList(ctx context.Context, tx Tx, c access.Caller, rows []SealedPerson, whole bool) ([]Person, error) {
 	out := make([]Person, 0, len(rows))
 	for _, r := range rows {
-		p, err := s.show(c, r)
+		p, err := s.open(r)
 		if err != nil {
 			return nil, err
+		}
+		if !whole {
+			p = masked(p)
 		}
 		if c.Role == access.EmployerAgent {
 			if ok, err := hasRelation(ctx, tx, p.ID, c.EmployerID); err != nil {

@@ -66,9 +66,15 @@ func TestContractPersons(t *testing.T) {
 		if p.ID == 0 || p.Sex != ident.Male || p.Birth != (period.Date{Y: 1990, M: 5, D: 17}) {
 			t.Fatalf("created %+v", p)
 		}
+		if p.ResidentID != ident.ResidentID(id) {
+			t.Fatalf("the creation does not echo the number given: %+v", p)
+		}
 		got, err := s.Person(ctx, p.ID)
-		if err != nil || got.ResidentID != ident.ResidentID(id) || got.Name != "王小明" || !got.CreatedAt.Equal(p.CreatedAt) {
+		if err != nil || string(got.ResidentID) != ident.ResidentID(id).Masked() || got.Name != "王小明" || !got.CreatedAt.Equal(p.CreatedAt) {
 			t.Fatalf("read back %+v, %v", got, err)
+		}
+		if got, err = s.RevealPerson(ctx, p.ID, "check the papers"); err != nil || got.ResidentID != ident.ResidentID(id) {
+			t.Fatalf("revealed %+v, %v", got, err)
 		}
 		// duplicate resident ID: conflict, nothing written
 		_, err = s.CreatePerson(ctx, person(id, "李四"))
@@ -76,7 +82,7 @@ func TestContractPersons(t *testing.T) {
 		// search by ID number, name prefix, division
 		for _, q := range []registry.PersonQuery{{ResidentID: id}, {NamePrefix: "王小"}, {Division: "330402"}} {
 			ps, err := s.FindPersons(ctx, q)
-			if err != nil || len(ps) != 1 || ps[0].ID != p.ID {
+			if err != nil || len(ps) != 1 || ps[0].ID != p.ID || string(ps[0].ResidentID) != ident.ResidentID(id).Masked() {
 				t.Fatalf("search %+v: %v %v", q, ps, err)
 			}
 		}
@@ -93,8 +99,11 @@ func TestContractPersons(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, _ = s.Person(ctx, p.ID)
-		if got.Graduation == nil || got.Graduation.Date != (period.Date{Y: 2012, M: 6, D: 30}) || got.Phone != "17000000001" || !got.UpdatedAt.Equal(up.UpdatedAt) {
+		if got.Graduation == nil || got.Graduation.Date != (period.Date{Y: 2012, M: 6, D: 30}) || got.Phone != "170****0001" || !got.UpdatedAt.Equal(up.UpdatedAt) {
 			t.Fatalf("after update %+v", got)
+		}
+		if got, _ = s.RevealPerson(ctx, p.ID, "call back"); got.Phone != "17000000001" {
+			t.Fatalf("revealed phone %q", got.Phone)
 		}
 		_, err = s.Person(ctx, 999999)
 		wantKind(t, err, fault.NotFound, "")

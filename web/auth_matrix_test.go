@@ -19,8 +19,11 @@ import (
 // outside the role's scope, over real HTTP and a real database. It fails
 // on any leak: a response to a role must never hold data of a record
 // outside that role's reach (each record has marker strings: names,
-// resident IDs, credit codes, wages, dates), a whole resident ID must
-// reach only the roles that need it, what a role may do inside its scope
+// resident IDs, credit codes, wages, dates), a whole resident ID or phone
+// number must appear in no read of any role but the one record revealed
+// for a reason (GET /api/v1/persons/{id}/identity, to the roles with
+// access.RevealIdentity; identity_matrix_test.go checks the screens and
+// exports and the reveal's audit), what a role may do inside its scope
 // must succeed, and writes out of scope must change nothing.
 
 // world is the city of the matrix: persons A (330402), B (330411) and C
@@ -87,11 +90,11 @@ func newWorld(t *testing.T, db *store.DB) *world {
 		}
 	}
 	var err error
-	w.pA, err = reg.CreatePerson(sysCtx, registry.PersonInput{ResidentID: rid("330402", 1985, 11), Name: "甲内民", ResidenceDivision: "330402"})
+	w.pA, err = reg.CreatePerson(sysCtx, registry.PersonInput{ResidentID: rid("330402", 1985, 11), Name: "甲内民", ResidenceDivision: "330402", Phone: "13800001111"})
 	must(err)
-	w.pB, err = reg.CreatePerson(sysCtx, registry.PersonInput{ResidentID: rid("330411", 1986, 13), Name: "乙外民", ResidenceDivision: "330411"})
+	w.pB, err = reg.CreatePerson(sysCtx, registry.PersonInput{ResidentID: rid("330411", 1986, 13), Name: "乙外民", ResidenceDivision: "330411", Phone: "13900002222"})
 	must(err)
-	w.pC, err = reg.CreatePerson(sysCtx, registry.PersonInput{ResidentID: rid("330411", 1987, 15), Name: "丙跨区", ResidenceDivision: "330411"})
+	w.pC, err = reg.CreatePerson(sysCtx, registry.PersonInput{ResidentID: rid("330411", 1987, 15), Name: "丙跨区", ResidenceDivision: "330411", Phone: "13700003333"})
 	must(err)
 	w.e1, err = reg.CreateEmployer(sysCtx, employerIn(9001, "内单位有限公司", "330402"))
 	must(err)
@@ -214,6 +217,13 @@ var matrix = map[string]cell{
 		},
 		out: func(t *testing.T, w *world) req {
 			return req{"/api/v1/persons/" + id(w.pB.ID), `{"resident_id":"` + rid("330402", 1970, 901) + `","name":"改名","residence_division":"330402"}`}
+		}},
+	"GET /api/v1/persons/{id}/identity": {ok: []access.Role{access.Caseworker, access.Reviewer}, show: "pA",
+		in: func(t *testing.T, w *world) req {
+			return req{path: "/api/v1/persons/" + id(w.pA.ID) + "/identity?reason=matrix"}
+		},
+		out: func(t *testing.T, w *world) req {
+			return req{path: "/api/v1/persons/" + id(w.pB.ID) + "/identity?reason=matrix"}
 		}},
 	"GET /api/v1/persons/{id}/employments": {ok: readers, show: "r1",
 		in:  func(t *testing.T, w *world) req { return req{path: "/api/v1/persons/" + id(w.pA.ID) + "/employments"} },
@@ -348,6 +358,9 @@ func (w *world) check(t *testing.T, route, method string, role access.Role, c ce
 	where := fmt.Sprintf("%s as %s (%s scope)", route, role, map[bool]string{true: "in", false: "out of"}[inside])
 	res := w.send(t, route, method, role, c, inside)
 	w.noLeak(t, where, role, res)
+	if method == "GET" && route != revealRoute {
+		w.noWholeNumber(t, where, res.body)
+	}
 	allowed := inside && slices.Contains(c.ok, role)
 	switch {
 	case allowed && (res.status < 200 || res.status > 299):
@@ -397,10 +410,23 @@ func (w *world) noLeak(t *testing.T, where string, role access.Role, res respons
 			}
 		}
 	}
-	if role != access.Caseworker && role != access.Reviewer {
-		for _, p := range []registry.Person{w.pA, w.pB, w.pC} {
-			if strings.Contains(body, string(p.ResidentID)) {
-				t.Errorf("LEAK %s: whole resident ID of person %d shown to a %s", where, p.ID, role)
+	if !(access.Caller{Role: role}).Can(access.RevealIdentity) {
+		w.noWholeNumber(t, where, res.body)
+	}
+}
+
+// revealRoute is the one read that answers whole numbers (for a reason).
+const revealRoute = "GET /api/v1/persons/{id}/identity"
+
+// noWholeNumber fails if body holds a whole resident ID or phone number
+// of the world's persons (PIPL's minimum necessary: every read masks them
+// for every role, but the one record revealed for a reason).
+func (w *world) noWholeNumber(t *testing.T, where string, body []byte) {
+	t.Helper()
+	for _, p := range []registry.Person{w.pA, w.pB, w.pC} {
+		for _, n := range []string{string(p.ResidentID), p.Phone} {
+			if n != "" && strings.Contains(string(body), n) {
+				t.Errorf("LEAK %s: the whole number %s of person %d: %.300s", where, n, p.ID, body)
 			}
 		}
 	}

@@ -110,7 +110,7 @@ func newBrowserCity(t *testing.T) browserCity {
 // pickPerson returns the first person of division who passes ok.
 func pickPerson(t *testing.T, reg *registry.Service, division string, ok func(registry.Person) bool) registry.Person {
 	t.Helper()
-	ps, err := reg.FindPersons(sysCtx, registry.PersonQuery{Division: division, Page: registry.Page{Limit: registry.MaxPage}})
+	ps, err := reg.FindPersons(sysCtx, registry.PersonQuery{Division: division, Whole: true, Reason: "test: a fixture person", Page: registry.Page{Limit: registry.MaxPage}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,8 +328,26 @@ func TestBrowser(t *testing.T) {
 	if got := text("#person-name"); got != city.inside.Name {
 		t.Errorf("person page shows %q, want %q", got, city.inside.Name)
 	}
-	if got := text("#resident-id"); len(got) != 18 || strings.Contains(got, "*") {
-		t.Errorf("a caseworker sees the whole resident ID, got %q", got)
+	if got := text("#resident-id"); got != city.inside.ResidentID.Masked() {
+		t.Errorf("the person page shows the resident ID %q, want it masked", got)
+	}
+	// the whole number for a reason: none given, the page stays masked and says why
+	run("reveal without a reason",
+		chromedp.Click(chromedp.CSS("#reveal-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#error")),
+		loaded,
+	)
+	if got := text("#resident-id"); got != city.inside.ResidentID.Masked() || !strings.Contains(text("#error"), "事由") {
+		t.Errorf("a reveal without a reason: %q, %q", got, text("#error"))
+	}
+	run("reveal",
+		chromedp.SendKeys(chromedp.CSS("#reveal-reason"), "浏览器测试：核对身份"),
+		chromedp.Click(chromedp.CSS("#reveal-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#revealed")),
+		loaded,
+	)
+	if got := text("#resident-id"); got != string(city.inside.ResidentID) {
+		t.Errorf("a caseworker's reveal shows %q, want the whole number", got)
 	}
 	if !strings.Contains(text("#employments"), "在职") {
 		t.Errorf("employment history without the current relation: %q", text("#employments"))

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"strings"
 
 	"hrss/registry"
 )
@@ -22,7 +24,7 @@ func (s *Server) listPersons(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	// the service masks the resident IDs for roles that do not need them
+	// the service masks the resident IDs and phone numbers
 	writeJSON(w, http.StatusOK, newList(ps, pg.Limit, func(p registry.Person) int64 { return p.ID }))
 }
 
@@ -31,6 +33,23 @@ func (s *Server) createPerson(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getPerson(w http.ResponseWriter, r *http.Request) { get(w, r, s.Registry.Person) }
+
+// revealPerson answers one person's record with the whole numbers, for
+// the reason of the query (?reason=) or of the Hrss-Reason header.
+func (s *Server) revealPerson(w http.ResponseWriter, r *http.Request) {
+	get(w, r, func(ctx context.Context, id int64) (registry.Person, error) {
+		return s.Registry.RevealPerson(ctx, id, reasonOf(r))
+	})
+}
+
+// reasonOf returns why the request looks at personal data: the query's
+// reason, else the Hrss-Reason header's.
+func reasonOf(r *http.Request) string {
+	if q := strings.TrimSpace(r.URL.Query().Get("reason")); q != "" {
+		return q
+	}
+	return strings.TrimSpace(r.Header.Get(reasonHeader))
+}
 
 func (s *Server) updatePerson(w http.ResponseWriter, r *http.Request) {
 	update(w, r, s.Registry.UpdatePerson)

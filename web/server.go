@@ -96,6 +96,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/persons", s.createPerson},
 		{"GET", "/api/v1/persons/{id}", s.getPerson},
 		{"PUT", "/api/v1/persons/{id}", s.updatePerson},
+		{"GET", "/api/v1/persons/{id}/identity", s.revealPerson},
 		{"GET", "/api/v1/persons/{id}/employments", s.personEmployments},
 		{"GET", "/api/v1/employers", s.listEmployers},
 		{"POST", "/api/v1/employers", s.createEmployer},

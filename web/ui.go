@@ -133,6 +133,7 @@ func (s *Server) uiRoutes() []uiRoute {
 		{"GET /employers/{id}/employees-template.xlsx", s.uiUploadTemplate},
 		{"POST /employers/{id}/employees/upload", s.uiUpload},
 		{"GET /persons/{id}", s.uiPerson},
+		{"POST /persons/{id}/identity", s.uiRevealPerson},
 		{"GET /pension", s.uiPension},
 		{"GET /parameters", s.uiParameters},
 		{"GET /whatif", s.uiWhatIf},
@@ -186,6 +187,8 @@ func (p *screen) Can(what string) bool {
 		return p.Caller.DivisionScoped()
 	case "register":
 		return p.Caller.Can(access.WritePersons) && !p.Caller.ReadOnly
+	case "reveal":
+		return p.Caller.Can(access.RevealIdentity)
 	case "me":
 		return p.Caller.Role == access.Citizen
 	case "employer":

@@ -81,6 +81,7 @@ const uiPageSize = 50
 // services at hand provide (a missing service omits its section).
 type personView struct {
 	Person      registry.Person
+	Revealed    bool // the whole resident ID and phone number are shown (for the reason given)
 	Employments []employmentRow
 	HasJobs     bool
 	CanSeek     bool // the caller may register a seeker and rank vacancies (caseworker, citizen)
@@ -100,25 +101,50 @@ type employmentRow struct {
 	EmployerName string
 }
 
-// uiPerson shows one person. A person outside the caller's scope is
-// NotFound, the same page as a person that does not exist. The view is
-// audited by the registry, with the reason the search form asked for.
+// uiPerson shows one person, the resident ID and phone number masked. A
+// person outside the caller's scope is NotFound, the same page as a
+// person that does not exist. The view is audited by the registry, with
+// the reason the search form asked for.
 func (s *Server) uiPerson(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if reason := strings.TrimSpace(r.URL.Query().Get("reason")); reason != "" {
+		ctx = access.WithReason(ctx, reason)
+	}
+	s.personPage(w, r.WithContext(ctx), false)
+}
+
+// uiRevealPerson shows one person with the whole resident ID and phone
+// number, for the reason of the page's small form (audited by the
+// registry as person.reveal). Without a reason the page stays masked and
+// says why (422); a role that may not see whole numbers is refused (403).
+func (s *Server) uiRevealPerson(w http.ResponseWriter, r *http.Request) {
+	s.personPage(w, r, true)
+}
+
+// personPage renders the person page, whole numbers when reveal.
+func (s *Server) personPage(w http.ResponseWriter, r *http.Request, reveal bool) {
 	id, err := pathID(r)
 	if err != nil {
 		s.uiError(w, r, err)
 		return
 	}
 	ctx := r.Context()
-	if reason := strings.TrimSpace(r.URL.Query().Get("reason")); reason != "" {
-		ctx = access.WithReason(ctx, reason)
+	var per registry.Person
+	var asked error // a reveal refused for want of a reason: the masked page says so
+	if reveal {
+		per, err = s.Registry.RevealPerson(ctx, id, r.PostFormValue("reason"))
+		if fault.KindOf(err) == fault.Invalid {
+			asked, reveal = err, false
+		}
 	}
-	per, err := s.Registry.Person(ctx, id)
+	if !reveal {
+		per, err = s.Registry.Person(ctx, id)
+	}
 	if err != nil {
 		s.uiError(w, r, err)
 		return
 	}
-	v := personView{Person: per, CanEstimate: s.Rules != nil}
+	v := personView{Person: per, Revealed: reveal, CanEstimate: s.Rules != nil}
 	es, err := s.Registry.ListEmployments(ctx, registry.EmploymentFilter{PersonID: id, Page: registry.Page{Limit: registry.MaxPage}})
 	if err != nil {
 		s.uiError(w, r, err)
@@ -157,5 +183,9 @@ func (s *Server) uiPerson(w http.ResponseWriter, r *http.Request) {
 			v.Category = string(rules.Female55)
 		}
 	}
-	render(w, r, "person", newPage(r, "person.title", &v))
+	p := newPage(r, "person.title", &v)
+	if asked != nil {
+		p.Error, p.Status = p.L.Error(asked), statusOf(fault.Invalid)
+	}
+	render(w, r, "person", p)
 }

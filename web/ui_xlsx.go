@@ -117,25 +117,33 @@ func (s *Server) uiGraduatesXLSX(w http.ResponseWriter, r *http.Request) {
 	s.writeXLSX(w, r, "graduates-"+gq.Division+".xlsx", l.T("graduates.sheet"), header, rows)
 }
 
-// uiPersonsXLSX downloads the result of a person search.
+// uiPersonsXLSX downloads the result of a person search, the resident
+// IDs and phone numbers masked; with whole=1 and a reason, whole (for a
+// role with access.RevealIdentity, audited with the reason). A refused
+// export with whole numbers answers problem JSON naming the rule (403
+// auth.permission, 422 reveal.reason): it is a file, not a page.
 func (s *Server) uiPersonsXLSX(w http.ResponseWriter, r *http.Request) {
 	l, q := langOf(r), r.URL.Query()
 	pq := registry.PersonQuery{ResidentID: strings.TrimSpace(q.Get("resident_id")), NamePrefix: strings.TrimSpace(q.Get("name")), Division: q.Get("division"),
-		Page: registry.Page{Limit: registry.MaxPage}}
+		Whole: q.Get("whole") == "1", Reason: q.Get("reason"), Page: registry.Page{Limit: registry.MaxPage}}
+	fail := s.uiError
+	if pq.Whole {
+		fail = writeError
+	}
 	if pq.ResidentID == "" && pq.NamePrefix == "" && pq.Division == "" {
-		s.uiError(w, r, fault.Invalidf("division", "query.required", "give a resident ID number, a name or a division"))
+		fail(w, r, fault.Invalidf("division", "query.required", "give a resident ID number, a name or a division"))
 		return
 	}
-	header := []string{l.T("field.name"), l.T("field.resident_id"), l.T("field.sex"), l.T("field.birth"), l.T("field.residence_division"), l.T("field.education")}
+	header := []string{l.T("field.name"), l.T("field.resident_id"), l.T("field.sex"), l.T("field.birth"), l.T("field.residence_division"), l.T("field.education"), l.T("field.phone")}
 	var rows [][]any
 	for len(rows) < uiXLSXMax {
 		ps, err := s.Registry.FindPersons(r.Context(), pq)
 		if err != nil {
-			s.uiError(w, r, err)
+			fail(w, r, err)
 			return
 		}
 		for _, p := range ps {
-			rows = append(rows, []any{p.Name, string(p.ResidentID), l.T("sex." + string(p.Sex)), p.Birth.String(), l.Division(p.ResidenceDivision), l.T("education." + string(p.Education))})
+			rows = append(rows, []any{p.Name, string(p.ResidentID), l.T("sex." + string(p.Sex)), p.Birth.String(), l.Division(p.ResidenceDivision), l.T("education." + string(p.Education)), p.Phone})
 		}
 		if len(ps) < pq.Limit {
 			break

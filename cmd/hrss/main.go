@@ -33,6 +33,7 @@ var commands = []command{
 	{"backup", "write a consistent copy of the database while it serves (SQLite online; PostgreSQL pg_dump)", runBackup},
 	{"restore", "replace the database with a backup (checked first; refuses a database in use)", runRestore},
 	{"rekey", "rotate the resident-ID key: reseal every ID under a new key, resumable", runRekey},
+	{"persons", "persons of the registry: list (numbers masked), show (--reason: whole, audited)", runPersons},
 	{"idcheck", "check resident ID numbers and unified social credit codes", runIdcheck},
 	{"rules", "the law as code: parameters and formulas", runRules},
 	{"simulate", "evaluate a reform against the baseline over the registry", runSimulate},

@@ -274,17 +274,6 @@ func (id ResidentID) Division() string {
 	return string(id[:6])
 }
 
-// Masked returns the number with the birth date hidden, for display to
-// anyone whose role does not need the whole number: the first 6 and last 4
-// characters around 8 stars ("330402********1234"). For a value not in
-// canonical form it returns only stars, one per byte, revealing nothing.
-func (id ResidentID) Masked() string {
-	if len(id) != 18 {
-		return strings.Repeat("*", len(id))
-	}
-	return string(id[:6]) + "********" + string(id[14:])
-}
-
 // IsLegacy reports whether s (after trimming white space) has the 15-digit
 // legacy form that ParseResidentID upgrades.
 func IsLegacy(s string) bool {
