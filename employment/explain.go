@@ -15,7 +15,7 @@ var eduZH = map[registry.Education]string{
 
 // explain builds the full Match of a pair that passed the filters.
 func (m *Matcher) explain(q *seekProfile, vp *vacProfile, v *Vacancy, lang string) Match {
-	c, prox := score(q, vp)
+	c, prox := m.sc.score(q, vp)
 	mt := Match{VacancyID: v.ID, SeekerID: q.id, Score: c.Total(), Components: c, Personalised: true,
 		MatchedSkills: []string{}, MissingSkills: []string{}}
 	var gotW int64
@@ -33,16 +33,16 @@ func (m *Matcher) explain(q *seekProfile, vp *vacProfile, v *Vacancy, lang strin
 		zh = append(zh, fmt.Sprintf("%s%s/%d（%s）", nameZH, got, of/100, whyZH))
 	}
 	oe, oz := m.occText(q, vp, v, prox)
-	add("occupation", "职业", c.Occupation, WeightOccupation, oe, oz)
+	add("occupation", "职业", c.Occupation, m.sc.w.Occupation, oe, oz)
 	se, sz := m.skillText(mt, gotW, vp.reqW, q.skillW)
-	add("skills", "技能", c.Skills, WeightSkills, se, sz)
+	add("skills", "技能", c.Skills, m.sc.w.Skills, se, sz)
 	ee, ez := eduText(q.edu, v.Education)
-	add("education", "学历", c.Education, WeightEducation, ee, ez)
+	add("education", "学历", c.Education, m.sc.w.Education, ee, ez)
 	pe, pz := salaryText(q.salMin, v)
-	add("salary", "薪资", c.Salary, WeightSalary, pe, pz)
-	le, lz := locText(q, v.Division)
-	add("location", "地点", c.Location, WeightLocation, le, lz)
-	add("experience", "经验", c.Experience, WeightExperience,
+	add("salary", "薪资", c.Salary, m.sc.w.Salary, pe, pz)
+	le, lz := m.locText(q, v.Division)
+	add("location", "地点", c.Location, m.sc.w.Location, le, lz)
+	add("experience", "经验", c.Experience, m.sc.w.Experience,
 		fmt.Sprintf("%d years, %d asked", q.exp, v.Experience), fmt.Sprintf("%d年，要求%d年", q.exp, v.Experience))
 	mt.setExplanations(fmt.Sprintf("Score %s/100 = %s.", mt.Score, strings.Join(en, " + ")),
 		fmt.Sprintf("匹配度%s/100 = %s。", mt.Score, strings.Join(zh, " + ")), lang)
@@ -109,7 +109,7 @@ func salaryText(want int64, v *Vacancy) (string, string) {
 	return "expects " + w + ", offered " + rng, "期望" + w + "元，岗位" + rng + "元"
 }
 
-func locText(q *seekProfile, division string) (string, string) {
+func (m *Matcher) locText(q *seekProfile, division string) (string, string) {
 	d, _ := registry.DivisionByCode(division)
 	name := d.NameEN + " / " + d.Name
 	switch i := divOf(division); {
@@ -117,7 +117,7 @@ func locText(q *seekProfile, division string) (string, string) {
 		return "same division: " + name, "本地区：" + d.Name
 	case i >= 0 && q.accepted&(1<<uint(i)) != 0:
 		return "a division the seeker accepts: " + name, "求职者接受的地区：" + d.Name
-	case i >= 0 && q.div >= 0 && adjMask[q.div]&(1<<uint(i)) != 0:
+	case i >= 0 && q.div >= 0 && m.sc.adj[q.div]&(1<<uint(i)) != 0:
 		return "neighbouring division: " + name, "相邻地区：" + d.Name
 	}
 	return "elsewhere in Jiaxing: " + name, "嘉兴市其他地区：" + d.Name

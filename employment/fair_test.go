@@ -115,7 +115,7 @@ func TestBatchRespectsCapacity(t *testing.T) {
 	for i := 0; i < 3000; i++ {
 		ss = append(ss, g.Seeker(int64(i+1), int64(i+1), g.Division(), "senior", false, today))
 	}
-	m := NewMatcher(g.Catalog(), today, vs, ss)
+	m := NewMatcher(EmbeddedRules(today), g.Catalog(), today, vs, ss)
 	res := m.Batch(BatchOptions{TopN: 5, K: 2, Workers: 3})
 	res2 := m.Batch(BatchOptions{TopN: 5, K: 2, Workers: 1})
 	if len(res.Entries) != len(res2.Entries) {

@@ -260,7 +260,7 @@ func (s *Service) AllocateFair(ctx context.Context, fairID int64) (FairAllocatio
 		if f, err = openFair(ctx, tx, fairID); err != nil {
 			return err
 		}
-		seekers, hosts, err := fairParties(ctx, tx, f)
+		seekers, hosts, err := s.fairParties(ctx, tx, f)
 		if err != nil {
 			return err
 		}
@@ -296,7 +296,7 @@ func summarise(f JobFair, ivs []Interview, seekers int) FairAllocation {
 }
 
 // fairParties builds the inputs of deferred acceptance for fair f.
-func fairParties(ctx context.Context, tx Tx, f JobFair) ([]FairSeeker, []FairHost, error) {
+func (s *Service) fairParties(ctx context.Context, tx Tx, f JobFair) ([]FairSeeker, []FairHost, error) {
 	emps, err := tx.FairEmployers(ctx, f.ID)
 	if err != nil {
 		return nil, nil, err
@@ -309,7 +309,10 @@ func fairParties(ctx context.Context, tx Tx, f JobFair) ([]FairSeeker, []FairHos
 	if err != nil {
 		return nil, nil, err
 	}
-	m := NewMatcher(cat, f.Date, nil, nil)
+	m, err := s.newMatcher(cat, f.Date, nil, nil)
+	if err != nil {
+		return nil, nil, err
+	}
 	vacs := map[int64][]Vacancy{}
 	hosts := make([]FairHost, len(emps))
 	for i, e := range emps {

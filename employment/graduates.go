@@ -7,17 +7,9 @@ import (
 	"strings"
 
 	"hrss/registry"
+	"hrss/rules"
 	"hrss/rules/fault"
 	"hrss/rules/period"
-)
-
-// The "1131" deadlines [U: RULES.md §6 sets the package, not the days]:
-// the policy briefing and the career guidance within BriefingDays of a
-// graduate entering the list, the whole package within PackageDays (the
-// half year of the real-name service, 人社部发〔2013〕41号).
-const (
-	BriefingDays = 30
-	PackageDays  = 180
 )
 
 // FollowUp is one unemployed graduate on a division's follow-up list
@@ -87,7 +79,7 @@ func (s *Service) followUps(ctx context.Context, tx Tx, q GraduateQuery, from, t
 		if err != nil || len(rows) == 0 {
 			return err
 		}
-		page, err := followUps(ctx, tx, rows, today)
+		page, err := s.followUpsOf(ctx, tx, rows, today)
 		if err != nil {
 			return err
 		}
@@ -104,7 +96,13 @@ func (s *Service) followUps(ctx context.Context, tx Tx, q GraduateQuery, from, t
 	return nil
 }
 
-func followUps(ctx context.Context, tx Tx, rows []GraduateRow, today period.Date) ([]FollowUp, error) {
+// followUpsOf computes the follow-ups of rows on today, by the "1131"
+// deadlines in force (MatchRules).
+func (s *Service) followUpsOf(ctx context.Context, tx Tx, rows []GraduateRow, today period.Date) ([]FollowUp, error) {
+	par, err := s.MatchRules(today)
+	if err != nil {
+		return nil, err
+	}
 	ids := make([]int64, len(rows))
 	for i, r := range rows {
 		ids[i] = r.PersonID
@@ -121,14 +119,17 @@ func followUps(ctx context.Context, tx Tx, rows []GraduateRow, today period.Date
 		counts[sv.PersonID][sv.Kind]++
 	}
 	out := make([]FollowUp, len(rows))
-	for i, r := range rows {
-		out[i] = packageStatus(r, counts[r.PersonID], today)
+	for i, row := range rows {
+		out[i] = packageStatus(row, counts[row.PersonID], today, par)
 	}
 	return out, nil
 }
 
-// packageStatus computes completeness and overdue items of one graduate.
-func packageStatus(r GraduateRow, got map[ServiceKind]int, today period.Date) FollowUp {
+// packageStatus computes completeness and overdue items of one graduate:
+// the policy briefing and the career guidance are due within
+// employment.followup_briefing_days of entering the list, the rest of the
+// "1131" package within employment.followup_package_days (par).
+func packageStatus(r GraduateRow, got map[ServiceKind]int, today period.Date, par rules.MatchRules) FollowUp {
 	fu := FollowUp{PersonID: r.PersonID, Name: r.Name, Division: r.Division, School: r.Graduation.School, Major: r.Graduation.Major,
 		Degree: r.Graduation.Degree, Left: r.Graduation.Date, Since: r.Graduation.Date, Services: map[ServiceKind]int{},
 		Missing: []string{}, OverdueFor: []string{}}
@@ -142,9 +143,9 @@ func packageStatus(r GraduateRow, got map[ServiceKind]int, today period.Date) Fo
 			continue
 		}
 		fu.Missing = append(fu.Missing, fmt.Sprintf("%s: %d of %d", k.Kind, n, k.Need))
-		days := PackageDays
+		days := par.PackageDays
 		if k.Kind == PolicyBriefing || k.Kind == CareerGuidance {
-			days = BriefingDays
+			days = par.BriefingDays
 		}
 		if due := fu.Since.AddDays(days); due.Before(today) {
 			fu.OverdueFor = append(fu.OverdueFor, fmt.Sprintf("%s due %s", k.Kind, due))

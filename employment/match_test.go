@@ -29,7 +29,7 @@ func pool(t testing.TB, seed uint64, n int) ([]Vacancy, *Synth) {
 // noise is that of Synth.SeekerFor.
 func TestQualityCheck(t *testing.T) {
 	vs, g := pool(t, 7, 10000)
-	m := NewMatcher(g.Catalog(), today, vs, nil)
+	m := NewMatcher(EmbeddedRules(today), g.Catalog(), today, vs, nil)
 	const trials = 1000
 	hits := 0
 	for i := 0; i < trials; i++ {
@@ -67,7 +67,7 @@ func bruteForce(m *Matcher, s SeekerRegistration, n int) []Match {
 
 func TestSearchEqualsBruteForce(t *testing.T) {
 	vs, g := pool(t, 11, 3000)
-	m := NewMatcher(g.Catalog(), today, vs, nil)
+	m := NewMatcher(EmbeddedRules(today), g.Catalog(), today, vs, nil)
 	for i := 0; i < 60; i++ {
 		s := g.Seeker(int64(i+1), int64(i+1), g.Division(), registry.EducationLevels[2+i%5], i%3 == 0, today)
 		s.OptOut = false
@@ -87,7 +87,7 @@ func TestSearchEqualsBruteForce(t *testing.T) {
 
 func TestScoreIsSumOfComponentsAndDeterministic(t *testing.T) {
 	vs, g := pool(t, 3, 2000)
-	m := NewMatcher(g.Catalog(), today, vs, nil)
+	m := NewMatcher(EmbeddedRules(today), g.Catalog(), today, vs, nil)
 	s := g.SeekerFor(vs[5], 1)
 	a, _ := m.ForSeeker(s, 20, LangZH)
 	b, _ := m.ForSeeker(s, 20, LangZH)
@@ -114,7 +114,7 @@ func TestScoreIsSumOfComponentsAndDeterministic(t *testing.T) {
 func TestAddingMissingSkillNeverRaisesScore(t *testing.T) {
 	vs, g := pool(t, 5, 500)
 	cat := g.Catalog()
-	m := NewMatcher(cat, today, nil, nil)
+	m := NewMatcher(EmbeddedRules(today), cat, today, nil, nil)
 	skills := cat.Skills()
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := 0; i < 5000; i++ {
@@ -145,7 +145,7 @@ func TestAddingMissingSkillNeverRaisesScore(t *testing.T) {
 
 func TestHardFiltersNameTheirRules(t *testing.T) {
 	cat := DemoCatalog()
-	m := NewMatcher(cat, today, nil, nil)
+	m := NewMatcher(EmbeddedRules(today), cat, today, nil, nil)
 	v := Vacancy{ID: 1, Occupation: "2-02-10-03", Skills: []string{"go", "sql"}, Education: "bachelor", Experience: 4,
 		SalaryMin: 1000000, SalaryMax: 1500000, Division: "330402", Openings: 1, Status: Open, ValidFrom: today, ValidTo: today.AddDays(30)}
 	s := SeekerRegistration{ID: 1, Status: Active, Occupations: []OccupationCode{"2-02-10-03"}, Skills: []string{"go"},
@@ -171,7 +171,7 @@ func TestHardFiltersNameTheirRules(t *testing.T) {
 
 func TestOptOutGetsNonPersonalisedList(t *testing.T) {
 	vs, g := pool(t, 9, 300)
-	m := NewMatcher(g.Catalog(), today, vs, nil)
+	m := NewMatcher(EmbeddedRules(today), g.Catalog(), today, vs, nil)
 	s := g.SeekerFor(vs[0], 1)
 	s.OptOut = true
 	got, _ := m.ForSeeker(s, 10, LangEN)
@@ -194,7 +194,7 @@ func TestForVacancyRanksSeekers(t *testing.T) {
 	for i := 0; i < 2000; i++ {
 		ss = append(ss, g.SeekerFor(vs[i%100], int64(i+1)))
 	}
-	m := NewMatcher(g.Catalog(), today, vs, ss)
+	m := NewMatcher(EmbeddedRules(today), g.Catalog(), today, vs, ss)
 	got, st := m.ForVacancy(vs[3], 10, LangEN)
 	if len(got) != 10 || st.Candidates != 2000 {
 		t.Fatalf("%d results of %d", len(got), st.Candidates)

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"hrss/registry"
+	"hrss/rules"
 	"hrss/rules/period"
 )
 
@@ -21,6 +22,8 @@ import (
 type Matcher struct {
 	cat      *Catalog
 	today    period.Date
+	rules    rules.MatchRules
+	sc       scoring
 	vacs     []vacProfile // sorted by (key, id)
 	vacIdx   tierIndex
 	vacByID  map[int64]int32
@@ -34,10 +37,11 @@ type Matcher struct {
 }
 
 // NewMatcher compiles the vacancies open on today and the active seekers
-// (either list may be empty). Entries whose codes are not in cat still
+// (either list may be empty), to be scored by the weights and
+// neighbouring divisions of r. Entries whose codes are not in cat still
 // match, as unrelated occupations and unknown skills.
-func NewMatcher(cat *Catalog, today period.Date, vacancies []Vacancy, seekers []SeekerRegistration) *Matcher {
-	m := &Matcher{cat: cat, today: today, vacByID: map[int64]int32{}, seekByID: map[int64]int32{}}
+func NewMatcher(r rules.MatchRules, cat *Catalog, today period.Date, vacancies []Vacancy, seekers []SeekerRegistration) *Matcher {
+	m := &Matcher{cat: cat, today: today, rules: r, sc: newScoring(r), vacByID: map[int64]int32{}, seekByID: map[int64]int32{}}
 	m.addVacancies(vacancies)
 	m.addSeekers(seekers)
 	return m
@@ -258,10 +262,7 @@ func (t *topList) offer(h hit) {
 }
 
 // occBound is the most occupation points a candidate in tier p can get.
-func occBound(p Proximity) Points { return part(WeightOccupation, occFraction[p]) }
-
-// restBound is the most points all other components together can give.
-const restBound = WeightSkills + WeightEducation + WeightSalary + WeightLocation + WeightExperience
+func (sc *scoring) occBound(p Proximity) Points { return part(sc.w.Occupation, occFraction[p]) }
 
 // Stats counts what a query examined and why candidates were refused.
 type Stats struct {
@@ -311,7 +312,7 @@ func (m *Matcher) search(idx *tierIndex, keys []occKey, n int, blocked []bool, s
 			a, b := idx.span(k, p)
 			visit(a, b)
 		}
-		if top.full() && top.worst() > occBound(p+1)+restBound {
+		if top.full() && top.worst() > m.sc.occBound(p+1)+m.sc.rest {
 			return top.hits
 		}
 	}

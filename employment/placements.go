@@ -16,8 +16,8 @@ import (
 // start, the registrations end on ground hired, a vacancy of the employer
 // the hire is attributed to gets one opening filled, and the placement is
 // recorded, attributed to the fair interview, job lead or recommendation
-// with the employer that preceded the start by at most AttributionDays
-// (the latest one; on the same day fair before job lead before
+// with the employer that preceded the start by at most the attribution
+// window (employment.placement_attribution_days; the latest one; on the same day fair before job lead before
 // recommendation). It returns ok=false when the person was not
 // registered, and is idempotent: a relation is placed at most once.
 func (s *Service) RecordHire(ctx context.Context, employmentID int64) (p Placement, ok bool, err error) {
@@ -60,7 +60,11 @@ func (s *Service) hire(ctx context.Context, tx Tx, e registry.Employment) (p Pla
 		return p, false, false, err
 	}
 	p = Placement{PersonID: e.PersonID, EmploymentID: e.ID, EmployerID: e.EmployerID, Start: e.Start, Source: SourceNone, CreatedAt: s.now()}
-	if err := attribute(ctx, tx, &p); err != nil {
+	r, err := s.MatchRules(p.Start)
+	if err != nil {
+		return p, false, false, err
+	}
+	if err := attribute(ctx, tx, &p, r.AttributionDays); err != nil {
 		return p, false, false, err
 	}
 	if err := fillOpening(ctx, tx, p.VacancyID, s); err != nil {
@@ -117,9 +121,9 @@ type candidate struct {
 var sourceOrder = map[PlacementSource]int{SourceFair: 0, SourceJobLead: 1, SourceRecommendation: 2}
 
 // attribute sets p's source to the latest service with p's employer in
-// the AttributionDays before the start.
-func attribute(ctx context.Context, tx Tx, p *Placement) error {
-	from := p.Start.AddDays(-AttributionDays)
+// the window days before the start (employment.placement_attribution_days).
+func attribute(ctx context.Context, tx Tx, p *Placement, window int) error {
+	from := p.Start.AddDays(-window)
 	within := func(d period.Date) bool { return !d.Before(from) && !p.Start.Before(d) }
 	var best *candidate
 	consider := func(c candidate) {

@@ -67,7 +67,7 @@ func (m *Matcher) searchVacancies(q *seekProfile, n int, blocked []bool, st *Sta
 		if r := filter(q, v); r != 0 {
 			return hit{}, r
 		}
-		c, _ := score(q, v)
+		c, _ := m.sc.score(q, v)
 		return hit{item: it, id: v.id, score: c.Total()}, 0
 	})
 }
@@ -97,7 +97,7 @@ func (m *Matcher) ForVacancyIn(v Vacancy, n int, lang string, divisions []string
 		if r := filter(q, &vp); r != 0 {
 			return hit{}, r
 		}
-		c, _ := score(q, &vp)
+		c, _ := m.sc.score(q, &vp)
 		return hit{item: it, id: q.id, score: c.Total()}, 0
 	})
 	st.finish()

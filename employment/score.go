@@ -7,16 +7,9 @@ import (
 // The score of a match is the sum of six components, each a whole number
 // of hundredths of a point: component = floor(weight × fraction / 10000),
 // the fraction in basis points (0-10000) computed with integer arithmetic
-// by the rules below. A perfect match scores 100.00. docs/MATCHING.md
-// states the same rules for people.
-const (
-	WeightOccupation Points = 3000 // occupation proximity through the code hierarchy
-	WeightSkills     Points = 3000 // weighted coverage of the vacancy's required skills
-	WeightEducation  Points = 1000
-	WeightSalary     Points = 1000
-	WeightLocation   Points = 1000
-	WeightExperience Points = 1000
-)
+// by the rules below, the weights parameters (employment.match_weight.*,
+// read through MatchRules) that sum to 100 points, so that a perfect
+// match scores 100.00. docs/MATCHING.md states the same rules for people.
 
 // full is a fraction of 1 in basis points.
 const full = 10000
@@ -93,29 +86,6 @@ var divIndex = func() map[string]int8 {
 	m := map[string]int8{}
 	for i, c := range registry.CountyCodes() {
 		m[c] = int8(i)
-	}
-	return m
-}()
-
-// adjacent lists the neighbouring county-level divisions of each division
-// [U: from the map, to be confirmed by the bureau].
-var adjacent = map[string][]string{
-	"330402": {"330411", "330421", "330424", "330481", "330482"},
-	"330411": {"330402", "330421", "330481", "330483"},
-	"330421": {"330402", "330411", "330482"},
-	"330424": {"330402", "330481", "330482"},
-	"330481": {"330402", "330411", "330424", "330483"},
-	"330482": {"330402", "330421", "330424"},
-	"330483": {"330411", "330481"},
-}
-
-// adjMask[i] has bit j set when divisions i and j are neighbours.
-var adjMask = func() [8]uint8 {
-	var m [8]uint8
-	for a, ns := range adjacent {
-		for _, b := range ns {
-			m[divIndex[a]] |= 1 << uint(divIndex[b])
-		}
 	}
 	return m
 }()
@@ -215,7 +185,7 @@ func ruleBroken(s *seekProfile, v *vacProfile, r Rule) bool {
 
 // score computes the components of a pair that passed the filters, and
 // the proximity of the occupations.
-func score(s *seekProfile, v *vacProfile) (Components, Proximity) {
+func (sc *scoring) score(s *seekProfile, v *vacProfile) (Components, Proximity) {
 	var c Components
 	prox := Unrelated
 	for _, k := range s.keys {
@@ -223,12 +193,12 @@ func score(s *seekProfile, v *vacProfile) (Components, Proximity) {
 			prox = p
 		}
 	}
-	c.Occupation = part(WeightOccupation, occFraction[prox])
-	c.Skills = part(WeightSkills, skillFraction(s, v))
-	c.Education = part(WeightEducation, eduFraction(s.edu, v.edu))
-	c.Salary = part(WeightSalary, salaryFraction(s.salMin, v.salMin, v.salMax))
-	c.Location = part(WeightLocation, locFraction(s, v.div))
-	c.Experience = part(WeightExperience, expFraction(s.exp, v.exp))
+	c.Occupation = part(sc.w.Occupation, occFraction[prox])
+	c.Skills = part(sc.w.Skills, skillFraction(s, v))
+	c.Education = part(sc.w.Education, eduFraction(s.edu, v.edu))
+	c.Salary = part(sc.w.Salary, salaryFraction(s.salMin, v.salMin, v.salMax))
+	c.Location = part(sc.w.Location, sc.locFraction(s, v.div))
+	c.Experience = part(sc.w.Experience, expFraction(s.exp, v.exp))
 	return c, prox
 }
 
@@ -291,7 +261,7 @@ func salaryFraction(want, lo, hi int64) int64 {
 	return salaryAboveMax * (limit - want) / (limit - hi)
 }
 
-func locFraction(s *seekProfile, div int8) int64 {
+func (sc *scoring) locFraction(s *seekProfile, div int8) int64 {
 	switch {
 	case div < 0:
 		return locCity
@@ -299,7 +269,7 @@ func locFraction(s *seekProfile, div int8) int64 {
 		return locHome
 	case s.accepted&(1<<uint(div)) != 0:
 		return locAccepted
-	case s.div >= 0 && adjMask[s.div]&(1<<uint(div)) != 0:
+	case s.div >= 0 && sc.adj[s.div]&(1<<uint(div)) != 0:
 		return locAdjacent
 	}
 	return locCity

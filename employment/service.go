@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"hrss/registry"
+	"hrss/rules"
 	"hrss/rules/fault"
 	"hrss/rules/period"
 )
@@ -27,6 +28,10 @@ type Service struct {
 	// the catalogue, a vacancy or a seeker, here or on another server)
 	// rebuilds it at the next query.
 	CacheTTL time.Duration
+	// Params are the parameters the services read (the 1131 deadlines,
+	// the placement attribution window, the match weights and the
+	// neighbouring divisions: MatchRules); the embedded ones when nil.
+	Params *rules.Params
 
 	// BenefitEvent, when set, is called with the person inside the
 	// transaction that ends an unemployment registration or records a
@@ -248,9 +253,13 @@ func (s *Service) matchers(ctx context.Context, needSeekers bool) (*Matcher, *Ma
 	if err != nil {
 		return nil, nil, err
 	}
-	s.vacM, s.seekM, s.builtAt, s.version = NewMatcher(cat, today, vacs, nil), nil, s.now(), version
+	vacM, err := s.newMatcher(cat, today, vacs, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.vacM, s.seekM, s.builtAt, s.version = vacM, nil, s.now(), version
 	if needSeekers {
-		s.seekM = NewMatcher(cat, today, nil, seekers)
+		s.seekM = NewMatcher(vacM.rules, cat, today, nil, seekers)
 	}
 	return s.vacM, s.seekM, nil
 }

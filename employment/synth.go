@@ -24,6 +24,9 @@ type Synth struct {
 	cum      []int // cumulative demand
 	divCum   []int
 	divs     []string
+	// neighbours is the neighbouring-division table of the embedded
+	// parameters, its latest values: the same for every run of a seed.
+	neighbours map[string][]string
 }
 
 type occProfile struct {
@@ -43,7 +46,8 @@ var divisionWeights = map[string]int{"330402": 62, "330411": 67, "330421": 65, "
 
 // NewSynth returns a generator over the demo catalog for seed.
 func NewSynth(seed uint64) *Synth {
-	g := &Synth{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), cat: DemoCatalog()}
+	g := &Synth{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), cat: DemoCatalog(),
+		neighbours: EmbeddedRules(period.Date{Y: 9999, M: 12, D: 31}).Neighbours}
 	rows, err := readTable(bytes.NewReader(demoOccupationsTSV), []string{"code", "demand", "education", "salary_min", "salary_max", "skills"}, nil)
 	if err != nil {
 		panic(err)
@@ -200,7 +204,7 @@ func (g *Synth) SeekerFor(v Vacancy, id int64) SeekerRegistration {
 	s.SalaryMin = round100(v.SalaryMin*8/10 + money.Fen(g.rng.Int64N(int64(v.SalaryMax-v.SalaryMin*8/10)+1)))
 	switch x := g.rng.IntN(20); {
 	case x < 4:
-		if ns := adjacent[v.Division]; len(ns) > 0 {
+		if ns := g.neighbours[v.Division]; len(ns) > 0 {
 			s.Division = ns[g.rng.IntN(len(ns))]
 			s.Divisions = []string{v.Division}
 		}
@@ -269,7 +273,7 @@ func (g *Synth) Seeker(id, personID int64, division string, edu registry.Educati
 	s.SalaryMin = round100(p.salMin * money.Fen(85+g.rng.IntN(40)) / 100)
 	if g.chance(45) {
 		s.Mobility = MobilityCity
-	} else if ns := adjacent[division]; len(ns) > 0 && g.chance(50) {
+	} else if ns := g.neighbours[division]; len(ns) > 0 && g.chance(50) {
 		s.Divisions = []string{ns[g.rng.IntN(len(ns))]}
 	}
 	s.OptOut = g.chance(2)

@@ -186,9 +186,6 @@ const (
 	SourceNone           PlacementSource = "none"           // no service preceded the hire
 )
 
-// AttributionDays is how far back a service counts for a placement [U].
-const AttributionDays = 180
-
 // Placement is a registered seeker or unemployed person starting an
 // employment relation, attributed to the service that preceded it.
 type Placement struct {

@@ -347,7 +347,11 @@ func (s *Service) ExplainPair(ctx context.Context, seekerID, vacancyID int64, la
 	if err != nil {
 		return Match{}, err
 	}
-	return NewMatcher(cat, s.today(), nil, nil).Explain(sk, v, lang), nil
+	m, err := s.newMatcher(cat, s.today(), nil, nil)
+	if err != nil {
+		return Match{}, err
+	}
+	return m.Explain(sk, v, lang), nil
 }
 
 // Recommend computes a seeker's top n (as MatchSeeker) and records them as
@@ -429,7 +433,11 @@ func (s *Service) RunBatch(ctx context.Context, opt BatchOptions) (BatchRun, err
 	if err != nil {
 		return BatchRun{}, err
 	}
-	res := NewMatcher(cat, today, vacs, seekers).Batch(opt)
+	m, err := s.newMatcher(cat, today, vacs, seekers)
+	if err != nil {
+		return BatchRun{}, err
+	}
+	res := m.Batch(opt)
 	run := BatchRun{Date: today, Coverage: res.Coverage, CreatedAt: s.now()}
 	err = s.Store.Update(ctx, func(tx Tx) error {
 		if err := tx.InsertBatch(ctx, &run); err != nil {

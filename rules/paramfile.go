@@ -320,8 +320,8 @@ func parseTableShape(file string, n *yaml.Node, f map[string]*yaml.Node, e *entr
 		errs.add(file, e.keyLine, "unknown table key %q (known: %s)", e.key, tableKeyList())
 	}
 	e.of, e.ofLine = scalar(file, n, f, "of", errs)
-	if _, ok := unitDoc[e.of]; e.of != "" && (!ok || e.of == UnitTable || e.of == UnitYearMonth) {
-		errs.add(file, e.ofLine, "unknown unit %q for table numbers (known: %s, except table and year_month)", e.of, unitList())
+	if _, ok := unitDoc[e.of]; e.of != "" && (!ok || e.of == UnitTable || e.of == UnitYearMonth || e.of == UnitDivisions) {
+		errs.add(file, e.ofLine, "unknown unit %q for table numbers (known: %s, except table, year_month and divisions)", e.of, unitList())
 	}
 }
 

@@ -26,6 +26,8 @@ const (
 	UnitYearMonth    = "year_month"     // a calendar month, YYYY-MM
 	UnitTier         = "tier"           // a tier number, 1 or more
 	UnitCount        = "count"          // a whole number of occurrences, 1 or more
+	UnitDays         = "days"           // a whole number of days, 0 or more
+	UnitDivisions    = "divisions"      // a list of division codes, separated by spaces (330411 330421)
 	UnitTable        = "table"          // rows of integer key → number; the file names the key and the unit of the numbers
 )
 
@@ -41,6 +43,8 @@ var unitDoc = map[string]string{
 	UnitYearMonth:    "month YYYY-MM",
 	UnitTier:         "tier number from 1",
 	UnitCount:        "whole number of occurrences from 1",
+	UnitDays:         "whole days",
+	UnitDivisions:    "division codes separated by spaces",
 	UnitTable:        "table of integer key to number",
 }
 
@@ -89,7 +93,10 @@ func parseNumber(unit, text string) (money.Dec, error) {
 			return money.Dec{}, fmt.Errorf("%q is not an amount in yuan (0 or more, at most two decimals)", text)
 		}
 		return f.Dec(), nil
-	case UnitMonths, UnitYears, UnitTier, UnitCount:
+	case UnitDivisions:
+		n, err := parseDivisions(text)
+		return decimal.NewFromInt(int64(len(n))), err
+	case UnitMonths, UnitYears, UnitTier, UnitCount, UnitDays:
 		n, err := strconv.Atoi(text)
 		if err != nil || n < 0 || ((unit == UnitTier || unit == UnitCount) && n < 1) || strings.HasPrefix(text, "+") {
 			return money.Dec{}, fmt.Errorf("%q is not a whole number of %s", text, unit)

@@ -150,6 +150,9 @@ func TestUIScenarios(t *testing.T) {
 			[]string{`id="pension-chart"`, "data-chart=", "/static/vendor/echarts.min.js", "/static/pension.js", "1980-05", "法定退休年龄"}, []string{"<script>"}},
 		{"estimate, bad birth month", func() uiResponse { return u.do("GET", "/pension?birth=1980-13&category=male", nil, nil) }, 422, "", []string{"月份格式应为 YYYY-MM", `aria-invalid="true"`}, nil},
 		{"parameters", func() uiResponse { return u.do("GET", "/parameters?division=330402", nil, nil) }, 200, "", []string{"pension.calc_base", "conf-unverified"}, nil},
+		{"the employment services' parameters, with source and confidence", func() uiResponse { return u.do("GET", "/parameters?division=330402&name=employment.", nil, nil) }, 200, "",
+			[]string{"employment.followup_briefing_days", "employment.placement_attribution_days", "employment.match_weight.occupation", "employment.neighbours.330402",
+				"330411 330421 330424 330481 330482", "hrss convention (no statutory attribution window)", "人社部发〔2013〕41号", "conf-unverified"}, []string{"pension.calc_base"}},
 		{"language switch without CSRF", func() uiResponse {
 			return u.do("POST", "/lang", url.Values{"lang": {"en"}, "back": {"/parameters"}}, nil)
 		}, 403, "", nil, nil},

@@ -75,7 +75,7 @@ func main() {
 	}
 
 	start := time.Now()
-	m := employment.NewMatcher(g.Catalog(), today, vs, nil)
+	m := employment.NewMatcher(employment.EmbeddedRules(today), g.Catalog(), today, vs, nil)
 	hBuild := time.Since(start)
 	start = time.Now()
 	idx, err := buildIndex(vs)

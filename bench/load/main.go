@@ -118,6 +118,8 @@ func (cfg config) check() error {
 		return errors.New("-db: name the demo city (a SQLite file or a postgres:// URL)")
 	case cfg.KeyFile == "":
 		return errors.New("-key-file: name the city's key file")
+	case !exists(cfg.KeyFile):
+		return fmt.Errorf("-key-file: %s does not exist (hrss would make a new key that opens none of the city's resident IDs)", cfg.KeyFile)
 	case isPostgres(cfg.DB) && !cfg.Scratch:
 		return errors.New("-db: a PostgreSQL database is written to by the load; name a scratch database and pass -scratch")
 	case cfg.Duration <= 0 || cfg.Requests < 1:
@@ -126,6 +128,11 @@ func (cfg config) check() error {
 		return errors.New("-citizens and -agents must be at least 1")
 	}
 	return nil
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 func isPostgres(dsn string) bool {

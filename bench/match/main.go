@@ -72,7 +72,7 @@ func single(seed uint64, nVac, nQ int) {
 	g := employment.NewSynth(seed)
 	vs := vacancies(g, nVac)
 	start := time.Now()
-	m := employment.NewMatcher(g.Catalog(), today, vs, nil)
+	m := employment.NewMatcher(employment.EmbeddedRules(today), g.Catalog(), today, vs, nil)
 	build := time.Since(start)
 	ss := seekers(g, vs, nQ)
 	for _, s := range ss[:min(50, len(ss))] { // warm up
@@ -105,7 +105,7 @@ func batch(seed uint64, nSeek, nVac int) {
 	ss := seekers(g, vs, nSeek)
 	runtime.GC()
 	start := time.Now()
-	m := employment.NewMatcher(g.Catalog(), today, vs, ss)
+	m := employment.NewMatcher(employment.EmbeddedRules(today), g.Catalog(), today, vs, ss)
 	res := m.Batch(employment.BatchOptions{TopN: 10, K: 3})
 	el := time.Since(start)
 	c := res.Coverage

@@ -57,7 +57,7 @@ func openApp(ctx context.Context, g *globals) (*app, error) {
 	// event recorded elsewhere: a hire (registry), a registration ended or
 	// a refusal recorded (employment services).
 	stops := &insurance.Service{Store: db.Insurance(), Params: params}
-	jobs := &employment.Service{Store: db.Jobs(), BenefitEvent: func(ctx context.Context, tx employment.Tx, person int64) error {
+	jobs := &employment.Service{Store: db.Jobs(), Params: params, BenefitEvent: func(ctx context.Context, tx employment.Tx, person int64) error {
 		return stops.BenefitEvent(ctx, tx, person)
 	}}
 	return &app{db: db, vault: vault, params: g.params, jobs: jobs, registry: &registry.Service{Store: db.Registry(), Vault: vault, Hired: hired(jobs.Hired, stops.Hired)},

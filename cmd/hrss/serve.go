@@ -80,6 +80,9 @@ func serveApp(ctx context.Context, g *globals, a *app, addr string) error {
 		srv.Close()
 		return err
 	}
+	if ws.Insight != nil { // every server refreshes: the refresh overtaken writes nothing (insight.go)
+		go scheduleRefresh(ctx, ws.Insight, time.Minute, ws.ObserveJob)
+	}
 	select {
 	case err := <-errc:
 		return err

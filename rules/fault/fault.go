@@ -25,6 +25,7 @@ const (
 	Unauthorized             // not signed in
 	Forbidden                // signed in but not allowed
 	Throttled                // too many attempts: try again later
+	Unavailable              // the database cannot serve (disk full, connection lost): nothing was written; try again later
 )
 
 // Error is a user-facing failure.
