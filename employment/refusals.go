@@ -100,13 +100,22 @@ func (s *Service) RecordRefusal(ctx context.Context, id int64, in OfferRefusalIn
 	return rf, err
 }
 
-// Refusals lists the refusals recorded on unemployment registration id,
-// in date order. It fails with NotFound out of the caller's reach.
-func (s *Service) Refusals(ctx context.Context, id int64) ([]OfferRefusal, error) {
+// RegistrationRefusals is an unemployment registration with the refusals
+// of offers recorded on it.
+type RegistrationRefusals struct {
+	Registration UnemploymentRegistration `json:"registration"`
+	Refusals     []OfferRefusal           `json:"refusals"` // in date order
+}
+
+// Refusals returns unemployment registration id with the refusals
+// recorded on it, in date order; the view is audited. It fails with
+// NotFound out of the caller's reach, Forbidden for a role that may not
+// read registrations.
+func (s *Service) Refusals(ctx context.Context, id int64) (RegistrationRefusals, error) {
 	if err := s.authorize(ctx, Access{Action: ReadSeekers}); err != nil {
-		return nil, err
+		return RegistrationRefusals{}, err
 	}
-	var out []OfferRefusal
+	var out RegistrationRefusals
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		u, err := tx.Unemployment(ctx, id)
 		if err != nil {
@@ -115,8 +124,12 @@ func (s *Service) Refusals(ctx context.Context, id int64) ([]OfferRefusal, error
 		if err := s.authorize(ctx, Access{Action: ReadSeekers, Division: u.Division, PersonID: u.PersonID}); err != nil {
 			return err
 		}
-		if out, err = tx.ListRefusals(ctx, id); err != nil {
+		out.Registration = u
+		if out.Refusals, err = tx.ListRefusals(ctx, id); err != nil {
 			return err
+		}
+		if out.Refusals == nil {
+			out.Refusals = []OfferRefusal{}
 		}
 		return s.audit(ctx, tx, "unemployment.refusals", object("unemployment", id), u.PersonID)
 	})

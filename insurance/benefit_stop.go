@@ -76,6 +76,8 @@ type BenefitTx interface {
 	// Overpayments lists the overpayments of a person (all when 0) with
 	// what is netted and recovered of each, in ID order.
 	Overpayments(ctx context.Context, person int64) ([]Overpayment, error)
+	// Overpayment reads one overpayment, NotFound when there is none.
+	Overpayment(ctx context.Context, id int64) (Overpayment, error)
 	// InsertRecovery records money repaid on an overpayment.
 	InsertRecovery(ctx context.Context, r Recovery) error
 }
@@ -86,6 +88,7 @@ type Overpayment struct {
 	ID        int64           `json:"id"`
 	ClaimID   int64           `json:"claim_id"`
 	PersonID  int64           `json:"person_id"`
+	Division  string          `json:"division"` // the claim's
 	Amount    money.Fen       `json:"amount"`
 	Netted    money.Fen       `json:"netted"`    // kept from later payments
 	Recovered money.Fen       `json:"recovered"` // repaid

@@ -60,6 +60,18 @@ func ownPerson(c access.Caller, personID int64, division string) bool {
 	return c.DivisionScoped() && c.InDivision(division)
 }
 
+// inReach keeps the rows whose person (and division) of returns c may
+// see (ownPerson), in their order.
+func inReach[T any](c access.Caller, rows []T, of func(T) (int64, string)) []T {
+	out := rows[:0]
+	for _, r := range rows {
+		if person, division := of(r); ownPerson(c, person, division) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // seesBill reports whether c may see a bill of payer in division.
 func seesBill(c access.Caller, b Bill) bool {
 	switch {

@@ -341,13 +341,7 @@ func (s *Service) Claims(ctx context.Context, f ClaimFilter) ([]Claim, error) {
 		rows, err = tx.ListClaims(ctx, f)
 		return err
 	})
-	out := rows[:0]
-	for _, cl := range rows {
-		if ownPerson(c, cl.PersonID, cl.Division) {
-			out = append(out, cl)
-		}
-	}
-	return out, err
+	return inReach(c, rows, func(cl Claim) (int64, string) { return cl.PersonID, cl.Division }), err
 }
 
 // Claim returns one claim, NotFound when out of the caller's reach.

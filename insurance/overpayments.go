@@ -16,22 +16,33 @@ func (s *Service) Overpayments(ctx context.Context, person int64) ([]Overpayment
 	if err != nil {
 		return nil, err
 	}
-	var out []Overpayment
+	var os []Overpayment
+	err = s.Store.View(ctx, func(tx Tx) (err error) {
+		os, err = tx.Overpayments(ctx, person)
+		return err
+	})
+	return inReach(c, os, func(o Overpayment) (int64, string) { return o.PersonID, o.Division }), err
+}
+
+// ClaimPayments lists the benefit payments of claim id in period order,
+// each with the medical contributions paid with it (Art. 48) and what was
+// netted of it; NotFound when the claim is out of the caller's reach.
+func (s *Service) ClaimPayments(ctx context.Context, id int64) ([]BenefitPayment, error) {
+	c, err := authorize(ctx, actRecord, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []BenefitPayment
 	err = s.Store.View(ctx, func(tx Tx) error {
-		os, err := tx.Overpayments(ctx, person)
+		cl, err := tx.Claim(ctx, id)
 		if err != nil {
 			return err
 		}
-		for _, o := range os {
-			cl, err := tx.Claim(ctx, o.ClaimID)
-			if err != nil {
-				return err
-			}
-			if ownPerson(c, cl.PersonID, cl.Division) {
-				out = append(out, o)
-			}
+		if !ownPerson(c, cl.PersonID, cl.Division) {
+			return fault.NotFoundf("claim %d not found", id)
 		}
-		return nil
+		out, err = tx.ClaimPayments(ctx, id)
+		return err
 	})
 	return out, err
 }
@@ -58,27 +69,16 @@ func (s *Service) RecordRecovery(ctx context.Context, id int64, in RecoveryInput
 		return Overpayment{}, fault.Invalidf("reference", "recovery.reference", "the receipt's reference is required (at most 100 characters)")
 	}
 	var o Overpayment
-	err = s.Store.Update(ctx, func(tx Tx) error {
-		os, err := tx.Overpayments(ctx, 0)
+	err = s.Store.Update(ctx, func(tx Tx) (err error) {
+		if o, err = tx.Overpayment(ctx, id); err != nil {
+			return err
+		}
+		c, err := authorize(ctx, actClaim, o.Division)
 		if err != nil {
 			return err
 		}
-		found := false
-		for _, x := range os {
-			if x.ID == id {
-				o, found = x, true
-			}
-		}
-		if !found {
+		if !ownPerson(c, o.PersonID, o.Division) {
 			return fault.NotFoundf("overpayment %d not found", id)
-		}
-		cl, err := tx.Claim(ctx, o.ClaimID)
-		if err != nil {
-			return err
-		}
-		c, err := authorize(ctx, actClaim, cl.Division)
-		if err != nil {
-			return err
 		}
 		if amt > o.Outstanding() {
 			return fault.Invalidf("amount", "recovery.outstanding", "%s exceeds the %s outstanding on overpayment %d", amt, o.Outstanding(), id)

@@ -45,9 +45,9 @@ type EmploymentBasics struct {
 // insurance paid on record (plus prior months entered), the separation
 // reason and the person's unemployment registration, and the unused
 // months of the person's last stopped spell carried over. The
-// registration is the person's active one in the employment services
-// (its date wins over a date entered); without one, a date entered with a
-// RegistrationNote is used and the note kept. Benefit starts in the month
+// registration is the person's active one in the employment services,
+// read from the record and kept in the claim's detail; no date is
+// entered. Benefit starts in the month
 // of registration, at the earliest the month after the separation. It
 // fails with Invalid when the person is not eligible (naming why), has no
 // active registration (person_id, claim.unemployment_registration), the

@@ -38,28 +38,49 @@ func (t *Tx) InsertOverpayment(ctx context.Context, o *insurance.Overpayment) er
 	return err
 }
 
-// Overpayments implements insurance.Tx.
-func (t *Tx) Overpayments(ctx context.Context, person int64) ([]insurance.Overpayment, error) {
-	rows, err := t.query(ctx, `SELECT o.id, o.claim_id, o.person_id, o.amount, o.detail, o.created_at,
+// overpaymentSelect reads an overpayment with what was netted and
+// recovered of it and the division of its claim.
+const overpaymentSelect = `SELECT o.id, o.claim_id, o.person_id, c.division, o.amount, o.detail, o.created_at,
 		COALESCE((SELECT SUM(b.netted) FROM ins_benefit_payments b WHERE b.overpayment_id = o.id), 0),
 		COALESCE((SELECT SUM(r.amount) FROM ins_overpayment_recoveries r WHERE r.overpayment_id = o.id), 0)
-		FROM ins_benefit_overpayments o WHERE ? = 0 OR o.person_id = ? ORDER BY o.id`, person, person)
+		FROM ins_benefit_overpayments o JOIN ins_claims c ON c.id = o.claim_id`
+
+// Overpayments implements insurance.Tx.
+func (t *Tx) Overpayments(ctx context.Context, person int64) ([]insurance.Overpayment, error) {
+	rows, err := t.query(ctx, overpaymentSelect+` WHERE ? = 0 OR o.person_id = ? ORDER BY o.id`, person, person)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []insurance.Overpayment
 	for rows.Next() {
-		var o insurance.Overpayment
-		var amt, net, rec int64
-		var detail string
-		if err := rows.Scan(&o.ID, &o.ClaimID, &o.PersonID, &amt, &detail, tsCol{&o.CreatedAt}, &net, &rec); err != nil {
+		o, err := scanOverpayment(rows)
+		if err != nil {
 			return nil, err
 		}
-		o.Amount, o.Netted, o.Recovered, o.Detail = money.Fen(amt), money.Fen(net), money.Fen(rec), []byte(detail)
 		out = append(out, o)
 	}
 	return out, rows.Err()
+}
+
+// Overpayment implements insurance.Tx: one row, by its key.
+func (t *Tx) Overpayment(ctx context.Context, id int64) (insurance.Overpayment, error) {
+	o, err := scanOverpayment(t.queryRow(ctx, overpaymentSelect+` WHERE o.id = ?`, id))
+	if err != nil {
+		return o, notFound(err, "overpayment", id)
+	}
+	return o, nil
+}
+
+func scanOverpayment(row interface{ Scan(...any) error }) (insurance.Overpayment, error) {
+	var o insurance.Overpayment
+	var amt, net, rec int64
+	var detail string
+	if err := row.Scan(&o.ID, &o.ClaimID, &o.PersonID, &o.Division, &amt, &detail, tsCol{&o.CreatedAt}, &net, &rec); err != nil {
+		return o, err
+	}
+	o.Amount, o.Netted, o.Recovered, o.Detail = money.Fen(amt), money.Fen(net), money.Fen(rec), []byte(detail)
+	return o, nil
 }
 
 // InsertRecovery implements insurance.Tx; a reference recorded before is
