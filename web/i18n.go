@@ -305,10 +305,11 @@ func (l lang) Division(code string) string {
 	return d.Name
 }
 
-// Error returns the message of err for a user in l: the translation of
-// its rule key (with the field named) when the screens' catalogue has
-// one, else its message of the rules' catalogue (rules/msg) when it has a
-// key, else its English message (in Chinese behind a translated lead-in).
+// Error returns the message of err for a user in l: its message of the
+// rules' catalogue (rules/msg, with its values) when it has a key, else
+// the translation of its rule key when the screens' catalogue has one
+// (either with the field named), else its English message (in Chinese
+// behind a translated lead-in).
 // Internal errors never show their detail.
 func (l lang) Error(err error) string {
 	var fe *fault.Error
@@ -317,10 +318,10 @@ func (l lang) Error(err error) string {
 	}
 	text, named := "", true
 	switch {
-	case fe.Rule != "" && l.Has("rule."+fe.Rule):
-		text = l.T("rule." + fe.Rule)
 	case fe.Key != "":
 		text = msg.Render(l.M(), fe.Key, fe.Args...) // a rule's error, with its values
+	case fe.Rule != "" && l.Has("rule."+fe.Rule):
+		text = l.T("rule." + fe.Rule)
 	case l.en():
 		text, named = fe.Error(), false
 	default:
