@@ -88,6 +88,9 @@ func openSQLite(path string) (*DB, error) {
 	if strings.ContainsAny(path, "?#") {
 		return nil, fault.Invalidf("db", "db.path", "%q: a SQLite path may not contain ? or #", path)
 	}
+	if err := refuseForeign(path); err != nil { // foreign.go: never write to a file that is not hrss's
+		return nil, err
+	}
 	w, err := sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
@@ -97,7 +100,7 @@ func openSQLite(path string) (*DB, error) {
 	w.SetConnMaxLifetime(0)
 	if err := pingSQLite(w); err != nil { // creates the file and sets WAL before readers open
 		w.Close()
-		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
+		return nil, fmt.Errorf("open SQLite %s: %w", path, unavailable(err))
 	}
 	r, err := sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas+"&_pragma=query_only(1)")
 	if err != nil {
@@ -187,7 +190,7 @@ func (db *DB) retry(ctx context.Context, attempt func() error) error {
 	var err error
 	for i := 0; i < maxAttempts; i++ {
 		if err = attempt(); err == nil || !retryable(err) {
-			return err
+			return unavailable(err) // unavailable.go: a full disk or a lost connection says so
 		}
 		backoff := time.Duration(1<<min(i, 6))*5*time.Millisecond + time.Duration(rand.Int64N(int64(5*time.Millisecond)))
 		select {

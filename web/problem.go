@@ -46,6 +46,8 @@ func statusOf(k fault.Kind) int {
 		return http.StatusForbidden
 	case fault.Throttled:
 		return http.StatusTooManyRequests
+	case fault.Unavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

@@ -32,17 +32,18 @@ type app struct {
 // wires the services. The identifier key comes from HRSS_KEY or the key
 // file (created on first start).
 func openApp(ctx context.Context, g *globals) (*app, error) {
-	key, err := ident.LoadKey(os.Getenv("HRSS_KEY"), g.keyFile)
-	if err != nil {
-		return nil, fmt.Errorf("identifier key: %w", err)
-	}
-	vault, err := ident.NewVault(key)
-	if err != nil {
-		return nil, fmt.Errorf("identifier key: %w", err)
-	}
-	db, err := store.Open(ctx, g.db)
+	db, err := store.Open(ctx, g.db) // first: a --db that is not hrss's is refused before a key file is made
 	if err != nil {
 		return nil, err
+	}
+	key, err := ident.LoadKey(os.Getenv("HRSS_KEY"), g.keyFile)
+	var vault *ident.Vault
+	if err == nil {
+		vault, err = ident.NewVault(key)
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("identifier key: %w", err)
 	}
 	if _, err := db.Migrate(ctx); err != nil {
 		db.Close()

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os/signal"
@@ -99,6 +100,9 @@ func runAssess(g *globals, args []string) error {
 	return withInsurance(g, func(ctx context.Context, svc *insurance.Service) error {
 		bar := newProgress(g.stderr, "assess "+p.String())
 		sum, err := svc.Assess(ctx, p, insurance.AssessOptions{Progress: bar.update, Takeover: *takeover})
+		if fe := (*fault.Error)(nil); errors.As(err, &fe) && fe.Rule == "assessment.run_in_progress" {
+			return fmt.Errorf("%w\nif that run is known dead (its process was killed or lost its database), run again with --takeover; else wait for it", err)
+		}
 		if err != nil {
 			return err
 		}
