@@ -64,7 +64,7 @@ func (s *Service) CreateUser(ctx context.Context, in UserInput) (User, error) {
 // when in.ResetTOTP. It unlocks the account, and
 // signs the user out everywhere when the role, scope, password or
 // disabled state changes. It needs ManageUsers; NotFound, Invalid or
-// Conflict (name taken) otherwise.
+// Conflict (name taken, or the user changed since in.UpdatedAt) otherwise.
 func (s *Service) UpdateUser(ctx context.Context, id int64, in UserInput) (User, error) {
 	c, err := Require(ctx, ManageUsers)
 	if err != nil {
@@ -85,6 +85,9 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, in UserInput) (User,
 	err = s.Store.Update(ctx, func(tx Tx) error {
 		old, err := tx.User(ctx, id)
 		if err != nil {
+			return err
+		}
+		if err := UnchangedSince(in.UpdatedAt, old.UpdatedAt); err != nil {
 			return err
 		}
 		next := u

@@ -35,9 +35,9 @@ type Credentials struct {
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {
-		return s.Now().UTC()
+		return Stamp(s.Now())
 	}
-	return time.Now().UTC()
+	return Stamp(time.Now())
 }
 
 // SignIn checks a user name and password (and the one-time code of a

@@ -44,6 +44,7 @@ type UserInput struct {
 	Password   string   `json:"password,omitempty"`
 	Disabled   bool     `json:"disabled,omitempty"`
 	ResetTOTP  bool     `json:"reset_totp,omitempty"` // on a change: remove the second factor
+	UpdatedAt  string   `json:"updated_at,omitempty"` // on a change: the updated_at read (409 if changed since; UnchangedSince)
 }
 
 // parse validates in (without the database checks) and returns the user

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"hrss/access"
 	"hrss/rules/fault"
 	"hrss/rules/money"
 	"hrss/rules/period"
@@ -26,6 +27,9 @@ type VacancyInput struct {
 	ValidFrom       string   `json:"valid_from,omitempty"` // default today
 	ValidTo         string   `json:"valid_to"`
 	Description     string   `json:"description,omitempty"`
+	// UpdatedAt, on a change, is the updated_at the caller read: the
+	// change is refused (409) if the vacancy changed since (access.UnchangedSince).
+	UpdatedAt string `json:"updated_at,omitempty"`
 }
 
 // MinimumWageFloor is the lowest monthly minimum wage of any Zhejiang
@@ -128,7 +132,7 @@ func (s *Service) PostVacancy(ctx context.Context, in VacancyInput) (Vacancy, er
 		if err := s.authorize(ctx, Access{Action: WriteVacancies, Division: v.Division, EmployerID: v.EmployerID}); err != nil {
 			return err
 		}
-		v.CreatedAt, v.UpdatedAt = s.now(), s.now()
+		v.CreatedAt, v.UpdatedAt = access.Stamp(s.now()), access.Stamp(s.now())
 		if err := tx.InsertVacancy(ctx, &v); err != nil {
 			return err
 		}
@@ -139,7 +143,8 @@ func (s *Service) PostVacancy(ctx context.Context, in VacancyInput) (Vacancy, er
 }
 
 // UpdateVacancy replaces a vacancy's fields with in; its employer, filled
-// count and status stay.
+// count and status stay. It fails with Conflict (rule record.changed) if
+// the vacancy changed since in.UpdatedAt.
 func (s *Service) UpdateVacancy(ctx context.Context, id int64, in VacancyInput) (Vacancy, error) {
 	if err := s.authorize(ctx, Access{Action: WriteVacancies}); err != nil {
 		return Vacancy{}, err
@@ -153,6 +158,9 @@ func (s *Service) UpdateVacancy(ctx context.Context, id int64, in VacancyInput) 
 		if in.EmployerID != 0 && in.EmployerID != old.EmployerID {
 			return fault.Invalidf("employer_id", "vacancy.employer_fixed", "the employer of a vacancy cannot change")
 		}
+		if err := access.UnchangedSince(in.UpdatedAt, old.UpdatedAt); err != nil {
+			return err
+		}
 		emp, err := tx.Employer(ctx, old.EmployerID)
 		if err != nil {
 			return err
@@ -165,7 +173,7 @@ func (s *Service) UpdateVacancy(ctx context.Context, id int64, in VacancyInput) 
 		if v, err = in.parse(cat, emp.Division, old.ValidFrom); err != nil {
 			return err
 		}
-		v.ID, v.Filled, v.Status, v.CreatedAt, v.UpdatedAt = id, old.Filled, old.Status, old.CreatedAt, s.now()
+		v.ID, v.Filled, v.Status, v.CreatedAt, v.UpdatedAt = id, old.Filled, old.Status, old.CreatedAt, access.Stamp(s.now())
 		if err := tx.UpdateVacancy(ctx, &v); err != nil {
 			return err
 		}
@@ -185,7 +193,7 @@ func (s *Service) CloseVacancy(ctx context.Context, id int64) (Vacancy, error) {
 		if v, err = s.loadVacancy(ctx, tx, id, WriteVacancies); err != nil {
 			return err
 		}
-		v.Status, v.UpdatedAt = Closed, s.now()
+		v.Status, v.UpdatedAt = Closed, access.Stamp(s.now())
 		if err := tx.UpdateVacancy(ctx, &v); err != nil {
 			return err
 		}

@@ -110,13 +110,13 @@ func (s *Service) UpdateEmployment(ctx context.Context, id int64, in EmploymentI
 }
 
 // update replaces relation id with the parsed e in tx (the parties stay),
-// unless it changed since the caller saw it at seen (unchangedSince).
+// unless it changed since the caller saw it at seen (access.UnchangedSince).
 func (s *Service) update(ctx context.Context, tx Tx, c access.Caller, id int64, e *Employment, seen string) error {
 	old, err := visibleEmployment(ctx, tx, c, id)
 	if err != nil {
 		return err
 	}
-	if err := unchangedSince(seen, old.UpdatedAt); err != nil {
+	if err := access.UnchangedSince(seen, old.UpdatedAt); err != nil {
 		return err
 	}
 	if (e.PersonID != 0 && e.PersonID != old.PersonID) || (e.EmployerID != 0 && e.EmployerID != old.EmployerID) {
@@ -380,7 +380,7 @@ func (s *Service) UpdateFlexible(ctx context.Context, id int64, in FlexibleInput
 		if err != nil {
 			return err
 		}
-		if err := unchangedSince(in.UpdatedAt, old.UpdatedAt); err != nil {
+		if err := access.UnchangedSince(in.UpdatedAt, old.UpdatedAt); err != nil {
 			return err
 		}
 		if err := checkDivision(c, "division", f.Division); err != nil {

@@ -33,26 +33,7 @@ func (s *Service) now() time.Time {
 	if s.Now != nil {
 		t = s.Now()
 	}
-	// microseconds: what PostgreSQL keeps, so that the updated_at a caller
-	// reads back is the one it was given (optimistic concurrency)
-	return t.UTC().Truncate(time.Microsecond)
-}
-
-// unchangedSince refuses an update whose caller read the record when its
-// updated_at was seen, if it has changed since (optimistic concurrency:
-// the caller sends back the updated_at it read). "" skips the check.
-func unchangedSince(seen string, current time.Time) error {
-	if seen == "" {
-		return nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, seen)
-	if err != nil {
-		return fault.Invalidf("updated_at", "updated_at.format", "%q is not the updated_at timestamp the record gave (RFC 3339)", seen)
-	}
-	if !t.Equal(current) {
-		return fault.Conflictf("updated_at", "record.changed", "the record was changed at %s, after you read it (%s): read it again", current.Format(time.RFC3339Nano), seen)
-	}
-	return nil
+	return access.Stamp(t) // optimistic concurrency compares what is stored
 }
 
 // MaxPage is the largest page a list returns.
@@ -128,7 +109,7 @@ func (s *Service) UpdatePerson(ctx context.Context, id int64, in PersonInput) (P
 		if err != nil {
 			return err
 		}
-		if err := unchangedSince(in.UpdatedAt, old.UpdatedAt); err != nil {
+		if err := access.UnchangedSince(in.UpdatedAt, old.UpdatedAt); err != nil {
 			return err
 		}
 		if err := checkDivision(c, "residence_division", p.ResidenceDivision); err != nil {
