@@ -141,19 +141,30 @@ func (s *Service) ProvisionTOTP(ctx context.Context, userID int64) (TOTPKey, err
 	return s.setTOTP(ctx, c, userID, false, "user.totp_provision")
 }
 
-// BeginTOTP starts the caller's own enrolment: it returns a new secret
-// that becomes the caller's second factor once ConfirmTOTP sees a code of
-// it. It fails with Unauthorized without a signed-in user, Forbidden for a
-// read-only token, and Conflict when a second factor is already active (a
-// stolen session must not replace it: an administrator resets it with
-// hrss user totp --reset).
-func (s *Service) BeginTOTP(ctx context.Context) (TOTPKey, error) {
+// selfTOTPCaller returns the caller that may change their own second
+// factor: a user signed in with their password (a session), never an API
+// token (a token's holder must not be able to take over the sign-in).
+func selfTOTPCaller(ctx context.Context) (Caller, error) {
 	c, err := Current(ctx)
 	if err != nil || c.UserID == 0 {
-		return TOTPKey{}, errNoCaller()
+		return Caller{}, errNoCaller()
 	}
-	if c.ReadOnly {
-		return TOTPKey{}, &fault.Error{Kind: fault.Forbidden, Rule: "auth.read_only", Message: "this API token may only read"}
+	if c.TokenID != 0 || c.ReadOnly {
+		return Caller{}, &fault.Error{Kind: fault.Forbidden, Rule: "auth.totp_session", Message: "a second factor is set up or removed from a signed-in session, not with an API token"}
+	}
+	return c, nil
+}
+
+// BeginTOTP starts the caller's own enrolment: it returns a new secret
+// that becomes the caller's second factor once ConfirmTOTP sees a code of
+// it. It fails with Unauthorized without a signed-in user, Forbidden for
+// an API token, and Conflict when a second factor is already active (a
+// stolen session must not replace it: DisableTOTP needs a current code,
+// or an administrator resets it with hrss user totp --reset).
+func (s *Service) BeginTOTP(ctx context.Context) (TOTPKey, error) {
+	c, err := selfTOTPCaller(ctx)
+	if err != nil {
+		return TOTPKey{}, err
 	}
 	var active bool
 	if err := s.Store.View(ctx, func(tx Tx) error {
@@ -202,11 +213,11 @@ func (s *Service) setTOTP(ctx context.Context, c Caller, userID int64, pending b
 
 // ConfirmTOTP makes the caller's pending secret their second factor when
 // code is one of its codes. It fails with Invalid (field "code") for a
-// wrong code or no enrolment begun.
+// wrong code or no enrolment begun, and like BeginTOTP for the caller.
 func (s *Service) ConfirmTOTP(ctx context.Context, code string) error {
-	c, err := Current(ctx)
-	if err != nil || c.UserID == 0 {
-		return errNoCaller()
+	c, err := selfTOTPCaller(ctx)
+	if err != nil {
+		return err
 	}
 	now := s.now()
 	return s.Store.Update(ctx, func(tx Tx) error {
@@ -230,5 +241,38 @@ func (s *Service) ConfirmTOTP(ctx context.Context, code string) error {
 			return err
 		}
 		return Record(ctx, tx, c, now, Event{Action: "user.totp_enable", Object: userObject(u.ID)})
+	})
+}
+
+// DisableTOTP removes the caller's active second factor (and any
+// enrolment begun) when code is a current code of it, not used before.
+// It fails with Invalid (field "code") for a wrong or used code or when no
+// second factor is active, and like BeginTOTP for the caller.
+func (s *Service) DisableTOTP(ctx context.Context, code string) error {
+	c, err := selfTOTPCaller(ctx)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	return s.Store.Update(ctx, func(tx Tx) error {
+		u, err := tx.User(ctx, c.UserID)
+		if err != nil {
+			return err
+		}
+		if len(u.TOTPSecret) == 0 {
+			return fault.Invalidf("code", "totp.not_active", "no second factor is active")
+		}
+		secret, err := s.openTOTP(u.TOTPSecret, u.ID)
+		if err != nil {
+			return err
+		}
+		if matchTOTP(secret, code, now, u.TOTPStep) == 0 {
+			return fault.Invalidf("code", "totp.code", "this is not a current code of your second factor")
+		}
+		u.TOTPSecret, u.TOTPPending, u.TOTPStep, u.UpdatedAt = nil, nil, 0, now
+		if err := tx.UpdateUser(ctx, &u); err != nil {
+			return err
+		}
+		return Record(ctx, tx, c, now, Event{Action: "user.totp_disable", Object: userObject(u.ID)})
 	})
 }

@@ -301,6 +301,10 @@ var matrix = map[string]cell{
 	"GET /api/v1/session":    {in: fixed("/api/v1/session"), ok: everyone},
 	"DELETE /api/v1/session": {ok: everyone}, // special: signs out a fresh session
 
+	"POST /api/v1/account/totp":         {in: fixed("/api/v1/account/totp"), ok: everyone},
+	"POST /api/v1/account/totp/confirm": {ok: everyone}, // special: begins, confirms, then disables again
+	"POST /api/v1/account/totp/disable": {ok: everyone}, // special: begins and confirms first
+
 	"GET /api/v1/users": {in: fixed("/api/v1/users"), ok: []access.Role{access.Administrator}},
 	"POST /api/v1/users": {ok: []access.Role{access.Administrator},
 		in: func(t *testing.T, w *world) req {
@@ -382,6 +386,8 @@ func (w *world) send(t *testing.T, route, method string, role access.Role, c cel
 		return w.a.do(t, "", "POST", "/api/v1/session", `{"username":"`+name+`","password":"pw-`+name+`-long"}`, nil)
 	case "DELETE /api/v1/session":
 		return w.a.do(t, w.a.signIn(t, name), "DELETE", "/api/v1/session", "", nil)
+	case "POST /api/v1/account/totp/confirm", "POST /api/v1/account/totp/disable":
+		return w.totpRound(t, route, w.tokens[role])
 	}
 	r := c.in(t, w)
 	if !inside {

@@ -35,7 +35,7 @@ func newApp(t *testing.T, db *store.DB) *app {
 	t.Helper()
 	v, _ := ident.NewVault(make([]byte, 32))
 	reg := &registry.Service{Store: db.Registry(), Vault: v, Now: func() time.Time { return time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC) }}
-	acc := &access.Service{Store: db.Access()}
+	acc := &access.Service{Store: db.Access(), TOTPKey: make([]byte, 32)}
 	jobs := &employment.Service{Store: db.Jobs(), Now: reg.Now}
 	srv := httptest.NewServer((&web.Server{Registry: reg, Access: acc, Jobs: jobs, Insurance: testInsurance(db, reg), Support: testSupport(db, reg), Insight: testInsight(db, reg), DB: db, Queue: testQueue(db, reg)}).Handler())
 	t.Cleanup(srv.Close)
