@@ -215,33 +215,12 @@ func (s *Service) setTOTP(ctx context.Context, c Caller, userID int64, pending b
 // code is one of its codes. It fails with Invalid (field "code") for a
 // wrong code or no enrolment begun, and like BeginTOTP for the caller.
 func (s *Service) ConfirmTOTP(ctx context.Context, code string) error {
-	c, err := selfTOTPCaller(ctx)
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	return s.Store.Update(ctx, func(tx Tx) error {
-		u, err := tx.User(ctx, c.UserID)
-		if err != nil {
-			return err
-		}
+	return s.ownTOTP(ctx, code, "user.totp_enable", func(u *User) ([]byte, int64, error) {
 		if len(u.TOTPPending) == 0 {
-			return fault.Invalidf("code", "totp.not_begun", "begin the enrolment of a second factor first")
+			return nil, 0, fault.Invalidf("code", "totp.not_begun", "begin the enrolment of a second factor first")
 		}
-		secret, err := s.openTOTP(u.TOTPPending, u.ID)
-		if err != nil {
-			return err
-		}
-		step := matchTOTP(secret, code, now, 0)
-		if step == 0 {
-			return fault.Invalidf("code", "totp.code", "this is not the current code of the new secret")
-		}
-		u.TOTPSecret, u.TOTPPending, u.TOTPStep, u.UpdatedAt = u.TOTPPending, nil, step, now
-		if err := tx.UpdateUser(ctx, &u); err != nil {
-			return err
-		}
-		return Record(ctx, tx, c, now, Event{Action: "user.totp_enable", Object: userObject(u.ID)})
-	})
+		return u.TOTPPending, 0, nil
+	}, func(u *User, step int64) { u.TOTPSecret, u.TOTPPending, u.TOTPStep = u.TOTPPending, nil, step })
 }
 
 // DisableTOTP removes the caller's active second factor (and any
@@ -249,6 +228,18 @@ func (s *Service) ConfirmTOTP(ctx context.Context, code string) error {
 // It fails with Invalid (field "code") for a wrong or used code or when no
 // second factor is active, and like BeginTOTP for the caller.
 func (s *Service) DisableTOTP(ctx context.Context, code string) error {
+	return s.ownTOTP(ctx, code, "user.totp_disable", func(u *User) ([]byte, int64, error) {
+		if len(u.TOTPSecret) == 0 {
+			return nil, 0, fault.Invalidf("code", "totp.not_active", "no second factor is active")
+		}
+		return u.TOTPSecret, u.TOTPStep, nil
+	}, func(u *User, _ int64) { u.TOTPSecret, u.TOTPPending, u.TOTPStep = nil, nil, 0 })
+}
+
+// ownTOTP changes the caller's own second factor in one transaction:
+// secret picks the sealed secret code must match (and the last step
+// used), change applies the change once it does, and action is audited.
+func (s *Service) ownTOTP(ctx context.Context, code, action string, secret func(*User) ([]byte, int64, error), change func(*User, int64)) error {
 	c, err := selfTOTPCaller(ctx)
 	if err != nil {
 		return err
@@ -259,20 +250,23 @@ func (s *Service) DisableTOTP(ctx context.Context, code string) error {
 		if err != nil {
 			return err
 		}
-		if len(u.TOTPSecret) == 0 {
-			return fault.Invalidf("code", "totp.not_active", "no second factor is active")
-		}
-		secret, err := s.openTOTP(u.TOTPSecret, u.ID)
+		sealed, last, err := secret(&u)
 		if err != nil {
 			return err
 		}
-		if matchTOTP(secret, code, now, u.TOTPStep) == 0 {
-			return fault.Invalidf("code", "totp.code", "this is not a current code of your second factor")
+		open, err := s.openTOTP(sealed, u.ID)
+		if err != nil {
+			return err
 		}
-		u.TOTPSecret, u.TOTPPending, u.TOTPStep, u.UpdatedAt = nil, nil, 0, now
+		step := matchTOTP(open, code, now, last)
+		if step == 0 {
+			return fault.Invalidf("code", "totp.code", "this is not a current code of the second factor")
+		}
+		change(&u, step)
+		u.UpdatedAt = now
 		if err := tx.UpdateUser(ctx, &u); err != nil {
 			return err
 		}
-		return Record(ctx, tx, c, now, Event{Action: "user.totp_disable", Object: userObject(u.ID)})
+		return Record(ctx, tx, c, now, Event{Action: action, Object: userObject(u.ID)})
 	})
 }
