@@ -10,22 +10,25 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"hrss/access"
 	"hrss/sheet"
 )
 
 // TestBadImportFilesWriteNothing imports collection files that are
 // truncated or corrupted (CSV cut in the middle of a row, CSV with
 // garbage bytes in it, Excel cut in half, Excel with its archive
-// damaged) through the command line and the API. Each is refused with
+// damaged) through the command line, the API and the screen. Each is refused with
 // an error that names the file's fault (the row and column where there
-// is one), and nothing is written: the imports, payments, bills' paid
+// is one), and the collections screen's upload refuses it too (422); nothing is written: the imports, payments, bills' paid
 // amounts and the audit trail are as before; hrss check and hrss audit
 // verify pass. The intact file then imports.
 func TestBadImportFilesWriteNothing(t *testing.T) {
@@ -66,9 +69,11 @@ func TestBadImportFilesWriteNothing(t *testing.T) {
 			{"empty.csv", nil, []string{"header"}},
 		}
 		token := e.writerToken(t)
-		before := snapshot(t, e)
+		password := regexp.MustCompile(`password: (\S+)`).FindStringSubmatch(e.must(t, "user", "add", "--name", "fault.screen", "--role", "caseworker", "--division", "330400"))
 		srv := e.serve(t)
 		c := &http.Client{Timeout: time.Minute}
+		session := signIn(t, c, srv.url, "fault.screen", password[1]) // audited: before the snapshot
+		before := snapshot(t, e)
 		for _, f := range files {
 			file := filepath.Join(t.TempDir(), f.name)
 			if err := os.WriteFile(file, f.data, 0o600); err != nil {
@@ -81,6 +86,9 @@ func TestBadImportFilesWriteNothing(t *testing.T) {
 			st, m := upload(t, c, srv.url+"/api/v1/collections?name="+f.name, token, f.data)
 			if st != http.StatusUnprocessableEntity || m["rule"] == "" || !containsAll(fmt.Sprint(m["detail"]), f.says[1:]) {
 				t.Errorf("POST /api/v1/collections %s: %d %v", f.name, st, m)
+			}
+			if st, page := uploadScreen(t, c, srv.url, session, f.name, f.data); st != http.StatusUnprocessableEntity || !strings.Contains(page, "collections") {
+				t.Errorf("the collections screen's upload of %s: %d", f.name, st)
 			}
 			if now := snapshot(t, e); now != before {
 				t.Fatalf("%s wrote something:\nbefore %s\nafter  %s", f.name, before, now)
@@ -186,4 +194,43 @@ func fileSum(t *testing.T, path string) [32]byte {
 		t.Fatal(err)
 	}
 	return sha256.Sum256(b)
+}
+
+// signIn signs in through the API and returns the session secret.
+func signIn(t *testing.T, c *http.Client, url, name, password string) string {
+	t.Helper()
+	st, m, err := call(context.Background(), c, "POST", url+"/api/v1/session", "", map[string]any{"username": name, "password": password})
+	if err != nil || st != http.StatusCreated {
+		t.Fatalf("sign-in: %d %v %v", st, m, err)
+	}
+	return m["token"].(string)
+}
+
+// uploadScreen uploads a file through the collections screen's form as a
+// browser does: the session cookie, the CSRF token, multipart.
+func uploadScreen(t *testing.T, c *http.Client, url, session, name string, data []byte) (int, string) {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("csrf_token", access.CSRFToken(session))
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(data)
+	mw.Close()
+	req, err := http.NewRequest("POST", url+"/collections", &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Accept-Language", "en")
+	req.AddCookie(&http.Cookie{Name: "hrss_session", Value: session})
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	page, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(page)
 }
