@@ -5,7 +5,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
 	"hrss/rules/fault"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -65,13 +68,13 @@ func (p *Params) EmploymentRules(city string, counties []string, day period.Date
 		}
 		h := d.Shift(2)
 		if !h.IsInteger() {
-			return MatchRules{}, fault.Invalidf(parMatchWeight+c, "employment.match_weight", "the weight %s has more than two decimals (points are counted in hundredths)", d)
+			return MatchRules{}, fault.InvalidMsg(parMatchWeight+c, "employment.match_weight", "error.employment.weight_decimals", msg.Dec("weight", d))
 		}
 		m.Weights[i] = h.IntPart()
 		sum += m.Weights[i]
 	}
 	if sum != 10000 {
-		return MatchRules{}, fault.Invalidf(parMatchWeight+"*", "employment.match_weight", "the six match weights sum to %d.%02d points, not 100", sum/100, sum%100)
+		return MatchRules{}, fault.InvalidMsg(parMatchWeight+"*", "employment.match_weight", "error.employment.weight_sum", msg.Dec("sum", decimal.New(sum, -2)))
 	}
 	var err error
 	m.Neighbours, err = neighbours(r, counties, day)
@@ -91,13 +94,19 @@ func neighbours(r reader, counties []string, day period.Date) (map[string][]stri
 			out[c] = v.Divisions()
 		}
 	}
-	for c, ns := range out {
-		for _, n := range ns {
+	// in the counties' order, a neighbour outside them first: the error
+	// named is the same on every run
+	for _, c := range counties {
+		for _, n := range out[c] {
 			if !slices.Contains(counties, n) {
-				return nil, fault.Invalidf(parNeighbours+c, "employment.neighbours", "%s is not a county-level division of the city", n)
+				return nil, fault.InvalidMsg(parNeighbours+c, "employment.neighbours", "error.employment.neighbour_outside", msg.Text("division", n))
 			}
+		}
+	}
+	for _, c := range counties {
+		for _, n := range out[c] {
 			if !slices.Contains(out[n], c) {
-				return nil, fault.Invalidf(parNeighbours+n, "employment.neighbours", "%s lists %s as a neighbour but %s does not list %s", c, n, n, c)
+				return nil, fault.InvalidMsg(parNeighbours+n, "employment.neighbours", "error.employment.neighbour_symmetric", msg.Text("county", c), msg.Text("neighbour", n))
 			}
 		}
 	}

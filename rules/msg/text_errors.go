@@ -61,4 +61,8 @@ var errorTexts = []entry{
 	{"error.population.risk_class", "第{row}行：工伤风险类别 {class} 不在1至8类之间", "row {row}: risk class {class} is not 1 to 8"},
 	{"error.population.float", "第{row}行：浮动费率 {pct}% 超出0-1000", "row {row}: float {pct}% is outside 0-1000"},
 	{"error.population.division", "第{row}行：“{division}”不是有效的行政区划代码", "row {row}: \"{division}\" is not a division code"},
+	{"error.employment.weight_decimals", "匹配权重 {weight} 超过两位小数（分值以百分之一分计）", "the weight {weight} has more than two decimals (points are counted in hundredths)"},
+	{"error.employment.weight_sum", "六项匹配权重之和为 {sum} 分，而不是100分", "the six match weights sum to {sum} points, not 100"},
+	{"error.employment.neighbour_outside", "{division} 不是本市的县级行政区划", "{division} is not a county-level division of the city"},
+	{"error.employment.neighbour_symmetric", "{county} 将 {neighbour} 列为相邻区县，但 {neighbour} 未列 {county}", "{county} lists {neighbour} as a neighbour but {neighbour} does not list {county}"},
 }
