@@ -8,6 +8,7 @@ import (
 
 	"hrss/employment"
 	"hrss/registry"
+	"hrss/registry/ident"
 	"hrss/rules/period"
 )
 
@@ -31,6 +32,26 @@ type JobsSummary struct {
 	Openings          int    `json:"openings"`            // their openings
 	Services          int    `json:"services"`            // "1131" services recorded
 	OpeningsPerSeeker string `json:"openings_per_seeker"` // 求人倍率: openings / active seekers
+
+	// Claimable are the persons given an unemployment registration, with
+	// the relation whose involuntary end it follows: those an unemployment
+	// benefit claim may be opened for (not printed).
+	Claimable []Separation `json:"-"`
+	// Retired are the persons whose last relation ended by retirement
+	// (registry.SepRetired) from December of LegacyLastYear on, so that a
+	// pension could start within the assessed record (not printed).
+	Retired []Separation `json:"-"`
+}
+
+// Separation is a person's last relation, ended: by retirement, or
+// involuntarily with an unemployment registration.
+type Separation struct {
+	PersonID     int64
+	EmploymentID int64
+	Male         bool
+	Birth        period.Date
+	Ended        period.Date
+	Registered   period.Date // the unemployment registration; zero for a retirement
 }
 
 // The city's employment services, in proportions of the persons in each
@@ -163,15 +184,18 @@ func (j *jobsSink) flush() {
 // public employment service.
 func (j *jobsSink) person(p registry.Person) {
 	asOf := j.cfg.AsOf
+	rels := j.rels[p.ID]
+	last := lastEnded(rels)
+	if last != nil && last.Separation == registry.SepRetired && !last.End.Before(period.New(LegacyLastYear, 12).First()) && !slices.ContainsFunc(rels, func(e registry.Employment) bool { return e.End.IsZero() }) {
+		j.sum.Retired = append(j.sum.Retired, j.separation(p, last))
+	}
 	age := asOf.Y - p.Birth.Y
 	if age < 16 || age >= 60 || (p.Graduation != nil && asOf.Before(p.Graduation.Date)) {
 		return
 	}
 	j.synth.Reseed(j.cfg.Seed*1_000_003 + uint64(p.ID))
 	rng := j.synth.Rand()
-	rels := j.rels[p.ID]
 	employed := j.flex[p.ID] || slices.ContainsFunc(rels, func(e registry.Employment) bool { return covers(e.Start, e.End, asOf) })
-	last := lastEnded(rels)
 	graduate := p.Graduation != nil && !p.Graduation.Date.Before(asOf.AddDays(-730))
 	switch {
 	case employed:
@@ -194,6 +218,9 @@ func (j *jobsSink) person(p registry.Person) {
 		}
 		if rng.IntN(100) < shareUnemployedRegistered {
 			j.unemployed(p, reg, rng)
+			sep := j.separation(p, last)
+			sep.Registered = reg
+			j.sum.Claimable = append(j.sum.Claimable, sep)
 		}
 		if rng.IntN(100) < shareUnemployedSeeking {
 			j.seeker(p, false, reg, rng)
@@ -203,6 +230,10 @@ func (j *jobsSink) person(p registry.Person) {
 			j.seeker(p, false, minDate(last.End.AddDays(1+rng.IntN(60)), asOf), rng)
 		}
 	}
+}
+
+func (j *jobsSink) separation(p registry.Person, e *registry.Employment) Separation {
+	return Separation{PersonID: p.ID, EmploymentID: e.ID, Male: p.Sex == ident.Male, Birth: p.Birth, Ended: e.End}
 }
 
 func minDate(a, b period.Date) period.Date {

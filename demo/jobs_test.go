@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"hrss/employment"
+	"hrss/registry"
+	"hrss/rules/period"
 )
 
 // jobsMem is a memSink that also keeps the employment services' rows.
@@ -91,6 +93,37 @@ func TestJobsAreDeterministicAndRealistic(t *testing.T) {
 	for _, s := range a.svcs {
 		if s.Kind == employment.JobLead && !vacs[s.VacancyID].OpenOn(s.Date) {
 			t.Fatalf("job lead %+v to a vacancy not open that day", s)
+		}
+	}
+}
+
+// TestJobsClaimable checks the separations the summary lists for claims
+// against the rows written: each unemployment one is a registration of
+// the person on its date after the involuntary end of their relation, each
+// retirement a relation ended by retirement; and both lists are there.
+func TestJobsClaimable(t *testing.T) {
+	m, js, _ := jobsCity(t, 5)
+	rels := map[int64]registry.Employment{}
+	for _, e := range m.employments {
+		rels[e.ID] = e
+	}
+	regs := map[int64]period.Date{}
+	for _, u := range m.unemp {
+		regs[u.PersonID] = u.Registered
+	}
+	if len(js.Claimable) != len(m.unemp) || len(js.Retired) == 0 {
+		t.Fatalf("%d claimable of %d registrations, %d retired", len(js.Claimable), len(m.unemp), len(js.Retired))
+	}
+	for _, c := range js.Claimable {
+		e := rels[c.EmploymentID]
+		if e.PersonID != c.PersonID || !e.Separation.Involuntary() || e.End != c.Ended || regs[c.PersonID] != c.Registered || c.Registered.Before(e.End) {
+			t.Fatalf("claimable %+v: relation %+v, registered %s", c, e, regs[c.PersonID])
+		}
+	}
+	for _, r := range js.Retired {
+		e := rels[r.EmploymentID]
+		if e.PersonID != r.PersonID || e.Separation != registry.SepRetired || e.End != r.Ended || e.End.Before(period.New(LegacyLastYear, 12).First()) {
+			t.Fatalf("retired %+v: relation %+v", r, e)
 		}
 	}
 }

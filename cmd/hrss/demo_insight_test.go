@@ -21,8 +21,9 @@ import (
 // Go by the statistical definitions (insight/indicator.go), not by the
 // store's queries: new urban jobs (relations and enrolments starting with
 // nothing of the person running the day before, minus pensions starting),
-// registered unemployed on each month's last day, insured persons, and
-// contribution income.
+// registered unemployed on each month's last day, insured persons,
+// contribution income, and benefits paid (which the demo must have paid
+// in its last month).
 func TestDemoIndicatorsIndependently(t *testing.T) {
 	dbPath, keyPath := storetest.SQLitePath(t), filepath.Join(t.TempDir(), "hrss.key")
 	var out, errb bytes.Buffer
@@ -42,7 +43,7 @@ func TestDemoIndicatorsIndependently(t *testing.T) {
 	today := period.Date{Y: 2025, M: 12, D: 4}
 	svc.Now = func() time.Time { return today.Time() }
 	names := []string{"new_urban_jobs", "registered_unemployed", "insured_persons", "contribution_income", "contribution_billed_pension",
-		"contribution_billed_work_injury", "subsidies_granted", "registered_unemployment_rate"}
+		"contribution_billed_work_injury", "subsidies_granted", "registered_unemployment_rate", "benefit_spending_pension", "benefit_spending_unemployment"}
 	rows, err := svc.Indicators(ctx, insight.Query{Year: 2025, Names: names})
 	if err != nil {
 		t.Fatal(err)
@@ -61,6 +62,13 @@ func TestDemoIndicatorsIndependently(t *testing.T) {
 		"contribution_billed_pension":     rowsByHand(t, raw, "1 = 1", "a.pension_ind + a.pension_emp"),
 		"contribution_billed_work_injury": rowsByHand(t, raw, "1 = 1", "a.injury_emp"),
 		"subsidies_granted":               grantsByHand(t, raw),
+		"benefit_spending_pension":        benefitsByHand(t, raw, "pension"),
+		"benefit_spending_unemployment":   benefitsByHand(t, raw, "unemployment"),
+	}
+	for _, k := range []string{"benefit_spending_pension", "benefit_spending_unemployment"} {
+		if sumOf(want[k], registry.CityCode, today.Month().Add(-1)) == 0 {
+			t.Errorf("%s: the demo paid nothing in %s", k, today.Month().Add(-1))
+		}
 	}
 	employed := rowsByHand(t, raw, "1 = 1", "1")
 	checked := 0
@@ -243,6 +251,25 @@ func rowsByHand(t *testing.T, db *sql.DB, cond, value string) map[string]map[per
 			out[div] = map[period.YearMonth]int64{}
 		}
 		out[div][period.New(p/100, p%100)] += v
+	}
+	return out
+}
+
+// benefitsByHand sums the benefit payments of claims of kind by the
+// claim's division and the month paid for.
+func benefitsByHand(t *testing.T, db *sql.DB, kind string) map[string]map[period.YearMonth]int64 {
+	out := map[string]map[period.YearMonth]int64{}
+	rs := rowsOf(t, db, `SELECT c.division, p.period, p.amount FROM ins_benefit_payments p, ins_claims c WHERE c.id = p.claim_id AND c.kind = '`+kind+`'`)
+	defer rs.Close()
+	for rs.Next() {
+		var div string
+		var p int
+		var amt int64
+		rs.Scan(&div, &p, &amt)
+		if out[div] == nil {
+			out[div] = map[period.YearMonth]int64{}
+		}
+		out[div][period.New(p/100, p%100)] += amt
 	}
 	return out
 }
