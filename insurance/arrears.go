@@ -14,64 +14,90 @@ type ArrearsBill struct {
 	Period    period.YearMonth `json:"period"`
 	DueDate   period.Date      `json:"due_date"`
 	Due       money.Fen        `json:"due"`
-	Paid      money.Fen        `json:"paid"`      // applied by the as-of date
-	Principal money.Fen        `json:"principal"` // unpaid on the as-of date
-	Fee       money.Fen        `json:"fee"`       // late fee accrued to the as-of date
-	Days      int              `json:"days"`      // days from the due date to the as-of date
+	Paid      money.Fen        `json:"paid"`       // applied to the principal by the as-of date
+	Principal money.Fen        `json:"principal"`  // unpaid on the as-of date
+	Fee       money.Fen        `json:"fee"`        // late fee accrued to the as-of date, billed or not
+	FeeBilled money.Fen        `json:"fee_billed"` // of Fee, billed (lines ending by the as-of date)
+	FeePaid   money.Fen        `json:"fee_paid"`   // late fee paid by the as-of date
+	FeeOwed   money.Fen        `json:"fee_owed"`   // Fee - FeePaid
+	Days      int              `json:"days"`       // days from the due date to the as-of date
+	Lines     []LateFee        `json:"lines"`      // the fee's stretches: billed lines (with their billing) then those not yet billed
+}
+
+// Owed is what is owed on a date: the principal unpaid and the late fee.
+type Owed struct {
+	Principal money.Fen `json:"principal"`
+	Fee       money.Fen `json:"fee"`        // accrued, billed or not
+	FeeBilled money.Fen `json:"fee_billed"` // of Fee, billed
+	FeePaid   money.Fen `json:"fee_paid"`
+	FeeOwed   money.Fen `json:"fee_owed"`     // Fee - FeePaid
+	Unbilled  money.Fen `json:"fee_unbilled"` // Fee - FeeBilled: accrued, not billed yet
+}
+
+// add adds a bill's figures.
+func (o *Owed) add(ab ArrearsBill) {
+	o.Principal += ab.Principal
+	o.Fee += ab.Fee
+	o.FeeBilled += ab.FeeBilled
+	o.FeePaid += ab.FeePaid
+	o.FeeOwed += ab.FeeOwed
+	o.Unbilled += ab.Fee - ab.FeeBilled
 }
 
 // PayerArrears is what one payer owes on a date.
 type PayerArrears struct {
-	PayerKind PayerKind     `json:"payer_kind"`
-	PayerID   int64         `json:"payer_id"`
-	Division  string        `json:"division"`
-	Principal money.Fen     `json:"principal"`
-	Fee       money.Fen     `json:"fee"`
-	Bills     []ArrearsBill `json:"bills"`
+	PayerKind PayerKind `json:"payer_kind"`
+	PayerID   int64     `json:"payer_id"`
+	Division  string    `json:"division"`
+	Owed
+	Bills []ArrearsBill `json:"bills"`
 }
 
 // Arrears is the arrears (欠费) of every payer on a date.
 type Arrears struct {
-	AsOf      period.Date    `json:"as_of"`
-	Payers    []PayerArrears `json:"payers"`
-	Principal money.Fen      `json:"principal"`
-	Fee       money.Fen      `json:"fee"`
+	AsOf   period.Date    `json:"as_of"`
+	Payers []PayerArrears `json:"payers"`
+	Owed
 }
 
-// Arrears lists, on date asOf, every payer with a bill past its due date
-// that is unpaid or was paid late: the principal still unpaid and the
-// late fee (滞纳金) accrued, by rules.Params.LateFee at
-// contribution.late_fee_rate a day (社会保险法 Art. 86). The fee runs on
-// the unpaid balance from the day after the due date; each payment
-// lowers the balance from the day after it is made; each stretch is
-// rounded half-up to the fen. Payments dated after asOf are ignored.
-// Adjustments of corrections accrue from the bill's original due date
-// (back payments, 补缴). It fails with Invalid for a zero date.
+// Arrears lists, on date asOf, every payer the caller may see (as
+// Bills) with a bill past its due date that still owes principal or
+// late fee: the principal unpaid and the late fee (滞纳金), by
+// rules.Params.LateFee at contribution.late_fee_rate a day (社会保险法
+// Art. 86): the lines billed (BillLateFees) up to asOf as billed, then
+// from the last of them (or the due date) the fee accruing on the unpaid
+// balance, each payment lowering it from the day after it is made, each
+// stretch rounded half-up to the fen. Payments dated after asOf are
+// ignored. Adjustments of corrections accrue from the bill's original
+// due date (back payments, 补缴). It fails with Invalid for a zero date.
 func (s *Service) Arrears(ctx context.Context, asOf period.Date) (Arrears, error) {
-	if asOf.IsZero() {
-		return Arrears{}, fault.Invalidf("as_of", "arrears.as_of", "the date is required (YYYY-MM-DD)")
-	}
-	bills, err := s.Bills(ctx, BillFilter{})
+	c, err := authorize(ctx, actBills, "")
 	if err != nil {
 		return Arrears{}, err
 	}
+	if asOf.IsZero() {
+		return Arrears{}, fault.Invalidf("as_of", "arrears.as_of", "the date is required (YYYY-MM-DD)")
+	}
+	var bfs []billFees
+	err = s.Store.View(ctx, func(tx Tx) (err error) {
+		bfs, err = s.feeBills(ctx, tx, asOf)
+		return err
+	})
 	out := Arrears{AsOf: asOf, Payers: []PayerArrears{}}
+	if err != nil {
+		return out, err
+	}
 	byPayer := map[payerKey]int{}
-	pays := map[period.YearMonth]map[payerKey][]Payment{}
-	for _, b := range bills {
-		if !b.DueDate.Before(asOf) {
+	for _, bf := range bfs {
+		b := bf.bill
+		if !seesBill(c, b) {
 			continue
 		}
-		if pays[b.Period] == nil {
-			if pays[b.Period], err = s.periodPayments(ctx, b.Period); err != nil {
-				return out, err
-			}
-		}
-		ab, err := s.arrearsOf(b, pays[b.Period][payerKey{b.PayerKind, b.PayerID}], asOf)
+		ab, err := s.arrearsOf(bf, asOf)
 		if err != nil {
 			return out, err
 		}
-		if ab.Principal == 0 && ab.Fee == 0 {
+		if ab.Principal == 0 && ab.FeeOwed <= 0 {
 			continue
 		}
 		k := payerKey{b.PayerKind, b.PayerID}
@@ -83,55 +109,27 @@ func (s *Service) Arrears(ctx context.Context, asOf period.Date) (Arrears, error
 		}
 		pa := &out.Payers[i]
 		pa.Bills = append(pa.Bills, ab)
-		pa.Principal += ab.Principal
-		pa.Fee += ab.Fee
-		out.Principal += ab.Principal
-		out.Fee += ab.Fee
+		pa.add(ab)
+		out.add(ab)
 	}
 	sort.SliceStable(out.Payers, func(i, j int) bool {
-		return out.Payers[i].Principal+out.Payers[i].Fee > out.Payers[j].Principal+out.Payers[j].Fee
+		return out.Payers[i].Principal+out.Payers[i].FeeOwed > out.Payers[j].Principal+out.Payers[j].FeeOwed
 	})
 	return out, nil
 }
 
-func (s *Service) periodPayments(ctx context.Context, p period.YearMonth) (map[payerKey][]Payment, error) {
-	var list []Payment
-	err := s.Store.View(ctx, func(tx Tx) (err error) {
-		list, err = tx.Payments(ctx, p, 0, 0)
-		return err
-	})
-	m := map[payerKey][]Payment{}
-	for _, pay := range list {
-		if pay.Status == "applied" {
-			k := payerKey{pay.PayerKind, pay.PayerID}
-			m[k] = append(m[k], pay)
-		}
-	}
-	return m, err
-}
-
-// arrearsOf computes the principal and the fee of one bill on asOf from
-// its payments (in date order).
-func (s *Service) arrearsOf(b Bill, pays []Payment, asOf period.Date) (ArrearsBill, error) {
+// arrearsOf computes the principal and the fee of one bill on asOf.
+func (s *Service) arrearsOf(bf billFees, asOf period.Date) (ArrearsBill, error) {
+	b := bf.bill
 	ab := ArrearsBill{Period: b.Period, DueDate: b.DueDate, Due: b.Due, Days: b.DueDate.DaysUntil(asOf)}
-	unpaid, from := b.Due, b.DueDate
-	for _, p := range pays {
-		if asOf.Before(p.PaidOn) {
-			break
-		}
-		if from.Before(p.PaidOn) {
-			fee, _, err := s.Params.LateFeeDays(unpaid, from, p.PaidOn, b.Division)
-			if err != nil {
-				return ab, err
-			}
-			ab.Fee += fee
-			from = p.PaidOn
-		}
-		unpaid -= p.Applied
-		ab.Paid += p.Applied
+	a, err := s.accrue(bf, asOf)
+	if err != nil {
+		return ab, err
 	}
-	fee, _, err := s.Params.LateFeeDays(unpaid, from, asOf, b.Division)
-	ab.Fee += fee
-	ab.Principal = max(unpaid, 0)
-	return ab, err
+	ab.Paid, ab.Principal, ab.FeePaid = a.paid, a.unpaid, a.feePaid
+	ab.FeeBilled = feeSum(a.billed)
+	ab.Fee = ab.FeeBilled + feeSum(a.unbilled)
+	ab.FeeOwed = ab.Fee - ab.FeePaid
+	ab.Lines = append(append([]LateFee{}, a.billed...), a.unbilled...)
+	return ab, nil
 }

@@ -27,10 +27,22 @@ const (
 	// year close or payment run that made it, and that record exists
 	// (a period's current run is a finished run).
 	InvTraceable = "traceable"
+	// InvLateFees: every late fee line belongs to a recorded billing
+	// whose figures are its lines', no two lines of a bill cover the
+	// same day, and no bill's late fee paid exceeds the fee billed.
+	InvLateFees = "late_fees_billed"
+	// InvCredits: no credit is used twice (what is re-matched and
+	// refunded of a payment's overpaid part never exceeds it), every
+	// re-match and every refund is from a recorded credit, a refund is
+	// approved by another user than its preparer, every issued refund is
+	// in a refund run whose total is its refunds', and the credits left
+	// plus all that was allocated and refunded equal the amounts
+	// collected, to the fen.
+	InvCredits = "credits_balance"
 )
 
 // Invariants lists the invariants in the order Check reports them.
-var Invariants = []string{InvAssessedBilled, InvPaidBilled, InvAccountBalance, InvNoDoublePayment, InvTraceable}
+var Invariants = []string{InvAssessedBilled, InvPaidBilled, InvAccountBalance, InvNoDoublePayment, InvTraceable, InvLateFees, InvCredits}
 
 // CheckResult is the outcome of one invariant.
 type CheckResult struct {

@@ -16,19 +16,21 @@ import (
 // Payment is a collection as kept: applied to its bill up to what was
 // owed, the rest recorded as overpaid; unmatched when no bill was found.
 type Payment struct {
-	Reference string           `json:"reference"`
-	Import    int64            `json:"import"`
-	Row       int              `json:"row"`
-	PayerCode string           `json:"payer_code"` // credit code, or the resident ID's keyed hash (hex)
-	PayerKind PayerKind        `json:"payer_kind"` // 0 when unmatched
-	PayerID   int64            `json:"payer_id"`
-	Period    period.YearMonth `json:"period"`
-	Amount    money.Fen        `json:"amount"`
-	Applied   money.Fen        `json:"applied"`
-	Overpaid  money.Fen        `json:"overpaid"`
-	PaidOn    period.Date      `json:"paid_on"`
-	Status    string           `json:"status"`             // applied or unmatched
-	Division  string           `json:"division,omitempty"` // the payer's, when matched (read only)
+	Reference  string           `json:"reference"`
+	Import     int64            `json:"import"`
+	Row        int              `json:"row"`
+	PayerCode  string           `json:"payer_code"` // credit code, or the resident ID's keyed hash (hex)
+	PayerKind  PayerKind        `json:"payer_kind"` // 0 when unmatched
+	PayerID    int64            `json:"payer_id"`
+	Period     period.YearMonth `json:"period"`
+	Amount     money.Fen        `json:"amount"`
+	Applied    money.Fen        `json:"applied"`             // to the principal
+	FeeApplied money.Fen        `json:"fee_applied"`         // to the late fee billed
+	Overpaid   money.Fen        `json:"overpaid"`            // kept as the payer's credit
+	CreditOf   string           `json:"credit_of,omitempty"` // a re-match: the payment whose credit paid it
+	PaidOn     period.Date      `json:"paid_on"`
+	Status     string           `json:"status"`             // applied or unmatched
+	Division   string           `json:"division,omitempty"` // the payer's, when matched (read only)
 }
 
 // Import is one collection file taken in.
@@ -55,7 +57,8 @@ type ImportReport struct {
 	File       string    `json:"file"`
 	Rows       int       `json:"rows"`
 	Applied    int       `json:"applied"`        // rows applied to a bill
-	Amount     money.Fen `json:"applied_amount"` // money applied to bills
+	Amount     money.Fen `json:"applied_amount"` // money applied to bills' principal
+	FeeAmount  money.Fen `json:"fee_amount"`     // money applied to late fees billed
 	Overpaid   []RowNote `json:"overpaid"`       // rows paying more than was owed: the excess is recorded
 	Unmatched  []RowNote `json:"unmatched"`      // rows with no payer or no bill: kept aside, not applied
 	Duplicates []RowNote `json:"duplicates"`     // rows whose reference was imported before: nothing credited again
@@ -63,9 +66,11 @@ type ImportReport struct {
 
 // ImportCollections takes in a collection file (see ParseCollections) in
 // one transaction: each payment is applied to its payer's bill for the
-// period, partial payments included; what exceeds the bill is recorded
-// as an overpayment; a row with no such payer or bill is kept as
-// unmatched; a reference imported before is skipped, so importing a file
+// period, partial payments included, first to the principal and then to
+// the late fee billed on it (the order contribution.fee_allocation
+// says); what exceeds both is recorded as overpaid, the payer's credit;
+// a row with no such payer or bill is kept as unmatched, a credit of no
+// payer yet (see Credits); a reference imported before is skipped, so importing a file
 // twice credits nothing twice. Paid bills of closed periods credit their
 // persons' accounts. A bad file (a bad cell, or a reference imported
 // before with different content) fails with Invalid naming every bad row
@@ -149,8 +154,9 @@ func (s *Service) applyCollection(ctx context.Context, tx Tx, importID int64, ro
 		return tx.InsertPayment(ctx, pay)
 	}
 	pay.Status, pay.PayerKind, pay.PayerID = "applied", kind, id
-	pay.Applied = min(row.Amount, bill.Unpaid())
-	pay.Overpaid = row.Amount - pay.Applied
+	if err := s.allocateTo(ctx, tx, &pay, *bill); err != nil {
+		return err
+	}
 	if pay.Overpaid > 0 {
 		note.Note = fmt.Sprintf("%s owed, %s recorded as overpaid", bill.Unpaid(), pay.Overpaid)
 		rep.Overpaid = append(rep.Overpaid, note)
@@ -160,9 +166,27 @@ func (s *Service) applyCollection(ctx context.Context, tx Tx, importID int64, ro
 	}
 	rep.Applied++
 	rep.Amount += pay.Applied
-	if pay.Applied == bill.Unpaid() {
-		return s.postCredits(ctx, tx, row.Period, &payerKey{kind, id})
+	rep.FeeAmount += pay.FeeApplied
+	if pay.Applied > 0 && pay.Applied == bill.Unpaid() {
+		return s.postCredits(ctx, tx, bill.Period, &payerKey{kind, id})
 	}
+	return nil
+}
+
+// allocateTo splits pay.Amount over bill's unpaid principal and the late
+// fee billed on it and not yet paid, in the order
+// contribution.fee_allocation says on the payment's date; the rest is
+// overpaid.
+func (s *Service) allocateTo(ctx context.Context, tx Tx, pay *Payment, bill Bill) error {
+	fee, err := tx.FeeOwed(ctx, bill.Period, bill.PayerKind, bill.PayerID)
+	if err != nil {
+		return err
+	}
+	first, err := s.feePrincipalFirst(bill.Division, pay.PaidOn)
+	if err != nil {
+		return err
+	}
+	pay.Applied, pay.FeeApplied, pay.Overpaid = allocate(pay.Amount, bill.Unpaid(), fee, first)
 	return nil
 }
 

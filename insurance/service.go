@@ -79,6 +79,7 @@ type Store interface {
 // Reads of a missing row return a *fault.Error of Kind NotFound.
 type Tx interface {
 	access.AuditTx // every write, and every view of a person's record, is audited in its transaction
+	MoneyTx        // late fees, credits and refunds
 	BenefitTx      // stops, overpayments and recoveries of benefit
 	// Period returns the state of period p (Status "" if never assessed).
 	Period(ctx context.Context, p period.YearMonth) (PeriodState, error)

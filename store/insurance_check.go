@@ -8,13 +8,17 @@ import (
 	"hrss/insurance"
 )
 
+// invariantSet is the query counting what an invariant checks and the
+// queries whose every row is a breach.
+type invariantSet struct {
+	count    string
+	breaches []string
+}
+
 // invariantQueries holds, per invariant, the query counting what is
 // checked and the queries whose every row is a breach (the columns name
 // the row; the first column says what is wrong).
-var invariantQueries = map[string]struct {
-	count    string
-	breaches []string
-}{
+var invariantQueries = map[string]invariantSet{
 	insurance.InvAssessedBilled: {
 		count: `SELECT count(*) FROM ins_bills b JOIN ins_periods s ON s.period = b.period AND s.current_run = b.run_id`,
 		breaches: []string{
@@ -52,8 +56,8 @@ var invariantQueries = map[string]struct {
 			LEFT JOIN (SELECT period, payer_kind, payer_id, SUM(amount) AS s FROM ins_overpayments GROUP BY period, payer_kind, payer_id) o
 				ON o.period = p.period AND o.payer_kind = p.payer_kind AND o.payer_id = p.payer_id
 			WHERE p.applied > COALESCE(b.total, 0) + COALESCE(j.s, 0) + COALESCE(o.s, 0)`,
-			`SELECT 'payment parts differ from its amount' AS what, reference, amount, applied, overpaid FROM ins_payments
-			WHERE applied + overpaid <> amount OR applied < 0 OR overpaid < 0`,
+			`SELECT 'payment parts differ from its amount' AS what, reference, amount, applied, fee_applied, overpaid FROM ins_payments
+			WHERE applied + fee_applied + overpaid <> amount OR applied < 0 OR fee_applied < 0 OR overpaid < 0`,
 			`SELECT 'unmatched payment applied' AS what, reference, applied FROM ins_payments WHERE status = 'unmatched' AND applied <> 0`,
 		},
 	},

@@ -18,14 +18,14 @@ func (t *Tx) InsertImport(ctx context.Context, im *insurance.Import) error {
 	return err
 }
 
-const paymentCols = `reference, import_id, row_no, payer_code, payer_kind, payer_id, period, amount, applied, overpaid, paid_on, status`
+const paymentCols = `reference, import_id, row_no, payer_code, payer_kind, payer_id, period, amount, applied, fee_applied, overpaid, paid_on, status, credit_of`
 
 func scanPayment(sc interface{ Scan(...any) error }) (insurance.Payment, error) {
 	var p insurance.Payment
 	var kind int16
-	var amount, applied, over int64
-	err := sc.Scan(&p.Reference, &p.Import, &p.Row, &p.PayerCode, &kind, &p.PayerID, ymCol{&p.Period}, &amount, &applied, &over, dateCol{&p.PaidOn}, &p.Status)
-	p.PayerKind, p.Amount, p.Applied, p.Overpaid = insurance.PayerKind(kind), money.Fen(amount), money.Fen(applied), money.Fen(over)
+	var amount, applied, fee, over int64
+	err := sc.Scan(&p.Reference, &p.Import, &p.Row, &p.PayerCode, &kind, &p.PayerID, ymCol{&p.Period}, &amount, &applied, &fee, &over, dateCol{&p.PaidOn}, &p.Status, &p.CreditOf)
+	p.PayerKind, p.Amount, p.Applied, p.FeeApplied, p.Overpaid = insurance.PayerKind(kind), money.Fen(amount), money.Fen(applied), money.Fen(fee), money.Fen(over)
 	return p, err
 }
 
@@ -40,9 +40,9 @@ func (t *Tx) Payment(ctx context.Context, ref string) (insurance.Payment, bool, 
 
 // InsertPayment implements insurance.Tx.
 func (t *Tx) InsertPayment(ctx context.Context, p insurance.Payment) error {
-	_, err := t.exec(ctx, "INSERT INTO ins_payments ("+paymentCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	_, err := t.exec(ctx, "INSERT INTO ins_payments ("+paymentCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		p.Reference, p.Import, p.Row, p.PayerCode, int16(p.PayerKind), p.PayerID, ymArg(p.Period), int64(p.Amount), int64(p.Applied),
-		int64(p.Overpaid), p.PaidOn.String(), p.Status)
+		int64(p.FeeApplied), int64(p.Overpaid), p.PaidOn.String(), p.Status, p.CreditOf)
 	return err
 }
 

@@ -590,7 +590,7 @@ var catalogue = [][3]string{
 
 var textZH, textEN = func() (map[string]string, map[string]string) {
 	zh, en := map[string]string{}, map[string]string{}
-	for _, row := range append(append(catalogue, supportCatalogue...), insightCatalogue...) {
+	for _, row := range append(append(append(catalogue, supportCatalogue...), insightCatalogue...), moneyCatalogue...) {
 		if _, dup := en[row[0]]; dup {
 			panic("catalogue: duplicate key " + row[0])
 		}

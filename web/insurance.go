@@ -15,7 +15,7 @@ import (
 // insuranceRoutes are the routes of social insurance; routes() lists them
 // with the others.
 func (s *Server) insuranceRoutes() []route {
-	return []route{
+	return append([]route{
 		{"POST", "/api/v1/assessments", s.ins(s.assess)},
 		{"GET", "/api/v1/periods", s.ins(s.listPeriods)},
 		{"GET", "/api/v1/periods/{period}/runs", s.ins(s.listRuns)},
@@ -39,7 +39,7 @@ func (s *Server) insuranceRoutes() []route {
 		{"POST", "/api/v1/payment-runs", s.ins(s.payRun)},
 		{"GET", "/api/v1/payment-runs/{kind}/{period}/disbursement", s.ins(s.disbursement)},
 		{"GET", "/api/v1/insurance/check", s.ins(s.checkInsurance)},
-	}
+	}, s.moneyRoutes()...)
 }
 
 // ins wraps a handler that needs the insurance service.

@@ -380,12 +380,9 @@ func (s *Server) supBankFile(w http.ResponseWriter, r *http.Request, svc *suppor
 		writeError(w, r, err)
 		return
 	}
-	format := r.URL.Query().Get("format")
-	if format == "" {
-		format = "csv"
-	}
-	if format != "csv" && format != "xlsx" {
-		writeError(w, r, fault.Invalidf("format", "bank_file.format", "format %q must be csv or xlsx", format))
+	format, err := bankFileFormat(r)
+	if err != nil {
+		writeError(w, r, err)
 		return
 	}
 	file, err := svc.BankFile(r.Context(), id, format == "xlsx")
@@ -393,14 +390,7 @@ func (s *Server) supBankFile(w http.ResponseWriter, r *http.Request, svc *suppor
 		writeError(w, r, err)
 		return
 	}
-	ctype := "text/csv; charset=utf-8"
-	if format == "xlsx" {
-		ctype = supXLSXType
-	}
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "grant-payments-" + strconv.FormatInt(id, 10) + "." + format}))
-	w.Header().Set("Content-Length", strconv.Itoa(len(file)))
-	w.Write(file)
+	writeDownload(w, "grant-payments-"+strconv.FormatInt(id, 10), format, file)
 }
 
 // supUpload reads the file of an import route: the part "file" of a

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"hrss/demo"
 	"hrss/insurance"
+	"hrss/registry/ident"
 	"hrss/rules/money"
 	"hrss/rules/period"
 )
@@ -124,5 +126,64 @@ func demoHistory(ctx context.Context, g *globals, a *app, cfg demo.Config, month
 		fmt.Fprintf(g.stdout, "  %s %-6s %6d persons, %5d bills: billed %14s, collected %14s, unpaid %13s yuan (%d bills paid, %d in part, %d not at all%s)\n",
 			p, state, sum.Persons, f.bills, f.billed, f.collected, f.owed, f.paid, f.part, f.unpaid, note)
 	}
+	return demoLateFees(ctx, g, svc, cfg, payers)
+}
+
+// demoFeePayers is how many payers of the demo pay the late fee billed
+// on a bill they paid late; one of them (of demoUsersDivision, the demo
+// users' division, when one is found) pays demoOverpay more, which stays
+// a credit, beside one payment that matches no payer.
+const (
+	demoFeePayers     = 5
+	demoOverpay       = money.Fen(10_00)
+	demoUsersDivision = "330402"
+)
+
+// demoLateFees bills the late fees accrued to the city's today
+// (BillLateFees) and imports the tax bureau's file of a few payers
+// paying the fee of a bill they paid late (the first with demoOverpay
+// too much) and of one payment that matches no payer, so that the
+// screens show late fees billed and paid and credits to re-match or
+// refund.
+func demoLateFees(ctx context.Context, g *globals, svc *insurance.Service, cfg demo.Config, payers *demo.Payers) error {
+	run, err := svc.BillLateFees(ctx, cfg.AsOf)
+	if err != nil {
+		return fmt.Errorf("demo: late fees: %w", err)
+	}
+	ar, err := svc.Arrears(ctx, cfg.AsOf)
+	if err != nil {
+		return err
+	}
+	var rows []insurance.Collection
+	over := -1 // the row that pays too much: the first of the demo users' division
+	for _, pa := range ar.Payers {
+		code, ok := payers.Code(pa.PayerKind, pa.PayerID)
+		i := slices.IndexFunc(pa.Bills, func(b insurance.ArrearsBill) bool { return b.Principal == 0 && b.FeeBilled > 0 && b.FeePaid == 0 })
+		mine := pa.Division == demoUsersDivision && over < 0
+		if !ok || i < 0 || len(rows) >= demoFeePayers && !mine {
+			continue
+		}
+		if mine {
+			over = len(rows)
+		}
+		b := pa.Bills[i]
+		rows = append(rows, insurance.Collection{Row: len(rows) + 2, PayerCode: code, Period: b.Period, Amount: b.FeeBilled, PaidOn: cfg.AsOf,
+			Reference: fmt.Sprintf("DEMO%d-FEE-%s-%s%d", cfg.Seed, b.Period, pa.PayerKind, pa.PayerID)})
+		if len(rows) >= demoFeePayers && over >= 0 {
+			break
+		}
+	}
+	if len(rows) > 0 {
+		rows[max(over, 0)].Amount += demoOverpay
+	}
+	stray := string(ident.NewCreditCode('9', '1', "330402", 999_999))
+	rows = append(rows, insurance.Collection{Row: len(rows) + 2, PayerCode: stray, Period: cfg.AsOf.Month().Add(-1), Amount: money.Yuan(1234),
+		PaidOn: cfg.AsOf, Reference: fmt.Sprintf("DEMO%d-STRAY", cfg.Seed)})
+	rep, err := svc.ImportCollections(ctx, "demo-collections-late-fees.csv", demo.CollectionsCSV(rows))
+	if err != nil {
+		return fmt.Errorf("demo: late fee payments: %w", err)
+	}
+	fmt.Fprintf(g.stdout, "  late fees billed to %s: %d lines, %s yuan; %d paid (%s yuan); %d credits kept (%d overpaid, %d unmatched)\n",
+		cfg.AsOf, run.Lines, run.Amount, rep.Applied, rep.FeeAmount, len(rep.Overpaid)+len(rep.Unmatched), len(rep.Overpaid), len(rep.Unmatched))
 	return nil
 }

@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -108,6 +111,18 @@ func TestDemoHistory(t *testing.T) {
 	if err != nil || len(ar.Payers) == 0 || ar.Principal <= 0 || ar.Fee <= 0 {
 		t.Errorf("arrears on the city's today: %d payers, principal %s, fee %s, %v", len(ar.Payers), ar.Principal, ar.Fee, err)
 	}
+	// Late fees billed to today, a few paid, and credits kept.
+	if ar.FeeBilled <= 0 || ar.FeeBilled > ar.Fee {
+		t.Errorf("late fees on the city's today: billed %s of %s accrued", ar.FeeBilled, ar.Fee)
+	}
+	fees, err := svc.LateFees(ctx, insurance.LateFeeFilter{})
+	if err != nil || len(fees) == 0 || fees[0].Reference == "" || fees[0].Confidence == "" {
+		t.Errorf("late fee lines: %d %v", len(fees), err)
+	}
+	credits, err := svc.Credits(ctx, insurance.CreditFilter{Open: true})
+	if err != nil || len(credits) < 2 || !strings.Contains(out.String(), "late fees billed to 2025-07-04") {
+		t.Errorf("credits %+v %v, output\n%s", credits, err, out.String())
+	}
 	rep, err := svc.Check(ctx)
 	if err != nil || !rep.OK {
 		t.Fatalf("check: %+v %v", rep, err)
@@ -117,6 +132,11 @@ func TestDemoHistory(t *testing.T) {
 			t.Errorf("check %s examined nothing", r.Invariant)
 		}
 	}
+	i := slices.IndexFunc(credits, func(c insurance.Credit) bool { return c.Division == "330402" })
+	if i < 0 {
+		t.Fatalf("no credit of the demo users' division: %+v", credits)
+	}
+	refundAtTheCommandLine(t, g, credits[i])
 	out.Reset()
 	if code := run(append([]string{"check"}, g...), nil, &out, &errb); code != 0 {
 		t.Fatalf("hrss check: exit %d\n%s", code, out.String())
@@ -139,5 +159,43 @@ func TestDemoMonthsFlag(t *testing.T) {
 	dir := t.TempDir()
 	if code := run([]string{"demo", "--no-serve", "--months", "40", "--as-of", "2025-07-04", "--db", filepath.Join(dir, "x.db"), "--key-file", filepath.Join(dir, "x.key")}, nil, &out, &errb); code == 0 || !strings.Contains(errb.String(), "2024-01") {
 		t.Fatalf("--months 40: exit %d: %s", code, errb.String())
+	}
+}
+
+// refundAtTheCommandLine lists the late fees and credits of the demo at
+// the command line, prepares the refund of a credit as the
+// caseworker, is refused its approval by the same user (four eyes),
+// approves it as the reviewer, and issues it with its bank file.
+func refundAtTheCommandLine(t *testing.T, g []string, credit insurance.Credit) {
+	t.Helper()
+	cli := func(ok bool, args ...string) string {
+		t.Helper()
+		var out, errb bytes.Buffer
+		if code := run(append(args, g...), nil, &out, &errb); (code == 0) != ok {
+			t.Fatalf("hrss %s: exit %d: %s%s", strings.Join(args, " "), code, out.String(), errb.String())
+		}
+		return out.String() + errb.String()
+	}
+	if out := cli(true, "late-fees", "list"); !strings.Contains(out, "社会保险法 第八十六条 (supported)") {
+		t.Errorf("late-fees list:\n%s", out)
+	}
+	if out := cli(true, "credits", "list"); !strings.Contains(out, credit.Reference) {
+		t.Errorf("credits list:\n%s", out)
+	}
+	out := cli(true, "refunds", "prepare", "--credit", credit.Reference, "--holder", "演示单位", "--bank", "工商银行", "--account", "6222020000000007",
+		"--reason", "overpaid", "--as", "caseworker")
+	var id int64
+	if _, err := fmt.Sscanf(out, "Refund %d", &id); err != nil {
+		t.Fatalf("refunds prepare: %s", out)
+	}
+	if out := cli(false, "refunds", "approve", fmt.Sprint(id), "--as", "caseworker"); !strings.Contains(out, "approve") {
+		t.Errorf("the preparer's approval: %s", out)
+	}
+	cli(true, "refunds", "approve", fmt.Sprint(id), "--as", "reviewer")
+	file := filepath.Join(t.TempDir(), "refunds.csv")
+	cli(true, "refunds", "issue", "--out", file)
+	data, err := os.ReadFile(file)
+	if err != nil || !strings.Contains(string(data), ",6222020000000007,"+credit.Balance.String()+","+credit.Reference+",") {
+		t.Errorf("the refund bank file: %q %v", data, err)
 	}
 }

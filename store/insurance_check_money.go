@@ -1,0 +1,54 @@
+package store
+
+import "hrss/insurance"
+
+// The invariants of late fees, credits and refunds (migration 0610),
+// checked by CheckInvariant with the others.
+func init() {
+	invariantQueries[insurance.InvLateFees] = invariantSet{
+		count: `SELECT count(*) FROM ins_late_fees`,
+		breaches: []string{
+			`SELECT 'late fee of an unknown billing' AS what, l.id, l.fee_run_id FROM ins_late_fees l
+			LEFT JOIN ins_fee_runs r ON r.id = l.fee_run_id WHERE r.id IS NULL`,
+			`SELECT 'billing differs from its lines' AS what, r.id, r.lines, r.amount, COALESCE(l.n, 0) AS lines_found, COALESCE(l.s, 0) AS lines_amount
+			FROM ins_fee_runs r LEFT JOIN (SELECT fee_run_id, count(*) AS n, SUM(amount) AS s FROM ins_late_fees GROUP BY fee_run_id) l ON l.fee_run_id = r.id
+			WHERE r.lines <> COALESCE(l.n, 0) OR r.amount <> COALESCE(l.s, 0)`,
+			`SELECT 'late fee lines of a bill overlap' AS what, a.id, b.id AS other, a.period, a.payer_kind, a.payer_id FROM ins_late_fees a
+			JOIN ins_late_fees b ON b.period = a.period AND b.payer_kind = a.payer_kind AND b.payer_id = a.payer_id AND b.id > a.id
+				AND b.from_date < a.to_date AND a.from_date < b.to_date`,
+			`SELECT 'late fee paid exceeds the fee billed' AS what, p.period, p.payer_kind, p.payer_id, p.paid, COALESCE(l.s, 0) AS billed
+			FROM (SELECT period, payer_kind, payer_id, SUM(fee_applied) AS paid FROM ins_payments WHERE fee_applied > 0 GROUP BY period, payer_kind, payer_id) p
+			LEFT JOIN (SELECT period, payer_kind, payer_id, SUM(amount) AS s FROM ins_late_fees GROUP BY period, payer_kind, payer_id) l
+				ON l.period = p.period AND l.payer_kind = p.payer_kind AND l.payer_id = p.payer_id
+			WHERE p.paid > COALESCE(l.s, 0)`,
+			`SELECT 'unmatched payment applied to a late fee' AS what, reference, fee_applied FROM ins_payments WHERE status = 'unmatched' AND fee_applied <> 0`,
+		},
+	}
+	invariantQueries[insurance.InvCredits] = invariantSet{
+		count: `SELECT (SELECT count(*) FROM ins_payments WHERE overpaid > 0 OR credit_of <> '') + (SELECT count(*) FROM ins_refunds)`,
+		breaches: []string{
+			`SELECT 'credit used twice' AS what, p.reference, p.overpaid, COALESCE(u.s, 0) AS rematched, COALESCE(r.s, 0) AS refunded
+			FROM ins_payments p ` + creditUses + `
+			WHERE p.credit_of = '' AND COALESCE(u.s, 0) + COALESCE(r.s, 0) > p.overpaid`,
+			`SELECT 're-match of no recorded credit' AS what, p.reference, p.credit_of FROM ins_payments p
+			LEFT JOIN ins_payments c ON c.reference = p.credit_of
+			WHERE p.credit_of <> '' AND (c.reference IS NULL OR c.overpaid = 0 OR c.credit_of <> '' OR p.overpaid <> 0 OR p.status <> 'applied')`,
+			`SELECT 'refund of no recorded credit' AS what, f.id, f.credit_ref FROM ins_refunds f
+			LEFT JOIN ins_payments c ON c.reference = f.credit_ref WHERE c.reference IS NULL OR c.overpaid = 0 OR c.credit_of <> ''`,
+			`SELECT 'refund approved by its preparer' AS what, id, prepared_by FROM ins_refunds
+			WHERE status IN ('approved', 'issued') AND (decided_by IS NULL OR decided_by = prepared_by)`,
+			`SELECT 'issued refund outside a run' AS what, id, status, run_id FROM ins_refunds
+			WHERE (status = 'issued') <> (run_id IS NOT NULL)`,
+			`SELECT 'refund run differs from its refunds' AS what, r.id, r.rows_count, r.total, COALESCE(f.n, 0) AS refunds, COALESCE(f.s, 0) AS refunds_total
+			FROM ins_refund_runs r LEFT JOIN (SELECT run_id, count(*) AS n, SUM(amount) AS s FROM ins_refunds WHERE run_id IS NOT NULL GROUP BY run_id) f ON f.run_id = r.id
+			WHERE r.rows_count <> COALESCE(f.n, 0) OR r.total <> COALESCE(f.s, 0)`,
+			`SELECT 'collected differs from allocations plus credits' AS what, c.collected, a.allocated, k.credits_left, f.refunded
+			FROM (SELECT COALESCE(SUM(amount), 0) AS collected FROM ins_payments WHERE credit_of = '') c,
+				(SELECT COALESCE(SUM(applied + fee_applied), 0) AS allocated FROM ins_payments) a,
+				(SELECT COALESCE(SUM(CASE WHEN p.overpaid > COALESCE(u.s, 0) + COALESCE(r.s, 0) THEN p.overpaid - COALESCE(u.s, 0) - COALESCE(r.s, 0) ELSE 0 END), 0) AS credits_left
+					FROM ins_payments p ` + creditUses + ` WHERE p.credit_of = '' AND p.overpaid > 0) k,
+				(SELECT COALESCE(SUM(amount), 0) AS refunded FROM ins_refunds WHERE status <> 'rejected') f
+			WHERE c.collected <> a.allocated + k.credits_left + f.refunded`,
+		},
+	}
+}

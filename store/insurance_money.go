@@ -1,0 +1,261 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"hrss/insurance"
+	"hrss/rules/money"
+	"hrss/rules/period"
+)
+
+// Late fees billed, credits and refunds (migration 0610).
+
+// InsertFeeRun implements insurance.Tx.
+func (t *Tx) InsertFeeRun(ctx context.Context, r *insurance.FeeRun) error {
+	id, err := t.insertID(ctx, `INSERT INTO ins_fee_runs (as_of, actor, lines, amount, created_at) VALUES (?, ?, ?, ?, ?)`,
+		r.AsOf.String(), r.Actor, r.Lines, int64(r.Amount), tsArg(r.CreatedAt))
+	r.ID = id
+	return err
+}
+
+const lateFeeCols = `id, fee_run_id, period, payer_kind, payer_id, division, principal, from_date, to_date, days, rate, amount, reference, confidence, rounding`
+
+// InsertLateFees implements insurance.Tx.
+func (t *Tx) InsertLateFees(ctx context.Context, fees []insurance.LateFee) error {
+	for _, l := range fees {
+		_, err := t.exec(ctx, `INSERT INTO ins_late_fees (fee_run_id, period, payer_kind, payer_id, division, principal, from_date, to_date, days, rate, amount, reference, confidence, rounding)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			l.Run, ymArg(l.Period), int16(l.PayerKind), l.PayerID, l.Division, int64(l.Principal), l.From.String(), l.To.String(), l.Days,
+			l.Rate, int64(l.Amount), l.Reference, l.Confidence, l.Rounding)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LateFees implements insurance.Tx.
+func (t *Tx) LateFees(ctx context.Context, f insurance.LateFeeFilter) ([]insurance.LateFee, error) {
+	w := insWhere{}
+	w.add(f.Period != 0, "period = ?", ymArg(f.Period))
+	w.add(f.PayerKind != 0, "payer_kind = ? AND payer_id = ?", int16(f.PayerKind), f.PayerID)
+	w.add(f.Run != 0, "fee_run_id = ?", f.Run)
+	cond, args := w.sql()
+	rows, err := t.query(ctx, "SELECT "+lateFeeCols+" FROM ins_late_fees"+cond+" ORDER BY period, payer_kind, payer_id, to_date", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []insurance.LateFee
+	for rows.Next() {
+		var l insurance.LateFee
+		var kind int16
+		var principal, amount int64
+		if err := rows.Scan(&l.ID, &l.Run, ymCol{&l.Period}, &kind, &l.PayerID, &l.Division, &principal, dateCol{&l.From}, dateCol{&l.To},
+			&l.Days, &l.Rate, &amount, &l.Reference, &l.Confidence, &l.Rounding); err != nil {
+			return nil, err
+		}
+		l.PayerKind, l.Principal, l.Amount = insurance.PayerKind(kind), money.Fen(principal), money.Fen(amount)
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// FeeRuns implements insurance.Tx.
+func (t *Tx) FeeRuns(ctx context.Context, limit int) ([]insurance.FeeRun, error) {
+	q := `SELECT id, as_of, actor, lines, amount, created_at FROM ins_fee_runs ORDER BY id DESC`
+	var args []any
+	if limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, limit)
+	}
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []insurance.FeeRun
+	for rows.Next() {
+		var r insurance.FeeRun
+		var amount int64
+		if err := rows.Scan(&r.ID, dateCol{&r.AsOf}, &r.Actor, &r.Lines, &amount, tsCol{&r.CreatedAt}); err != nil {
+			return nil, err
+		}
+		r.Amount = money.Fen(amount)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// FeeOwed implements insurance.Tx.
+func (t *Tx) FeeOwed(ctx context.Context, p period.YearMonth, kind insurance.PayerKind, payer int64) (money.Fen, error) {
+	var owed int64
+	err := t.queryRow(ctx, `SELECT COALESCE((SELECT SUM(amount) FROM ins_late_fees WHERE period = ? AND payer_kind = ? AND payer_id = ?), 0)
+		- COALESCE((SELECT SUM(fee_applied) FROM ins_payments WHERE period = ? AND payer_kind = ? AND payer_id = ? AND status = 'applied'), 0)`,
+		ymArg(p), int16(kind), payer, ymArg(p), int16(kind), payer).Scan(&owed)
+	return money.Fen(owed), wrapDBError(err)
+}
+
+// creditUses is the derived tables of what was re-matched (u) and
+// refunded (r, refunds not rejected) of each credit.
+const creditUses = `LEFT JOIN (SELECT credit_of, SUM(amount) AS s, count(*) AS n FROM ins_payments WHERE credit_of <> '' GROUP BY credit_of) u ON u.credit_of = p.reference
+	LEFT JOIN (SELECT credit_ref, SUM(amount) AS s FROM ins_refunds WHERE status <> 'rejected' GROUP BY credit_ref) r ON r.credit_ref = p.reference`
+
+// Credits implements insurance.Tx.
+func (t *Tx) Credits(ctx context.Context, f insurance.CreditFilter) ([]insurance.Credit, error) {
+	w := insWhere{}
+	w.add(true, "p.overpaid > 0 AND p.credit_of = ''")
+	w.add(f.Reference != "", "p.reference = ?", f.Reference)
+	w.add(f.Open, "p.overpaid > COALESCE(u.s, 0) + COALESCE(r.s, 0)")
+	cond, args := w.sql()
+	q := `SELECT p.reference, p.import_id, p.row_no, p.payer_code, p.payer_kind, p.payer_id, p.period, p.paid_on, p.status, p.amount, p.overpaid,
+			COALESCE(u.s, 0), COALESCE(r.s, 0), COALESCE(u.n, 0), ` + payerDivision + `
+		FROM ins_payments p ` + creditUses + cond + ` ORDER BY p.paid_on, p.reference`
+	if f.Limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []insurance.Credit
+	for rows.Next() {
+		var c insurance.Credit
+		var kind int16
+		var amount, over, used, refunding int64
+		if err := rows.Scan(&c.Reference, &c.Import, &c.Row, &c.PayerCode, &kind, &c.PayerID, ymCol{&c.Period}, dateCol{&c.PaidOn}, &c.Status,
+			&amount, &over, &used, &refunding, &c.Uses, &c.Division); err != nil {
+			return nil, err
+		}
+		c.PayerKind, c.Payment, c.Credited, c.Rematched, c.Refunding = insurance.PayerKind(kind), money.Fen(amount), money.Fen(over), money.Fen(used), money.Fen(refunding)
+		c.Balance = c.Credited - c.Rematched - c.Refunding
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// payerDivision is the division of payment p's payer ("" when unmatched).
+const payerDivision = `COALESCE(CASE p.payer_kind WHEN 1 THEN (SELECT division FROM employers WHERE id = p.payer_id)
+	WHEN 2 THEN (SELECT residence_division FROM persons WHERE id = p.payer_id) END, '')`
+
+const refundCols = `f.id, f.credit_ref, f.amount, f.holder, f.bank, f.account, f.reason, f.status, f.prepared_by, f.prepared_name, f.prepared_at,
+	COALESCE(f.decided_by, 0), f.decided_name, f.decided_at, f.note, COALESCE(f.run_id, 0), p.payer_kind, p.payer_id, ` + payerDivision
+
+// InsertRefund implements insurance.Tx.
+func (t *Tx) InsertRefund(ctx context.Context, r *insurance.Refund) error {
+	id, err := t.insertID(ctx, `INSERT INTO ins_refunds (credit_ref, amount, holder, bank, account, reason, status, prepared_by, prepared_name, prepared_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Credit, int64(r.Amount), r.Holder, r.Bank, r.Account, r.Reason, r.Status, r.PreparedBy, r.PreparedName, tsArg(r.PreparedAt))
+	r.ID = id
+	return err
+}
+
+// UpdateRefund implements insurance.Tx.
+func (t *Tx) UpdateRefund(ctx context.Context, r insurance.Refund) error {
+	var decided time.Time
+	if r.DecidedAt != nil {
+		decided = *r.DecidedAt
+	}
+	var run any
+	if r.Run != 0 {
+		run = r.Run
+	}
+	_, err := t.exec(ctx, `UPDATE ins_refunds SET status = ?, decided_by = ?, decided_name = ?, decided_at = ?, note = ?, run_id = ? WHERE id = ?`,
+		r.Status, r.DecidedBy, r.DecidedName, nullTSArg(decided), r.Note, run, r.ID)
+	return err
+}
+
+// Refund implements insurance.Tx.
+func (t *Tx) Refund(ctx context.Context, id int64) (insurance.Refund, error) {
+	list, err := t.refunds(ctx, " WHERE f.id = ?", id)
+	if err != nil {
+		return insurance.Refund{}, err
+	}
+	if len(list) == 0 {
+		return insurance.Refund{}, notFound(sql.ErrNoRows, "refund", id)
+	}
+	return list[0], nil
+}
+
+// Refunds implements insurance.Tx.
+func (t *Tx) Refunds(ctx context.Context, f insurance.RefundFilter) ([]insurance.Refund, error) {
+	w := insWhere{}
+	w.add(f.Status != "", "f.status = ?", f.Status)
+	w.add(f.Credit != "", "f.credit_ref = ?", f.Credit)
+	w.add(f.Run != 0, "f.run_id = ?", f.Run)
+	cond, args := w.sql()
+	return t.refunds(ctx, cond, args...)
+}
+
+func (t *Tx) refunds(ctx context.Context, cond string, args ...any) ([]insurance.Refund, error) {
+	rows, err := t.query(ctx, "SELECT "+refundCols+" FROM ins_refunds f JOIN ins_payments p ON p.reference = f.credit_ref"+cond+" ORDER BY f.id", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []insurance.Refund
+	for rows.Next() {
+		var r insurance.Refund
+		var amount int64
+		var kind int16
+		var decided time.Time
+		if err := rows.Scan(&r.ID, &r.Credit, &amount, &r.Holder, &r.Bank, &r.Account, &r.Reason, &r.Status, &r.PreparedBy, &r.PreparedName,
+			tsCol{&r.PreparedAt}, &r.DecidedBy, &r.DecidedName, nullTS{&decided}, &r.Note, &r.Run, &kind, &r.PayerID, &r.Division); err != nil {
+			return nil, err
+		}
+		r.Amount, r.PayerKind = money.Fen(amount), insurance.PayerKind(kind)
+		if !decided.IsZero() {
+			r.DecidedAt = &decided
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// InsertRefundRun implements insurance.Tx.
+func (t *Tx) InsertRefundRun(ctx context.Context, r *insurance.RefundRun) error {
+	id, err := t.insertID(ctx, `INSERT INTO ins_refund_runs (actor, rows_count, total, created_at) VALUES (?, ?, ?, ?)`,
+		r.Actor, r.Rows, int64(r.Total), tsArg(r.CreatedAt))
+	r.ID = id
+	return err
+}
+
+// RefundRun implements insurance.Tx.
+func (t *Tx) RefundRun(ctx context.Context, id int64) (insurance.RefundRun, error) {
+	runs, err := t.refundRuns(ctx, " WHERE id = ?", id)
+	if err != nil {
+		return insurance.RefundRun{}, err
+	}
+	if len(runs) == 0 {
+		return insurance.RefundRun{}, notFound(sql.ErrNoRows, "refund run", id)
+	}
+	return runs[0], nil
+}
+
+// RefundRuns implements insurance.Tx.
+func (t *Tx) RefundRuns(ctx context.Context) ([]insurance.RefundRun, error) {
+	return t.refundRuns(ctx, "")
+}
+
+func (t *Tx) refundRuns(ctx context.Context, cond string, args ...any) ([]insurance.RefundRun, error) {
+	rows, err := t.query(ctx, "SELECT id, actor, rows_count, total, created_at FROM ins_refund_runs"+cond+" ORDER BY id DESC", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []insurance.RefundRun
+	for rows.Next() {
+		var r insurance.RefundRun
+		var total int64
+		if err := rows.Scan(&r.ID, &r.Actor, &r.Rows, &total, tsCol{&r.CreatedAt}); err != nil {
+			return nil, err
+		}
+		r.Total = money.Fen(total)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
