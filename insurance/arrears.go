@@ -115,6 +115,9 @@ func (s *Service) Arrears(ctx context.Context, asOf period.Date) (Arrears, error
 	sort.SliceStable(out.Payers, func(i, j int) bool {
 		return out.Payers[i].Principal+out.Payers[i].FeeOwed > out.Payers[j].Principal+out.Payers[j].FeeOwed
 	})
+	if err := s.auditArrears(ctx, c, out); err != nil {
+		return Arrears{}, err
+	}
 	return out, nil
 }
 

@@ -247,7 +247,7 @@ func (s *Service) resolvePayer(ctx context.Context, tx Tx, row Collection) (paye
 
 // Payments lists the payments of a bill (or of a period when payer is
 // 0), those of the caller's reach only (as Bills; unmatched payments to
-// System and city-wide staff).
+// System and city-wide staff). The list shown is audited.
 func (s *Service) Payments(ctx context.Context, p period.YearMonth, kind PayerKind, payer int64) ([]Payment, error) {
 	c, err := authorize(ctx, actBills, "")
 	if err != nil {
@@ -258,11 +258,17 @@ func (s *Service) Payments(ctx context.Context, p period.YearMonth, kind PayerKi
 		rows, err = tx.Payments(ctx, p, kind, payer)
 		return err
 	})
+	if err != nil {
+		return nil, err
+	}
 	out := rows[:0]
 	for _, pay := range rows {
 		if seesBill(c, Bill{PayerKind: pay.PayerKind, PayerID: pay.PayerID, Division: pay.Division}) {
 			out = append(out, pay)
 		}
 	}
-	return out, err
+	if err := s.auditPayments(ctx, c, p, kind, payer, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

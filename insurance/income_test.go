@@ -3,6 +3,7 @@ package insurance_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"hrss/access"
 	"hrss/insurance"
@@ -34,8 +35,16 @@ func TestIncome(t *testing.T) {
 				r.Paid += b.Paid
 				r.Outstanding += b.Unpaid()
 				r.Overpaid += b.Overpaid
+				r.DueDate = b.DueDate
+				if b.Unpaid() > 0 { // every period is past its due date on the service's day
+					r.Owing++
+					r.InArrears++
+					total.InArrears++
+				}
+				r.Arrears = r.Outstanding
 				want[k] = r
 				total.Billed, total.Paid, total.Outstanding, total.Overpaid = total.Billed+b.Due, total.Paid+b.Paid, total.Outstanding+b.Unpaid(), total.Overpaid+b.Overpaid
+				total.Arrears += b.Unpaid()
 			}
 		}
 		analyst := access.WithCaller(context.Background(), access.Caller{UserID: 9, Name: "ana", Role: access.Analyst})
@@ -52,6 +61,39 @@ func TestIncome(t *testing.T) {
 			w.Period, w.Division = r.Period, r.Division
 			if r != w {
 				t.Fatalf("row %+v, want %+v", r, w)
+			}
+		}
+		// by payer kind: the rows split the same sums; flexible workers paid nothing
+		kinds, err := c.svc.Income(analyst, insurance.IncomeFilter{From: f.From, To: f.To, ByPayerKind: true})
+		if err != nil || kinds.Total != total || len(kinds.Items) <= len(want) {
+			t.Fatalf("by payer kind %+v %v", kinds, err)
+		}
+		split := map[[2]string]insurance.IncomeRow{}
+		for _, r := range kinds.Items {
+			k := [2]string{r.Period.String(), r.Division}
+			s := split[k]
+			s.Payers, s.Billed, s.Paid, s.Arrears, s.InArrears = s.Payers+r.Payers, s.Billed+r.Billed, s.Paid+r.Paid, s.Arrears+r.Arrears, s.InArrears+r.InArrears
+			split[k] = s
+			if r.PayerKind == insurance.PayerFlexible && (r.Paid != 0 || r.InArrears != r.Payers) || r.PayerKind != insurance.PayerFlexible && r.PayerKind != insurance.PayerEmployer {
+				t.Fatalf("row %+v", r)
+			}
+		}
+		for k, w := range want {
+			if s := split[k]; s.Payers != w.Payers || s.Billed != w.Billed || s.Paid != w.Paid || s.Arrears != w.Arrears || s.InArrears != w.InArrears {
+				t.Fatalf("%v by payer kind %+v, want %+v", k, s, w)
+			}
+		}
+		// before 2024-03's due date its bills are owed but not in arrears
+		clock := c.svc.Now
+		c.svc.Now = func() time.Time { return time.Date(2024, 4, 10, 12, 0, 0, 0, time.UTC) }
+		early, err := c.svc.Income(analyst, f)
+		c.svc.Now = clock
+		if err != nil || early.Total.Outstanding != total.Outstanding || early.Total.Arrears >= total.Arrears || early.Total.Arrears == 0 {
+			t.Fatalf("on 2024-04-10: %+v %v", early.Total, err)
+		}
+		for _, r := range early.Items {
+			if r.Period == ym("2024-03") && (r.Arrears != 0 || r.InArrears != 0 || r.Owing == 0) {
+				t.Fatalf("on 2024-04-10 a bill due 2024-04-15 is in arrears: %+v", r)
 			}
 		}
 		// a caseworker of one division sees its rows only

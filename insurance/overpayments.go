@@ -83,7 +83,9 @@ func (s *Service) RecordRecovery(ctx context.Context, id int64, in RecoveryInput
 		if amt > o.Outstanding() {
 			return fault.Invalidf("amount", "recovery.outstanding", "%s exceeds the %s outstanding on overpayment %d", amt, o.Outstanding(), id)
 		}
-		if err := tx.InsertRecovery(ctx, Recovery{OverpaymentID: id, Amount: amt, Reference: ref, Actor: c.Actor(), CreatedAt: s.now()}); err != nil {
+		if err := tx.InsertRecovery(ctx, Recovery{OverpaymentID: id, Amount: amt, Reference: ref, Actor: c.Actor(), CreatedAt: s.now()}); fault.KindOf(err) == fault.Conflict {
+			return fault.Conflictf("reference", "recovery.reference_used", "receipt %q is recorded already", ref)
+		} else if err != nil {
 			return err
 		}
 		o.Recovered += amt

@@ -121,7 +121,8 @@ type BillKey struct {
 
 // Bills lists the bills of the current runs matching f, in period and
 // payer order, with what is due, paid and overpaid and the due date. A
-// caller sees the bills of their reach only (see authorize).
+// caller sees the bills of their reach only (see authorize). The list
+// shown is audited (auditBills).
 func (s *Service) Bills(ctx context.Context, f BillFilter) ([]Bill, error) {
 	c, err := authorize(ctx, actBills, "")
 	if err != nil {
@@ -144,6 +145,9 @@ func (s *Service) Bills(ctx context.Context, f BillFilter) ([]Bill, error) {
 			return nil, err
 		}
 		out = append(out, b)
+	}
+	if err := s.auditBills(ctx, c, f, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

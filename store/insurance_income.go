@@ -8,8 +8,8 @@ import (
 )
 
 // Income implements insurance.Tx: the bills of the current runs summed
-// by period and division, with the same adjustments, payments and
-// overpayments as Bills.
+// by period and division (and payer kind when f.ByPayerKind), with the
+// same adjustments, payments and overpayments as Bills.
 func (t *Tx) Income(ctx context.Context, f insurance.IncomeFilter) ([]insurance.IncomeRow, error) {
 	agg, args := billAggregatesIn(f.From, f.To)
 	w := insWhere{}
@@ -17,11 +17,16 @@ func (t *Tx) Income(ctx context.Context, f insurance.IncomeFilter) ([]insurance.
 	w.add(f.Division != "", "b.division = ?", f.Division)
 	cond, wargs := w.sql()
 	due := `(b.total + COALESCE(j.s, 0))`
-	q := `SELECT b.period, b.division, COUNT(*), SUM(b.persons), SUM(` + due + `), SUM(COALESCE(p.applied, 0)),
+	kind, group := "0", "b.period, b.division"
+	if f.ByPayerKind {
+		kind, group = "b.payer_kind", group+", b.payer_kind"
+	}
+	q := `SELECT b.period, b.division, ` + kind + `, COUNT(*), SUM(b.persons), SUM(` + due + `), SUM(COALESCE(p.applied, 0)),
 			SUM(CASE WHEN ` + due + ` > COALESCE(p.applied, 0) THEN ` + due + ` - COALESCE(p.applied, 0) ELSE 0 END),
+			SUM(CASE WHEN ` + due + ` > COALESCE(p.applied, 0) THEN 1 ELSE 0 END),
 			SUM(COALESCE(p.overpaid, 0) + COALESCE(o.s, 0))
 		FROM ins_bills b JOIN ins_periods s ON s.period = b.period AND s.current_run = b.run_id ` + agg + cond + `
-		GROUP BY b.period, b.division ORDER BY b.period, b.division`
+		GROUP BY ` + group + ` ORDER BY ` + group
 	rows, err := t.query(ctx, q, append(args, wargs...)...)
 	if err != nil {
 		return nil, err
@@ -31,9 +36,11 @@ func (t *Tx) Income(ctx context.Context, f insurance.IncomeFilter) ([]insurance.
 	for rows.Next() {
 		var r insurance.IncomeRow
 		var billed, paid, owed, over int64
-		if err := rows.Scan(ymCol{&r.Period}, &r.Division, &r.Payers, &r.Persons, &billed, &paid, &owed, &over); err != nil {
+		var kind int16
+		if err := rows.Scan(ymCol{&r.Period}, &r.Division, &kind, &r.Payers, &r.Persons, &billed, &paid, &owed, &r.Owing, &over); err != nil {
 			return nil, err
 		}
+		r.PayerKind = insurance.PayerKind(kind)
 		r.Billed, r.Paid, r.Outstanding, r.Overpaid = money.Fen(billed), money.Fen(paid), money.Fen(owed), money.Fen(over)
 		out = append(out, r)
 	}

@@ -168,12 +168,16 @@ func (s *Server) listBills(w http.ResponseWriter, r *http.Request, svc *insuranc
 	respond(w, r, http.StatusOK, items(bills), err)
 }
 
-// income answers contribution income by division and period (from, to,
-// optional division): aggregates, no payer or person.
+// income answers contribution income and arrears by division and period
+// (from, to, optional division, by=payer_kind for a row per kind of
+// payer): aggregates, no payer or person.
 func (s *Server) income(w http.ResponseWriter, r *http.Request, svc *insurance.Service) {
-	f := insurance.IncomeFilter{Division: r.URL.Query().Get("division")}
+	q := r.URL.Query()
+	f := insurance.IncomeFilter{Division: q.Get("division"), ByPayerKind: q.Get("by") == "payer_kind"}
 	var err error
-	if f.From, err = optPeriod(r, "from"); err == nil {
+	if by := q.Get("by"); by != "" && !f.ByPayerKind {
+		err = fault.Invalidf("by", "income.by", "%q is not a grouping: give by=payer_kind or nothing", by)
+	} else if f.From, err = optPeriod(r, "from"); err == nil {
 		f.To, err = optPeriod(r, "to")
 	}
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"hrss/insurance"
 	"hrss/rules"
 	"hrss/rules/fault"
+	"hrss/rules/period"
 )
 
 // Claims from the browser: a caseworker opens a pension claim from the
@@ -54,10 +55,26 @@ type claimView struct {
 	Trace     []rules.Step
 	CanDecide bool // a reviewer who did not prepare it, while pending
 	Own       bool // the caller prepared it
+	Record    claimRecord
 }
 
-// uiClaim shows a claim, the rules' trace of its amount, and to a
-// reviewer who did not prepare it, the approve and reject buttons.
+// claimDetail is what the claim page reads of a claim's detail: the
+// trace of its amount and the registration it was opened from.
+type claimDetail struct {
+	Result struct {
+		Trace []rules.Step `json:"trace"`
+	} `json:"result"`
+	Registration struct {
+		Registered   period.Date                         `json:"registered"`
+		Registration *insurance.UnemploymentRegistration `json:"registration"`
+	} `json:"registration"`
+}
+
+// uiClaim shows a claim, the rules' trace of its amount, the
+// registration it was opened from, its stop (the Art. 51 ground and day,
+// what is still due), its payments with their medical contributions and
+// nettings, and to a reviewer who did not prepare it, the approve and
+// reject buttons.
 func (s *Server) uiClaim(w http.ResponseWriter, r *http.Request) {
 	if s.Insurance == nil {
 		s.uiNotFound(w, r)
@@ -76,14 +93,11 @@ func (s *Server) uiClaim(w http.ResponseWriter, r *http.Request) {
 	c, _ := access.CallerFrom(r.Context())
 	v := claimView{Claim: cl, Own: cl.Preparer == c.Actor()}
 	v.CanDecide = cl.Status == insurance.ClaimPending && c.Can(access.ApprovePayments) && !v.Own
-	var d struct {
-		Result struct {
-			Trace []rules.Step `json:"trace"`
-		} `json:"result"`
-	}
+	var d claimDetail
 	if json.Unmarshal(cl.Detail, &d) == nil {
 		v.Trace = d.Result.Trace
 	}
+	v.Record = s.claimRecordOf(r, cl, d)
 	render(w, r, "claim", newPage(r, "claim.title", &v))
 }
 

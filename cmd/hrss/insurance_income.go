@@ -12,15 +12,16 @@ import (
 // The income command is listed after bills (registered here so that the
 // command list in main.go need not change with it).
 func runIncome(g *globals, args []string) error {
-	fs := newFlags(g, "income", "income --from YYYY-MM --to YYYY-MM [--division CODE] [--json]\n\nContribution income by division and period: billed (assessed plus corrections), paid, outstanding\nand overpaid, summed over the bills of each period's current run. Aggregates only.")
+	fs := newFlags(g, "income", "income --from YYYY-MM --to YYYY-MM [--division CODE] [--by-payer-kind] [--json]\n\nContribution income by division and period (and kind of payer): billed (assessed plus corrections),\npaid, outstanding, arrears (owed past the due date today, and the bills owing it) and overpaid,\nsummed over the bills of each period's current run. Aggregates only.")
 	from := fs.String("from", "", "the first period, YYYY-MM")
 	to := fs.String("to", "", "the last period, YYYY-MM")
 	div := fs.String("division", "", "one county-level division code")
+	byKind := fs.Bool("by-payer-kind", false, "a row per kind of payer: employers, flexible workers")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	f := insurance.IncomeFilter{Division: *div}
+	f := insurance.IncomeFilter{Division: *div, ByPayerKind: *byKind}
 	for _, x := range []struct {
 		name, v string
 		p       *period.YearMonth
@@ -39,13 +40,18 @@ func runIncome(g *globals, args []string) error {
 		if *asJSON {
 			return printJSON(g.stdout, inc)
 		}
-		fmt.Fprintf(g.stdout, "Contribution income %s to %s\n", inc.From, inc.To)
-		fmt.Fprintf(g.stdout, "  %-7s %8s %7s %8s %16s %16s %16s %14s\n", "period", "division", "payers", "persons", "billed", "paid", "outstanding", "overpaid")
+		fmt.Fprintf(g.stdout, "Contribution income %s to %s, arrears as of %s\n", inc.From, inc.To, inc.AsOf)
+		const row = "  %-7s %8s %-9s %7v %8v %16s %16s %16s %16s %9v %14s\n"
+		fmt.Fprintf(g.stdout, row, "period", "division", "payer", "bills", "persons", "billed", "paid", "outstanding", "arrears", "in arrears", "overpaid")
 		for _, r := range inc.Items {
-			fmt.Fprintf(g.stdout, "  %-7s %8s %7d %8d %16s %16s %16s %14s\n", r.Period, r.Division, r.Payers, r.Persons, r.Billed, r.Paid, r.Outstanding, r.Overpaid)
+			kind := "all"
+			if inc.ByPayerKind {
+				kind = r.PayerKind.String()
+			}
+			fmt.Fprintf(g.stdout, row, r.Period, r.Division, kind, r.Payers, r.Persons, r.Billed, r.Paid, r.Outstanding, r.Arrears, r.InArrears, r.Overpaid)
 		}
 		t := inc.Total
-		fmt.Fprintf(g.stdout, "  %-7s %8s %7s %8s %16s %16s %16s %14s\n", "total", "", "", "", t.Billed, t.Paid, t.Outstanding, t.Overpaid)
+		fmt.Fprintf(g.stdout, row, "total", "", "", "", "", t.Billed, t.Paid, t.Outstanding, t.Arrears, t.InArrears, t.Overpaid)
 		return nil
 	})
 }

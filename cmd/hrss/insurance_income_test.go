@@ -33,12 +33,24 @@ func TestIncomeCLI(t *testing.T) {
 			t.Fatalf("row %+v", r)
 		}
 	}
+	var kinds struct {
+		Items []struct {
+			Division, Billed string
+			PayerKind        string `json:"payer_kind"`
+		} `json:"items"`
+		Total struct{ Billed string } `json:"total"`
+	}
+	runJSON(t, append(g, "income", "--from", p, "--to", p, "--by-payer-kind", "--json"), &kinds)
+	if len(kinds.Items) < len(inc.Items) || kinds.Total.Billed != sum.Total || kinds.Items[0].PayerKind != "employer" {
+		t.Fatalf("by payer kind %+v", kinds)
+	}
 	var out, errb bytes.Buffer
 	if code := run(append(g, "income", "--from", p, "--to", "2001-01"), nil, &out, &errb); code != 2 || !bytes.Contains(errb.Bytes(), []byte("before")) {
 		t.Fatalf("a reversed range: exit %d %s", code, errb.String())
 	}
 	out.Reset()
-	if code := run(append(g, "income", "--from", p, "--to", p), nil, &out, &errb); code != 0 || !bytes.Contains(out.Bytes(), []byte("total")) {
+	if code := run(append(g, "income", "--from", p, "--to", p, "--by-payer-kind"), nil, &out, &errb); code != 0 || !bytes.Contains(out.Bytes(), []byte("total")) ||
+		!bytes.Contains(out.Bytes(), []byte("in arrears")) || !bytes.Contains(out.Bytes(), []byte(" employer ")) {
 		t.Fatalf("the table: exit %d %s", code, out.String())
 	}
 }
