@@ -113,7 +113,7 @@ func TestJobsParamsOverride(t *testing.T) {
 
 		// a broken override is refused, naming the parameter
 		bad := &employment.Service{Store: db.Jobs(), Now: now, Params: overlay(t, entry("employment.match_weight.salary", "factor", "20"))}
-		if _, _, err := bad.MatchSeeker(ctx, sk1.ID, 10, employment.LangEN); err == nil || !strings.Contains(err.Error(), "sum to 110.00 points") {
+		if _, _, err := bad.MatchSeeker(ctx, sk1.ID, 10, employment.LangEN); err == nil || !strings.Contains(err.Error(), "sum to 110") {
 			t.Fatalf("weights summing to 110: %v", err)
 		}
 

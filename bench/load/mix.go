@@ -100,7 +100,10 @@ func (c *client) search() request {
 	p := c.anyone()
 	q := url.Values{"limit": {"20"}}
 	switch c.rng.IntN(3) {
-	case 0:
+	case 0: // by a whole number (lists give them masked): one of the hireable, revealed in setup
+		if len(c.fx.hireable) > 0 {
+			p = c.fx.hireable[c.rng.IntN(len(c.fx.hireable))]
+		}
 		q.Set("resident_id", p.ResidentID)
 	case 1:
 		q.Set("name", string([]rune(p.Name)[:min(2, len([]rune(p.Name)))]))

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net/url"
 	"slices"
 	"sync/atomic"
 )
@@ -237,9 +238,29 @@ func (fx *fixtures) findHireable(ctx context.Context, a *api) error {
 		}
 	}
 	for _, p := range fx.persons {
-		if !employed[p.ID] && p.Birth >= "1966" && p.Birth < "2006" && !slices.ContainsFunc(fx.citizens, func(u user) bool { return u.PersonID == p.ID }) {
+		if len(fx.hireable) < maxHireable && !employed[p.ID] && p.Birth >= "1966" && p.Birth < "2006" &&
+			!slices.ContainsFunc(fx.citizens, func(u user) bool { return u.PersonID == p.ID }) {
 			fx.hireable = append(fx.hireable, p)
 		}
+	}
+	return fx.revealHireable(ctx, a)
+}
+
+// maxHireable bounds the persons set aside to be hired (each needs its
+// whole resident ID read once in setup).
+const maxHireable = 2000
+
+// revealHireable reads the whole resident ID of each hireable person, as
+// the caseworker, for a stated reason (lists show it masked, PIPL; an
+// agent hiring must give it whole), audited like any reveal.
+func (fx *fixtures) revealHireable(ctx context.Context, a *api) error {
+	for i, p := range fx.hireable {
+		var whole person
+		path := fmt.Sprintf("/api/v1/persons/%d/identity?reason=%s", p.ID, url.QueryEscape("load test: hire as an agent"))
+		if err := a.json(ctx, "GET", path, fx.caseworker.token, nil, &whole); err != nil {
+			return err
+		}
+		fx.hireable[i].ResidentID = whole.ResidentID
 	}
 	return nil
 }
