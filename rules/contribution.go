@@ -230,7 +230,7 @@ func (r reader) workInjury(day period.Date, class int) (rate, fmin, fmax money.D
 // account credit is base × pension.account_rate. It fails with an Invalid
 // error for bad input or a parameter not in force.
 func (p *Params) Contribution(in ContributionInput, explain bool) (ContributionResult, error) {
-	tr := newTrace(explain)
+	tr := newTraceOf(explain, contributionSteps)
 	traceContributionInput(tr, in)
 	if err := checkContribution(in); err != nil {
 		return ContributionResult{}, err

@@ -275,7 +275,7 @@ func (c *keyCheck) steps(where string, steps []rules.Step) {
 			c.message(where, s.Key, s.Args)
 		}
 		if s.Kind == "parameter" {
-			c.used["confidence."+s.Confidence] = true
+			c.used["confidence."+s.Confidence()] = true
 		}
 		if s.Name != "" && s.Label(msg.ZH) == s.Name {
 			c.t.Errorf("%s: step name %s has no label (name.%s in the catalogue)", where, s.Name, s.Name)

@@ -258,9 +258,20 @@ func (p *Params) lookupOpt(name string, at period.Date, division string) (Value,
 
 // lookupIn is lookupOpt over a chain of jurisdictions, most specific first.
 func (p *Params) lookupIn(name string, at period.Date, chain []string) (Value, bool, error) {
+	v, ok, err := p.lookupRef(name, at, chain)
+	return *v, ok, err
+}
+
+// noValue is what lookupRef points to when no value is in force.
+var noValue Value
+
+// lookupRef is lookupIn answering the value held by p (which no one
+// changes), so that a reader copies nothing and a trace's parameter step
+// points to it; &noValue when none is in force.
+func (p *Params) lookupRef(name string, at period.Date, chain []string) (*Value, bool, error) {
 	d := p.defs[name]
 	if d == nil {
-		return Value{}, false, fault.InvalidMsg("", "params.unknown", "error.params.unknown", msg.Text("param", name))
+		return &noValue, false, fault.InvalidMsg("", "params.unknown", "error.params.unknown", msg.Text("param", name))
 	}
 	for _, j := range chain {
 		s := d.series[j]
@@ -269,10 +280,10 @@ func (p *Params) lookupIn(name string, at period.Date, chain []string) (Value, b
 		}
 		i := sort.Search(len(s.values), func(i int) bool { return at.Before(s.values[i].From) })
 		if i > 0 {
-			return s.values[i-1], true, nil
+			return &s.values[i-1], true, nil
 		}
 	}
-	return Value{}, false, nil
+	return &noValue, false, nil
 }
 
 // InForce returns, for every parameter that has a value in force on date at

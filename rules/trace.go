@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -17,21 +18,72 @@ import (
 // reader's side writes them in the reader's language (Line, Explain,
 // Localize).
 type Step struct {
-	Kind         string    `json:"kind"`                   // "input", "parameter", "value" or "note"
-	Name         string    `json:"name,omitempty"`         // input field, parameter (with [key] for a table row) or value name
-	Value        string    `json:"value,omitempty"`        // the value as text, the same in every language
-	Key          string    `json:"key,omitempty"`          // values and notes: the message of the rule or note
-	Args         []msg.Arg `json:"args,omitempty"`         // its arguments
-	Jurisdiction string    `json:"jurisdiction,omitempty"` // parameters: who set it
-	From         string    `json:"from,omitempty"`         // parameters: first day in force
-	Reference    string    `json:"reference,omitempty"`    // parameters: legal source
-	Confidence   string    `json:"confidence,omitempty"`   // parameters: verified, supported or unverified
+	Kind  string    // "input", "parameter", "value" or "note"
+	Name  string    // input field, parameter (with [key] for a table row) or value name
+	Value string    // the value as text, the same in every language
+	Key   string    // values and notes: the message of the rule or note
+	Args  []msg.Arg // its arguments
 	// Rule is the English text of a step recorded before steps had keys
 	// (a grant's trace kept in the database); it is shown as it is.
-	Rule string `json:"rule,omitempty"`
+	Rule string
 	// Text is the whole line in the reader's language, filled by Localize
 	// for an API answer; rules leaves it empty.
-	Text string `json:"text,omitempty"`
+	Text string
+	src  *Value // parameters: the value read (its jurisdiction, first day, source, confidence)
+}
+
+// Jurisdiction is who set a parameter step's value.
+func (s Step) Jurisdiction() string { return s.param().Jurisdiction }
+
+// From is the first day a parameter step's value is in force.
+func (s Step) From() period.Date { return s.param().From }
+
+// Reference is the legal source of a parameter step's value.
+func (s Step) Reference() string { return s.param().Reference }
+
+// Confidence is verified, supported or unverified for a parameter step.
+func (s Step) Confidence() string { return s.param().Confidence }
+
+func (s Step) param() *Value {
+	if s.src == nil {
+		return &noValue
+	}
+	return s.src
+}
+
+// stepJSON is a step as JSON carries it.
+type stepJSON struct {
+	Kind         string      `json:"kind"`
+	Name         string      `json:"name,omitempty"`
+	Value        string      `json:"value,omitempty"`
+	Key          string      `json:"key,omitempty"`
+	Args         []msg.Arg   `json:"args,omitempty"`
+	Jurisdiction string      `json:"jurisdiction,omitempty"`
+	From         period.Date `json:"from,omitzero"`
+	Reference    string      `json:"reference,omitempty"`
+	Confidence   string      `json:"confidence,omitempty"`
+	Rule         string      `json:"rule,omitempty"`
+	Text         string      `json:"text,omitempty"`
+}
+
+// MarshalJSON writes the step with its parameter's source inline.
+func (s Step) MarshalJSON() ([]byte, error) {
+	p := s.param()
+	return json.Marshal(stepJSON{s.Kind, s.Name, s.Value, s.Key, s.Args, p.Jurisdiction, p.From, p.Reference, p.Confidence, s.Rule, s.Text})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, and a step recorded before
+// keys (with its English rule).
+func (s *Step) UnmarshalJSON(b []byte) error {
+	var j stepJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*s = Step{Kind: j.Kind, Name: j.Name, Value: j.Value, Key: j.Key, Args: j.Args, Rule: j.Rule, Text: j.Text}
+	if j.Jurisdiction != "" || !j.From.IsZero() || j.Reference != "" || j.Confidence != "" {
+		s.src = &Value{Jurisdiction: j.Jurisdiction, From: j.From, Reference: j.Reference, Confidence: j.Confidence}
+	}
+	return nil
 }
 
 // String renders the step on one line in English, for an operator.
@@ -79,8 +131,8 @@ func (s Step) Line(l msg.Lang) string {
 		value = msg.Render(l, "word."+value) // English lines keep true and false as they were
 	}
 	args := []msg.Arg{msg.Text("name", s.Name), msg.Text("label", s.Label(l)), msg.Text("value", value),
-		msg.Text("rule", s.Explain(l)), msg.Text("jurisdiction", s.Jurisdiction), msg.Text("from", s.From),
-		msg.Label("confidence", "confidence."+s.Confidence), msg.Text("reference", s.Reference)}
+		msg.Text("rule", s.Explain(l)), msg.Text("jurisdiction", s.Jurisdiction()), msg.Date("from", s.From()),
+		msg.Label("confidence", "confidence."+s.Confidence()), msg.Text("reference", s.Reference())}
 	key := "line." + s.Kind
 	if s.Kind == "value" && s.Key == "" && s.Rule == "" {
 		key = "line.value_bare"
@@ -125,18 +177,26 @@ type paramKey struct {
 	from               period.Date
 }
 
-// traceSteps is room for the steps of a usual trace (a contribution has
-// 34), so that recording them rarely grows the slice.
-const traceSteps = 40
+// traceSteps is room for the steps of a usual trace (a pension's has
+// about 30), so that recording them rarely grows the slice; an
+// employee's contribution has exactly contributionSteps.
+const (
+	traceSteps        = 32
+	contributionSteps = 34
+)
 
-// traceArgs is room for the arguments of a usual trace's steps.
+// traceArgs is room for the arguments of a usual trace's steps (an
+// employee's contribution has 29).
 const traceArgs = 32
 
-func newTrace(explain bool) *trace {
+func newTrace(explain bool) *trace { return newTraceOf(explain, traceSteps) }
+
+// newTraceOf is newTrace with room for steps steps.
+func newTraceOf(explain bool, steps int) *trace {
 	if !explain {
 		return nil
 	}
-	t := &trace{steps: make([]Step, 0, traceSteps), args: make([]msg.Arg, 0, traceArgs)}
+	t := &trace{steps: make([]Step, 0, steps), args: make([]msg.Arg, 0, traceArgs)}
 	t.seen = t.buf[:0]
 	return t
 }
@@ -209,15 +269,14 @@ func (t *trace) keep(args []msg.Arg) []msg.Arg {
 }
 
 // param records a parameter read once per (name, jurisdiction, date).
-func (t *trace) param(v Value, name, text string) {
+func (t *trace) param(v *Value, name, text string) {
 	if t == nil {
 		return
 	}
 	if t.seenParam(paramKey{name, v.Jurisdiction, v.From}) {
 		return
 	}
-	t.steps = append(t.steps, Step{Kind: "parameter", Name: name, Value: text, Jurisdiction: v.Jurisdiction,
-		From: v.From.String(), Reference: v.Reference, Confidence: v.Confidence})
+	t.steps = append(t.steps, Step{Kind: "parameter", Name: name, Value: text, src: v})
 }
 
 // reader reads parameters for one division, recording each read in a trace.
@@ -242,7 +301,7 @@ func (p *Params) reader(division string, tr *trace) reader {
 func (r reader) on() bool { return r.tr != nil }
 
 // lookup returns the value of name in force on at, without recording it.
-func (r reader) lookup(name string, at period.Date) (Value, error) {
+func (r reader) lookup(name string, at period.Date) (*Value, error) {
 	v, ok, err := r.opt0(name, at)
 	if err == nil && !ok {
 		err = notInForce(name, at, r.div)
@@ -250,15 +309,15 @@ func (r reader) lookup(name string, at period.Date) (Value, error) {
 	return v, err
 }
 
-func (r reader) opt0(name string, at period.Date) (Value, bool, error) {
+func (r reader) opt0(name string, at period.Date) (*Value, bool, error) {
 	if r.err != nil {
-		return Value{}, false, r.err
+		return &noValue, false, r.err
 	}
-	return r.p.lookupIn(name, at, r.chain)
+	return r.p.lookupRef(name, at, r.chain)
 }
 
 // get returns the value of name in force on at, recording it.
-func (r reader) get(name string, at period.Date) (Value, error) {
+func (r reader) get(name string, at period.Date) (*Value, error) {
 	v, err := r.lookup(name, at)
 	if err == nil {
 		r.tr.param(v, name, v.Text)
@@ -267,7 +326,7 @@ func (r reader) get(name string, at period.Date) (Value, error) {
 }
 
 // opt is get for a parameter that may have no value in force.
-func (r reader) opt(name string, at period.Date) (Value, bool, error) {
+func (r reader) opt(name string, at period.Date) (*Value, bool, error) {
 	v, ok, err := r.opt0(name, at)
 	if ok {
 		r.tr.param(v, name, v.Text)
@@ -330,6 +389,6 @@ func (r reader) step(name string, at period.Date, x int) (money.Dec, error) {
 	return row.Value, nil
 }
 
-func notInTable(name string, v Value, key int) error {
+func notInTable(name string, v *Value, key int) error {
 	return invalid("", "params.table_key", "error.params.table_key", msg.Text("param", name), msg.Text("jurisdiction", v.Jurisdiction), msg.Date("from", v.From), msg.Int("key", key))
 }

@@ -84,10 +84,11 @@ func (k Kind) String() string { return kindNames[k] }
 // so that recording a trace costs no formatting.
 type Arg struct {
 	Name string
+	s    string // text, label; a decimal too wide for n and e
+	n    int64  // money (fen), int, date (YYYYMMDD), month, bool (0 or 1), age (months), a decimal's coefficient
+	e    int32  // a decimal's exponent
 	Kind Kind
-	n    int64     // money (fen), int, date (YYYYMMDD), month, bool (0 or 1), age (months)
-	d    money.Dec // decimal
-	s    string    // text, label
+	wide bool // a decimal held as text in s
 }
 
 // Text is a text argument.
@@ -96,8 +97,14 @@ func Text(name, s string) Arg { return Arg{Name: name, Kind: KText, s: s} }
 // Fen is an amount.
 func Fen(name string, f money.Fen) Arg { return Arg{Name: name, Kind: KMoney, n: int64(f)} }
 
-// Dec is a decimal.
-func Dec(name string, d money.Dec) Arg { return Arg{Name: name, Kind: KDec, d: d} }
+// Dec is a decimal: its coefficient and exponent when the coefficient has
+// at most 18 digits (every decimal of a rule), else its text.
+func Dec(name string, d money.Dec) Arg {
+	if d.NumDigits() > 18 {
+		return Arg{Name: name, Kind: KDec, s: d.String(), wide: true}
+	}
+	return Arg{Name: name, Kind: KDec, n: d.CoefficientInt64(), e: d.Exponent()}
+}
 
 // Int is a whole number.
 func Int(name string, n int) Arg { return Arg{Name: name, Kind: KInt, n: int64(n)} }
@@ -133,7 +140,10 @@ func (a Arg) Value() string {
 	case KMoney:
 		return money.Fen(a.n).String()
 	case KDec:
-		return DecText(a.d)
+		if a.wide {
+			return a.s
+		}
+		return decDigits(a.n, -int(a.e))
 	case KInt:
 		return strconv.FormatInt(a.n, 10)
 	case KDate:
@@ -177,11 +187,17 @@ func (a Arg) In(l Lang) string {
 // decimals, the decimal package's default settings); any other goes to
 // d.String(). TestDecTextAsDecimal pins the two together.
 func DecText(d money.Dec) string {
-	e := -int(d.Exponent())
-	if e < 0 || e > 18 || d.NumDigits() > 18 || !decimal.TrimTrailingZeros || decimal.UseScientificNotation {
+	if d.NumDigits() > 18 {
 		return d.String()
 	}
-	c := d.CoefficientInt64()
+	return decDigits(d.CoefficientInt64(), -int(d.Exponent()))
+}
+
+// decDigits writes the decimal c × 10^-e as Decimal.String does.
+func decDigits(c int64, e int) string {
+	if e < 0 || e > 18 || !decimal.TrimTrailingZeros || decimal.UseScientificNotation {
+		return decimal.New(c, int32(-e)).String()
+	}
 	var buf [40]byte
 	b := buf[:0]
 	if c < 0 {
