@@ -190,6 +190,11 @@ func (c *city) checkDrill(t *testing.T) {
 	if len(recs) != 2 || recs[0].PersonID != 4 || recs[0].Sign != 1 || recs[1].PersonID != 5 || recs[1].Sign != -1 {
 		t.Fatalf("drill-down of 330402's new urban jobs in 2025-04: %+v", recs)
 	}
+	for _, ind := range insight.Catalogue {
+		if _, err := c.svc.Drill(nanhu, ind.Name, "330402", period.New(2025, 4), 0); ind.Persons && err != nil {
+			t.Errorf("drill-down of %s, which lists persons: %v", ind.Name, err)
+		}
+	}
 	if _, err := c.svc.Drill(analyst, "new_urban_jobs", "330402", period.New(2025, 4), 0); fault.KindOf(err) != fault.Forbidden {
 		t.Errorf("an analyst listed persons: %v", err)
 	}

@@ -234,17 +234,28 @@ func graduatesSQL(d dialect, with string, ms []insight.Month) string {
 // followupSQL: the unemployed graduates on the follow-up list on each
 // month's last day, and those whose "1131" package was complete by then.
 func followupSQL(d dialect, with string) string {
+	return with + `SELECT p.residence_division, m.ym, SUM(CASE WHEN ` + followupComplete + ` THEN 1 ELSE 0 END), count(*)
+		FROM months m JOIN persons p ON ` + followupListed(d) + `
+		GROUP BY p.residence_division, m.ym`
+}
+
+// followupListed says that graduate p is on the follow-up list on m.last:
+// left school within two years, no relation or enrolment running.
+func followupListed(d dialect) string {
+	return `p.grad_date <= m.last AND p.grad_date > ` + d.addMonths("m.last", -24) + `
+		AND NOT EXISTS (SELECT 1 FROM employments e WHERE e.person_id = p.id AND e.start_date <= m.last AND (e.end_date IS NULL OR e.end_date >= m.last))
+		AND NOT EXISTS (SELECT 1 FROM flexible_workers f WHERE f.person_id = p.id AND f.start_date <= m.last AND (f.end_date IS NULL OR f.end_date >= m.last))`
+}
+
+// followupComplete says that p's "1131" package was complete by m.last:
+// 1 policy briefing, 1 career guidance, 3 job leads, 1 training or
+// internship offer.
+var followupComplete = func() string {
 	n := func(kind string) string {
 		return `(SELECT count(*) FROM followup_services s WHERE s.person_id = p.id AND s.kind = '` + kind + `' AND s.service_date <= m.last)`
 	}
-	return with + `SELECT p.residence_division, m.ym,
-			SUM(CASE WHEN ` + n("policy_briefing") + ` >= 1 AND ` + n("career_guidance") + ` >= 1 AND ` + n("job_lead") + ` >= 3
-				AND ` + n("training_or_internship") + ` >= 1 THEN 1 ELSE 0 END), count(*)
-		FROM months m JOIN persons p ON p.grad_date <= m.last AND p.grad_date > ` + d.addMonths("m.last", -24) + `
-		WHERE NOT EXISTS (SELECT 1 FROM employments e WHERE e.person_id = p.id AND e.start_date <= m.last AND (e.end_date IS NULL OR e.end_date >= m.last))
-			AND NOT EXISTS (SELECT 1 FROM flexible_workers f WHERE f.person_id = p.id AND f.start_date <= m.last AND (f.end_date IS NULL OR f.end_date >= m.last))
-		GROUP BY p.residence_division, m.ym`
-}
+	return n("policy_briefing") + ` >= 1 AND ` + n("career_guidance") + ` >= 1 AND ` + n("job_lead") + ` >= 3 AND ` + n("training_or_internship") + ` >= 1`
+}()
 
 // liveSeries computes indicator name from the records (no summary).
 func (t *Tx) liveSeries(ctx context.Context, name string, ms []insight.Month) ([]insight.Cell, error) {

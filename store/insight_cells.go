@@ -334,6 +334,10 @@ func (db *DB) CheckInsight(ctx context.Context, ms []insight.Month) (checked int
 	}
 	err = db.view(ctx, func(t *Tx) error {
 		checked, breaches = 0, nil
+		var err error
+		if breaches, err = t.missingTriggers(ctx); err != nil {
+			return err
+		}
 		for _, ind := range insight.Catalogue {
 			held, err := t.heldMonths(ctx, ind.Name, ms)
 			if err != nil || len(held) == 0 {
@@ -353,6 +357,43 @@ func (db *DB) CheckInsight(ctx context.Context, ms []insight.Month) (checked int
 		return nil
 	})
 	return checked, breaches, err
+}
+
+// missingTriggers lists the tables the indicators read that lack one of
+// the triggers logging their writes (a table rebuilt by a migration, or a
+// trigger dropped by hand): the summary would not see those writes.
+func (t *Tx) missingTriggers(ctx context.Context) ([]string, error) {
+	q := `SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'insight_%'`
+	if t.engine == Postgres {
+		q = `SELECT DISTINCT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'insight_%'`
+	}
+	rows, err := t.query(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	have := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		have[name] = true
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, ind := range insight.Catalogue {
+		for _, src := range indicatorSources[ind.Name] {
+			for _, op := range []string{"i", "u", "d"} {
+				name := "insight_" + src + "_" + op
+				if !have[name] && !seen[name] && !(src == "employers" && op != "u") {
+					seen[name] = true
+					out = append(out, fmt.Sprintf("table %s has no trigger %s: the indicators' summary would not see its writes", src, name))
+				}
+			}
+		}
+	}
+	return out, rows.Err()
 }
 
 // compareCells lists the cells of the held months where the summary and

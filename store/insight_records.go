@@ -50,6 +50,9 @@ func recordsSQL(d dialect, name string, m insight.Month) (string, bool) {
 				THEN 1 ELSE 0 END, 'graduate', p.id, p.grad_date, 0
 			FROM months m JOIN persons p ON p.grad_date >= ` + d.date(period.Date{Y: y, M: 1, D: 1}) + ` AND p.grad_date <= ` + d.date(period.Date{Y: y, M: 12, D: 31}) + `
 				AND ` + six + ` <= m.last WHERE p.residence_division = ?`, true
+	case "followup_1131_complete_rate":
+		return with + `SELECT p.id, CASE WHEN ` + followupComplete + ` THEN 1 ELSE 0 END, 'graduate', p.id, p.grad_date, 0
+			FROM months m JOIN persons p ON ` + followupListed(d) + ` WHERE p.residence_division = ?`, true
 	}
 	return "", false
 }
