@@ -9,7 +9,8 @@ func init() {
 		count    string
 		breaches []string
 	}{
-		count: `SELECT (SELECT count(*) FROM ins_benefit_overpayments) + (SELECT count(*) FROM ins_benefit_payments WHERE netted <> 0 OR overpayment_id IS NOT NULL)`,
+		// every overpayment, and every benefit payment (what it nets, of which overpayment)
+		count: `SELECT (SELECT count(*) FROM ins_benefit_overpayments) + (SELECT count(*) FROM ins_benefit_payments)`,
 		breaches: []string{
 			`SELECT 'netted and recovered exceed the overpayment' AS what, o.id, o.amount, COALESCE(n.s, 0) AS netted, COALESCE(r.s, 0) AS recovered
 			FROM ins_benefit_overpayments o
