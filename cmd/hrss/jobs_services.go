@@ -13,7 +13,8 @@ import (
 func runUnemployment(g *globals, args []string) error {
 	return jobsSub(g, "unemployment", args, map[string]func(*globals, []string) error{
 		"list": unemploymentList, "register": unemploymentRegister, "deregister": unemploymentDeregister, "refuse": unemploymentRefuse,
-	}, "list", "register", "deregister", "refuse")
+		"refusals": unemploymentRefusals,
+	}, "list", "register", "deregister", "refuse", "refusals")
 }
 
 func unemploymentList(g *globals, args []string) error {
@@ -81,7 +82,7 @@ func unemploymentDeregister(g *globals, args []string) error {
 }
 
 func unemploymentRefuse(g *globals, args []string) error {
-	fs := newFlags(g, "unemployment refuse", "unemployment refuse ID --offer work|training --note TEXT [--vacancy ID] [--date YYYY-MM-DD]\n\n"+
+	fs := newFlags(g, "unemployment refuse", "unemployment refuse --offer work|training --note TEXT [--vacancy ID] [--date YYYY-MM-DD] ID\n\n"+
 		"Record on registration ID a refusal without good reason of suitable work or training offered (社会保险法 Art. 51(5)); at the rules' count a running benefit stops.")
 	var in employment.OfferRefusalInput
 	fs.StringVar(&in.Offer, "offer", "", "work or training")
@@ -97,6 +98,20 @@ func unemploymentRefuse(g *globals, args []string) error {
 	}
 	return jobsJSON(g, func(ctx context.Context, svc *employment.Service) (any, error) {
 		return svc.RecordRefusal(ctx, id, in)
+	})
+}
+
+func unemploymentRefusals(g *globals, args []string) error {
+	fs := newFlags(g, "unemployment refusals", "unemployment refusals ID\n\nPrint registration ID with the refusals of suitable work or training recorded on it (JSON).")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	id, err := jobsArgID(fs.Arg(0), "id")
+	if err != nil {
+		return err
+	}
+	return jobsJSON(g, func(ctx context.Context, svc *employment.Service) (any, error) {
+		return svc.Refusals(ctx, id)
 	})
 }
 
