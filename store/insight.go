@@ -155,6 +155,10 @@ func newUrbanJobsSQL(d dialect, first, last, rng string) string {
 
 // newUrbanJobsUnion selects (division, ym, n, person_id, what, ref, day)
 // for every relation and enrolment counted and every pension subtracted.
+// The relations are read by their start (CROSS JOIN keeps SQLite from
+// walking a division's employers and all their relations when the
+// drill-down asks for one division: 5.8 s against 0.03 s on the
+// 1,000,000-person city).
 func newUrbanJobsUnion(d dialect, first, last, rng string) string {
 	running := func(table, alias, start, tie string) string {
 		return `NOT EXISTS (SELECT 1 FROM ` + table + ` o WHERE o.person_id = ` + alias + `.person_id AND (o.start_date < ` + start + tie + `)
@@ -165,8 +169,8 @@ func newUrbanJobsUnion(d dialect, first, last, rng string) string {
 	enrolments := running("employments", "f", "f.start_date", " OR o.start_date = f.start_date") + " AND " +
 		running("flexible_workers", "f", "f.start_date", " OR (o.start_date = f.start_date AND o.id < f.id)")
 	return `SELECT m.division, ` + d.ym("e.start_date") + ` AS ym, 1 AS n, e.person_id, 'employment' AS what, e.id AS ref, e.start_date AS day
-			FROM employments e JOIN employers m ON m.id = e.employer_id
-			WHERE e.start_date >= ` + first + ` AND e.start_date <= ` + last + ` AND ` + jobs + `
+			FROM employments e CROSS JOIN employers m
+			WHERE m.id = e.employer_id AND e.start_date >= ` + first + ` AND e.start_date <= ` + last + ` AND ` + jobs + `
 		UNION ALL SELECT f.division, ` + d.ym("f.start_date") + `, 1, f.person_id, 'flexible', f.id, f.start_date FROM flexible_workers f
 			WHERE f.start_date >= ` + first + ` AND f.start_date <= ` + last + ` AND ` + enrolments + `
 		UNION ALL SELECT c.division, c.start_period, -1, c.person_id, 'pension_claim', c.id, NULL FROM ins_claims c
