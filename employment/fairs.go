@@ -264,7 +264,14 @@ func (s *Service) AllocateFair(ctx context.Context, fairID int64) (FairAllocatio
 		if err != nil {
 			return err
 		}
+		bookings, err := tx.FairBookings(ctx, fairID)
+		if err != nil {
+			return err
+		}
+		booked := bookedSlots(bookings)
+		lowerByBooked(hosts, booked)
 		ivs := DeferredAcceptance(seekers, hosts, f.MaxInterviews)
+		skipBooked(ivs, booked)
 		if err := tx.ReplaceInterviews(ctx, fairID, ivs); err != nil {
 			return err
 		}

@@ -66,6 +66,10 @@ type Tx interface {
 	Fair(ctx context.Context, id int64) (JobFair, error)
 	ListFairs(ctx context.Context, f FairFilter) ([]JobFair, error)
 	UpsertFairEmployer(ctx context.Context, e FairEmployer) error
+	InsertFairBooking(ctx context.Context, b FairBooking) error
+	DeleteFairBooking(ctx context.Context, fairID, personID int64) error
+	FairBookings(ctx context.Context, fairID int64) ([]FairBooking, error)   // by employer, then slot
+	PersonBookings(ctx context.Context, personID int64) ([]FairBooking, error) // by fair
 	FairEmployers(ctx context.Context, fairID int64) ([]FairEmployer, error)
 	UpsertFairRegistration(ctx context.Context, r FairRegistration) error
 	FairRegistrations(ctx context.Context, fairID int64) ([]FairRegistration, error)
@@ -128,6 +132,7 @@ type GraduateRow struct {
 // FairFilter selects job fairs.
 type FairFilter struct {
 	Division string
+	From     period.Date // fairs on or after this day, when set
 	Page
 }
 

@@ -118,6 +118,7 @@ func (t *Tx) Fair(ctx context.Context, id int64) (employment.JobFair, error) {
 func (t *Tx) ListFairs(ctx context.Context, f employment.FairFilter) ([]employment.JobFair, error) {
 	w := where{}
 	w.add(f.Division != "", "division = ?", f.Division)
+	w.add(!f.From.IsZero(), "fair_date >= ?", f.From.String())
 	w.add(true, "id > ?", f.After)
 	return queryList(ctx, t, "SELECT "+fairCols+" FROM job_fairs WHERE "+w.sql()+" ORDER BY id LIMIT ?", append(w.args, f.Limit), scanFair)
 }
