@@ -97,9 +97,9 @@ func (s *Service) followUps(ctx context.Context, tx Tx, q GraduateQuery, from, t
 }
 
 // followUpsOf computes the follow-ups of rows on today, by the "1131"
-// deadlines in force (MatchRules).
+// deadlines in force (Rules).
 func (s *Service) followUpsOf(ctx context.Context, tx Tx, rows []GraduateRow, today period.Date) ([]FollowUp, error) {
-	par, err := s.MatchRules(today)
+	par, err := s.Rules(today)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +129,7 @@ func (s *Service) followUpsOf(ctx context.Context, tx Tx, rows []GraduateRow, to
 // the policy briefing and the career guidance are due within
 // employment.followup_briefing_days of entering the list, the rest of the
 // "1131" package within employment.followup_package_days (par).
-func packageStatus(r GraduateRow, got map[ServiceKind]int, today period.Date, par rules.MatchRules) FollowUp {
+func packageStatus(r GraduateRow, got map[ServiceKind]int, today period.Date, par rules.EmploymentRules) FollowUp {
 	fu := FollowUp{PersonID: r.PersonID, Name: r.Name, Division: r.Division, School: r.Graduation.School, Major: r.Graduation.Major,
 		Degree: r.Graduation.Degree, Left: r.Graduation.Date, Since: r.Graduation.Date, Services: map[ServiceKind]int{},
 		Missing: []string{}, OverdueFor: []string{}}

@@ -22,7 +22,7 @@ import (
 type Matcher struct {
 	cat      *Catalog
 	today    period.Date
-	rules    rules.MatchRules
+	rules    rules.EmploymentRules
 	sc       scoring
 	vacs     []vacProfile // sorted by (key, id)
 	vacIdx   tierIndex
@@ -40,7 +40,7 @@ type Matcher struct {
 // (either list may be empty), to be scored by the weights and
 // neighbouring divisions of r. Entries whose codes are not in cat still
 // match, as unrelated occupations and unknown skills.
-func NewMatcher(r rules.MatchRules, cat *Catalog, today period.Date, vacancies []Vacancy, seekers []SeekerRegistration) *Matcher {
+func NewMatcher(r rules.EmploymentRules, cat *Catalog, today period.Date, vacancies []Vacancy, seekers []SeekerRegistration) *Matcher {
 	m := &Matcher{cat: cat, today: today, rules: r, sc: newScoring(r), vacByID: map[int64]int32{}, seekByID: map[int64]int32{}}
 	m.addVacancies(vacancies)
 	m.addSeekers(seekers)

@@ -20,21 +20,21 @@ func (s *Service) params() (*rules.Params, error) {
 	return embeddedParams()
 }
 
-// MatchRules returns the employment services' parameters in force on day
+// Rules returns the employment services' parameters in force on day
 // in the city (rules/params/employment.yaml): the 1131 follow-up
 // deadlines, the placement attribution window, the match weights and the
 // neighbouring divisions. It fails when a parameter is missing or broken.
-func (s *Service) MatchRules(day period.Date) (rules.MatchRules, error) {
+func (s *Service) Rules(day period.Date) (rules.EmploymentRules, error) {
 	p, err := s.params()
 	if err != nil {
-		return rules.MatchRules{}, err
+		return rules.EmploymentRules{}, err
 	}
 	return ReadRules(p, day)
 }
 
 // ReadRules reads the employment services' parameters of Jiaxing's
 // county-level divisions from p on day (see rules.Params.EmploymentRules).
-func ReadRules(p *rules.Params, day period.Date) (rules.MatchRules, error) {
+func ReadRules(p *rules.Params, day period.Date) (rules.EmploymentRules, error) {
 	return p.EmploymentRules(registry.CityCode, registry.CountyCodes(), day)
 }
 
@@ -42,10 +42,10 @@ func ReadRules(p *rules.Params, day period.Date) (rules.MatchRules, error) {
 // benchmarks and the synthetic city, which run without a deployment's
 // overrides. It panics if the embedded parameters are broken, which the
 // tests prevent.
-func EmbeddedRules(day period.Date) rules.MatchRules {
+func EmbeddedRules(day period.Date) rules.EmploymentRules {
 	p, err := embeddedParams()
 	if err == nil {
-		var r rules.MatchRules
+		var r rules.EmploymentRules
 		if r, err = ReadRules(p, day); err == nil {
 			return r
 		}
@@ -62,7 +62,7 @@ type scoring struct {
 	rest Points
 }
 
-func newScoring(r rules.MatchRules) scoring {
+func newScoring(r rules.EmploymentRules) scoring {
 	w := r.Weights
 	sc := scoring{w: Components{Occupation: Points(w[0]), Skills: Points(w[1]), Education: Points(w[2]),
 		Salary: Points(w[3]), Location: Points(w[4]), Experience: Points(w[5])}}
@@ -82,7 +82,7 @@ func newScoring(r rules.MatchRules) scoring {
 // newMatcher is NewMatcher with the service's match rules in force on
 // today.
 func (s *Service) newMatcher(cat *Catalog, today period.Date, vacancies []Vacancy, seekers []SeekerRegistration) (*Matcher, error) {
-	r, err := s.MatchRules(today)
+	r, err := s.Rules(today)
 	if err != nil {
 		return nil, err
 	}

@@ -60,7 +60,7 @@ func (s *Service) hire(ctx context.Context, tx Tx, e registry.Employment) (p Pla
 		return p, false, false, err
 	}
 	p = Placement{PersonID: e.PersonID, EmploymentID: e.ID, EmployerID: e.EmployerID, Start: e.Start, Source: SourceNone, CreatedAt: s.now()}
-	r, err := s.MatchRules(p.Start)
+	r, err := s.Rules(p.Start)
 	if err != nil {
 		return p, false, false, err
 	}

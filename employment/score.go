@@ -8,7 +8,7 @@ import (
 // of hundredths of a point: component = floor(weight × fraction / 10000),
 // the fraction in basis points (0-10000) computed with integer arithmetic
 // by the rules below, the weights parameters (employment.match_weight.*,
-// read through MatchRules) that sum to 100 points, so that a perfect
+// read through Service.Rules) that sum to 100 points, so that a perfect
 // match scores 100.00. docs/MATCHING.md states the same rules for people.
 
 // full is a fraction of 1 in basis points.

@@ -30,7 +30,7 @@ type Service struct {
 	CacheTTL time.Duration
 	// Params are the parameters the services read (the 1131 deadlines,
 	// the placement attribution window, the match weights and the
-	// neighbouring divisions: MatchRules); the embedded ones when nil.
+	// neighbouring divisions: Rules); the embedded ones when nil.
 	Params *rules.Params
 
 	// BenefitEvent, when set, is called with the person inside the

@@ -68,7 +68,7 @@ type Tx interface {
 	UpsertFairEmployer(ctx context.Context, e FairEmployer) error
 	InsertFairBooking(ctx context.Context, b FairBooking) error
 	DeleteFairBooking(ctx context.Context, fairID, personID int64) error
-	FairBookings(ctx context.Context, fairID int64) ([]FairBooking, error)   // by employer, then slot
+	FairBookings(ctx context.Context, fairID int64) ([]FairBooking, error)     // by employer, then slot
 	PersonBookings(ctx context.Context, personID int64) ([]FairBooking, error) // by fair
 	FairEmployers(ctx context.Context, fairID int64) ([]FairEmployer, error)
 	UpsertFairRegistration(ctx context.Context, r FairRegistration) error

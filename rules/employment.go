@@ -22,12 +22,12 @@ const (
 )
 
 // MatchComponents names the six components of a match's score, in the
-// order of MatchRules.Weights.
+// order of EmploymentRules.Weights.
 var MatchComponents = [6]string{"occupation", "skills", "education", "salary", "location", "experience"}
 
-// MatchRules are the employment services' parameters in force on one day
-// in one city.
-type MatchRules struct {
+// EmploymentRules are the employment services' parameters in force on
+// one day in one city.
+type EmploymentRules struct {
 	BriefingDays    int // the 1131 policy briefing and career guidance within these days of entering the follow-up list
 	PackageDays     int // the whole 1131 package within these days
 	AttributionDays int // how far back a service with the employer counts for a placement
@@ -47,16 +47,16 @@ type MatchRules struct {
 // parameter is not in force, when the weights are not whole hundredths
 // of a point or do not sum to 100 points, or when a neighbour is not one
 // of counties or not listed back as a neighbour.
-func (p *Params) EmploymentRules(city string, counties []string, day period.Date) (MatchRules, error) {
+func (p *Params) EmploymentRules(city string, counties []string, day period.Date) (EmploymentRules, error) {
 	r := p.reader(city, nil)
-	var m MatchRules
+	var m EmploymentRules
 	for _, f := range []struct {
 		name string
 		to   *int
 	}{{parBriefingDays, &m.BriefingDays}, {parPackageDays, &m.PackageDays}, {parAttributionDays, &m.AttributionDays}} {
 		n, err := r.int(f.name, day)
 		if err != nil {
-			return MatchRules{}, err
+			return EmploymentRules{}, err
 		}
 		*f.to = n
 	}
@@ -64,17 +64,17 @@ func (p *Params) EmploymentRules(city string, counties []string, day period.Date
 	for i, c := range MatchComponents {
 		d, err := r.dec(parMatchWeight+c, day)
 		if err != nil {
-			return MatchRules{}, err
+			return EmploymentRules{}, err
 		}
 		h := d.Shift(2)
 		if !h.IsInteger() {
-			return MatchRules{}, fault.InvalidMsg(parMatchWeight+c, "employment.match_weight", "error.employment.weight_decimals", msg.Dec("weight", d))
+			return EmploymentRules{}, fault.InvalidMsg(parMatchWeight+c, "employment.match_weight", "error.employment.weight_decimals", msg.Dec("weight", d))
 		}
 		m.Weights[i] = h.IntPart()
 		sum += m.Weights[i]
 	}
 	if sum != 10000 {
-		return MatchRules{}, fault.InvalidMsg(parMatchWeight+"*", "employment.match_weight", "error.employment.weight_sum", msg.Dec("sum", decimal.New(sum, -2)))
+		return EmploymentRules{}, fault.InvalidMsg(parMatchWeight+"*", "employment.match_weight", "error.employment.weight_sum", msg.Dec("sum", decimal.New(sum, -2)))
 	}
 	var err error
 	m.Neighbours, err = neighbours(r, counties, day)
