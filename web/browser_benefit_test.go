@@ -1,18 +1,11 @@
 package web_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"hrss/access"
-	"hrss/employment"
-	"hrss/insurance"
-	"hrss/registry"
-	"hrss/rules/period"
 )
 
 // TestBrowserBenefit: a caseworker opens an unemployment benefit claim
@@ -28,29 +21,8 @@ import (
 func TestBrowserBenefit(t *testing.T) {
 	exe := chromiumPath(t)
 	city := newBrowserCity(t)
-	city.jobs.BenefitEvent = func(ctx context.Context, tx employment.Tx, person int64) error {
-		return city.ins.BenefitEvent(ctx, tx, person)
-	}
-	// the employer of the caseworker's person ended their relation on 2026-01-15
-	un := city.inside
-	es, err := city.reg.ListEmployments(sysCtx, registry.EmploymentFilter{PersonID: un.ID})
-	if err != nil || len(es) == 0 {
-		t.Fatalf("relations: %v", err)
-	}
-	e := es[len(es)-1]
-	ins := make([]string, len(e.Insurances))
-	for i, x := range e.Insurances {
-		ins[i] = string(x)
-	}
-	ended, err := city.reg.UpdateEmployment(sysCtx, e.ID, registry.EmploymentInput{PersonID: e.PersonID, EmployerID: e.EmployerID, Start: e.Start.String(),
-		End: "2026-01-15", Separation: string(registry.SepDismissed), DeclaredWage: e.DeclaredWage.String(), Insurances: ins})
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg, err := city.jobs.RegisterUnemployed(sysCtx, employment.UnemploymentInput{PersonID: un.ID, Registered: "2026-01-20"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	bc := newBenefitCase(t, city)
+	un, ended, reg := bc.person, bc.ended, bc.reg
 	bs := newBrowserSession(t, exe, "benefit-")
 	ctx, run, text := bs.ctx, bs.run, bs.text
 	base := city.srv.URL
@@ -87,20 +59,7 @@ func TestBrowserBenefit(t *testing.T) {
 		t.Errorf("the claim names registration %q, want #%d", got, reg.ID)
 	}
 	claimURL, _ := chromedp.Run(ctx, chromedp.Location())
-	cls, err := city.ins.Claims(sysCtx, insurance.ClaimFilter{Kind: insurance.ClaimUnemployment, PersonID: un.ID, Status: insurance.ClaimPending})
-	if err != nil || len(cls) != 1 {
-		t.Fatalf("the pending claim: %+v %v", cls, err)
-	}
-	cl := cls[0]
-	rev := access.WithCaller(context.Background(), access.Caller{UserID: 99, Name: "rev402", Role: access.Reviewer, Divisions: []string{"330402"}})
-	if _, err := city.ins.Approve(rev, cl.ID, true); err != nil {
-		t.Fatal(err)
-	}
-	for m := cl.Start; m <= period.New(2026, 2); m = m.Add(1) {
-		if _, err := city.ins.Pay(sysCtx, insurance.ClaimUnemployment, m); err != nil {
-			t.Fatal(err)
-		}
-	}
+	cl := bc.approveAndPay(t, city)
 
 	// 2. two refusals of suitable work recorded on the registration
 	run("registration",
@@ -114,6 +73,7 @@ func TestBrowserBenefit(t *testing.T) {
 			chromedp.SetValue(chromedp.CSS("#refusal-date"), day),
 			chromedp.SendKeys(chromedp.CSS("#refusal-note"), fmt.Sprintf("仓库管理员岗位第%d次介绍，无正当理由拒绝", i+1)),
 			chromedp.Click(chromedp.CSS("#refusal-submit")),
+			chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf("#refusals tbody tr:nth-child(%d)", i+1))), // the page after this one
 			chromedp.WaitVisible(chromedp.CSS("#refusal-recorded")),
 			loaded,
 		)
