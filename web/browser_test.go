@@ -482,7 +482,54 @@ func TestBrowser(t *testing.T) {
 	if got := text("#whatif-total"); got == "" || strings.HasPrefix(got, "0.00") {
 		t.Errorf("the what-if's difference %q", got)
 	}
+	// 12. a citizen sees a job fair to come with its employer and books a slot
+	fair := city.fairWithEmployer(t)
+	if _, err := city.acc.CreateUser(sysCtx, access.UserInput{Name: "citizen1", Role: "citizen", PersonID: city.inside.ID, Password: city.password}); err != nil {
+		t.Fatal(err)
+	}
+	run("fair-booked",
+		chromedp.Click(chromedp.CSS("#signout")),
+		chromedp.WaitVisible(chromedp.CSS("#signin-form")),
+		chromedp.Navigate(base+"/fairs"),
+		chromedp.WaitVisible(chromedp.CSS("#signin-form")),
+		loaded,
+		chromedp.SendKeys(chromedp.CSS("#username"), "citizen1"),
+		chromedp.SendKeys(chromedp.CSS("#password"), city.password),
+		chromedp.Click(chromedp.CSS("#signin")),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf("#fair-%d .book-slot", fair))),
+		loaded,
+		chromedp.Click(chromedp.CSS(fmt.Sprintf("#fair-%d .book-slot", fair))),
+		chromedp.WaitVisible(chromedp.CSS("#fair-booked")),
+		loaded,
+	)
+	if got := text(fmt.Sprintf("#fair-%d .my-booking", fair)); !strings.Contains(got, "09:00") {
+		t.Errorf("the booking shows %q", got)
+	}
 	bs.checkConsole()
+}
+
+// fairWithEmployer creates a fair in 330402 on 2026-03-20 that the
+// employer of the inside person takes part in with a vacancy and two
+// slots, and returns its ID.
+func (c browserCity) fairWithEmployer(t *testing.T) int64 {
+	t.Helper()
+	es, err := c.reg.ListEmployments(sysCtx, registry.EmploymentFilter{PersonID: c.inside.ID})
+	if err != nil || len(es) == 0 {
+		t.Fatalf("the inside person's relations: %v", err)
+	}
+	v, err := c.jobs.PostVacancy(sysCtx, employment.VacancyInput{EmployerID: es[len(es)-1].EmployerID, Title: "招聘会岗位", Occupation: "2-02-10-03",
+		SalaryMin: "8000", SalaryMax: "12000", Openings: 2, ValidTo: "2026-12-31"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := c.jobs.CreateFair(sysCtx, employment.FairInput{Name: "春季招聘会", Division: "330402", Date: "2026-03-20"})
+	if err == nil {
+		_, err = c.jobs.JoinFair(sysCtx, f.ID, employment.FairEmployerInput{EmployerID: v.EmployerID, Slots: 2, VacancyIDs: []int64{v.ID}})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f.ID
 }
 
 // TestBrowserSupport takes one grant from the records to the bank

@@ -62,8 +62,12 @@ func (s *Server) uiFairs(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) fairsPage(w http.ResponseWriter, r *http.Request, failed error) {
 	c, err := requireCaller(r)
-	if err != nil || s.Jobs == nil {
-		s.uiError(w, r, fault.NotFoundf("no job fairs on this server"))
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	if s.Jobs == nil {
+		s.uiNotFound(w, r)
 		return
 	}
 	v := fairsView{Citizen: c.Role == "citizen", Done: r.URL.Query().Get("done")}

@@ -94,7 +94,9 @@ func TestCitizenBooksFair(t *testing.T) {
 
 	// citizen B on the screen: books the freed slot, sees it, cancels it
 	u := newUIClient(t, w.a.srv.URL)
-	u.do("GET", "/signin", nil, nil)
+	if r := u.do("GET", "/fairs", nil, nil); r.status != 200 || r.url != "/signin?next=%2Ffairs" {
+		t.Fatalf("signed out: %d %s", r.status, r.url)
+	}
 	u.do("POST", "/signin", url.Values{"username": {"cit-b"}, "password": {"pw-cit-b-long"}, "csrf_token": {u.csrf}}, nil)
 	r := u.do("GET", "/fairs", nil, nil)
 	if r.status != 200 || !strings.Contains(r.body, "春季招聘会") || !strings.Contains(r.body, `class="book-slot"`) || !strings.Contains(r.body, `id="nav-fairs"`) {
