@@ -26,7 +26,7 @@ type Insured struct {
 	EmployerID   int64       // employees: the employer; 0 for flexible workers
 	FlexibleID   int64       // flexible workers: the enrolment; 0 for employees
 	Division     string      // the employer's division, or the flexible enrolment's
-	Wage         money.Fen   // employees: the declared monthly wage
+	Wage         money.Fen   // employees: the monthly wage of the month's year's base declaration (WageDeclaration), else the relation's DeclaredWage
 	BasePct      int         // flexible workers: the chosen base level, percent of the average wage
 	RiskClass    int         // employees: the employer's work-injury risk class
 	RiskFloatPct int         // employees: the employer's floating factor in percent (100 = 1.0)

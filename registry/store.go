@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"hrss/access"
+	"hrss/rules/money"
 )
 
 // Store runs transactions over the registry's data. store/ implements it
@@ -42,6 +43,11 @@ type Tx interface {
 	UpdateFlexible(ctx context.Context, f *FlexibleWorker) error
 	Flexible(ctx context.Context, id int64) (FlexibleWorker, error)
 	ListFlexible(ctx context.Context, f FlexibleFilter) ([]FlexibleWorker, error)
+
+	// PutWage records d, replacing the declaration of its relation and
+	// year; it returns the replaced wage, nil when there was none.
+	PutWage(ctx context.Context, d *WageDeclaration) (*money.Fen, error)
+	ListWages(ctx context.Context, f WageFilter) ([]WageDeclaration, error)
 }
 
 // Page selects a page of a list ordered by ID: rows with ID > After, at

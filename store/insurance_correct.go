@@ -50,8 +50,9 @@ func (t *Tx) InsuredRelation(ctx context.Context, kind insurance.PayerKind, id i
 		in = registry.Insured{Kind: registry.KindEmployee, EmploymentID: id}
 		var wage int64
 		var ins string
-		err = t.queryRow(ctx, `SELECT m.person_id, m.employer_id, e.division, m.declared_wage, m.insurances, e.risk_class, e.risk_float_pct, m.start_date, m.end_date
-			FROM employments m JOIN employers e ON e.id = m.employer_id WHERE m.id = ?`, id).
+		err = t.queryRow(ctx, `SELECT m.person_id, m.employer_id, e.division, `+wageOfYear+`, m.insurances, e.risk_class, e.risk_float_pct, m.start_date, m.end_date
+			FROM employments m JOIN employers e ON e.id = m.employer_id
+			LEFT JOIN declared_wages w ON w.employment_id = m.id AND w.year = ? WHERE m.id = ?`, p.Year(), id).
 			Scan(&in.PersonID, &in.EmployerID, &in.Division, &wage, &ins, &in.RiskClass, &in.RiskFloatPct, dateCol{&start}, dateCol{&end})
 		in.Wage = money.Fen(wage)
 		for _, x := range strings.Split(ins, ",") {

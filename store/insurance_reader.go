@@ -43,18 +43,19 @@ func (r pgInsured) EachInsured(ctx context.Context, p period.YearMonth, fn func(
 		}
 		defer tx.Rollback(ctx)
 		first, last := p.First().Time(), p.Last().Time()
-		if err := pgEmployees(ctx, tx, first, last, fn); err != nil {
+		if err := pgEmployees(ctx, tx, p.Year(), first, last, fn); err != nil {
 			return err
 		}
 		return pgFlexible(ctx, tx, first, last, fn)
 	})
 }
 
-func pgEmployees(ctx context.Context, tx pgx.Tx, first, last any, fn func(registry.Insured) error) error {
-	rows, err := tx.Query(ctx, `SELECT m.id, m.person_id, m.employer_id, e.division, m.declared_wage, m.insurances, e.risk_class, e.risk_float_pct
+func pgEmployees(ctx context.Context, tx pgx.Tx, year int, first, last any, fn func(registry.Insured) error) error {
+	rows, err := tx.Query(ctx, `SELECT m.id, m.person_id, m.employer_id, e.division, `+wageOfYear+`, m.insurances, e.risk_class, e.risk_float_pct
 		FROM employments m JOIN employers e ON e.id = m.employer_id
+		LEFT JOIN declared_wages w ON w.employment_id = m.id AND w.year = $3
 		WHERE m.start_date <= $1 AND (m.end_date IS NULL OR m.end_date >= $2)
-		ORDER BY m.id`, last, first)
+		ORDER BY m.id`, last, first, year)
 	if err != nil {
 		return err
 	}
