@@ -2,10 +2,8 @@ package web
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"hrss/insurance"
 	"hrss/rules/fault"
@@ -212,16 +210,9 @@ func payerQuery(r *http.Request) (insurance.PayerKind, int64, error) {
 const maxUpload = 64 << 20
 
 func (s *Server) importCollections(w http.ResponseWriter, r *http.Request, svc *insurance.Service) {
-	name := r.URL.Query().Get("name")
-	if name == "" {
-		name = "collections.csv"
-		if strings.Contains(r.Header.Get("Content-Type"), "spreadsheetml") {
-			name = "collections.xlsx"
-		}
-	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUpload))
+	name, data, err := readBodyFile(w, r, "collections", maxUpload)
 	if err != nil {
-		writeError(w, r, fault.Invalidf("body", "collections.size", "the file cannot be read (at most %d MiB): %v", maxUpload>>20, err))
+		writeError(w, r, err)
 		return
 	}
 	rep, err := svc.ImportCollections(r.Context(), name, data)

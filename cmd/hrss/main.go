@@ -39,6 +39,7 @@ var commands = []command{
 	{"simulate", "evaluate a reform against the baseline over the registry", runSimulate},
 	{"assess", "assess (核定) a period's contributions and bill employers", runAssess},
 	{"close", "close an assessed period", runClose},
+	{"wages", "yearly base declarations (年度缴费基数申报) of relations: declare (one, or an employer's Excel/CSV file), list", runWages},
 	{"correct", "correct closed periods of a relation with adjustment rows", runCorrect},
 	{"check", "verify social insurance's invariants (exit 1 on a breach)", runCheck},
 	{"collections", "import a tax-bureau collection file (CSV or Excel)", runCollections},
