@@ -63,9 +63,8 @@ func (s *Service) Correct(ctx context.Context, in CorrectionInput) (CorrectionRe
 	if err != nil {
 		return CorrectionReport{}, err
 	}
-	rep := CorrectionReport{Adjustments: []Row{}, Skipped: []string{}}
+	var rep CorrectionReport
 	err = s.Store.Update(ctx, func(tx Tx) error {
-		rep = CorrectionReport{Adjustments: []Row{}, Skipped: []string{}}
 		div, err := tx.RelationDivision(ctx, c.Kind, c.RelationID)
 		if err != nil {
 			return err
@@ -75,18 +74,26 @@ func (s *Service) Correct(ctx context.Context, in CorrectionInput) (CorrectionRe
 			return err
 		}
 		c.Actor, c.CreatedAt, c.caller = caller.Actor(), s.now(), caller
-		if err := tx.InsertCorrection(ctx, &c); err != nil {
-			return err
-		}
-		rep.Correction = c.ID
-		for p := c.From; p <= c.To; p++ {
-			if err := s.correctPeriod(ctx, tx, c, p, &rep); err != nil {
-				return fmt.Errorf("period %s: %w", p, err)
-			}
-		}
-		return nil
+		rep, err = s.applyCorrection(ctx, tx, &c)
+		return err
 	})
 	return rep, err
+}
+
+// applyCorrection records correction c (its Actor, CreatedAt and caller
+// set) and adds the adjustments of its periods, in tx.
+func (s *Service) applyCorrection(ctx context.Context, tx Tx, c *Correction) (CorrectionReport, error) {
+	rep := CorrectionReport{Adjustments: []Row{}, Skipped: []string{}}
+	if err := tx.InsertCorrection(ctx, c); err != nil {
+		return rep, err
+	}
+	rep.Correction = c.ID
+	for p := c.From; p <= c.To; p++ {
+		if err := s.correctPeriod(ctx, tx, *c, p, &rep); err != nil {
+			return rep, fmt.Errorf("period %s: %w", p, err)
+		}
+	}
+	return rep, nil
 }
 
 func parseCorrection(in CorrectionInput) (Correction, error) {
@@ -119,34 +126,12 @@ func parseCorrection(in CorrectionInput) (Correction, error) {
 
 // correctPeriod adds the adjustment of one period, if any.
 func (s *Service) correctPeriod(ctx context.Context, tx Tx, c Correction, p period.YearMonth, rep *CorrectionReport) error {
-	st, err := tx.Period(ctx, p)
-	if err != nil {
-		return err
-	}
-	if st.Status != PeriodClosed {
-		rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s: not closed; re-run its assessment", p))
-		return nil
-	}
-	in, active, err := tx.InsuredRelation(ctx, c.Kind, c.RelationID, p)
-	if err != nil {
-		return err
-	}
-	want := Row{Period: p, Kind: c.Kind, RelationID: c.RelationID, PersonID: in.PersonID, Division: in.Division}
-	if active {
-		if c.Wage != nil {
-			in.Wage = *c.Wage
+	adj, st, skip, err := s.adjustment(ctx, tx, c, p)
+	if err != nil || adj.PersonID == 0 {
+		if skip != "" {
+			rep.Skipped = append(rep.Skipped, skip)
 		}
-		if want, err = s.assessOne(in, p); err != nil {
-			return err
-		}
-	}
-	have, err := tx.RelationRows(ctx, p, st.CurrentRun, c.Kind, c.RelationID)
-	if err != nil {
 		return err
-	}
-	adj := difference(want, have)
-	if adj.PersonID == 0 || isZero(adj) {
-		return nil
 	}
 	if err := s.ensureBill(ctx, tx, st, adj); err != nil {
 		return err
@@ -160,6 +145,40 @@ func (s *Service) correctPeriod(ctx context.Context, tx Tx, c Correction, p peri
 		return err
 	}
 	return s.postCredits(ctx, tx, p, &payerKey{adj.Kind, adj.PayerID})
+}
+
+// adjustment computes, without writing, the adjustment that correction c
+// adds to period p: the rules' result minus what was assessed and
+// adjusted before. adj is empty (PersonID 0) when nothing changes, and
+// also when the period is not closed, which skip then says.
+func (s *Service) adjustment(ctx context.Context, tx Tx, c Correction, p period.YearMonth) (adj Row, st PeriodState, skip string, err error) {
+	if st, err = tx.Period(ctx, p); err != nil {
+		return Row{}, st, "", err
+	}
+	if st.Status != PeriodClosed {
+		return Row{}, st, fmt.Sprintf("%s: not closed; re-run its assessment", p), nil
+	}
+	in, active, err := tx.InsuredRelation(ctx, c.Kind, c.RelationID, p)
+	if err != nil {
+		return Row{}, st, "", err
+	}
+	want := Row{Period: p, Kind: c.Kind, RelationID: c.RelationID, PersonID: in.PersonID, Division: in.Division}
+	if active {
+		if c.Wage != nil {
+			in.Wage = *c.Wage
+		}
+		if want, err = s.assessOne(in, p); err != nil {
+			return Row{}, st, "", err
+		}
+	}
+	have, err := tx.RelationRows(ctx, p, st.CurrentRun, c.Kind, c.RelationID)
+	if err != nil {
+		return Row{}, st, "", err
+	}
+	if adj = difference(want, have); isZero(adj) {
+		adj = Row{}
+	}
+	return adj, st, "", nil
 }
 
 // assessOne computes one person-month with the per-person formula.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"hrss/access"
+	"hrss/insurance"
 	"hrss/registry"
 	"hrss/rules/fault"
 	"hrss/rules/money"
@@ -97,4 +98,95 @@ func otherEmployer(c *city, job registry.Employment) registry.Employment {
 		}
 	}
 	panic("one employer only")
+}
+
+// TestDerivedCorrectionReviewed: a changed declaration of a closed year
+// is derived into a prepared correction with its preview, which bills
+// nothing until a reviewer other than the preparer approves it; a late
+// enrolment likewise; a rejection needs a note; nothing to correct is
+// refused.
+func TestDerivedCorrectionReviewed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		c := newCity(t, db, 20)
+		history(t, c, 3) // 2024-01..03 assessed, paid and closed
+		job := c.jobs[2]
+		cw := as("amy", access.Caseworker) // user 7
+		rv := access.WithCaller(context.Background(), access.Caller{UserID: 8, Name: "rita", Role: access.Reviewer, Divisions: []string{access.CityWide}})
+		if _, err := c.svc.DeriveCorrection(cw, insurance.DeriveInput{EmploymentID: job.ID, Year: 2024}); fault.RuleOf(err) != "correction.nothing" {
+			t.Fatalf("nothing changed yet: %v", err)
+		}
+		if _, err := registryOf(db).DeclareWages(system(), []registry.WageChange{{Input: registry.WageInput{EmploymentID: job.ID, Year: 2024, Wage: "9000.00"}}}); err != nil {
+			t.Fatal(err)
+		}
+		before := billMap(t, c.svc, ym("2024-02"))[[2]int64{1, job.EmployerID}]
+		pc, err := c.svc.DeriveCorrection(cw, insurance.DeriveInput{EmploymentID: job.ID, Year: 2024})
+		if err != nil || pc.From != ym("2024-01") || pc.To != ym("2024-03") || pc.PreviewPeriods != 3 || pc.PreviewTotal <= 0 ||
+			pc.Status != insurance.CorrectionPrepared || pc.Source != insurance.SourceDeclaration || pc.PersonID != job.PersonID {
+			t.Fatalf("derived %+v %v", pc, err)
+		}
+		if _, err := c.svc.DeriveCorrection(cw, insurance.DeriveInput{EmploymentID: job.ID, Year: 2024}); fault.KindOf(err) != fault.Conflict {
+			t.Fatalf("a second prepared correction of the relation: %v", err)
+		}
+		if got := billMap(t, c.svc, ym("2024-02"))[[2]int64{1, job.EmployerID}]; got.Due != before.Due {
+			t.Fatalf("preparing billed: %+v, was %+v", got, before)
+		}
+		// four eyes: the preparer may not approve, a caseworker may not either
+		if _, _, err := c.svc.DecideCorrection(as("amy", access.Reviewer), pc.ID, true, ""); fault.RuleOf(err) != "auth.four_eyes" {
+			t.Fatalf("the preparer approves: %v", err)
+		}
+		if _, _, err := c.svc.DecideCorrection(access.WithCaller(context.Background(), access.Caller{UserID: 9, Name: "cas", Role: access.Caseworker, Divisions: []string{access.CityWide}}), pc.ID, true, ""); fault.KindOf(err) != fault.Forbidden {
+			t.Fatalf("a caseworker approves: %v", err)
+		}
+		other := access.WithCaller(context.Background(), access.Caller{UserID: 10, Name: "ron", Role: access.Reviewer, Divisions: []string{"330999"}})
+		if _, _, err := c.svc.DecideCorrection(other, pc.ID, true, ""); fault.KindOf(err) != fault.NotFound {
+			t.Fatalf("a reviewer of another division approves: %v", err)
+		}
+		got, rep, err := c.svc.DecideCorrection(rv, pc.ID, true, "checked against the payroll")
+		if err != nil || got.Status != insurance.CorrectionApplied || got.Correction == 0 || rep.Total != pc.PreviewTotal || len(rep.Adjustments) != 3 || got.Decider == "" {
+			t.Fatalf("approve %+v %+v %v", got, rep, err)
+		}
+		after := billMap(t, c.svc, ym("2024-02"))[[2]int64{1, job.EmployerID}]
+		if after.Due != before.Due+rep.Adjustments[1].Total() {
+			t.Fatalf("bill before %+v after %+v", before, after)
+		}
+		if _, _, err := c.svc.DecideCorrection(rv, pc.ID, true, ""); fault.KindOf(err) != fault.Conflict {
+			t.Fatalf("approved twice: %v", err)
+		}
+		if _, err := c.svc.DeriveCorrection(cw, insurance.DeriveInput{EmploymentID: job.ID, Year: 2024}); fault.RuleOf(err) != "correction.nothing" {
+			t.Fatalf("after the correction nothing is left: %v", err)
+		}
+		// a late enrolment, rejected first with a note, then approved
+		late := registry.Employment{ID: 500, PersonID: 5, EmployerID: 1, Start: date("2024-02-01"), DeclaredWage: 600_000,
+			Insurances: registry.AllInsurances, CreatedAt: testNow, UpdatedAt: testNow}
+		if err := db.Bulk().Employments(context.Background(), []registry.Employment{late}); err != nil {
+			t.Fatal(err)
+		}
+		pc, err = c.svc.DeriveCorrection(cw, insurance.DeriveInput{EmploymentID: 500})
+		if err != nil || pc.From != ym("2024-02") || pc.To != ym("2024-03") || pc.Source != insurance.SourceLateEnrolment {
+			t.Fatalf("late enrolment %+v %v", pc, err)
+		}
+		if _, _, err := c.svc.DecideCorrection(rv, pc.ID, false, " "); fault.RuleOf(err) != "correction.reject_reason" {
+			t.Fatalf("a rejection without a note: %v", err)
+		}
+		if got, _, err := c.svc.DecideCorrection(rv, pc.ID, false, "the contract is not signed"); err != nil || got.Status != insurance.CorrectionRejected {
+			t.Fatalf("reject %+v %v", got, err)
+		}
+		pc, err = c.svc.DeriveCorrection(cw, insurance.DeriveInput{EmploymentID: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := c.svc.DecideCorrection(rv, pc.ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		list, err := c.svc.PreparedCorrections(rv, insurance.CorrectionFilter{})
+		if err != nil || len(list) != 3 || list[0].Status != insurance.CorrectionApplied || list[1].Status != insurance.CorrectionRejected {
+			t.Fatalf("list %+v %v", list, err)
+		}
+		if list, _ := c.svc.PreparedCorrections(other, insurance.CorrectionFilter{}); len(list) != 0 {
+			t.Fatalf("another division's reviewer lists %+v", list)
+		}
+		payAll(t, c, "2024-02")
+		payAll(t, c, "2024-03")
+		mustCheck(t, c.svc)
+	})
 }
