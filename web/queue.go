@@ -47,6 +47,24 @@ func newJobOut(j queue.Job) jobOut {
 	return o
 }
 
+// latestJobs lists the queue's latest 20 jobs of the kinds the caller
+// may see, for the runs screen (none without a queue): their state and
+// progress are in the database, so every server shows every server's.
+func (s *Server) latestJobs(r *http.Request) ([]jobOut, error) {
+	if s.Queue == nil {
+		return nil, nil
+	}
+	js, err := s.Queue.Jobs(r.Context(), queue.Filter{Limit: 20})
+	if fault.KindOf(err) == fault.Forbidden {
+		return nil, nil
+	}
+	out := make([]jobOut, len(js))
+	for i, j := range js {
+		out[i] = newJobOut(j)
+	}
+	return out, err
+}
+
 func (s *Server) listQueue(w http.ResponseWriter, r *http.Request, q *queue.Queue) {
 	before, err := queryInt(r, "before")
 	if err != nil {

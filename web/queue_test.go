@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -68,5 +69,43 @@ func TestQueueAPI(t *testing.T) {
 		if res.status != c.status || !strings.Contains(string(res.body), c.has) {
 			t.Errorf("%s: %d %s, want %d with %s", c.name, res.status, res.body, c.status, c.has)
 		}
+	}
+}
+
+// TestRunsScreenShowsTheQueue: the runs screen lists the queue's jobs the
+// caller may see, with their kind, state and progress in the reader's
+// language, read from the database (so every server shows them); a role
+// that may see no kind gets the screen without the section.
+func TestRunsScreenShowsTheQueue(t *testing.T) {
+	a := newApp(t, storetest.SQLite(t))
+	a.user(t, access.UserInput{Name: "cwr", Role: string(access.Caseworker), Divisions: []string{access.CityWide}})
+	a.user(t, access.UserInput{Name: "anr", Role: string(access.Analyst)})
+	if res := a.do(t, a.signIn(t, "cwr"), "POST", "/api/v1/queue", `{"kind":"support_scan"}`, nil); res.status != 202 {
+		t.Fatalf("enqueue: %d %s", res.status, res.body)
+	}
+	screen := func(name, lang string) string {
+		u := newUIClient(t, a.srv.URL)
+		u.do("GET", "/signin", nil, nil)
+		u.do("POST", "/signin", url.Values{"username": {name}, "password": {"pw-" + name + "-long"}, "csrf_token": {u.csrf}}, nil)
+		if lang != "" {
+			u.do("POST", "/lang", url.Values{"lang": {lang}, "back": {"/runs"}, "csrf_token": {u.csrf}}, nil)
+		}
+		r := u.do("GET", "/runs", nil, nil)
+		if r.status != 200 {
+			t.Fatalf("%s: /runs %d %s", name, r.status, r.body)
+		}
+		return r.body
+	}
+	zh := screen("cwr", "")
+	for _, has := range []string{`id="queue-jobs"`, `id="job-1"`, "补贴主动发现", "排队中", ">cwr<"} {
+		if !strings.Contains(zh, has) {
+			t.Errorf("the caseworker's runs screen lacks %q", has)
+		}
+	}
+	if en := screen("cwr", "en"); !strings.Contains(en, "Support programmes&#39; scan") || !strings.Contains(en, "queued") {
+		t.Error("the English runs screen does not name the job")
+	}
+	if strings.Contains(screen("anr", ""), `id="queue-jobs"`) {
+		t.Error("an analyst, who may run no job, sees the queue")
 	}
 }

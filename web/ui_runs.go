@@ -81,6 +81,7 @@ type runsView struct {
 	Runs    []insurance.Run
 	Period  string
 	CanRun  bool
+	Jobs    []jobOut // the queue's latest jobs the caller may see, of every server
 }
 
 // uiRuns lists the periods and the runs of one (?period=, the latest by
@@ -109,6 +110,10 @@ func (s *Server) uiRuns(w http.ResponseWriter, r *http.Request) {
 	}
 	if p, err := period.ParseYearMonth(v.Period); err == nil {
 		v.Runs, _ = s.Insurance.Runs(r.Context(), p)
+	}
+	if v.Jobs, err = s.latestJobs(r); err != nil {
+		s.uiError(w, r, err)
+		return
 	}
 	render(w, r, "runs", newPage(r, "runs.title", &v))
 }
