@@ -14,6 +14,8 @@ import (
 	_ "modernc.org/sqlite"
 
 	"hrss/insurance"
+	"hrss/rules/money"
+	"hrss/rules/period"
 	"hrss/store"
 	"hrss/store/storetest"
 )
@@ -81,13 +83,7 @@ func TestCrashMidRunThenRerun(t *testing.T) {
 			db := openDSN(t, dsn)
 			c := newCity(t, db, 80)
 			p := ym("2025-05")
-			cmd := exec.Command(os.Args[0], "-test.run=^TestCrashMidRunThenRerun$")
-			cmd.Env = append(os.Environ(), crashEnv+"="+dsn)
-			out, err := cmd.CombinedOutput()
-			var exit *exec.ExitError
-			if !errors.As(err, &exit) || exit.ExitCode() != 9 {
-				t.Fatalf("child: %v\n%s", err, out)
-			}
+			crashInChild(t, "TestCrashMidRunThenRerun", crashEnv, dsn)
 			st := periodState(t, c.svc, p)
 			if st.CurrentRun != 0 {
 				t.Fatalf("a crashed run became the period's: %+v", st)
@@ -105,12 +101,7 @@ func TestCrashMidRunThenRerun(t *testing.T) {
 			if sum.Total != total || sum.Rows != len(c.jobs)+len(c.flex) {
 				t.Fatalf("after the crash: %+v, want total %s", sum, total)
 			}
-			got := billMap(t, c.svc, p)
-			for k, w := range want {
-				if got[k].Total != w {
-					t.Errorf("bill %v = %s, want %s", k, got[k].Total, w)
-				}
-			}
+			assertBills(t, c.svc, p, want)
 			runs, _ := c.svc.Runs(system(), p)
 			if len(runs) != 2 || runs[1].Status != insurance.RunAbandoned || runs[0].Status != insurance.RunDone {
 				t.Fatalf("runs %+v", runs)
@@ -122,6 +113,19 @@ func TestCrashMidRunThenRerun(t *testing.T) {
 				t.Fatalf("%d rows stored, want %d (%v)", n, sum.Rows, err)
 			}
 		})
+	}
+}
+
+// crashInChild runs test in a child process with env set to dsn and
+// expects it to exit as the crash its child part makes (status 9).
+func crashInChild(t *testing.T, test, env, dsn string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$")
+	cmd.Env = append(os.Environ(), env+"="+dsn)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 9 {
+		t.Fatalf("child: %v\n%s", err, out)
 	}
 }
 
@@ -138,6 +142,94 @@ func crashChild(t *testing.T, dsn string) {
 	}
 	svc.Assess(system(), ym("2025-05"), insurance.AssessOptions{})
 	os.Exit(0)
+}
+
+const crashDeleteEnv = "HRSS_TEST_CRASH_DELETE_DSN"
+
+// TestCrashMidDeleteThenRerun kills runs while they delete other runs'
+// rows in chunks: once in the cleanup after a run became the period's,
+// once in the next run's cleanup at its start. Each time the period
+// reads as its current run alone, and the run after them leaves exactly
+// one run's rows and bills.
+func TestCrashMidDeleteThenRerun(t *testing.T) {
+	if dsn := os.Getenv(crashDeleteEnv); dsn != "" {
+		crashDeleteChild(t, dsn)
+		return
+	}
+	for name, dsn := range engines(t) {
+		t.Run(name, func(t *testing.T) {
+			db := openDSN(t, dsn)
+			c := newCity(t, db, 80)
+			p := ym("2025-05")
+			sum, err := c.svc.Assess(system(), p, insurance.AssessOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw := openRaw(t, dsn)
+			want, _ := c.expected(t, p)
+			for phase := range 2 { // 0: after the run became the period's; 1: at the next run's start
+				crashInChild(t, "TestCrashMidDeleteThenRerun", crashDeleteEnv, dsn)
+				if rows := countRows(t, raw, "ins_assessments"); rows <= sum.Rows || rows >= 2*sum.Rows {
+					t.Fatalf("phase %d: %d rows stored, want a part of a second run's %d beside them", phase, rows, sum.Rows)
+				}
+				assertBills(t, c.svc, p, want)
+				mustCheck(t, c.svc)
+			}
+			st := periodState(t, c.svc, p)
+			runs, _ := c.svc.Runs(system(), p)
+			if len(runs) != 3 || st.CurrentRun != runs[1].ID || runs[0].Status != insurance.RunRunning {
+				t.Fatalf("period %+v, runs %+v: want the second run current and the third crashed running", st, runs)
+			}
+			c.svc.Now = func() time.Time { return testNow.Add(time.Hour) } // the crashed run's lock has expired
+			if sum, err = c.svc.Assess(system(), p, insurance.AssessOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			assertBills(t, c.svc, p, want)
+			mustCheck(t, c.svc)
+			if n := countRows(t, raw, "ins_assessments"); n != sum.Rows {
+				t.Fatalf("%d rows stored, want %d", n, sum.Rows)
+			}
+			if n := countRows(t, raw, "ins_bills"); n != sum.Employers+sum.Flexible {
+				t.Fatalf("%d bills stored, want %d", n, sum.Employers+sum.Flexible)
+			}
+		})
+	}
+}
+
+// crashDeleteChild re-runs the period and exits as kill -9 would after
+// its first committed chunk of deletions.
+func crashDeleteChild(t *testing.T, dsn string) {
+	db, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := newService(t, db)
+	svc.AfterDelete = func(int) { os.Exit(9) }
+	svc.Assess(system(), ym("2025-05"), insurance.AssessOptions{})
+	os.Exit(0)
+}
+
+func countRows(t *testing.T, raw *sql.DB, table string) int {
+	t.Helper()
+	var n int
+	if err := raw.QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// assertBills checks that the bills of p read as want.
+func assertBills(t *testing.T, svc *insurance.Service, p period.YearMonth, want map[[2]int64]money.Fen) {
+	t.Helper()
+	got := billMap(t, svc, p)
+	if len(got) != len(want) {
+		t.Errorf("%d bills read, want %d", len(got), len(want))
+	}
+	for k, w := range want {
+		if got[k].Total != w {
+			t.Errorf("bill %v = %s, want %s", k, got[k].Total, w)
+		}
+	}
 }
 
 func openRaw(t *testing.T, dsn string) *sql.DB {

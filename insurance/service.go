@@ -37,6 +37,9 @@ type Service struct {
 	// assessment run with the rows committed so far (tests use it to
 	// crash a run half-way).
 	AfterChunk func(rows int)
+	// AfterDelete, when set, is called after each committed chunk of a
+	// run's deletion of other runs' rows with the rows deleted so far.
+	AfterDelete func(rows int)
 }
 
 func (s *Service) now() time.Time {
@@ -106,9 +109,9 @@ type Tx interface {
 	AbandonRuns(ctx context.Context, p period.YearMonth, keep int64) error
 	// PreparePeriod makes the storage for rows of p ready (a partition).
 	PreparePeriod(ctx context.Context, p period.YearMonth) error
-	// DeleteRunRows deletes the rows and bills of p whose run is neither
-	// keep1 nor keep2.
-	DeleteRunRows(ctx context.Context, p period.YearMonth, keep1, keep2 int64) error
+	// DeleteRunRows deletes at most limit of the rows and bills of p
+	// whose run is neither keep1 nor keep2 and returns how many it did.
+	DeleteRunRows(ctx context.Context, p period.YearMonth, keep1, keep2 int64, limit int) (int, error)
 	// InsertRows writes assessment rows.
 	InsertRows(ctx context.Context, rows []Row) error
 	// InsertBills writes bills.
