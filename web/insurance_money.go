@@ -135,15 +135,12 @@ type noteBody struct {
 
 func (s *Server) decideRefund(approve bool) func(http.ResponseWriter, *http.Request, *insurance.Service) {
 	return func(w http.ResponseWriter, r *http.Request, svc *insurance.Service) {
-		var in noteBody
-		if r.ContentLength != 0 {
-			if err := decode(r, &in); err != nil {
-				writeError(w, r, err)
-				return
-			}
+		note, ok := readNote(w, r)
+		if !ok {
+			return
 		}
 		get(w, r, func(ctx context.Context, id int64) (insurance.Refund, error) {
-			return svc.DecideRefund(ctx, id, approve, in.Note)
+			return svc.DecideRefund(ctx, id, approve, note)
 		})
 	}
 }

@@ -192,12 +192,7 @@ func runCorrect(g *globals, args []string) error {
 	fs := newFlags(g, "correct", "correct --as NAME (--employment ID | --flexible ID) --from YYYY-MM --to YYYY-MM [--wage YUAN] --reason TEXT\n\n"+
 		"Correct closed periods of one relation (a retroactive wage, a late enrolment): adjustment rows billed with their periods.")
 	as := fs.String("as", "", "the caseworker making the correction")
-	emp := fs.Int64("employment", 0, "the employment relation")
-	flex := fs.Int64("flexible", 0, "the flexible enrolment")
-	from := fs.String("from", "", "first period, YYYY-MM")
-	to := fs.String("to", "", "last period, YYYY-MM")
-	wage := fs.String("wage", "", "the corrected monthly wage in yuan (default: the registry's)")
-	reason := fs.String("reason", "", "why")
+	in := correctionFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -206,7 +201,7 @@ func runCorrect(g *globals, args []string) error {
 		if err != nil {
 			return err
 		}
-		rep, err := svc.Correct(ctx, insurance.CorrectionInput{EmploymentID: *emp, FlexibleID: *flex, From: *from, To: *to, Wage: *wage, Reason: *reason})
+		rep, err := svc.Correct(ctx, *in)
 		if err != nil {
 			return err
 		}

@@ -9,8 +9,11 @@ import (
 	"strings"
 	"testing"
 
+	"hrss/access"
+	"hrss/insurance"
 	"hrss/registry"
 	"hrss/registry/ident"
+	"hrss/rules/money"
 	"hrss/rules/period"
 	"hrss/store/storetest"
 )
@@ -35,9 +38,20 @@ func TestWagesCLI(t *testing.T) {
 	if err == nil {
 		m, err = a.registry.CreateEmployment(ctx, registry.EmploymentInput{PersonID: p.ID, EmployerID: e.ID, Start: "2023-01-01", DeclaredWage: "6000.00"})
 	}
+	for _, u := range []access.UserInput{{Name: "cas", Role: "caseworker", Divisions: []string{"330402"}}, {Name: "rev", Role: "reviewer", Divisions: []string{"330402"}}} {
+		if err == nil {
+			u.Password = "a long enough password"
+			_, err = a.access.CreateUser(ctx, u)
+		}
+	}
 	a.close()
 	if err != nil {
 		t.Fatal(err)
+	}
+	var sum struct{ Total string }
+	runJSON(t, append(g, "assess", "--period", "2024-06", "--json"), &sum)
+	if code := run(append(g, "close", "--period", "2024-06"), nil, &bytes.Buffer{}, &bytes.Buffer{}); code != 0 {
+		t.Fatalf("close: exit %d", code)
 	}
 	rel, emp := strconv.FormatInt(m.ID, 10), strconv.FormatInt(e.ID, 10)
 	var out []registry.WageDeclaration
@@ -67,5 +81,39 @@ func TestWagesCLI(t *testing.T) {
 	runJSON(t, append(g, "wages", "list", "--year", "2026", "--json"), &out)
 	if len(out) != 0 {
 		t.Fatalf("the refused file wrote %+v", out)
+	}
+	// the changed 2024 declaration of the closed 2024-06, corrected under four eyes
+	type prepared struct { // insurance.PreparedCorrection as printed (kind as its name)
+		ID           int64
+		From, To     string
+		PreviewTotal money.Fen `json:"preview_total"`
+		Status       insurance.CorrectionStatus
+		Decider      string
+	}
+	var pc prepared
+	runJSON(t, append(g, "corrections", "derive", "--employment", rel, "--year", "2024", "--as", "cas", "--json"), &pc)
+	if pc.From != "2024-06" || pc.To != "2024-06" || pc.PreviewTotal <= 0 || pc.Status != insurance.CorrectionPrepared {
+		t.Fatalf("derive: %+v", pc)
+	}
+	so.Reset()
+	se.Reset()
+	if code := run(append(g, "corrections", "approve", "--as", "cas", strconv.FormatInt(pc.ID, 10)), nil, &so, &se); code == 0 {
+		t.Fatalf("the caseworker approves: %s", so.String())
+	}
+	var d struct {
+		Correction prepared
+		Report     struct {
+			Adjustments []any
+			Total       money.Fen
+		}
+	}
+	runJSON(t, append(g, "corrections", "approve", "--as", "rev", "--note", "payroll checked", "--json", strconv.FormatInt(pc.ID, 10)), &d)
+	if d.Correction.Status != insurance.CorrectionApplied || d.Report.Total != pc.PreviewTotal || len(d.Report.Adjustments) != 1 {
+		t.Fatalf("approve: %+v", d)
+	}
+	var list []prepared
+	runJSON(t, append(g, "corrections", "list", "--status", "applied", "--json"), &list)
+	if len(list) != 1 || list[0].ID != pc.ID || list[0].Decider == "" {
+		t.Fatalf("list: %+v", list)
 	}
 }
