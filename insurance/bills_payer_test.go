@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"testing"
 
-	"hrss/access"
 	"hrss/insurance"
 	"hrss/rules/money"
 	"hrss/store"
@@ -19,8 +18,7 @@ func TestBillOfOnePayerAsInPeriod(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		c := newCity(t, db, 40)
 		history(t, c, 2) // 2024-01..02 assessed, paid and closed
-		cw := as("amy", access.Caseworker)
-		if _, err := c.svc.Correct(cw, insurance.CorrectionInput{EmploymentID: c.jobs[2].ID, From: "2024-02", To: "2024-02", Wage: "9000.00", Reason: "wage declared too low"}); err != nil {
+		if _, err := correct(c, insurance.CorrectionInput{EmploymentID: c.jobs[2].ID, From: "2024-02", To: "2024-02", Wage: "9000.00", Reason: "wage declared too low"}); err != nil {
 			t.Fatal(err)
 		}
 		p := ym("2024-03")

@@ -49,36 +49,15 @@ type CorrectionReport struct {
 // maxCorrectionSpan bounds the periods of one correction.
 const maxCorrectionSpan = 120
 
-// Correct recomputes one relation's closed periods From..To with the
+// A correction recomputes one relation's closed periods From..To with the
 // rules (rules.Params.Contribution, with the corrected wage when given)
 // and adds, for each period whose result differs from what was assessed
 // and adjusted before, an adjustment row of the differences, billed with
 // that period (back payment, 补缴); a closed period's rows are never
 // rewritten. Open periods are skipped: re-run their assessment instead.
-// Account credits follow when the adjusted bill is paid. It fails with
-// Invalid for bad input, NotFound for an unknown relation, Forbidden for
-// a caller who is not a caseworker of the relation's division.
-func (s *Service) Correct(ctx context.Context, in CorrectionInput) (CorrectionReport, error) {
-	c, err := parseCorrection(in)
-	if err != nil {
-		return CorrectionReport{}, err
-	}
-	var rep CorrectionReport
-	err = s.Store.Update(ctx, func(tx Tx) error {
-		div, err := tx.RelationDivision(ctx, c.Kind, c.RelationID)
-		if err != nil {
-			return err
-		}
-		caller, err := authorize(ctx, actCorrect, div)
-		if err != nil {
-			return err
-		}
-		c.Actor, c.CreatedAt, c.caller = caller.Actor(), s.now(), caller
-		rep, err = s.applyCorrection(ctx, tx, &c)
-		return err
-	})
-	return rep, err
-}
+// Account credits follow when the adjusted bill is paid. A correction is
+// applied only when a reviewer approves it (reviewed.go: PrepareCorrection,
+// DeriveCorrection, DecideCorrection).
 
 // applyCorrection records correction c (its Actor, CreatedAt and caller
 // set) and adds the adjustments of its periods, in tx.

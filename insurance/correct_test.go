@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"hrss/access"
 	"hrss/insurance"
 	"hrss/registry"
 	"hrss/rules/fault"
@@ -17,10 +16,9 @@ func TestCorrectionsAddAdjustments(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		c := newCity(t, db, 20)
 		history(t, c, 3) // 2024-01..03 assessed, paid and closed
-		cw := access.WithCaller(context.Background(), access.Caller{Name: "amy", Role: access.Caseworker, Divisions: []string{access.CityWide}})
 		job := c.jobs[2] // wage above the floor
 		before := billMap(t, c.svc, ym("2024-02"))[[2]int64{1, job.EmployerID}]
-		rep, err := c.svc.Correct(cw, insurance.CorrectionInput{EmploymentID: job.ID, From: "2024-02", To: "2024-04", Wage: "9000.00", Reason: "wage declared too low"})
+		rep, err := correct(c, insurance.CorrectionInput{EmploymentID: job.ID, From: "2024-02", To: "2024-04", Wage: "9000.00", Reason: "wage declared too low"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -31,10 +29,9 @@ func TestCorrectionsAddAdjustments(t *testing.T) {
 		if after.Total != before.Total || after.Due != before.Due+rep.Adjustments[0].Total() || after.Unpaid() != rep.Adjustments[0].Total() {
 			t.Fatalf("bill before %+v after %+v", before, after)
 		}
-		// the same correction again changes nothing
-		again, err := c.svc.Correct(cw, insurance.CorrectionInput{EmploymentID: job.ID, From: "2024-02", To: "2024-03", Wage: "9000.00", Reason: "wage declared too low"})
-		if err != nil || len(again.Adjustments) != 0 {
-			t.Fatalf("second correction %+v %v", again, err)
+		// the same correction again has nothing to correct
+		if _, err := correct(c, insurance.CorrectionInput{EmploymentID: job.ID, From: "2024-02", To: "2024-03", Wage: "9000.00", Reason: "wage declared too low"}); fault.RuleOf(err) != "correction.nothing" {
+			t.Fatalf("second correction: %v", err)
 		}
 		// a late enrolment: a relation registered now that started in January
 		late := registry.Employment{ID: 500, PersonID: 5, EmployerID: 1, Start: date("2024-01-01"), DeclaredWage: 600_000,
@@ -42,11 +39,11 @@ func TestCorrectionsAddAdjustments(t *testing.T) {
 		if err := db.Bulk().Employments(context.Background(), []registry.Employment{late}); err != nil {
 			t.Fatal(err)
 		}
-		rep, err = c.svc.Correct(cw, insurance.CorrectionInput{EmploymentID: 500, From: "2024-01", To: "2024-03", Reason: "late enrolment"})
+		rep, err = correct(c, insurance.CorrectionInput{EmploymentID: 500, From: "2024-01", To: "2024-03", Reason: "late enrolment"})
 		if err != nil || len(rep.Adjustments) != 3 {
 			t.Fatalf("late enrolment %+v %v", rep, err)
 		}
-		if _, err := c.svc.Correct(system(), insurance.CorrectionInput{EmploymentID: 500, From: "2024-01", To: "2024-03"}); fault.KindOf(err) != fault.Invalid {
+		if _, err := c.svc.PrepareCorrection(system(), insurance.CorrectionInput{EmploymentID: 500, From: "2024-01", To: "2024-03"}); fault.KindOf(err) != fault.Invalid {
 			t.Fatalf("no reason: %v", err)
 		}
 		payAll(t, c, "2024-02")

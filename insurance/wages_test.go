@@ -190,3 +190,15 @@ func TestDerivedCorrectionReviewed(t *testing.T) {
 		mustCheck(t, c.svc)
 	})
 }
+
+// correct applies in as the four eyes do: prepared by caseworker amy
+// (user 7), approved by reviewer rita (user 8).
+func correct(c *city, in insurance.CorrectionInput) (insurance.CorrectionReport, error) {
+	pc, err := c.svc.PrepareCorrection(as("amy", access.Caseworker), in)
+	if err != nil {
+		return insurance.CorrectionReport{}, err
+	}
+	rv := access.WithCaller(context.Background(), access.Caller{UserID: 8, Name: "rita", Role: access.Reviewer, Divisions: []string{access.CityWide}})
+	_, rep, err := c.svc.DecideCorrection(rv, pc.ID, true, "")
+	return rep, err
+}

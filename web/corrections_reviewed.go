@@ -16,7 +16,7 @@ import (
 func (s *Server) reviewedCorrectionRoutes() []route {
 	return []route{
 		{"GET", "/api/v1/corrections/prepared", s.ins(s.listPreparedCorrections)},
-		{"POST", "/api/v1/corrections/prepared", s.ins(s.prepareCorrection)},
+		{"POST", "/api/v1/corrections", s.ins(s.prepareCorrection)},
 		{"POST", "/api/v1/corrections/derived", s.ins(s.deriveCorrection)},
 		{"POST", "/api/v1/corrections/prepared/{id}/approve", s.ins(s.decideCorrection(true))},
 		{"POST", "/api/v1/corrections/prepared/{id}/reject", s.ins(s.decideCorrection(false))},

@@ -73,7 +73,7 @@ func derivedReq(div string) func(*testing.T, *world) req {
 
 func preparedReq(div string) func(*testing.T, *world) req {
 	return func(t *testing.T, w *world) req {
-		return req{"/api/v1/corrections/prepared", fmt.Sprintf(`{"employment_id":%d,"from":"2024-12","to":"2024-12","reason":"late enrolment"}`, w.lateRelation(t, div))}
+		return req{"/api/v1/corrections", fmt.Sprintf(`{"employment_id":%d,"from":"2024-12","to":"2024-12","reason":"late enrolment"}`, w.lateRelation(t, div))}
 	}
 }
 
@@ -90,7 +90,7 @@ func init() {
 			w.freshPrepared(t, "330402")
 			return req{path: "/api/v1/corrections/prepared"}
 		}},
-		"POST /api/v1/corrections/prepared":              {ok: []access.Role{access.Caseworker}, in: preparedReq("330402"), out: preparedReq("330411")},
+		"POST /api/v1/corrections":                       {ok: []access.Role{access.Caseworker}, in: preparedReq("330402"), out: preparedReq("330411")},
 		"POST /api/v1/corrections/derived":               {ok: []access.Role{access.Caseworker}, in: derivedReq("330402"), out: derivedReq("330411")},
 		"POST /api/v1/corrections/prepared/{id}/approve": {ok: []access.Role{access.Reviewer}, in: decideReq("approve", "330402"), out: decideReq("approve", "330411")},
 		"POST /api/v1/corrections/prepared/{id}/reject":  {ok: []access.Role{access.Reviewer}, in: decideReq("reject", "330402"), out: decideReq("reject", "330411")},

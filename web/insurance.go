@@ -18,7 +18,6 @@ func (s *Server) insuranceRoutes() []route {
 		{"GET", "/api/v1/periods", s.ins(s.listPeriods)},
 		{"GET", "/api/v1/periods/{period}/runs", s.ins(s.listRuns)},
 		{"POST", "/api/v1/periods/{period}/close", s.ins(s.closePeriod)},
-		{"POST", "/api/v1/corrections", s.ins(s.correct)},
 		{"GET", "/api/v1/bills", s.ins(s.listBills)},
 		{"POST", "/api/v1/collections", s.ins(s.importCollections)},
 		{"GET", "/api/v1/payments", s.ins(s.listPayments)},
@@ -129,16 +128,6 @@ func (s *Server) closePeriod(w http.ResponseWriter, r *http.Request, svc *insura
 	}
 	st, err := svc.Close(r.Context(), p)
 	respond(w, r, http.StatusOK, st, err)
-}
-
-func (s *Server) correct(w http.ResponseWriter, r *http.Request, svc *insurance.Service) {
-	var in insurance.CorrectionInput
-	if err := decode(r, &in); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	rep, err := svc.Correct(r.Context(), in)
-	respond(w, r, http.StatusCreated, rep, err)
 }
 
 func (s *Server) listBills(w http.ResponseWriter, r *http.Request, svc *insurance.Service) {

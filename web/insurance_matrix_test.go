@@ -128,15 +128,6 @@ var insuranceMatrix = map[string]cell{
 	"POST /api/v1/payment-runs":                             {ok: nobody, in: insPost("/api/v1/payment-runs", `{"kind":"pension","period":"2025-02"}`)},
 	"GET /api/v1/insurance/check":                           {ok: nobody, in: insFixed("/api/v1/insurance/check")},
 	"GET /api/v1/payment-runs/{kind}/{period}/disbursement": {ok: nobody, in: insFixed("/api/v1/payment-runs/pension/2025-02/disbursement")},
-	"POST /api/v1/corrections": {ok: []access.Role{access.Caseworker},
-		in: func(t *testing.T, w *world) req {
-			w.insFix(t)
-			return req{"/api/v1/corrections", fmt.Sprintf(`{"employment_id":%d,"from":"2025-01","to":"2025-01","reason":"matrix check"}`, w.r1.ID)}
-		},
-		out: func(t *testing.T, w *world) req {
-			w.insFix(t)
-			return req{"/api/v1/corrections", fmt.Sprintf(`{"employment_id":%d,"from":"2025-01","to":"2025-01","reason":"matrix check"}`, w.r2.ID)}
-		}},
 	"GET /api/v1/persons/{id}/statement": {ok: recordReaders, show: "pA",
 		in: func(t *testing.T, w *world) req {
 			w.insFix(t)

@@ -187,24 +187,3 @@ func runPay(g *globals, args []string) error {
 		return nil
 	})
 }
-
-func runCorrect(g *globals, args []string) error {
-	fs := newFlags(g, "correct", "correct --as NAME (--employment ID | --flexible ID) --from YYYY-MM --to YYYY-MM [--wage YUAN] --reason TEXT\n\n"+
-		"Correct closed periods of one relation (a retroactive wage, a late enrolment): adjustment rows billed with their periods.")
-	as := fs.String("as", "", "the caseworker making the correction")
-	in := correctionFlags(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	return withInsurance(g, func(ctx context.Context, svc *insurance.Service) error {
-		ctx, err := claimCaller(ctx, *as, access.Caseworker)
-		if err != nil {
-			return err
-		}
-		rep, err := svc.Correct(ctx, *in)
-		if err != nil {
-			return err
-		}
-		return printJSON(g.stdout, rep)
-	})
-}

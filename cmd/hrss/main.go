@@ -40,7 +40,6 @@ var commands = []command{
 	{"assess", "assess (核定) a period's contributions and bill employers", runAssess},
 	{"close", "close an assessed period", runClose},
 	{"wages", "yearly base declarations (年度缴费基数申报) of relations: declare (one, or an employer's Excel/CSV file), list", runWages},
-	{"correct", "correct closed periods of a relation with adjustment rows", runCorrect},
 	{"corrections", "corrections of closed periods under four eyes: prepare, derive (from a changed declaration or a late enrolment), approve, reject, list", runCorrections},
 	{"check", "verify social insurance's invariants (exit 1 on a breach)", runCheck},
 	{"collections", "import a tax-bureau collection file (CSV or Excel)", runCollections},
