@@ -17,8 +17,8 @@ import (
 // (DeriveCorrection: a changed yearly base declaration, or a relation
 // registered after its months were closed); the preparation previews the
 // adjustments without writing them. A reviewer other than the preparer
-// approves it, which applies it then (Correct's adjustments and bills,
-// recomputed at that moment), or rejects it with a note
+// approves it, which applies it then (correct.go: adjustment rows and
+// bills, recomputed at that moment), or rejects it with a note
 // (DecideCorrection).
 
 // CorrectionSource says where a prepared correction comes from.
@@ -96,11 +96,12 @@ func reviewTx(tx Tx) (ReviewTx, error) {
 	return rt, nil
 }
 
-// PrepareCorrection prepares the correction in (as Correct reads it)
+// PrepareCorrection prepares the correction in (correct.go says how it is computed)
 // for a reviewer, with the preview of its adjustments; nothing is billed
-// yet. It fails as Correct does, with Invalid (rule correction.nothing)
-// when no closed period would change, and Conflict when the relation has
-// a prepared correction already.
+// yet. It fails with Invalid for bad input (and rule correction.nothing
+// when no closed period would change), NotFound for a relation out of
+// the caseworker's divisions, and Conflict when the relation has a
+// prepared correction already.
 func (s *Service) PrepareCorrection(ctx context.Context, in CorrectionInput) (PreparedCorrection, error) {
 	c, err := parseCorrection(in)
 	if err != nil {
@@ -239,7 +240,7 @@ func (s *Service) preview(ctx context.Context, tx Tx, c Correction, pc *Prepared
 // transaction. The reviewer may not be its preparer (access.RequireApprover,
 // four eyes) and must have its division in reach. Approval applies it:
 // the adjustments are computed now, recorded as a correction with their
-// bills (as Correct), and the report says what they bill, which may
+// bills, and the report says what they bill, which may
 // differ from the preview when the record changed since.
 func (s *Service) DecideCorrection(ctx context.Context, id int64, approve bool, note string) (PreparedCorrection, CorrectionReport, error) {
 	var pc PreparedCorrection
