@@ -21,9 +21,9 @@ import (
 // Go by the statistical definitions (insight/indicator.go), not by the
 // store's queries: new urban jobs (relations and enrolments starting with
 // nothing of the person running the day before, minus pensions starting),
-// registered unemployed on each month's last day, insured persons,
-// contribution income, and benefits paid (which the demo must have paid
-// in its last month).
+// registered unemployed on each month's last day, insured persons and the
+// newly insured, contribution income, each fund's contributions billed,
+// and benefits paid (which the demo must have paid in its last month).
 func TestDemoIndicatorsIndependently(t *testing.T) {
 	dbPath, keyPath := storetest.SQLitePath(t), filepath.Join(t.TempDir(), "hrss.key")
 	var out, errb bytes.Buffer
@@ -42,8 +42,9 @@ func TestDemoIndicatorsIndependently(t *testing.T) {
 	}
 	today := period.Date{Y: 2025, M: 12, D: 4}
 	svc.Now = func() time.Time { return today.Time() }
-	names := []string{"new_urban_jobs", "registered_unemployed", "insured_persons", "contribution_income", "contribution_billed_pension",
-		"contribution_billed_work_injury", "subsidies_granted", "registered_unemployment_rate", "benefit_spending_pension", "benefit_spending_unemployment"}
+	names := []string{"new_urban_jobs", "registered_unemployed", "insured_persons", "new_insured_persons", "contribution_income", "contribution_billed_pension",
+		"contribution_billed_medical", "contribution_billed_unemployment", "contribution_billed_work_injury", "subsidies_granted", "registered_unemployment_rate",
+		"benefit_spending_pension", "benefit_spending_unemployment"}
 	rows, err := svc.Indicators(ctx, insight.Query{Year: 2025, Names: names})
 	if err != nil {
 		t.Fatal(err)
@@ -55,15 +56,18 @@ func TestDemoIndicatorsIndependently(t *testing.T) {
 	defer raw.Close()
 	unemployed := unemployedByHand(t, raw, today)
 	want := map[string]map[string]map[period.YearMonth]int64{
-		"new_urban_jobs":                  newJobsByHand(t, raw),
-		"registered_unemployed":           unemployed,
-		"insured_persons":                 rowsByHand(t, raw, "a.pension_ind + a.pension_emp > 0", "1"),
-		"contribution_income":             incomeByHand(t, raw),
-		"contribution_billed_pension":     rowsByHand(t, raw, "1 = 1", "a.pension_ind + a.pension_emp"),
-		"contribution_billed_work_injury": rowsByHand(t, raw, "1 = 1", "a.injury_emp"),
-		"subsidies_granted":               grantsByHand(t, raw),
-		"benefit_spending_pension":        benefitsByHand(t, raw, "pension"),
-		"benefit_spending_unemployment":   benefitsByHand(t, raw, "unemployment"),
+		"new_urban_jobs":                   newJobsByHand(t, raw),
+		"registered_unemployed":            unemployed,
+		"insured_persons":                  rowsByHand(t, raw, "a.pension_ind + a.pension_emp > 0", "1"),
+		"contribution_income":              incomeByHand(t, raw),
+		"contribution_billed_pension":      rowsByHand(t, raw, "1 = 1", "a.pension_ind + a.pension_emp"),
+		"contribution_billed_work_injury":  rowsByHand(t, raw, "1 = 1", "a.injury_emp"),
+		"contribution_billed_medical":      rowsByHand(t, raw, "1 = 1", "a.medical_ind + a.medical_emp"),
+		"contribution_billed_unemployment": rowsByHand(t, raw, "1 = 1", "a.unemp_ind + a.unemp_emp"),
+		"new_insured_persons":              newInsuredByHand(t, raw),
+		"subsidies_granted":                grantsByHand(t, raw),
+		"benefit_spending_pension":         benefitsByHand(t, raw, "pension"),
+		"benefit_spending_unemployment":    benefitsByHand(t, raw, "unemployment"),
 	}
 	for _, k := range []string{"benefit_spending_pension", "benefit_spending_unemployment"} {
 		if sumOf(want[k], registry.CityCode, today.Month().Add(-1)) == 0 {
@@ -251,6 +255,41 @@ func rowsByHand(t *testing.T, db *sql.DB, cond, value string) map[string]map[per
 			out[div] = map[period.YearMonth]int64{}
 		}
 		out[div][period.New(p/100, p%100)] += v
+	}
+	return out
+}
+
+// newInsuredByHand counts by division and month the persons assessed for
+// pension in the month's current run (in that division) who were not in
+// the month before's (in any division), for the months whose month
+// before has a current run.
+func newInsuredByHand(t *testing.T, db *sql.DB) map[string]map[period.YearMonth]int64 {
+	type at struct {
+		p      period.YearMonth
+		person int64
+		div    string // "" for any division
+	}
+	insured, assessed := map[at]bool{}, map[period.YearMonth]bool{}
+	rs := rowsOf(t, db, `SELECT a.period, a.division, a.person_id FROM ins_assessments a, ins_periods p
+		WHERE p.period = a.period AND p.current_run = a.run_id AND a.pension_ind + a.pension_emp > 0`)
+	for rs.Next() {
+		var p int
+		var div string
+		var person int64
+		rs.Scan(&p, &div, &person)
+		m := period.New(p/100, p%100)
+		insured[at{m, person, div}], insured[at{m, person, ""}], assessed[m] = true, true, true
+	}
+	rs.Close()
+	out := map[string]map[period.YearMonth]int64{}
+	for k := range insured {
+		if k.div == "" || !assessed[k.p.Add(-1)] || insured[at{k.p.Add(-1), k.person, ""}] {
+			continue
+		}
+		if out[k.div] == nil {
+			out[k.div] = map[period.YearMonth]int64{}
+		}
+		out[k.div][k.p]++
 	}
 	return out
 }
