@@ -17,16 +17,16 @@ import (
 
 // wageFileFields are the columns of an employer's yearly base declaration
 // file, with the header names accepted for each (English and Chinese).
-var wageFileFields = []string{"resident_id", "year", "wage"}
+var wageFileFields = []string{"resident_id", "year", "declared_wage"}
 
 var wageFileNames = map[string][]string{
-	"resident_id": {"resident_id", "身份证号码", "公民身份号码", "证件号码"},
-	"year":        {"year", "年度", "缴费年度", "申报年度"},
-	"wage":        {"wage", "declared_wage", "申报工资", "缴费工资", "月缴费工资"},
+	"resident_id":   {"resident_id", "身份证号码", "公民身份号码", "证件号码"},
+	"year":          {"year", "年度", "缴费年度", "申报年度"},
+	"declared_wage": {"declared_wage", "wage", "申报工资", "缴费工资", "月缴费工资"},
 }
 
 // WageFileHeader is the header of the template of a declaration file.
-var WageFileHeader = []string{"身份证号码 resident_id", "年度 year", "申报工资 wage"}
+var WageFileHeader = []string{"身份证号码", "年度", "申报工资"}
 
 // maxWageFileRows bounds a declaration file (an employer's staff).
 const maxWageFileRows = 100_000
@@ -42,7 +42,7 @@ type wageRow struct {
 // DeclareWageFile applies the yearly base declaration file (年度缴费基数申报)
 // of employer employerID: CSV or, when name ends in .xlsx, the first sheet
 // of an Excel workbook, a header row naming the columns resident_id, year
-// and wage (monthly, yuan; Chinese names accepted), one row per employee.
+// and declared_wage (monthly, yuan; Chinese names accepted), one row per employee.
 // Each row declares the wage of the employee's relation with the employer
 // that covers the year (DeclareWages). The file is one transaction: every
 // bad cell and every refused row is reported, located at its row and
@@ -220,9 +220,9 @@ func parseWageRow(row int, rec []string, cols map[string]int) (wageRow, fault.Li
 	if r.year, err = strconv.Atoi(cell("year")); err != nil || r.year < minWageYear || r.year > maxWageYear {
 		bad("year", fault.Invalidf("year", "wage.year", "%q is not a year from %d to %d", cell("year"), minWageYear, maxWageYear))
 	}
-	r.wage = strings.ReplaceAll(cell("wage"), ",", "")
+	r.wage = strings.ReplaceAll(cell("declared_wage"), ",", "")
 	if w, err := money.Parse(r.wage); err != nil || w <= 0 || w > maxWage {
-		bad("wage", fault.Invalidf("wage", "declared_wage.range", "%q is not a monthly wage in yuan above 0 and at most %s", cell("wage"), maxWage))
+		bad("declared_wage", fault.Invalidf("declared_wage", "declared_wage.range", "%q is not a monthly wage in yuan above 0 and at most %s", cell("declared_wage"), maxWage))
 	}
 	return r, errs
 }

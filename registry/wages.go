@@ -20,7 +20,7 @@ type WageDeclaration struct {
 	PersonID     int64      `json:"person_id"`
 	EmployerID   int64      `json:"employer_id"`
 	Year         int        `json:"year"`
-	Wage         money.Fen  `json:"wage"`               // monthly, in fen
+	Wage         money.Fen  `json:"declared_wage"`      // monthly, in fen
 	Previous     *money.Fen `json:"previous,omitempty"` // the declaration this one replaced (DeclareWages only)
 	Actor        string     `json:"actor"`
 	CreatedAt    time.Time  `json:"created_at"`
@@ -31,7 +31,7 @@ type WageDeclaration struct {
 type WageInput struct {
 	EmploymentID int64  `json:"employment_id"`
 	Year         int    `json:"year"`
-	Wage         string `json:"wage"` // monthly, in yuan, e.g. "6500.00"
+	Wage         string `json:"declared_wage"` // monthly, in yuan, e.g. "6500.00"
 }
 
 // WageChange is one row of a declaration file; Row locates it (0: none).
@@ -65,7 +65,7 @@ func (in WageInput) parse() (WageDeclaration, error) {
 	}
 	w, err := money.Parse(strings.TrimSpace(in.Wage))
 	if err != nil || w <= 0 || w > maxWage {
-		return d, fault.Invalidf("wage", "declared_wage.range", "declared monthly wage %q must be a yuan amount above 0 and at most %s", in.Wage, maxWage)
+		return d, fault.Invalidf("declared_wage", "declared_wage.range", "declared monthly wage %q must be a yuan amount above 0 and at most %s", in.Wage, maxWage)
 	}
 	d.Wage = w
 	return d, nil

@@ -107,7 +107,7 @@ func TestReviewedCorrectionAPI(t *testing.T) {
 		w := newWorld(t, db)
 		w.lateRelation(t, "330402") // assesses and closes 2024-12, r1's month too
 		cw, rv := w.tokens[access.Caseworker], w.tokens[access.Reviewer]
-		if r := w.a.do(t, cw, "POST", "/api/v1/wages", fmt.Sprintf(`{"declarations":[{"employment_id":%d,"year":2024,"wage":"9000.00"}]}`, w.r1.ID), nil); r.status != 201 {
+		if r := w.a.do(t, cw, "POST", "/api/v1/wages", fmt.Sprintf(`{"declarations":[{"employment_id":%d,"year":2024,"declared_wage":"9000.00"}]}`, w.r1.ID), nil); r.status != 201 {
 			t.Fatalf("declare: %d %s", r.status, r.body)
 		}
 		r := w.a.do(t, cw, "POST", "/api/v1/corrections/derived", fmt.Sprintf(`{"employment_id":%d,"year":2024}`, w.r1.ID), nil)

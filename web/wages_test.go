@@ -40,17 +40,17 @@ func init() {
 			out: func(t *testing.T, w *world) req { return req{path: "/api/v1/employments/" + id(w.r2.ID) + "/wages"} }},
 		"POST /api/v1/wages": {ok: writers,
 			in: func(t *testing.T, w *world) req {
-				return req{"/api/v1/wages", fmt.Sprintf(`{"declarations":[{"employment_id":%d,"year":2025,"wage":"6000.00"}]}`, w.r1.ID)}
+				return req{"/api/v1/wages", fmt.Sprintf(`{"declarations":[{"employment_id":%d,"year":2025,"declared_wage":"6000.00"}]}`, w.r1.ID)}
 			},
 			out: func(t *testing.T, w *world) req {
-				return req{"/api/v1/wages", fmt.Sprintf(`{"declarations":[{"employment_id":%d,"year":2025,"wage":"9000.00"}]}`, w.r2.ID)}
+				return req{"/api/v1/wages", fmt.Sprintf(`{"declarations":[{"employment_id":%d,"year":2025,"declared_wage":"9000.00"}]}`, w.r2.ID)}
 			}},
 		"POST /api/v1/employers/{id}/wages": {ok: writers,
 			in: func(t *testing.T, w *world) req {
-				return req{"/api/v1/employers/" + id(w.e1.ID) + "/wages", "resident_id,year,wage\n" + string(w.pA.ResidentID) + ",2025,6100.00\n"}
+				return req{"/api/v1/employers/" + id(w.e1.ID) + "/wages", "resident_id,year,declared_wage\n" + string(w.pA.ResidentID) + ",2025,6100.00\n"}
 			},
 			out: func(t *testing.T, w *world) req {
-				return req{"/api/v1/employers/" + id(w.e2.ID) + "/wages", "resident_id,year,wage\n" + string(w.pB.ResidentID) + ",2025,9100.00\n"}
+				return req{"/api/v1/employers/" + id(w.e2.ID) + "/wages", "resident_id,year,declared_wage\n" + string(w.pB.ResidentID) + ",2025,9100.00\n"}
 			}},
 	} {
 		matrix[k] = c
@@ -72,7 +72,7 @@ func TestWageFile(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := w.a.do(t, agent, "POST", path+"?name=wages.xlsx", string(file), nil)
-		if r.status != 201 || !strings.Contains(string(r.body), `"previous":"6444.44"`) || !strings.Contains(string(r.body), `"wage":"8800.00"`) {
+		if r.status != 201 || !strings.Contains(string(r.body), `"previous":"6444.44"`) || !strings.Contains(string(r.body), `"declared_wage":"8800.00"`) {
 			t.Fatalf("file: %d %s", r.status, r.body)
 		}
 		list, err := w.a.reg.ListWages(sysCtx, registry.WageFilter{EmploymentID: w.r3.ID})
@@ -101,7 +101,7 @@ func TestWageFile(t *testing.T) {
 		}
 		// another employer's agent may not declare for e1
 		w.a.user(t, access.UserInput{Name: "agent-e2", Role: "employer_agent", EmployerID: w.e2.ID})
-		if r := w.a.do(t, w.a.signIn(t, "agent-e2"), "POST", path, "resident_id,year,wage\n"+string(w.pA.ResidentID)+",2025,1\n", nil); r.status != 404 {
+		if r := w.a.do(t, w.a.signIn(t, "agent-e2"), "POST", path, "resident_id,year,declared_wage\n"+string(w.pA.ResidentID)+",2025,1\n", nil); r.status != 404 {
 			t.Fatalf("another employer: %d %s", r.status, r.body)
 		}
 	})

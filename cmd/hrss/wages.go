@@ -22,7 +22,7 @@ func wagesDeclare(g *globals, args []string) error {
 	fs := newFlags(g, "wages declare", "wages declare --employment ID --year YYYY --wage YUAN [--as USER] [--json]\n"+
 		"       wages declare --employer ID --file FILE.csv|FILE.xlsx [--as USER] [--json]\n\n"+
 		"Declares the monthly wage of a relation for a contribution year, or applies an employer's declaration\n"+
-		"file (columns resident_id, year, wage; Chinese headers 身份证号码, 年度, 申报工资 accepted) in one\n"+
+		"file (columns resident_id, year, declared_wage; Chinese headers 身份证号码, 年度, 申报工资 accepted) in one\n"+
 		"transaction: a bad file is refused whole, each bad cell named by row and column. A relation and year\n"+
 		"declared before is replaced. The assessment of the year's months reads the declaration.")
 	employment := fs.Int64("employment", 0, "the employment relation's id")
@@ -31,7 +31,7 @@ func wagesDeclare(g *globals, args []string) error {
 	employer := fs.Int64("employer", 0, "the employer whose file --file is")
 	file := fs.String("file", "", "the declaration file, CSV or Excel (.xlsx)")
 	as := fs.String("as", "", "act as this user (default: the system operator)")
-	asJSON := fs.Bool("json", false, `print [{"employment_id","year","wage","previous",...}]`)
+	asJSON := fs.Bool("json", false, `print [{"employment_id","year","declared_wage","previous",...}]`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func wagesList(g *globals, args []string) error {
 	limit := fs.Int("limit", registry.DefaultPage, "at most this many (1-1000)")
 	after := fs.Int64("after", 0, "list relations with IDs above this")
 	as := fs.String("as", "", "act as this user (default: the system operator)")
-	asJSON := fs.Bool("json", false, `print [{"employment_id","year","wage",...}]`)
+	asJSON := fs.Bool("json", false, `print [{"employment_id","year","declared_wage",...}]`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
