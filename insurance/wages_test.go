@@ -67,7 +67,7 @@ func TestDeclaredWagesAreAssessed(t *testing.T) {
 			field string
 			row   int
 		}{
-			{[]registry.WageChange{{Row: 2, Input: registry.WageInput{EmploymentID: job.ID, Year: 2025, Wage: "8000"}}, {Row: 3, Input: registry.WageInput{EmploymentID: job.ID, Year: 2025, Wage: "-1"}}}, "wage", 3},
+			{[]registry.WageChange{{Row: 2, Input: registry.WageInput{EmploymentID: job.ID, Year: 2025, Wage: "8000"}}, {Row: 3, Input: registry.WageInput{EmploymentID: job.ID, Year: 2025, Wage: "-1"}}}, "declared_wage", 3},
 			{[]registry.WageChange{{Row: 2, Input: registry.WageInput{EmploymentID: job.ID, Year: 2022, Wage: "8000"}}}, "year", 2},
 			{[]registry.WageChange{{Row: 4, Input: registry.WageInput{EmploymentID: job.ID, Year: 2025, Wage: "8000"}}, {Row: 5, Input: registry.WageInput{EmploymentID: job.ID, Year: 2025, Wage: "8100"}}}, "year", 5},
 			{[]registry.WageChange{{Row: 2, Input: registry.WageInput{EmploymentID: job.ID, Year: 2025, Wage: "8000"}}, {Row: 6, Input: registry.WageInput{EmploymentID: otherEmployer(c, job).ID, Year: 2025, Wage: "8000"}}}, "employment_id", 6},
