@@ -3,6 +3,7 @@ package insurance_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"hrss/access"
@@ -201,4 +202,46 @@ func correct(c *city, in insurance.CorrectionInput) (insurance.CorrectionReport,
 	rv := access.WithCaller(context.Background(), access.Caller{UserID: 8, Name: "rita", Role: access.Reviewer, Divisions: []string{access.CityWide}})
 	_, rep, err := c.svc.DecideCorrection(rv, pc.ID, true, "")
 	return rep, err
+}
+
+// TestReviewedCorrectionsCheck: hrss check names a correction decided by
+// its preparer and one approved without its correction.
+func TestReviewedCorrectionsCheck(t *testing.T) {
+	for name, dsn := range engines(t) {
+		t.Run(name, func(t *testing.T) {
+			db := openDSN(t, dsn)
+			c := newCity(t, db, 20)
+			history(t, c, 2)
+			for _, job := range c.jobs[2:4] {
+				if _, err := registryOf(db).DeclareWages(system(), []registry.WageChange{{Input: registry.WageInput{EmploymentID: job.ID, Year: 2024, Wage: "9500.00"}}}); err != nil {
+					t.Fatal(err)
+				}
+				pc, err := c.svc.DeriveCorrection(as("amy", access.Caseworker), insurance.DeriveInput{EmploymentID: job.ID, Year: 2024})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, _, err := c.svc.DecideCorrection(access.WithCaller(context.Background(), access.Caller{UserID: 8, Name: "rita", Role: access.Reviewer, Divisions: []string{access.CityWide}}), pc.ID, true, ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+			mustCheck(t, c.svc)
+			rawExec(t, dsn, "UPDATE ins_prepared_corrections SET decided_by = prepared_by WHERE id = 1")
+			rawExec(t, dsn, "UPDATE ins_prepared_corrections SET status = 'applied', correction_id = (SELECT correction_id FROM ins_prepared_corrections WHERE id = 1) WHERE id = 2")
+			rep, err := c.svc.Check(system())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var all string
+			for _, r := range rep.Results {
+				if r.Invariant == insurance.InvReviewedCorrections {
+					all = strings.Join(r.Breaches, "\n")
+				}
+			}
+			for _, want := range []string{"decided by its preparer", "approved without its correction", "one correction applied twice"} {
+				if rep.OK || !strings.Contains(all, want) {
+					t.Errorf("tampering not caught (%s): %s", want, all)
+				}
+			}
+		})
+	}
 }

@@ -126,7 +126,10 @@ func demoHistory(ctx context.Context, g *globals, a *app, cfg demo.Config, month
 		fmt.Fprintf(g.stdout, "  %s %-6s %6d persons, %5d bills: billed %14s, collected %14s, unpaid %13s yuan (%d bills paid, %d in part, %d not at all%s)\n",
 			p, state, sum.Persons, f.bills, f.billed, f.collected, f.owed, f.paid, f.part, f.unpaid, note)
 	}
-	return demoLateFees(ctx, g, svc, cfg, payers)
+	if err := demoLateFees(ctx, g, svc, cfg, payers); err != nil {
+		return err
+	}
+	return demoCorrection(ctx, g, a, svc, cfg, months)
 }
 
 // demoFeePayers is how many payers of the demo pay the late fee billed
