@@ -98,6 +98,9 @@ func generate(ctx context.Context, g *globals, a *app, cfg demo.Config, months i
 	if err := demoClaims(ctx, g, a, cfg, months, jobs); err != nil {
 		return err
 	}
+	if err := demoOutcomes(ctx, g, a, sup, cfg, months); err != nil {
+		return err
+	}
 	if err := demoSummary(ctx, g, a); err != nil {
 		return fmt.Errorf("demo indicators' summary: %w", err)
 	}

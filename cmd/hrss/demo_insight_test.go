@@ -23,7 +23,9 @@ import (
 // nothing of the person running the day before, minus pensions starting),
 // registered unemployed on each month's last day, insured persons and the
 // newly insured, contribution income, each fund's contributions billed,
-// and benefits paid (which the demo must have paid in its last month).
+// benefits paid (which the demo must have paid in its last month), and
+// the placements, subsidies paid and loans granted (each of which the demo
+// must have made in some month).
 func TestDemoIndicatorsIndependently(t *testing.T) {
 	dbPath, keyPath := storetest.SQLitePath(t), filepath.Join(t.TempDir(), "hrss.key")
 	var out, errb bytes.Buffer
@@ -44,7 +46,7 @@ func TestDemoIndicatorsIndependently(t *testing.T) {
 	svc.Now = func() time.Time { return today.Time() }
 	names := []string{"new_urban_jobs", "registered_unemployed", "insured_persons", "new_insured_persons", "contribution_income", "contribution_billed_pension",
 		"contribution_billed_medical", "contribution_billed_unemployment", "contribution_billed_work_injury", "subsidies_granted", "registered_unemployment_rate",
-		"benefit_spending_pension", "benefit_spending_unemployment"}
+		"benefit_spending_pension", "benefit_spending_unemployment", "placements", "subsidies_paid", "loans_granted"}
 	rows, err := svc.Indicators(ctx, insight.Query{Year: 2025, Names: names})
 	if err != nil {
 		t.Fatal(err)
@@ -68,6 +70,19 @@ func TestDemoIndicatorsIndependently(t *testing.T) {
 		"subsidies_granted":                grantsByHand(t, raw),
 		"benefit_spending_pension":         benefitsByHand(t, raw, "pension"),
 		"benefit_spending_unemployment":    benefitsByHand(t, raw, "unemployment"),
+		"placements":                       byHand(t, raw, `SELECT m.division, p.start_date, 1 FROM placements p JOIN employers m ON m.id = p.employer_id WHERE p.source <> 'none'`),
+		"subsidies_paid": byHand(t, raw, `SELECT g.division, r.created_at, p.amount FROM sup_payments p, sup_returns r, sup_grants g
+			WHERE r.id = p.return_id AND g.id = p.grant_id AND p.status = 'paid'`),
+		"loans_granted": byHand(t, raw, `SELECT division, decided_at, principal FROM sup_loans WHERE status IN ('active', 'repaid')`),
+	}
+	for _, k := range []string{"placements", "subsidies_paid", "loans_granted"} {
+		some := false
+		for m := period.New(2025, 1); m <= today.Month(); m++ {
+			some = some || sumOf(want[k], registry.CityCode, m) > 0
+		}
+		if !some {
+			t.Errorf("%s: the demo made none in 2025", k)
+		}
 	}
 	for _, k := range []string{"benefit_spending_pension", "benefit_spending_unemployment"} {
 		if sumOf(want[k], registry.CityCode, today.Month().Add(-1)) == 0 {
@@ -375,6 +390,26 @@ func incomeByHand(t *testing.T, db *sql.DB) map[string]map[period.YearMonth]int6
 			out[b.div] = map[period.YearMonth]int64{}
 		}
 		out[b.div][period.New(p/100, p%100)] += applied
+	}
+	return out
+}
+
+// byHand adds up the rows of q (division, a date or timestamp, value) by
+// division and the date's month.
+func byHand(t *testing.T, db *sql.DB, q string) map[string]map[period.YearMonth]int64 {
+	out := map[string]map[period.YearMonth]int64{}
+	rs := rowsOf(t, db, q)
+	defer rs.Close()
+	for rs.Next() {
+		var div, at string
+		var v int64
+		if err := rs.Scan(&div, &at, &v); err != nil {
+			t.Fatal(err)
+		}
+		if out[div] == nil {
+			out[div] = map[period.YearMonth]int64{}
+		}
+		out[div][day(at).Month()] += v
 	}
 	return out
 }
