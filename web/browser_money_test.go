@@ -64,16 +64,7 @@ func TestBrowserMoney(t *testing.T) {
 	base := city.srv.URL
 	signIn := func(step, path, name, ready string) {
 		t.Helper()
-		run(step,
-			chromedp.Navigate(base+path),
-			chromedp.WaitVisible(chromedp.CSS("#signin-form")),
-			loaded,
-			chromedp.SendKeys(chromedp.CSS("#username"), name),
-			chromedp.SendKeys(chromedp.CSS("#password"), city.password),
-			chromedp.Click(chromedp.CSS("#signin")),
-			chromedp.WaitVisible(chromedp.CSS(ready)),
-			loaded,
-		)
+		bs.signIn(step, base+path, name, city.password, ready)
 	}
 	// 1. the late fee billed to today, each line with its rule
 	signIn("late-fees", "/late-fees", "cwcity", "#late-fee-form")

@@ -224,6 +224,22 @@ func (s *browserSession) shot(name string) {
 	os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s%02d-%s.png", s.prefix, s.n, name)), buf, 0o644)
 }
 
+// signIn opens url, signs name in with password on the sign-in form and
+// waits for the element ready of the page it lands on.
+func (s *browserSession) signIn(step, url, name, password, ready string) {
+	s.t.Helper()
+	s.run(step,
+		chromedp.Navigate(url),
+		chromedp.WaitVisible(chromedp.CSS("#signin-form")),
+		loaded,
+		chromedp.SendKeys(chromedp.CSS("#username"), name),
+		chromedp.SendKeys(chromedp.CSS("#password"), password),
+		chromedp.Click(chromedp.CSS("#signin")),
+		chromedp.WaitVisible(chromedp.CSS(ready)),
+		loaded,
+	)
+}
+
 // run does a step's actions, each within 20 seconds, and screenshots it.
 func (s *browserSession) run(step string, actions ...chromedp.Action[chromedp.Void]) {
 	s.t.Helper()
@@ -559,16 +575,7 @@ func TestBrowserSupport(t *testing.T) {
 	base := city.srv.URL
 	signIn := func(step, path, name, ready string) {
 		t.Helper()
-		run(step,
-			chromedp.Navigate(base+path),
-			chromedp.WaitVisible(chromedp.CSS("#signin-form")),
-			loaded,
-			chromedp.SendKeys(chromedp.CSS("#username"), name),
-			chromedp.SendKeys(chromedp.CSS("#password"), city.password),
-			chromedp.Click(chromedp.CSS("#signin")),
-			chromedp.WaitVisible(chromedp.CSS(ready)),
-			loaded,
-		)
+		bs.signIn(step, base+path, name, city.password, ready)
 	}
 	signOut := func() {
 		t.Helper()
@@ -740,16 +747,7 @@ func TestBrowserInsight(t *testing.T) {
 	ink := func(id string) int { return eval(strings.Replace(canvasInk, "#pension-chart", id, 1)) }
 	signIn := func(step, path, name, ready string) {
 		t.Helper()
-		run(step,
-			chromedp.Navigate(base+path),
-			chromedp.WaitVisible(chromedp.CSS("#signin-form")),
-			loaded,
-			chromedp.SendKeys(chromedp.CSS("#username"), name),
-			chromedp.SendKeys(chromedp.CSS("#password"), city.password),
-			chromedp.Click(chromedp.CSS("#signin")),
-			chromedp.WaitVisible(chromedp.CSS(ready)),
-			loaded,
-		)
+		bs.signIn(step, base+path, name, city.password, ready)
 	}
 	// 1. the analyst sets the city's target of new urban jobs; the overview shows it in the progress chart
 	signIn("targets", "/targets", "ana", "#target-form")

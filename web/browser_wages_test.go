@@ -50,16 +50,7 @@ func TestBrowserCorrection(t *testing.T) {
 	base := city.srv.URL
 	signIn := func(step, path, name, ready string) {
 		t.Helper()
-		run(step,
-			chromedp.Navigate(base+path),
-			chromedp.WaitVisible(chromedp.CSS("#signin-form")),
-			loaded,
-			chromedp.SendKeys(chromedp.CSS("#username"), name),
-			chromedp.SendKeys(chromedp.CSS("#password"), city.password),
-			chromedp.Click(chromedp.CSS("#signin")),
-			chromedp.WaitVisible(chromedp.CSS(ready)),
-			loaded,
-		)
+		bs.signIn(step, base+path, name, city.password, ready)
 	}
 	signIn("wages", "/employers/"+itoa(e.ID)+"/wages?year=2025", "cw402", "#wages-form")
 	row := "#wage-" + itoa(rel.ID)
