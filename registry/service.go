@@ -288,22 +288,30 @@ func (s *Service) FindPersons(ctx context.Context, q PersonQuery) ([]Person, err
 	if !scopePersons(c, &f, q.ResidentID != "") {
 		return []Person{}, nil
 	}
+	// The search reads in a snapshot, then appends its audit entry in a
+	// short write of its own before anything is returned: the writer
+	// (SQLite's one, PostgreSQL's audit lock) waits for the entry alone,
+	// not for the search (which held it most under bench/load).
 	var out []Person
-	err = s.Store.Update(ctx, func(tx Tx) error {
+	err = s.Store.View(ctx, func(tx Tx) error {
 		rows, err := tx.ListPersons(ctx, f)
 		if err != nil {
 			return err
 		}
-		if out, err = s.showList(ctx, tx, c, rows, q.Whole); err != nil {
-			return err
-		}
-		ids := make([]int64, len(out))
-		for i, p := range out {
-			ids[i] = p.ID
-		}
-		return s.record(ctx, tx, c, action, "persons", ids...)
+		out, err = s.showList(ctx, tx, c, rows, q.Whole)
+		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(out))
+	for i, p := range out {
+		ids[i] = p.ID
+	}
+	if err := s.Store.Update(ctx, func(tx Tx) error { return s.record(ctx, tx, c, action, "persons", ids...) }); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // scopePersons narrows f to c's reach; false means nothing is in reach.
