@@ -187,14 +187,27 @@ func (g *globals) register(fs *flag.FlagSet) {
 }
 
 // parseFlags parses args and returns flag.ErrHelp or errUsage on failure.
+// parseFlags parses a command's args with fs: flags may stand before,
+// between or after the positional arguments ("deregister 7 --ground x"
+// reads as "deregister --ground x 7"), and "--" ends the flags. Then
+// fs.Args() holds the positional arguments in their order.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return flag.ErrHelp
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return flag.ErrHelp
+			}
+			return errUsage
 		}
-		return errUsage
+		rest := fs.Args()
+		if at := len(args) - len(rest); len(rest) == 0 || (at > 0 && args[at-1] == "--") {
+			pos = append(pos, rest...)
+			break
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
 	}
-	return nil
+	return fs.Parse(append([]string{"--"}, pos...)) // fs.Args() = pos
 }
 
 func envOr(name, def string) string {

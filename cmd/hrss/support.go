@@ -257,20 +257,13 @@ func supportGrants(g *globals, name string, args []string) error {
 	})
 }
 
-// parsePositional parses flags that may come before or after the
-// positional arguments and returns those.
+// parsePositional parses flags around the positional arguments and
+// returns those (parseFlags).
 func parsePositional(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for len(args) > 0 {
-		if err := parseFlags(fs, args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
 	}
-	return pos, nil
+	return fs.Args(), nil
 }
 
 // parseWithID parses flags around one positional ID.
