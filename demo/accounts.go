@@ -189,7 +189,7 @@ func legacyRecords(byPerson map[int64]map[int]*personYear, params *rules.Params)
 		var balance money.Fen
 		for y := legacyFirstYear; y <= LegacyLastYear; y++ {
 			py := byPerson[id][y]
-			rec := insurance.LegacyYear{PersonID: id, Year: y, AvgWage: demoAverageWage(y)}
+			rec := insurance.LegacyYear{PersonID: id, Year: y, AverageWage: demoAverageWage(y)}
 			var sum money.Fen
 			if py != nil {
 				ppm, err := params.AccountRatePPM("", period.New(max(y, 2006), 1))
@@ -200,7 +200,7 @@ func legacyRecords(byPerson map[int64]map[int]*personYear, params *rules.Params)
 					}
 				}
 				rec.Months = len(py.months)
-				rec.AvgBase = money.Fen((int64(sum) + int64(rec.Months)/2) / int64(rec.Months)) // mean monthly base, half-up to the fen
+				rec.AverageBase = money.Fen((int64(sum) + int64(rec.Months)/2) / int64(rec.Months)) // mean monthly base, half-up to the fen
 			}
 			if ay, _, err := params.AccountInterest("", y, balance, rec.Credits); err == nil && y >= 2016 {
 				rec.Interest = ay.Interest

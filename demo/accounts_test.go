@@ -29,7 +29,7 @@ func TestLegacyYears(t *testing.T) {
 	months := map[int64]int{}
 	for _, y := range a {
 		months[y.PersonID] += y.Months
-		if y.Months > 0 && y.Credits != money.Fen(int64(y.Months))*y.AvgBase.MulRatePPM(80_000) && y.Credits-money.Fen(int64(y.Months))*y.AvgBase.MulRatePPM(80_000) > money.Fen(y.Months) {
+		if y.Months > 0 && y.Credits != money.Fen(int64(y.Months))*y.AverageBase.MulRatePPM(80_000) && y.Credits-money.Fen(int64(y.Months))*y.AverageBase.MulRatePPM(80_000) > money.Fen(y.Months) {
 			t.Errorf("year %+v: credits are not 8%% of the bases", y)
 		}
 	}

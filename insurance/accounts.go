@@ -15,13 +15,13 @@ import (
 // delivers it: months paid, the average monthly base, the average wage
 // the year was indexed against, the account credits and interest.
 type LegacyYear struct {
-	PersonID int64     `json:"person_id"`
-	Year     int       `json:"year"`
-	Months   int       `json:"months"`
-	AvgBase  money.Fen `json:"avg_base"`
-	AvgWage  money.Fen `json:"avg_wage"`
-	Credits  money.Fen `json:"credits"`
-	Interest money.Fen `json:"interest"`
+	PersonID    int64     `json:"person_id"`
+	Year        int       `json:"year"`
+	Months      int       `json:"months"`
+	AverageBase money.Fen `json:"avg_base"`
+	AverageWage money.Fen `json:"avg_wage"`
+	Credits     money.Fen `json:"credits"`
+	Interest    money.Fen `json:"interest"`
 }
 
 // ImportLegacy records yearly records migrated from the legacy system
@@ -34,7 +34,7 @@ func (s *Service) ImportLegacy(ctx context.Context, batch string, years []Legacy
 		return err
 	}
 	for i, y := range years {
-		if y.PersonID <= 0 || y.Year < 1980 || y.Year > 2100 || y.Months < 0 || y.Months > 12 || y.AvgBase < 0 || y.AvgWage <= 0 || y.Credits < 0 || y.Interest < 0 {
+		if y.PersonID <= 0 || y.Year < 1980 || y.Year > 2100 || y.Months < 0 || y.Months > 12 || y.AverageBase < 0 || y.AverageWage <= 0 || y.Credits < 0 || y.Interest < 0 {
 			return fault.Invalidf("years", "account.legacy", "record %d (person %d, year %d) has impossible values", i+1, y.PersonID, y.Year).At(i+1, "")
 		}
 	}
@@ -142,14 +142,14 @@ type CreditYear struct {
 
 // StatementYear is one year of a rights record (个人权益记录).
 type StatementYear struct {
-	Year     int       `json:"year"`
-	Source   string    `json:"source"` // legacy or assessed
-	Months   int       `json:"months"`
-	AvgBase  money.Fen `json:"avg_base"`
-	Credits  money.Fen `json:"credits"`
-	Interest money.Fen `json:"interest"`
-	Balance  money.Fen `json:"balance"` // at the year's end (credits included even before the year is closed)
-	Closed   bool      `json:"closed"`  // interest posted (legacy years always)
+	Year        int       `json:"year"`
+	Source      string    `json:"source"` // legacy or assessed
+	Months      int       `json:"months"`
+	AverageBase money.Fen `json:"avg_base"`
+	Credits     money.Fen `json:"credits"`
+	Interest    money.Fen `json:"interest"`
+	Balance     money.Fen `json:"balance"` // at the year's end (credits included even before the year is closed)
+	Closed      bool      `json:"closed"`  // interest posted (legacy years always)
 }
 
 // Statement is a person's rights record: per year the base, months
@@ -203,7 +203,7 @@ func (s *Service) fillStatement(ctx context.Context, tx Tx, st *Statement) error
 	}
 	byYear := map[int]*StatementYear{}
 	for _, l := range legacy {
-		byYear[l.Year] = &StatementYear{Year: l.Year, Source: "legacy", Months: l.Months, AvgBase: l.AvgBase, Credits: l.Credits, Interest: l.Interest, Closed: true}
+		byYear[l.Year] = &StatementYear{Year: l.Year, Source: "legacy", Months: l.Months, AverageBase: l.AverageBase, Credits: l.Credits, Interest: l.Interest, Closed: true}
 	}
 	for _, cy := range credits {
 		y := byYear[cy.Year]
@@ -214,7 +214,7 @@ func (s *Service) fillStatement(ctx context.Context, tx Tx, st *Statement) error
 		y.Months += cy.Months
 		y.Credits += cy.Credits
 		if cy.Months > 0 {
-			y.AvgBase = money.RoundHalfUp(cy.BaseSum.Dec().Div(money.Fen(int64(cy.Months) * 100).Dec())) // the mean monthly base, half-up to the fen
+			y.AverageBase = money.RoundHalfUp(cy.BaseSum.Dec().Div(money.Fen(int64(cy.Months) * 100).Dec())) // the mean monthly base, half-up to the fen
 		}
 	}
 	for _, iy := range interest {

@@ -33,8 +33,8 @@ func TestAccountCreditsInterestStatement(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		c := newCity(t, db, 20)
 		legacy := []insurance.LegacyYear{
-			{PersonID: 1, Year: 2022, Months: 12, AvgBase: 600_000, AvgWage: 743_700, Credits: 576_000, Interest: 20_000},
-			{PersonID: 1, Year: 2023, Months: 12, AvgBase: 620_000, AvgWage: 802_000, Credits: 595_200, Interest: 30_000},
+			{PersonID: 1, Year: 2022, Months: 12, AverageBase: 600_000, AverageWage: 743_700, Credits: 576_000, Interest: 20_000},
+			{PersonID: 1, Year: 2023, Months: 12, AverageBase: 620_000, AverageWage: 802_000, Credits: 595_200, Interest: 30_000},
 		}
 		if err := c.svc.ImportLegacy(system(), "legacy-2024", legacy); err != nil {
 			t.Fatal(err)

@@ -77,7 +77,7 @@ type PensionRecord struct {
 	DeemedYears  money.Dec         `json:"deemed_years"` // entered on the claim
 	DeemedIndex  money.Dec         `json:"deemed_index"` // entered on the claim
 	YearIndices  map[int]money.Dec `json:"year_indices"` // own average base / average wage, per year
-	AvgIndex     money.Dec         `json:"avg_index"`    // Z, months-weighted, 4 decimals half-up
+	AverageIndex money.Dec         `json:"avg_index"`    // Z, months-weighted, 4 decimals half-up
 	Index1997    money.Dec         `json:"index_1997"`   // Z1997, 4 decimals half-up
 	Years        money.Dec         `json:"years"`        // N, 2 decimals half-up
 	Years1997    money.Dec         `json:"years_1997"`   // N1997, 2 decimals half-up
@@ -140,8 +140,8 @@ func (s *Service) OpenPensionClaim(ctx context.Context, in PensionClaimInput) (C
 		if err != nil {
 			return err
 		}
-		pin := rules.PensionInput{Division: pb.Division, Birth: pb.Birth.Month(), Retire: retire, CalcBase: cb, AvgIndex: rec.AvgIndex,
-			Years: rec.Years, TransitionalIndex: rec.Index1997, TransitionalYears: rec.Years1997, AccountBalance: rec.Balance}
+		pin := rules.PensionInput{Division: pb.Division, Birth: pb.Birth.Month(), Retire: retire, CalcBase: cb, AverageIndex: rec.AverageIndex,
+			ContributionYears: rec.Years, TransitionalIndex: rec.Index1997, TransitionalYears: rec.Years1997, AccountBalance: rec.Balance}
 		res, err := s.Params.Pension(pin, true)
 		if err != nil {
 			return err
@@ -216,7 +216,7 @@ func (s *Service) pensionRecord(ctx context.Context, tx Tx, pb PersonBasics, cat
 	}
 	twelve := decimal.NewFromInt(12)
 	if den := deemedMonths.Add(decimal.NewFromInt(int64(rec.Months))); den.IsPositive() {
-		rec.AvgIndex = all.DivRound(den, 4)
+		rec.AverageIndex = all.DivRound(den, 4)
 	}
 	if den := deemedMonths.Add(decimal.NewFromInt(int64(rec.Months1997))); den.IsPositive() {
 		rec.Index1997 = pre.DivRound(den, 4)
@@ -243,7 +243,7 @@ func (s *Service) yearWeights(ctx context.Context, tx Tx, pb PersonBasics, retir
 	}
 	for _, l := range legacy {
 		if l.Months > 0 && l.Year < retire.Year() {
-			out[l.Year] = yearWeight{l.Months, l.AvgBase.Dec().DivRound(l.AvgWage.Dec(), 8)}
+			out[l.Year] = yearWeight{l.Months, l.AverageBase.Dec().DivRound(l.AverageWage.Dec(), 8)}
 		}
 	}
 	months, err := tx.CreditedMonths(ctx, pb.ID)

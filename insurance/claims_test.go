@@ -41,7 +41,7 @@ func TestPensionClaimFourEyes(t *testing.T) {
 		var legacy []insurance.LegacyYear
 		for y := 1992; y <= 2023; y++ {
 			for _, p := range []int64{4, 84} {
-				legacy = append(legacy, insurance.LegacyYear{PersonID: p, Year: y, Months: 12, AvgBase: 400_000, AvgWage: 500_000, Credits: 384_000, Interest: 10_000})
+				legacy = append(legacy, insurance.LegacyYear{PersonID: p, Year: y, Months: 12, AverageBase: 400_000, AverageWage: 500_000, Credits: 384_000, Interest: 10_000})
 			}
 		}
 		if err := c.svc.ImportLegacy(system(), "legacy", legacy); err != nil {

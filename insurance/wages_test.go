@@ -44,7 +44,7 @@ func TestDeclaredWagesAreAssessed(t *testing.T) {
 		job := c.jobs[2]
 		agent := access.WithCaller(context.Background(), access.Caller{UserID: 9, Name: "ella", Role: access.EmployerAgent, EmployerID: job.EmployerID})
 		out, err := reg.DeclareWages(agent, []registry.WageChange{{Row: 2, Input: registry.WageInput{EmploymentID: job.ID, Year: 2024, Wage: "9100.00"}}})
-		if err != nil || len(out) != 1 || out[0].Wage != 910_000 || out[0].Previous != nil || out[0].PersonID != job.PersonID {
+		if err != nil || len(out) != 1 || out[0].DeclaredWage != 910_000 || out[0].Previous != nil || out[0].PersonID != job.PersonID {
 			t.Fatalf("declare %+v %v", out, err)
 		}
 		if got := wageOf(t, db, ym("2024-05"), job.ID); got != 910_000 {
@@ -59,7 +59,7 @@ func TestDeclaredWagesAreAssessed(t *testing.T) {
 			t.Fatalf("re-declare %+v %v", out, err)
 		}
 		list, err := reg.ListWages(agent, registry.WageFilter{EmploymentID: job.ID})
-		if err != nil || len(list) != 1 || list[0].Wage != 930_000 || list[0].Actor == "" {
+		if err != nil || len(list) != 1 || list[0].DeclaredWage != 930_000 || list[0].Actor == "" {
 			t.Fatalf("list %+v %v", list, err)
 		}
 		// refusals name the row and field, and write nothing

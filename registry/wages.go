@@ -20,7 +20,7 @@ type WageDeclaration struct {
 	PersonID     int64      `json:"person_id"`
 	EmployerID   int64      `json:"employer_id"`
 	Year         int        `json:"year"`
-	Wage         money.Fen  `json:"declared_wage"`      // monthly, in fen
+	DeclaredWage money.Fen  `json:"declared_wage"`      // monthly, in fen
 	Previous     *money.Fen `json:"previous,omitempty"` // the declaration this one replaced (DeclareWages only)
 	Actor        string     `json:"actor"`
 	CreatedAt    time.Time  `json:"created_at"`
@@ -67,7 +67,7 @@ func (in WageInput) parse() (WageDeclaration, error) {
 	if err != nil || w <= 0 || w > maxWage {
 		return d, fault.Invalidf("declared_wage", "declared_wage.range", "declared monthly wage %q must be a yuan amount above 0 and at most %s", in.Wage, maxWage)
 	}
-	d.Wage = w
+	d.DeclaredWage = w
 	return d, nil
 }
 

@@ -105,7 +105,7 @@ func (c *keyCheck) samples(p *rules.Params) {
 	}
 	for _, cat := range []rules.Category{rules.Male, rules.Female55, rules.Female50} {
 		est, err := p.Project(rules.ProjectionInput{Division: "330402", Birth: period.New(1975, 8), Category: cat, From: period.New(2025, 6),
-			Balance: money.Yuan(80000), Years: money.MustDec("20"), Index: money.MustDec("1"), Wage: money.Yuan(7000)})
+			Balance: money.Yuan(80000), ContributionYears: money.MustDec("20"), Index: money.MustDec("1"), Wage: money.Yuan(7000)})
 		c.err("projection", err)
 		c.err("projection", est.PensionErr)
 		c.result("projection", est)
@@ -144,7 +144,7 @@ func (c *keyCheck) badInputs(p *rules.Params) {
 	one, neg := money.MustDec("1"), money.MustDec("-1")
 	base := money.Fen(-1)
 	pension := func(f func(*rules.PensionInput)) error {
-		in := rules.PensionInput{Division: "330402", Birth: period.New(1965, 1), Retire: period.New(2025, 1), AvgIndex: one, Years: money.MustDec("30")}
+		in := rules.PensionInput{Division: "330402", Birth: period.New(1965, 1), Retire: period.New(2025, 1), AverageIndex: one, ContributionYears: money.MustDec("30")}
 		f(&in)
 		_, err := p.Pension(in, true)
 		return err
@@ -164,8 +164,8 @@ func (c *keyCheck) badInputs(p *rules.Params) {
 	}
 	errs := []error{
 		pension(func(in *rules.PensionInput) { in.Birth = 0 }),
-		pension(func(in *rules.PensionInput) { in.AvgIndex = money.Dec{} }),
-		pension(func(in *rules.PensionInput) { in.Years = money.Dec{} }),
+		pension(func(in *rules.PensionInput) { in.AverageIndex = money.Dec{} }),
+		pension(func(in *rules.PensionInput) { in.ContributionYears = money.Dec{} }),
 		pension(func(in *rules.PensionInput) { in.TransitionalYears = neg }),
 		pension(func(in *rules.PensionInput) { in.TransitionalYears, in.TransitionalIndex = money.MustDec("40"), one }),
 		pension(func(in *rules.PensionInput) { in.AccountBalance = -1 }),

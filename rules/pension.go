@@ -18,8 +18,8 @@ type PensionInput struct {
 	Birth             period.YearMonth `json:"birth"`
 	Retire            period.YearMonth `json:"retire"`              // the month the pension starts
 	CalcBase          *money.Fen       `json:"calc_base,omitempty"` // C; absent: pension.calc_base for the retirement month
-	AvgIndex          money.Dec        `json:"avg_index"`           // Z, average contribution index
-	Years             money.Dec        `json:"years"`               // N, contribution years incl. deemed years
+	AverageIndex      money.Dec        `json:"avg_index"`           // Z, average contribution index
+	ContributionYears money.Dec        `json:"years"`               // N, contribution years incl. deemed years
 	TransitionalIndex money.Dec        `json:"transitional_index"`  // Z1997, average index up to the end of 1997
 	TransitionalYears money.Dec        `json:"transitional_years"`  // N1997, years before 1998-01 incl. deemed years
 	AccountBalance    money.Fen        `json:"account_balance"`     // personal account balance at retirement
@@ -27,13 +27,13 @@ type PensionInput struct {
 
 // PensionResult is the monthly basic pension and its components.
 type PensionResult struct {
-	Divisor      money.Dec `json:"divisor"`
-	Basic        money.Fen `json:"basic"`
-	Account      money.Fen `json:"account"`
-	Transitional money.Fen `json:"transitional"`
-	Adjustment   money.Fen `json:"adjustment"`
-	Subsidy      money.Fen `json:"subsidy"`
-	Total        money.Fen `json:"total"`
+	Divisor        money.Dec `json:"divisor"`
+	Basic          money.Fen `json:"basic"`
+	AccountPension money.Fen `json:"account"`
+	Transitional   money.Fen `json:"transitional"`
+	Adjustment     money.Fen `json:"adjustment"`
+	Subsidy        money.Fen `json:"subsidy"`
+	Total          money.Fen `json:"total"`
 	// Provisional is true when the calculation base was taken from the
 	// parameters and the retirement year's base is not yet published, so
 	// an earlier year's base was used; the pension is recomputed later.
@@ -74,14 +74,14 @@ func checkPension(in PensionInput) error {
 		return invalid("retire", "pension.months", "error.pension.months_required")
 	case in.Retire <= in.Birth:
 		return invalid("retire", "pension.months", "error.pension.months_order", msg.Month("retire", in.Retire), msg.Month("birth", in.Birth))
-	case !in.AvgIndex.IsPositive():
+	case !in.AverageIndex.IsPositive():
 		return invalid("avg_index", "pension.avg_index", "error.pension.avg_index")
-	case !in.Years.IsPositive():
+	case !in.ContributionYears.IsPositive():
 		return invalid("years", "pension.years", "error.pension.years")
 	case in.TransitionalIndex.IsNegative() || in.TransitionalYears.IsNegative():
 		return invalid("transitional_years", "pension.transitional", "error.pension.transitional_negative")
-	case in.TransitionalYears.GreaterThan(in.Years):
-		return invalid("transitional_years", "pension.transitional", "error.pension.transitional_years", msg.Dec("transitional", in.TransitionalYears), msg.Dec("years", in.Years))
+	case in.TransitionalYears.GreaterThan(in.ContributionYears):
+		return invalid("transitional_years", "pension.transitional", "error.pension.transitional_years", msg.Dec("transitional", in.TransitionalYears), msg.Dec("years", in.ContributionYears))
 	case in.AccountBalance < 0:
 		return invalid("account_balance", "pension.account_balance", "error.pension.account_balance")
 	case in.CalcBase != nil && *in.CalcBase <= 0:
@@ -97,8 +97,8 @@ func tracePensionInput(tr *trace, in PensionInput) {
 	if in.CalcBase != nil {
 		tr.input("calc_base", in.CalcBase.String())
 	}
-	tr.input("avg_index", in.AvgIndex.String())
-	tr.input("years", in.Years.String())
+	tr.input("avg_index", in.AverageIndex.String())
+	tr.input("years", in.ContributionYears.String())
 	tr.input("transitional_index", in.TransitionalIndex.String())
 	tr.input("transitional_years", in.TransitionalYears.String())
 	tr.input("account_balance", in.AccountBalance.String())
@@ -123,15 +123,15 @@ func (r reader) pension(in PensionInput) (PensionResult, error) {
 	if res.Basic, err = r.basic(c, in, day); err != nil {
 		return res, err
 	}
-	res.Account = money.Fen(in.AccountBalance.Dec().Shift(2).DivRound(res.Divisor, 0).IntPart())
-	r.tr.value("account", res.Account.String(), "trace.pension.account", msg.Fen("balance", in.AccountBalance), msg.Dec("divisor", res.Divisor))
+	res.AccountPension = money.Fen(in.AccountBalance.Dec().Shift(2).DivRound(res.Divisor, 0).IntPart())
+	r.tr.value("account", res.AccountPension.String(), "trace.pension.account", msg.Fen("balance", in.AccountBalance), msg.Dec("divisor", res.Divisor))
 	if res.Transitional, err = r.transitional(c, in, day); err != nil {
 		return res, err
 	}
 	if res.Adjustment, res.Subsidy, err = r.zhejiangAdditions(in, day); err != nil {
 		return res, err
 	}
-	sum := res.Basic + res.Account + res.Transitional + res.Adjustment + res.Subsidy
+	sum := res.Basic + res.AccountPension + res.Transitional + res.Adjustment + res.Subsidy
 	res.Total = money.RoundUpToJiao(sum.Dec())
 	r.tr.value("total", res.Total.String(), "trace.pension.total", msg.Fen("sum", sum))
 	return res, nil
@@ -144,8 +144,8 @@ func (r reader) checkMinimum(in PensionInput) error {
 	if err != nil {
 		return err
 	}
-	if in.Years.Mul(decimal.NewFromInt(12)).LessThan(decimal.NewFromInt(int64(minMonths))) {
-		return invalid("years", "pension.min_contribution", "error.pension.min_contribution", msg.Dec("years", in.Years), msg.Int("months", minMonths), msg.Int("year", in.Retire.Year()))
+	if in.ContributionYears.Mul(decimal.NewFromInt(12)).LessThan(decimal.NewFromInt(int64(minMonths))) {
+		return invalid("years", "pension.min_contribution", "error.pension.min_contribution", msg.Dec("years", in.ContributionYears), msg.Int("months", minMonths), msg.Int("year", in.Retire.Year()))
 	}
 	return nil
 }
@@ -174,9 +174,9 @@ func (r reader) basic(c money.Dec, in PensionInput, day period.Date) (money.Fen,
 		return 0, err
 	}
 	half := decimal.New(5, -1)
-	x := c.Mul(decimal.NewFromInt(1).Add(in.AvgIndex)).Mul(half).Mul(in.Years).Mul(rate)
+	x := c.Mul(decimal.NewFromInt(1).Add(in.AverageIndex)).Mul(half).Mul(in.ContributionYears).Mul(rate)
 	f := money.RoundHalfUp(x)
-	r.tr.value("basic", f.String(), "trace.pension.basic", msg.Dec("base", c), msg.Dec("index", in.AvgIndex), msg.Dec("years", in.Years), msg.Dec("rate", rate), msg.Dec("x", x))
+	r.tr.value("basic", f.String(), "trace.pension.basic", msg.Dec("base", c), msg.Dec("index", in.AverageIndex), msg.Dec("years", in.ContributionYears), msg.Dec("rate", rate), msg.Dec("x", x))
 	return f, nil
 }
 
@@ -205,9 +205,9 @@ func (r reader) zhejiangAdditions(in PensionInput, day period.Date) (money.Fen, 
 	if err != nil {
 		return 0, 0, err
 	}
-	x := fixed.Dec().Add(in.AvgIndex.Mul(in.Years).Mul(per))
+	x := fixed.Dec().Add(in.AverageIndex.Mul(in.ContributionYears).Mul(per))
 	adj := money.RoundHalfUp(x)
-	r.tr.value("adjustment", adj.String(), "trace.pension.adjustment", msg.Fen("fixed", fixed), msg.Dec("index", in.AvgIndex), msg.Dec("years", in.Years), msg.Dec("per", per), msg.Dec("x", x))
+	r.tr.value("adjustment", adj.String(), "trace.pension.adjustment", msg.Fen("fixed", fixed), msg.Dec("index", in.AverageIndex), msg.Dec("years", in.ContributionYears), msg.Dec("per", per), msg.Dec("x", x))
 	sub, err := r.fen(parSubsidy, day)
 	if err != nil {
 		return 0, 0, err
@@ -224,7 +224,7 @@ func (res PensionResult) String() string {
 		b.WriteString(" (provisional: an earlier year's base)")
 	}
 	fmt.Fprintf(&b, "\nAge at retirement:  %s, months divisor %s\n", res.Age, res.Divisor)
-	fmt.Fprintf(&b, "Basic pension:      %10s\nAccount pension:    %10s\nTransitional:       %10s\n", res.Basic, res.Account, res.Transitional)
+	fmt.Fprintf(&b, "Basic pension:      %10s\nAccount pension:    %10s\nTransitional:       %10s\n", res.Basic, res.AccountPension, res.Transitional)
 	fmt.Fprintf(&b, "Adjustment:         %10s\nSubsidy:            %10s\nMonthly total:      %10s\n", res.Adjustment, res.Subsidy, res.Total)
 	return b.String()
 }

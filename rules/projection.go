@@ -18,7 +18,7 @@ type ProjectionInput struct {
 	Category          Category
 	From              period.YearMonth // the first month still to contribute (this month)
 	Balance           money.Fen        // personal account balance now
-	Years             money.Dec        // contribution years so far, deemed years included
+	ContributionYears money.Dec        // contribution years so far, deemed years included
 	Index             money.Dec        // average contribution index so far
 	Wage              money.Fen        // monthly wage contributed on from now (before floor and ceiling)
 	TransitionalYears money.Dec
@@ -39,15 +39,15 @@ type ProjectionPoint struct {
 // Projection is an estimate over the flexible retirement window, the
 // chosen month explained.
 type Projection struct {
-	Retirement RetirementResult
-	Base       money.Fen // the contribution base used
-	Points     []ProjectionPoint
-	Chosen     period.YearMonth
-	Pension    *PensionResult // of Chosen; nil when not payable
-	PensionErr error
-	AccountAt  money.Fen
-	Years      money.Dec // at Chosen
-	Index      money.Dec // at Chosen
+	Retirement        RetirementResult
+	Base              money.Fen // the contribution base used
+	Points            []ProjectionPoint
+	Chosen            period.YearMonth
+	Pension           *PensionResult // of Chosen; nil when not payable
+	PensionErr        error
+	AccountAt         money.Fen
+	ContributionYears money.Dec // at Chosen
+	Index             money.Dec // at Chosen
 }
 
 // Project estimates the account and pension of in for each whole year of
@@ -105,7 +105,7 @@ func (p *Params) Project(in ProjectionInput) (Projection, error) {
 		pt.Chosen = m == est.Chosen
 		est.Points = append(est.Points, pt)
 		if pt.Chosen {
-			est.AccountAt, est.Years, est.Index = acc, years, index
+			est.AccountAt, est.ContributionYears, est.Index = acc, years, index
 			if perr != nil {
 				est.PensionErr = perr
 			} else {
@@ -144,14 +144,14 @@ func projectAt(p *Params, in ProjectionInput, base money.Fen, wageIndex money.De
 		n = 0
 	}
 	twelve := money.MustDec("12")
-	soFar := in.Years.Mul(twelve)
+	soFar := in.ContributionYears.Mul(twelve)
 	all := soFar.Add(decimal.NewFromInt(int64(n)))
 	years := all.DivRound(twelve, 2)
 	index := in.Index
 	if all.IsPositive() {
 		index = in.Index.Mul(soFar).Add(wageIndex.Mul(decimal.NewFromInt(int64(n)))).DivRound(all, 4)
 	}
-	res, err := p.Pension(PensionInput{Division: in.Division, Birth: in.Birth, Retire: m, AvgIndex: index, Years: years,
+	res, err := p.Pension(PensionInput{Division: in.Division, Birth: in.Birth, Retire: m, AverageIndex: index, ContributionYears: years,
 		TransitionalIndex: in.TransitionalIndex, TransitionalYears: in.TransitionalYears, AccountBalance: acc}, explain)
 	if err != nil {
 		pt.Short = true

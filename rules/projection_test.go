@@ -17,7 +17,7 @@ func TestProjection(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := ProjectionInput{Division: "330402", Birth: period.New(1975, 8), Category: Male, From: period.New(2026, 3),
-		Balance: money.Yuan(80000), Years: money.MustDec("25"), Index: money.MustDec("1"), Wage: money.Yuan(9000)}
+		Balance: money.Yuan(80000), ContributionYears: money.MustDec("25"), Index: money.MustDec("1"), Wage: money.Yuan(9000)}
 	est, err := p.Project(in)
 	if err != nil {
 		t.Fatal(err)
@@ -25,7 +25,7 @@ func TestProjection(t *testing.T) {
 	if est.Pension == nil || len(est.Points) < 3 {
 		t.Fatalf("estimate %+v", est)
 	}
-	want, err := p.Pension(PensionInput{Division: in.Division, Birth: in.Birth, Retire: est.Chosen, AvgIndex: est.Index, Years: est.Years,
+	want, err := p.Pension(PensionInput{Division: in.Division, Birth: in.Birth, Retire: est.Chosen, AverageIndex: est.Index, ContributionYears: est.ContributionYears,
 		AccountBalance: est.AccountAt}, false)
 	if err != nil || want.Total != est.Pension.Total {
 		t.Errorf("pension %v, rules say %v (%v)", est.Pension.Total, want.Total, err)

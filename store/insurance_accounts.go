@@ -16,7 +16,7 @@ func (t *Tx) InsertLegacy(ctx context.Context, batch string, years []insurance.L
 		part := years[i:min(i+500, len(years))]
 		args := make([]any, 0, len(part)*8)
 		for _, y := range part {
-			args = append(args, y.PersonID, y.Year, y.Months, int64(y.AvgBase), int64(y.AvgWage), int64(y.Credits), int64(y.Interest), batch)
+			args = append(args, y.PersonID, y.Year, y.Months, int64(y.AverageBase), int64(y.AverageWage), int64(y.Credits), int64(y.Interest), batch)
 		}
 		q := `INSERT INTO ins_account_legacy (person_id, year, months, avg_base, avg_wage, credits, interest, batch) VALUES ` +
 			"(?,?,?,?,?,?,?,?)" + strings.Repeat(",(?,?,?,?,?,?,?,?)", len(part)-1) + " ON CONFLICT DO NOTHING"
@@ -112,7 +112,7 @@ func (t *Tx) LegacyYears(ctx context.Context, person int64) ([]insurance.LegacyY
 		if err := rows.Scan(&y.PersonID, &y.Year, &y.Months, &b, &w, &c, &i); err != nil {
 			return nil, err
 		}
-		y.AvgBase, y.AvgWage, y.Credits, y.Interest = money.Fen(b), money.Fen(w), money.Fen(c), money.Fen(i)
+		y.AverageBase, y.AverageWage, y.Credits, y.Interest = money.Fen(b), money.Fen(w), money.Fen(c), money.Fen(i)
 		out = append(out, y)
 	}
 	return out, rows.Err()

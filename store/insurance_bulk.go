@@ -12,7 +12,7 @@ import (
 func (b *Bulk) Legacy(ctx context.Context, batch string, years []insurance.LegacyYear) error {
 	rows := make([][]any, len(years))
 	for i, y := range years {
-		rows[i] = []any{y.PersonID, y.Year, y.Months, int64(y.AvgBase), int64(y.AvgWage), int64(y.Credits), int64(y.Interest), batch}
+		rows[i] = []any{y.PersonID, y.Year, y.Months, int64(y.AverageBase), int64(y.AverageWage), int64(y.Credits), int64(y.Interest), batch}
 	}
 	return b.copy(ctx, "ins_account_legacy", []string{"person_id", "year", "months", "avg_base", "avg_wage", "credits", "interest", "batch"}, rows)
 }

@@ -478,8 +478,8 @@ func (t *Tx) ListInternships(ctx context.Context, f support.InternshipFilter) ([
 const loanCols = `id, programme, borrower, person_id, employer_id, division, bank, guarantor, principal, term_months, contract_rate, signed,
 	status, terms, defaults, preparer_id, preparer, reviewer, note, created_at, decided_at`
 
-func scanLoan(sc interface{ Scan(...any) error }) (support.Loan, error) {
-	var l support.Loan
+func scanLoan(sc interface{ Scan(...any) error }) (support.StartupLoan, error) {
+	var l support.StartupLoan
 	var person, employer sql.NullInt64
 	var borrower, rate, status, terms, defaults string
 	var principal int64
@@ -505,7 +505,7 @@ func scanLoan(sc interface{ Scan(...any) error }) (support.Loan, error) {
 	return l, json.Unmarshal([]byte(terms), &l.Terms)
 }
 
-func loanArgs(l support.Loan) (terms, defaults string) {
+func loanArgs(l support.StartupLoan) (terms, defaults string) {
 	b, _ := json.Marshal(l.Terms)
 	ds := make([]string, len(l.Defaults))
 	for i, p := range l.Defaults {
@@ -515,7 +515,7 @@ func loanArgs(l support.Loan) (terms, defaults string) {
 }
 
 // InsertLoan implements support.Tx.
-func (t *Tx) InsertLoan(ctx context.Context, l *support.Loan) error {
+func (t *Tx) InsertLoan(ctx context.Context, l *support.StartupLoan) error {
 	terms, defaults := loanArgs(*l)
 	id, err := t.insertID(ctx, `INSERT INTO sup_loans (programme, borrower, person_id, employer_id, division, bank, guarantor, principal, term_months,
 		contract_rate, signed, status, terms, defaults, preparer_id, preparer, reviewer, note, created_at, decided_at)
@@ -528,7 +528,7 @@ func (t *Tx) InsertLoan(ctx context.Context, l *support.Loan) error {
 }
 
 // UpdateLoan implements support.Tx.
-func (t *Tx) UpdateLoan(ctx context.Context, l support.Loan) error {
+func (t *Tx) UpdateLoan(ctx context.Context, l support.StartupLoan) error {
 	_, defaults := loanArgs(l)
 	_, err := t.exec(ctx, `UPDATE sup_loans SET status = ?, defaults = ?, reviewer = ?, note = ?, decided_at = ? WHERE id = ?`,
 		string(l.Status), defaults, l.Reviewer, l.Note, nullTSArg(l.DecidedAt), l.ID)
@@ -536,13 +536,13 @@ func (t *Tx) UpdateLoan(ctx context.Context, l support.Loan) error {
 }
 
 // Loan implements support.Tx.
-func (t *Tx) Loan(ctx context.Context, id int64) (support.Loan, error) {
+func (t *Tx) Loan(ctx context.Context, id int64) (support.StartupLoan, error) {
 	l, err := scanLoan(t.queryRow(ctx, "SELECT "+loanCols+" FROM sup_loans WHERE id = ?", id))
 	return l, notFound(err, "loan", id)
 }
 
 // ListLoans implements support.Tx.
-func (t *Tx) ListLoans(ctx context.Context, f support.LoanFilter) ([]support.Loan, error) {
+func (t *Tx) ListLoans(ctx context.Context, f support.LoanFilter) ([]support.StartupLoan, error) {
 	var w insWhere
 	w.add(len(f.Divisions) > 0, "division IN ("+sqlList(len(f.Divisions))+")", anySlice(f.Divisions)...)
 	w.add(f.PersonID != 0, "person_id = ?", f.PersonID)
@@ -554,7 +554,7 @@ func (t *Tx) ListLoans(ctx context.Context, f support.LoanFilter) ([]support.Loa
 		return nil, err
 	}
 	defer rows.Close()
-	var out []support.Loan
+	var out []support.StartupLoan
 	for rows.Next() {
 		l, err := scanLoan(rows)
 		if err != nil {

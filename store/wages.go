@@ -15,7 +15,7 @@ func scanWage(sc interface{ Scan(...any) error }) (registry.WageDeclaration, err
 	var d registry.WageDeclaration
 	var wage int64
 	err := sc.Scan(&d.EmploymentID, &d.PersonID, &d.EmployerID, &d.Year, &wage, &d.Actor, tsCol{&d.CreatedAt}, tsCol{&d.UpdatedAt})
-	d.Wage = money.Fen(wage)
+	d.DeclaredWage = money.Fen(wage)
 	return d, err
 }
 
@@ -25,14 +25,14 @@ func (t *Tx) PutWage(ctx context.Context, d *registry.WageDeclaration) (*money.F
 	err := t.queryRow(ctx, `SELECT wage FROM declared_wages WHERE employment_id = ? AND year = ?`, d.EmploymentID, d.Year).Scan(&old)
 	if errors.Is(err, sql.ErrNoRows) {
 		_, err = t.exec(ctx, `INSERT INTO declared_wages (employment_id, year, wage, actor, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			d.EmploymentID, d.Year, int64(d.Wage), d.Actor, tsArg(d.CreatedAt), tsArg(d.UpdatedAt))
+			d.EmploymentID, d.Year, int64(d.DeclaredWage), d.Actor, tsArg(d.CreatedAt), tsArg(d.UpdatedAt))
 		return nil, err
 	}
 	if err != nil {
 		return nil, err
 	}
 	_, err = t.exec(ctx, `UPDATE declared_wages SET wage = ?, actor = ?, updated_at = ? WHERE employment_id = ? AND year = ?`,
-		int64(d.Wage), d.Actor, tsArg(d.UpdatedAt), d.EmploymentID, d.Year)
+		int64(d.DeclaredWage), d.Actor, tsArg(d.UpdatedAt), d.EmploymentID, d.Year)
 	prev := money.Fen(old)
 	return &prev, err
 }

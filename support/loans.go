@@ -25,10 +25,10 @@ const (
 	LoanRepaid   LoanStatus = "repaid"   // the last month has passed
 )
 
-// Loan is an entrepreneurship guaranteed loan (创业担保贷款): who borrows,
+// StartupLoan is an entrepreneurship guaranteed loan (创业担保贷款): who borrows,
 // from which bank under which guarantee, its terms from the rules and the
 // months the borrower was in default.
-type Loan struct {
+type StartupLoan struct {
 	ID           int64              `json:"id"`
 	Programme    string             `json:"programme"`
 	Borrower     rules.Borrower     `json:"borrower"`
@@ -80,14 +80,14 @@ type LoanInput struct {
 // divisions. The terms come from the rules (an enterprise's staff and
 // hires of the last twelve months from the registry); a loan outside the
 // limits is refused with Invalid naming the rule (loan.not_eligible).
-func (s *Service) ApplyLoan(ctx context.Context, in LoanInput) (Loan, error) {
+func (s *Service) ApplyLoan(ctx context.Context, in LoanInput) (StartupLoan, error) {
 	c, err := authorize(ctx, access.ApplyLoans, "")
 	if err != nil {
-		return Loan{}, err
+		return StartupLoan{}, err
 	}
 	l, err := parseLoan(in)
 	if err != nil {
-		return Loan{}, err
+		return StartupLoan{}, err
 	}
 	err = s.Store.Update(ctx, func(tx Tx) error {
 		if err := s.borrower(ctx, tx, c, &l); err != nil {
@@ -105,8 +105,8 @@ func (s *Service) ApplyLoan(ctx context.Context, in LoanInput) (Loan, error) {
 	return l, err
 }
 
-func parseLoan(in LoanInput) (Loan, error) {
-	l := Loan{Programme: strings.TrimSpace(in.Programme), Borrower: rules.Borrower(in.Borrower), PersonID: in.PersonID, EmployerID: in.EmployerID,
+func parseLoan(in LoanInput) (StartupLoan, error) {
+	l := StartupLoan{Programme: strings.TrimSpace(in.Programme), Borrower: rules.Borrower(in.Borrower), PersonID: in.PersonID, EmployerID: in.EmployerID,
 		Bank: strings.TrimSpace(in.Bank), Guarantor: strings.TrimSpace(in.Guarantor), TermMonths: in.TermMonths}
 	if l.Programme == "" {
 		l.Programme = "startup_loan"
@@ -135,7 +135,7 @@ func parseLoan(in LoanInput) (Loan, error) {
 }
 
 // borrower checks the caller may apply for l's borrower and sets its division.
-func (s *Service) borrower(ctx context.Context, tx Tx, c access.Caller, l *Loan) error {
+func (s *Service) borrower(ctx context.Context, tx Tx, c access.Caller, l *StartupLoan) error {
 	var err error
 	if l.Borrower == rules.BorrowerIndividual {
 		l.Division, err = tx.PersonDivision(ctx, l.PersonID)
@@ -160,7 +160,7 @@ func (s *Service) borrower(ctx context.Context, tx Tx, c access.Caller, l *Loan)
 }
 
 // loanTerms decides l's terms by the rules.
-func (s *Service) loanTerms(ctx context.Context, tx Tx, l *Loan) error {
+func (s *Service) loanTerms(ctx context.Context, tx Tx, l *StartupLoan) error {
 	in := rules.LoanInput{Programme: l.Programme, Borrower: l.Borrower, Division: l.Division, Signed: l.Signed,
 		Principal: l.Principal, TermMonths: l.TermMonths, ContractRate: l.ContractRate}
 	if l.Borrower == rules.BorrowerEnterprise {
@@ -183,12 +183,12 @@ func (s *Service) loanTerms(ctx context.Context, tx Tx, l *Loan) error {
 // DecideLoan approves or rejects an application: a reviewer of the
 // borrower's division who did not record it (four eyes). A rejection
 // needs a reason. It fails with Conflict for a loan already decided.
-func (s *Service) DecideLoan(ctx context.Context, id int64, approve bool, reason string) (Loan, error) {
+func (s *Service) DecideLoan(ctx context.Context, id int64, approve bool, reason string) (StartupLoan, error) {
 	reason = strings.TrimSpace(reason)
 	if !approve && reason == "" {
-		return Loan{}, fault.Invalidf("reason", "loan.reason", "a rejection needs a reason")
+		return StartupLoan{}, fault.Invalidf("reason", "loan.reason", "a rejection needs a reason")
 	}
-	var l Loan
+	var l StartupLoan
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		var err error
 		if l, err = tx.Loan(ctx, id); err != nil {
@@ -219,8 +219,8 @@ func (s *Service) DecideLoan(ctx context.Context, id int64, approve bool, reason
 // MarkDefault records that the borrower of an active loan was overdue in
 // month p (as the bank reports): that month's subsidy is then paid at the
 // default_subsidy share. It needs PrepareGrants in the loan's division.
-func (s *Service) MarkDefault(ctx context.Context, id int64, p period.YearMonth) (Loan, error) {
-	var l Loan
+func (s *Service) MarkDefault(ctx context.Context, id int64, p period.YearMonth) (StartupLoan, error) {
+	var l StartupLoan
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		var err error
 		if l, err = tx.Loan(ctx, id); err != nil {
@@ -247,13 +247,13 @@ func (s *Service) MarkDefault(ctx context.Context, id int64, p period.YearMonth)
 }
 
 // input is the rules' view of l.
-func (l Loan) input() rules.LoanInput {
+func (l StartupLoan) input() rules.LoanInput {
 	return rules.LoanInput{Programme: l.Programme, Borrower: l.Borrower, Division: l.Division, Signed: l.Signed,
 		Principal: l.Principal, TermMonths: l.TermMonths, ContractRate: l.ContractRate}
 }
 
 // Schedule returns l's months with the subsidy due for each.
-func (s *Service) Schedule(l Loan) ([]ScheduleMonth, error) {
+func (s *Service) Schedule(l StartupLoan) ([]ScheduleMonth, error) {
 	var out []ScheduleMonth
 	for _, m := range rules.LoanSchedule(l.input(), l.Terms) {
 		def := slices.Contains(l.Defaults, m.Period)
@@ -316,7 +316,7 @@ func (s *Service) ClaimSubsidy(ctx context.Context, id int64, through period.Yea
 }
 
 // claimMonth creates the grant of one month's subsidy unless claimed.
-func (s *Service) claimMonth(ctx context.Context, tx Tx, l Loan, m rules.LoanMonth) (Grant, bool, error) {
+func (s *Service) claimMonth(ctx context.Context, tx Tx, l StartupLoan, m rules.LoanMonth) (Grant, bool, error) {
 	def := slices.Contains(l.Defaults, m.Period)
 	amt, trace, err := s.Params.LoanSubsidy(l.Programme, l.Division, l.Signed, m, def, true)
 	if err != nil || amt <= 0 {
@@ -337,7 +337,7 @@ func (s *Service) claimMonth(ctx context.Context, tx Tx, l Loan, m rules.LoanMon
 
 // Loans lists the loans the caller may see: staff of the divisions, a
 // citizen their own, an agent their enterprise's.
-func (s *Service) Loans(ctx context.Context, f LoanFilter) ([]Loan, error) {
+func (s *Service) Loans(ctx context.Context, f LoanFilter) ([]StartupLoan, error) {
 	c, err := authorize(ctx, access.ReadGrants, "")
 	if err != nil {
 		return nil, err
@@ -353,7 +353,7 @@ func (s *Service) Loans(ctx context.Context, f LoanFilter) ([]Loan, error) {
 	default:
 		return nil, nil
 	}
-	var out []Loan
+	var out []StartupLoan
 	err = s.Store.View(ctx, func(tx Tx) (err error) {
 		out, err = tx.ListLoans(ctx, f)
 		return err
@@ -362,12 +362,12 @@ func (s *Service) Loans(ctx context.Context, f LoanFilter) ([]Loan, error) {
 }
 
 // Loan returns one loan with its schedule, NotFound out of reach.
-func (s *Service) Loan(ctx context.Context, id int64) (Loan, []ScheduleMonth, error) {
+func (s *Service) Loan(ctx context.Context, id int64) (StartupLoan, []ScheduleMonth, error) {
 	c, err := authorize(ctx, access.ReadGrants, "")
 	if err != nil {
-		return Loan{}, nil, err
+		return StartupLoan{}, nil, err
 	}
-	var l Loan
+	var l StartupLoan
 	err = s.Store.Update(ctx, func(tx Tx) error {
 		if l, err = tx.Loan(ctx, id); err != nil {
 			return err
@@ -381,7 +381,7 @@ func (s *Service) Loan(ctx context.Context, id int64) (Loan, []ScheduleMonth, er
 		return s.record(ctx, tx, c, "support.loan.view", fmt.Sprintf("loan/%d", id), l.PersonID)
 	})
 	if err != nil {
-		return Loan{}, nil, err
+		return StartupLoan{}, nil, err
 	}
 	sched, err := s.Schedule(l)
 	return l, sched, err

@@ -71,10 +71,10 @@ type Tx interface {
 	InsertInternship(ctx context.Context, in *Internship) error // sets in.ID
 	Internship(ctx context.Context, id int64) (Internship, error)
 	ListInternships(ctx context.Context, f InternshipFilter) ([]Internship, error)
-	InsertLoan(ctx context.Context, l *Loan) error // sets l.ID
-	UpdateLoan(ctx context.Context, l Loan) error
-	Loan(ctx context.Context, id int64) (Loan, error)
-	ListLoans(ctx context.Context, f LoanFilter) ([]Loan, error)
+	InsertLoan(ctx context.Context, l *StartupLoan) error // sets l.ID
+	UpdateLoan(ctx context.Context, l StartupLoan) error
+	Loan(ctx context.Context, id int64) (StartupLoan, error)
+	ListLoans(ctx context.Context, f LoanFilter) ([]StartupLoan, error)
 	// EnterpriseStaff counts an employer's relations running on day and
 	// those that started in the twelve months before it.
 	EnterpriseStaff(ctx context.Context, employer int64, day period.Date) (staff, hires int, err error)

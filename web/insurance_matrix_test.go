@@ -73,7 +73,7 @@ func (w *world) retiree(t *testing.T, div string, employer int64) (int64, int64)
 	}
 	var years []insurance.LegacyYear
 	for y := 1990; y <= 2023; y++ {
-		years = append(years, insurance.LegacyYear{PersonID: p.ID, Year: y, Months: 12, AvgBase: 400_000, AvgWage: 500_000, Credits: 100_000, Interest: 1_000})
+		years = append(years, insurance.LegacyYear{PersonID: p.ID, Year: y, Months: 12, AverageBase: 400_000, AverageWage: 500_000, Credits: 100_000, Interest: 1_000})
 	}
 	if err := insuranceOf[w.a.reg].ImportLegacy(sysCtx, "matrix", years); err != nil {
 		t.Fatal(err)

@@ -482,7 +482,7 @@ func (s *Server) supLoans(w http.ResponseWriter, r *http.Request, svc *support.S
 
 // supLoanDetail is one loan with its months and the subsidy claimable for each.
 type supLoanDetail struct {
-	Loan     support.Loan            `json:"loan"`
+	Loan     support.StartupLoan     `json:"loan"`
 	Schedule []support.ScheduleMonth `json:"schedule"`
 }
 
@@ -498,10 +498,12 @@ func (s *Server) supLoan(w http.ResponseWriter, r *http.Request, svc *support.Se
 func (s *Server) supDecideLoan(approve bool) func(http.ResponseWriter, *http.Request, *support.Service) {
 	return func(w http.ResponseWriter, r *http.Request, svc *support.Service) {
 		if approve {
-			get(w, r, func(ctx context.Context, id int64) (support.Loan, error) { return svc.DecideLoan(ctx, id, true, "") })
+			get(w, r, func(ctx context.Context, id int64) (support.StartupLoan, error) {
+				return svc.DecideLoan(ctx, id, true, "")
+			})
 			return
 		}
-		update(w, r, func(ctx context.Context, id int64, in supReasonBody) (support.Loan, error) {
+		update(w, r, func(ctx context.Context, id int64, in supReasonBody) (support.StartupLoan, error) {
 			return svc.DecideLoan(ctx, id, false, in.Reason)
 		})
 	}
@@ -514,10 +516,10 @@ type supMonthBody struct {
 }
 
 func (s *Server) supLoanDefault(w http.ResponseWriter, r *http.Request, svc *support.Service) {
-	update(w, r, func(ctx context.Context, id int64, in supMonthBody) (support.Loan, error) {
+	update(w, r, func(ctx context.Context, id int64, in supMonthBody) (support.StartupLoan, error) {
 		p, err := parsePeriod("period", in.Period)
 		if err != nil {
-			return support.Loan{}, err
+			return support.StartupLoan{}, err
 		}
 		return svc.MarkDefault(ctx, id, p)
 	})

@@ -180,7 +180,7 @@ func (f pensionForm) input(from period.YearMonth) (rules.ProjectionInput, error)
 	for _, d := range []struct {
 		field, text string
 		to          *money.Dec
-	}{{"years", pick(f.Years, "0"), &in.Years}, {"index", f.Index, &in.Index}, {"transitional_years", f.TransYears, &in.TransitionalYears}, {"transitional_index", f.TransIdx, &in.TransitionalIndex}} {
+	}{{"years", pick(f.Years, "0"), &in.ContributionYears}, {"index", f.Index, &in.Index}, {"transitional_years", f.TransYears, &in.TransitionalYears}, {"transitional_index", f.TransIdx, &in.TransitionalIndex}} {
 		v, err := money.ParseDec(strings.TrimSpace(d.text))
 		if err != nil || v.IsNegative() {
 			return in, fault.Invalidf(d.field, "number.format", "%q is not a number of at least 0", d.text)

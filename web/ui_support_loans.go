@@ -18,7 +18,7 @@ import (
 
 // loansView is the loans list with the application form.
 type loansView struct {
-	Loans    []support.Loan
+	Loans    []support.StartupLoan
 	Form     loanForm
 	Borrower string // fixed for a citizen (individual) and an agent (enterprise); "" lets staff choose
 }
@@ -87,7 +87,7 @@ func (s *Server) uiApplyLoan(w http.ResponseWriter, r *http.Request) {
 		}
 		in.TermMonths = n
 	}
-	var l support.Loan
+	var l support.StartupLoan
 	if err == nil {
 		l, err = s.Support.ApplyLoan(r.Context(), in)
 	}
@@ -104,7 +104,7 @@ func (s *Server) uiApplyLoan(w http.ResponseWriter, r *http.Request) {
 
 // loanView is one loan with its terms, schedule and subsidy grants.
 type loanView struct {
-	Loan      support.Loan
+	Loan      support.StartupLoan
 	Terms     string // the terms' reason in the reader's language
 	Schedule  []support.ScheduleMonth
 	Grants    []grantRow

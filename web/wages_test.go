@@ -76,7 +76,7 @@ func TestWageFile(t *testing.T) {
 			t.Fatalf("file: %d %s", r.status, r.body)
 		}
 		list, err := w.a.reg.ListWages(sysCtx, registry.WageFilter{EmploymentID: w.r3.ID})
-		if err != nil || len(list) != 1 || list[0].Year != 2025 || list[0].Wage != 880_000 {
+		if err != nil || len(list) != 1 || list[0].Year != 2025 || list[0].DeclaredWage != 880_000 {
 			t.Fatalf("r3's declarations %+v %v", list, err)
 		}
 		bad := "year,resident_id,wage\n" +

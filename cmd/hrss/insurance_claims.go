@@ -53,7 +53,7 @@ func runStatement(g *globals, args []string) error {
 		fmt.Fprintf(g.stdout, "Rights record of person %d (%s, %s): %d months, balance %s\n", st.PersonID, st.Name, st.Division, st.Months, st.Balance)
 		fmt.Fprintf(g.stdout, "  %4s %-8s %6s %10s %10s %10s %12s\n", "year", "source", "months", "avg base", "credits", "interest", "balance")
 		for _, y := range st.Years {
-			fmt.Fprintf(g.stdout, "  %4d %-8s %6d %10s %10s %10s %12s\n", y.Year, y.Source, y.Months, y.AvgBase, y.Credits, y.Interest, y.Balance)
+			fmt.Fprintf(g.stdout, "  %4d %-8s %6d %10s %10s %10s %12s\n", y.Year, y.Source, y.Months, y.AverageBase, y.Credits, y.Interest, y.Balance)
 		}
 		return nil
 	})

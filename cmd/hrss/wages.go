@@ -98,7 +98,7 @@ func printWages(g *globals, ds []registry.WageDeclaration, asJSON bool) error {
 			if d.Previous != nil {
 				prev = d.Previous.String()
 			}
-			fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%s\t%s\t%s\n", d.EmploymentID, d.PersonID, d.EmployerID, d.Year, d.Wage, prev, d.Actor)
+			fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%s\t%s\t%s\n", d.EmploymentID, d.PersonID, d.EmployerID, d.Year, d.DeclaredWage, prev, d.Actor)
 		}
 	})
 }

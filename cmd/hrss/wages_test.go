@@ -56,7 +56,7 @@ func TestWagesCLI(t *testing.T) {
 	rel, emp := strconv.FormatInt(m.ID, 10), strconv.FormatInt(e.ID, 10)
 	var out []registry.WageDeclaration
 	runJSON(t, append(g, "wages", "declare", "--employment", rel, "--year", "2024", "--wage", "7100.00", "--json"), &out)
-	if len(out) != 1 || out[0].Wage != 710_000 || out[0].Previous != nil {
+	if len(out) != 1 || out[0].DeclaredWage != 710_000 || out[0].Previous != nil {
 		t.Fatalf("declare: %+v", out)
 	}
 	file := filepath.Join(t.TempDir(), "wages.csv")
@@ -64,11 +64,11 @@ func TestWagesCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	runJSON(t, append(g, "wages", "declare", "--employer", emp, "--file", file, "--json"), &out)
-	if len(out) != 2 || out[0].Previous == nil || *out[0].Previous != 710_000 || out[1].Wage != 760_050 {
+	if len(out) != 2 || out[0].Previous == nil || *out[0].Previous != 710_000 || out[1].DeclaredWage != 760_050 {
 		t.Fatalf("file: %+v", out)
 	}
 	runJSON(t, append(g, "wages", "list", "--employment", rel, "--json"), &out)
-	if len(out) != 2 || out[0].Year != 2024 || out[0].Wage != 730_000 || out[1].Year != 2025 {
+	if len(out) != 2 || out[0].Year != 2024 || out[0].DeclaredWage != 730_000 || out[1].Year != 2025 {
 		t.Fatalf("list: %+v", out)
 	}
 	if err := os.WriteFile(file, []byte("resident_id,year,wage\n"+string(number)+",2026,abc\n"), 0o600); err != nil {
