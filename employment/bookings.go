@@ -225,23 +225,3 @@ func (s *Service) CancelBooking(ctx context.Context, fairID int64) error {
 		return s.audit(ctx, tx, "fair.cancel_booking", object("fair", fairID), c.PersonID)
 	})
 }
-
-// lowerByBooked lowers the hosts' capacities by the slots citizens have
-// booked, before the allocation gives the rest to the registered seekers.
-func lowerByBooked(hosts []FairHost, booked map[int64][]int) {
-	for i := range hosts {
-		hosts[i].Slots = max(0, hosts[i].Slots-len(booked[hosts[i].ID]))
-	}
-}
-
-// skipBooked numbers each allocated interview's slot among the slots of
-// its employer that no citizen booked.
-func skipBooked(ivs []Interview, booked map[int64][]int) {
-	for i := range ivs {
-		for _, b := range booked[ivs[i].EmployerID] { // ascending
-			if b <= ivs[i].Slot {
-				ivs[i].Slot++
-			}
-		}
-	}
-}

@@ -12,13 +12,18 @@ type FairSeeker struct {
 	ID     int64
 	Prefs  []int64  // employer IDs, best first
 	Scores []Points // aligned with Prefs: how that employer rates the seeker
+	Busy   []int    // slots the seeker booked themselves (FairBooking): no interview is put there, and each counts against the quota
 }
 
 // FairHost is an employer at a job fair with its interview slots.
 type FairHost struct {
-	ID    int64
-	Slots int
+	ID     int64
+	Slots  int
+	Booked []int // slots citizens booked (FairBooking): kept, and given to nobody else
 }
+
+// free returns the slots of h not booked by citizens.
+func (h FairHost) free() int { return max(0, h.Slots-len(h.Booked)) }
 
 // Interview is one allocated interview slot.
 type Interview struct {
@@ -35,10 +40,13 @@ type Interview struct {
 // at most Slots seekers, each seeker at most quota interviews. Employers
 // prefer higher scores, ties by lower seeker ID. The result is stable: no
 // seeker and employer would both rather have each other than what they
-// got, and it is the best stable allocation for every seeker. Interviews
-// are listed by employer ID, then slot; slots follow the employer's
-// preference, moved so that a seeker's interviews fall in distinct slots
-// where the schedule allows (Clash marks those it could not move).
+// got, and it is the best stable allocation for every seeker. Slots
+// booked by citizens are the hosts' Booked and the seekers' Busy: they
+// lower the employer's capacity and the seeker's quota, and no interview
+// is put in them. Interviews are listed by employer ID, then slot; slots
+// follow the employer's preference, moved so that a seeker's interviews
+// and booking fall in distinct slots where the schedule allows (Clash
+// marks those it could not move).
 func DeferredAcceptance(seekers []FairSeeker, hosts []FairHost, quota int) []Interview {
 	quota = max(1, quota)
 	hostIdx := make(map[int64]int, len(hosts))
@@ -55,16 +63,16 @@ func DeferredAcceptance(seekers []FairSeeker, hosts []FairHost, quota int) []Int
 	for len(free) > 0 {
 		s := free[len(free)-1]
 		free = free[:len(free)-1]
-		for count[s] < quota && next[s] < len(seekers[s].Prefs) {
+		for count[s] < quota-len(seekers[s].Busy) && next[s] < len(seekers[s].Prefs) {
 			p := next[s]
 			next[s]++
 			h, ok := hostIdx[seekers[s].Prefs[p]]
-			if !ok || hosts[h].Slots <= 0 {
+			if !ok || hosts[h].free() <= 0 {
 				continue
 			}
 			o := offer{seeker: s, id: seekers[s].ID, score: seekers[s].Scores[p], rank: p + 1}
 			count[s]++
-			if held[h].Len() < hosts[h].Slots {
+			if held[h].Len() < hosts[h].free() {
 				heap.Push(&held[h], o)
 				continue
 			}
@@ -113,6 +121,14 @@ func schedule(seekers []FairSeeker, hosts []FairHost, held []heldHeap) []Intervi
 	}
 	slices.SortFunc(order, func(a, b int) int { return cmpID(hosts[a].ID, hosts[b].ID) })
 	busy := map[int64]map[int]bool{} // seeker → slots taken
+	for _, s := range seekers {
+		for _, slot := range s.Busy {
+			if busy[s.ID] == nil {
+				busy[s.ID] = map[int]bool{}
+			}
+			busy[s.ID][slot] = true
+		}
+	}
 	var out []Interview
 	for _, h := range order {
 		offers := slices.Clone(held[h].items)
@@ -123,6 +139,11 @@ func schedule(seekers []FairSeeker, hosts []FairHost, held []heldHeap) []Intervi
 			return 1
 		})
 		taken := make([]bool, hosts[h].Slots)
+		for _, b := range hosts[h].Booked {
+			if b >= 0 && b < len(taken) {
+				taken[b] = true
+			}
+		}
 		for _, o := range offers {
 			slot, clash := pickSlot(taken, busy[o.id])
 			taken[slot] = true

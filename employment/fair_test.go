@@ -2,6 +2,7 @@ package employment
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
@@ -138,5 +139,38 @@ func TestBatchRespectsCapacity(t *testing.T) {
 	t.Logf("coverage %+v", c)
 	if c.Seekers != m.Seekers() || c.VacanciesListed == 0 || c.CoverageBP <= 0 || c.MaxLoadBP > 10000 {
 		t.Fatalf("coverage %+v", c)
+	}
+}
+
+func TestDeferredAcceptanceKeepsBookings(t *testing.T) {
+	// Employer 10 has 3 slots, slot 0 booked by a citizen; employer 20 has
+	// 2 slots, slot 1 booked by seeker 1, who wants 10 and 30 as well.
+	hosts := []FairHost{{ID: 10, Slots: 3, Booked: []int{0}}, {ID: 20, Slots: 2, Booked: []int{1}}, {ID: 30, Slots: 3}}
+	seekers := []FairSeeker{
+		{ID: 1, Prefs: []int64{10, 30}, Scores: []Points{9000, 9000}, Busy: []int{1}},
+		{ID: 2, Prefs: []int64{10, 20}, Scores: []Points{8000, 8000}},
+		{ID: 3, Prefs: []int64{10, 20}, Scores: []Points{7000, 7000}},
+	}
+	got := DeferredAcceptance(seekers, hosts, 2)
+	per := map[int64]int{}
+	for _, iv := range got {
+		per[iv.SeekerID]++
+		for _, h := range hosts {
+			if h.ID == iv.EmployerID && slices.Contains(h.Booked, iv.Slot) {
+				t.Fatalf("interview %+v in a booked slot", iv)
+			}
+		}
+		if iv.SeekerID == 1 && (iv.Slot == 1 || iv.Clash) {
+			t.Fatalf("seeker 1's interview %+v clashes with their booking in slot 1", iv)
+		}
+		if iv.Slot >= 3 {
+			t.Fatalf("interview %+v past the employer's slots", iv)
+		}
+	}
+	if per[1] != 1 {
+		t.Fatalf("seeker 1 booked one slot and may have one interview more (quota 2), got %d: %v", per[1], got)
+	}
+	if per[2] != 2 || per[3] != 0 {
+		t.Fatalf("employer 10's 2 free slots go to seekers 1 and 2, 20's one to seeker 2: got %v", got)
 	}
 }

@@ -260,18 +260,15 @@ func (s *Service) AllocateFair(ctx context.Context, fairID int64) (FairAllocatio
 		if f, err = openFair(ctx, tx, fairID); err != nil {
 			return err
 		}
-		seekers, hosts, err := s.fairParties(ctx, tx, f)
-		if err != nil {
-			return err
-		}
 		bookings, err := tx.FairBookings(ctx, fairID)
 		if err != nil {
 			return err
 		}
-		booked := bookedSlots(bookings)
-		lowerByBooked(hosts, booked)
+		seekers, hosts, err := s.fairParties(ctx, tx, f, bookings)
+		if err != nil {
+			return err
+		}
 		ivs := DeferredAcceptance(seekers, hosts, f.MaxInterviews)
-		skipBooked(ivs, booked)
 		if err := tx.ReplaceInterviews(ctx, fairID, ivs); err != nil {
 			return err
 		}
@@ -302,8 +299,10 @@ func summarise(f JobFair, ivs []Interview, seekers int) FairAllocation {
 	return out
 }
 
-// fairParties builds the inputs of deferred acceptance for fair f.
-func (s *Service) fairParties(ctx context.Context, tx Tx, f JobFair) ([]FairSeeker, []FairHost, error) {
+// fairParties builds the inputs of deferred acceptance for fair f: the
+// citizens' bookings are the hosts' booked slots and, for a registered
+// seeker who booked, a busy slot and an employer not proposed to again.
+func (s *Service) fairParties(ctx context.Context, tx Tx, f JobFair, bookings []FairBooking) ([]FairSeeker, []FairHost, error) {
 	emps, err := tx.FairEmployers(ctx, f.ID)
 	if err != nil {
 		return nil, nil, err
@@ -320,10 +319,15 @@ func (s *Service) fairParties(ctx context.Context, tx Tx, f JobFair) ([]FairSeek
 	if err != nil {
 		return nil, nil, err
 	}
+	booked := bookedSlots(bookings)
+	byPerson := map[int64]FairBooking{}
+	for _, b := range bookings {
+		byPerson[b.PersonID] = b
+	}
 	vacs := map[int64][]Vacancy{}
 	hosts := make([]FairHost, len(emps))
 	for i, e := range emps {
-		hosts[i] = FairHost{ID: e.EmployerID, Slots: e.Slots}
+		hosts[i] = FairHost{ID: e.EmployerID, Slots: e.Slots, Booked: booked[e.EmployerID]}
 		for _, id := range e.Vacancies {
 			v, err := tx.Vacancy(ctx, id)
 			if err != nil {
@@ -342,8 +346,16 @@ func (s *Service) fairParties(ctx context.Context, tx Tx, f JobFair) ([]FairSeek
 			continue
 		}
 		sk.OptOut = false // the seeker asked for these employers: the employer rates the application
-		fs := FairSeeker{ID: r.SeekerID, Prefs: r.Preferences}
+		fs := FairSeeker{ID: r.SeekerID}
+		b, hasBooking := byPerson[sk.PersonID]
+		if hasBooking {
+			fs.Busy = []int{b.Slot}
+		}
 		for _, e := range r.Preferences {
+			if hasBooking && e == b.EmployerID {
+				continue // booked with this employer already
+			}
+			fs.Prefs = append(fs.Prefs, e)
 			best := Points(0)
 			for _, v := range vacs[e] {
 				if mt := m.Explain(sk, v, LangEN); len(mt.Refused) == 0 {
