@@ -16,12 +16,12 @@ type ArrearsBill struct {
 	Due       money.Fen        `json:"due"`
 	Paid      money.Fen        `json:"paid"`       // applied to the principal by the as-of date
 	Principal money.Fen        `json:"principal"`  // unpaid on the as-of date
-	Fee       money.Fen        `json:"fee"`        // late fee accrued to the as-of date, billed or not
-	FeeBilled money.Fen        `json:"fee_billed"` // of Fee, billed (lines ending by the as-of date)
+	Fee       money.Fen        `json:"fee"`        // late fee due to the as-of date given every payment known, billed or not
+	FeeBilled money.Fen        `json:"fee_billed"` // billed (lines ending by the as-of date, reversals included)
 	FeePaid   money.Fen        `json:"fee_paid"`   // late fee paid by the as-of date
-	FeeOwed   money.Fen        `json:"fee_owed"`   // Fee - FeePaid
+	FeeOwed   money.Fen        `json:"fee_owed"`   // Fee - FeePaid + fee credits booked (paid beyond a corrected fee)
 	Days      int              `json:"days"`       // days from the due date to the as-of date
-	Lines     []LateFee        `json:"lines"`      // the fee's stretches: billed lines (with their billing) then those not yet billed
+	Lines     []LateFee        `json:"lines"`      // the fee's stretches: billed lines (with their billing), corrections due, then those not yet billed
 }
 
 // Owed is what is owed on a date: the principal unpaid and the late fee.
@@ -31,7 +31,7 @@ type Owed struct {
 	FeeBilled money.Fen `json:"fee_billed"` // of Fee, billed
 	FeePaid   money.Fen `json:"fee_paid"`
 	FeeOwed   money.Fen `json:"fee_owed"`     // Fee - FeePaid
-	Unbilled  money.Fen `json:"fee_unbilled"` // Fee - FeeBilled: accrued, not billed yet
+	Unbilled  money.Fen `json:"fee_unbilled"` // Fee - FeeBilled: accrued or corrected, not billed yet
 }
 
 // add adds a bill's figures.
@@ -64,10 +64,11 @@ type Arrears struct {
 // Bills) with a bill past its due date that still owes principal or
 // late fee: the principal unpaid and the late fee (滞纳金), by
 // rules.Params.LateFee at contribution.late_fee_rate a day (社会保险法
-// Art. 86): the lines billed (BillLateFees) up to asOf as billed, then
-// from the last of them (or the due date) the fee accruing on the unpaid
-// balance, each payment lowering it from the day after it is made, each
-// stretch rounded half-up to the fen. Payments dated after asOf are
+// Art. 86): the lines billed (BillLateFees) up to asOf, the corrections
+// the next billing makes of those no longer due given every payment
+// known, then from the last line (or the due date) the fee accruing on
+// the unpaid balance, each payment lowering it from the day after it is
+// made, each stretch rounded half-up to the fen. Payments dated after asOf are
 // ignored. Adjustments of corrections accrue from the bill's original
 // due date (back payments, 补缴). It fails with Invalid for a zero date.
 func (s *Service) Arrears(ctx context.Context, asOf period.Date) (Arrears, error) {
@@ -131,8 +132,8 @@ func (s *Service) arrearsOf(bf billFees, asOf period.Date) (ArrearsBill, error) 
 	}
 	ab.Paid, ab.Principal, ab.FeePaid = a.paid, a.unpaid, a.feePaid
 	ab.FeeBilled = feeSum(a.billed)
-	ab.Fee = ab.FeeBilled + feeSum(a.unbilled)
-	ab.FeeOwed = ab.Fee - ab.FeePaid
-	ab.Lines = append(append([]LateFee{}, a.billed...), a.unbilled...)
+	ab.Fee = ab.FeeBilled + feeSum(a.fix) + feeSum(a.unbilled)
+	ab.FeeOwed = ab.Fee - ab.FeePaid + bf.credited
+	ab.Lines = append(append(append([]LateFee{}, a.billed...), a.fix...), a.unbilled...)
 	return ab, nil
 }

@@ -5,7 +5,7 @@ import (
 )
 
 // The invariants Check verifies. Each is checked by the store in SQL over
-// the whole database.
+// the whole database (the late fee due also in Go, by the rules).
 const (
 	// InvAssessedBilled: for every period's current run, each bill equals
 	// the sum (and count) of the run's rows of its payer, and every row
@@ -28,8 +28,12 @@ const (
 	// (a period's current run is a finished run).
 	InvTraceable = "traceable"
 	// InvLateFees: every late fee line belongs to a recorded billing
-	// whose figures are its lines', no two lines of a bill cover the
-	// same day, and no bill's late fee paid exceeds the fee billed.
+	// whose figures are its lines', no two standing lines of a bill cover
+	// the same day, a reversal takes back exactly the line it names, no
+	// bill's late fee paid exceeds the fee billed and credited, and (in
+	// Go, feeDueBreaches) the standing lines of every bill not marked for
+	// recomputation are the fee due on their days given every payment
+	// known and the bill's principal as it stands.
 	InvLateFees = "late_fees_billed"
 	// InvCredits: no credit is used twice (what is re-matched and
 	// refunded of a payment's overpaid part never exceeds it), every
@@ -75,6 +79,13 @@ func (s *Service) Check(ctx context.Context) (CheckReport, error) {
 			n, breaches, err := tx.CheckInvariant(ctx, inv, maxBreaches)
 			if err != nil {
 				return err
+			}
+			if inv == InvLateFees {
+				more, err := s.feeDueBreaches(ctx, tx, maxBreaches-len(breaches))
+				if err != nil {
+					return err
+				}
+				breaches = append(breaches, more...)
 			}
 			r := CheckResult{Invariant: inv, Checked: n, Breaches: breaches, OK: len(breaches) == 0}
 			if r.Breaches == nil {

@@ -176,10 +176,14 @@ func (s *Service) applyCollection(ctx context.Context, tx Tx, importID int64, ro
 // allocateTo splits pay.Amount over bill's unpaid principal and the late
 // fee billed on it and not yet paid, in the order
 // contribution.fee_allocation says on the payment's date; the rest is
-// overpaid.
+// overpaid. A payment that changes the bill's late fee marks it for the
+// next billing (markFeeChange).
 func (s *Service) allocateTo(ctx context.Context, tx Tx, pay *Payment, bill Bill) error {
-	fee, err := tx.FeeOwed(ctx, bill.Period, bill.PayerKind, bill.PayerID)
+	fee, billed, err := tx.FeeOwed(ctx, BillKey{bill.Period, bill.PayerKind, bill.PayerID})
 	if err != nil {
+		return err
+	}
+	if err := s.markFeeChange(ctx, tx, bill, pay.PaidOn, billed); err != nil {
 		return err
 	}
 	first, err := s.feePrincipalFirst(bill.Division, pay.PaidOn)

@@ -118,6 +118,9 @@ func (s *Service) correctPeriod(ctx context.Context, tx Tx, c Correction, p peri
 	if err := tx.InsertAdjustment(ctx, c.ID, &adj); err != nil {
 		return err
 	}
+	if err := tx.MarkFeeStale(ctx, BillKey{adj.Period, adj.Kind, adj.PayerID}, s.now()); err != nil { // its late fee runs on the new principal
+		return err
+	}
 	rep.Adjustments = append(rep.Adjustments, adj)
 	rep.Total += adj.Total()
 	if err := s.record(ctx, tx, c.caller, "insurance.correct", fmt.Sprintf("correction/%d/period/%s", c.ID, p), adj.PersonID); err != nil {

@@ -25,6 +25,12 @@ const FeeRounding = "each line half-up to the fen (RULES.md §3 rounding, unveri
 // LateFee is one billed line of late fee (滞纳金) on a bill: the fee on
 // the unpaid principal for the days after From up to To inclusive, at
 // the daily rate of contribution.late_fee_rate with its legal source.
+// A line is never changed once billed: when a later billing finds it no
+// longer due (a payment dated back into its days, a credit re-matched, a
+// re-assessment of the principal), it bills a reversal (Cause
+// "reversal", Reverses naming the line, the opposite amount, the same
+// days and rule) and the stretch again as it is due (Cause
+// "recomputed").
 type LateFee struct {
 	ID         int64            `json:"id"`
 	Run        int64            `json:"fee_run"` // the billing that made it
@@ -41,6 +47,28 @@ type LateFee struct {
 	Reference  string           `json:"reference"`  // the rate's legal source
 	Confidence string           `json:"confidence"` // the rate's confidence
 	Rounding   string           `json:"rounding"`
+	Reverses   int64            `json:"reverses,omitempty"` // the line a reversal takes back
+	Cause      string           `json:"cause,omitempty"`    // "", FeeReversal or FeeRecomputed
+}
+
+// The causes of a correcting late fee line.
+const (
+	FeeReversal   = "reversal"   // takes back a line no longer due
+	FeeRecomputed = "recomputed" // bills a reversed line's days as they are due
+)
+
+// FeeCredit is late fee paid beyond the fee billed once a correction
+// lowered it: the payer's credit, re-matched or refunded as an overpaid
+// collection is (see Credits).
+type FeeCredit struct {
+	ID        int64            `json:"id"`
+	Run       int64            `json:"fee_run"`
+	Period    period.YearMonth `json:"period"`
+	PayerKind PayerKind        `json:"payer_kind"`
+	PayerID   int64            `json:"payer_id"`
+	Amount    money.Fen        `json:"amount"`
+	Source    string           `json:"source"` // the payment whose money it is
+	CreatedAt time.Time        `json:"created_at"`
 }
 
 // FeeRun is one billing of late fees: the fees accrued to AsOf that no
@@ -69,12 +97,26 @@ type LateFeeFilter struct {
 type MoneyTx interface {
 	InsertFeeRun(ctx context.Context, r *FeeRun) error // sets r.ID
 	InsertLateFees(ctx context.Context, fees []LateFee) error
-	// LateFees lists the late fee lines of f in (period, payer, to) order.
+	// LateFees lists the late fee lines of f in (period, payer, to, id)
+	// order.
 	LateFees(ctx context.Context, f LateFeeFilter) ([]LateFee, error)
 	// FeeRuns lists the late fee billings, newest first.
 	FeeRuns(ctx context.Context, limit int) ([]FeeRun, error)
-	// FeeOwed returns the late fee billed on a bill and not yet paid.
-	FeeOwed(ctx context.Context, p period.YearMonth, kind PayerKind, payer int64) (money.Fen, error)
+	// FeeOwed returns the late fee billed on a bill and not yet paid
+	// (less the fee credits booked on it), and whether any line is
+	// billed on it.
+	FeeOwed(ctx context.Context, k BillKey) (owed money.Fen, billed bool, err error)
+	// MarkFeeStale marks the late fee of bill k for the next billing to
+	// recompute; MarkPeriodFeesStale those of every bill of p with a line
+	// billed.
+	MarkFeeStale(ctx context.Context, k BillKey, since time.Time) error
+	MarkPeriodFeesStale(ctx context.Context, p period.YearMonth, since time.Time) error
+	// StaleFees lists the marked bills; ClearFeeStale removes marks.
+	StaleFees(ctx context.Context) ([]BillKey, error)
+	ClearFeeStale(ctx context.Context, keys []BillKey) error
+	// InsertFeeCredit records c (sets c.ID); FeeCredits lists them all.
+	InsertFeeCredit(ctx context.Context, c *FeeCredit) error
+	FeeCredits(ctx context.Context) ([]FeeCredit, error)
 	// Credits lists the payments with an overpaid part, with what was
 	// re-matched and refunded of it.
 	Credits(ctx context.Context, f CreditFilter) ([]Credit, error)
@@ -89,17 +131,27 @@ type MoneyTx interface {
 }
 
 // billFees is a bill with what its late fee needs: its applied payments
-// in date order and its billed fee lines.
+// in date order, its billed fee lines, the fee credits booked on it, and
+// whether it is marked for recomputation.
 type billFees struct {
-	bill  Bill
-	pays  []Payment
-	lines []LateFee
+	bill     Bill
+	pays     []Payment
+	lines    []LateFee
+	credited money.Fen
+	stale    bool
 }
 
-// feeBills reads, in tx, every bill due before asOf with its payments
-// and fee lines.
+// feeBillsPerPayer is how many bills of a period feeBills reads the
+// payments of one by one; above it, it reads the period's at once.
+const feeBillsPerPayer = 2000
+
+// feeBills reads, in tx, the bills due before asOf whose late fee may be
+// owed or billed: those with principal unpaid, a line billed, or a mark
+// (a payment after the due date, a re-assessment), each with its
+// payments, lines and fee credits. A bill paid in full on time, never
+// billed nor marked, owes no late fee and is not read.
 func (s *Service) feeBills(ctx context.Context, tx Tx, asOf period.Date) ([]billFees, error) {
-	bills, err := tx.Bills(ctx, BillFilter{})
+	bills, err := tx.Bills(ctx, BillFilter{FeeCandidates: true})
 	if err != nil {
 		return nil, err
 	}
@@ -112,8 +164,12 @@ func (s *Service) feeBills(ctx context.Context, tx Tx, asOf period.Date) ([]bill
 		k := BillKey{l.Period, l.PayerKind, l.PayerID}
 		byBill[k] = append(byBill[k], l)
 	}
-	pays := map[period.YearMonth]map[payerKey][]Payment{}
+	stale, credited, err := feeMarks(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
 	var out []billFees
+	perPeriod := map[period.YearMonth]int{}
 	for _, b := range bills {
 		if b.DueDate, err = s.Params.DueDate(b.Division, b.Period); err != nil {
 			return nil, err
@@ -121,16 +177,56 @@ func (s *Service) feeBills(ctx context.Context, tx Tx, asOf period.Date) ([]bill
 		if !b.DueDate.Before(asOf) {
 			continue
 		}
+		k := BillKey{b.Period, b.PayerKind, b.PayerID}
+		perPeriod[b.Period]++
+		out = append(out, billFees{bill: b, lines: byBill[k], credited: credited[k], stale: stale[k]})
+	}
+	return out, s.feePayments(ctx, tx, out, perPeriod)
+}
+
+// feeMarks reads the bills marked stale and the fee credits per bill.
+func feeMarks(ctx context.Context, tx Tx) (map[BillKey]bool, map[BillKey]money.Fen, error) {
+	keys, err := tx.StaleFees(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	stale := map[BillKey]bool{}
+	for _, k := range keys {
+		stale[k] = true
+	}
+	fcs, err := tx.FeeCredits(ctx)
+	credited := map[BillKey]money.Fen{}
+	for _, fc := range fcs {
+		credited[BillKey{fc.Period, fc.PayerKind, fc.PayerID}] += fc.Amount
+	}
+	return stale, credited, err
+}
+
+// feePayments sets the applied payments of each bill of bfs: one payer's
+// at a time in a period with few of bfs, the period's at once otherwise.
+func (s *Service) feePayments(ctx context.Context, tx Tx, bfs []billFees, perPeriod map[period.YearMonth]int) error {
+	pays := map[period.YearMonth]map[payerKey][]Payment{}
+	for i := range bfs {
+		b := bfs[i].bill
+		k := payerKey{b.PayerKind, b.PayerID}
+		if perPeriod[b.Period] <= feeBillsPerPayer {
+			list, err := tx.Payments(ctx, b.Period, b.PayerKind, b.PayerID)
+			if err != nil {
+				return err
+			}
+			bfs[i].pays = appliedByPayer(list)[k]
+			continue
+		}
 		if pays[b.Period] == nil {
 			list, err := tx.Payments(ctx, b.Period, 0, 0)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			pays[b.Period] = appliedByPayer(list)
 		}
-		out = append(out, billFees{bill: b, pays: pays[b.Period][payerKey{b.PayerKind, b.PayerID}], lines: byBill[BillKey{b.Period, b.PayerKind, b.PayerID}]})
+		bfs[i].pays = pays[b.Period][k]
 	}
-	return out, nil
+	return nil
 }
 
 // appliedByPayer groups the applied payments of a list by payer, in the
@@ -146,64 +242,123 @@ func appliedByPayer(list []Payment) map[payerKey][]Payment {
 	return m
 }
 
-// accrual is a bill's late fee on a date: the lines billed up to it,
-// the stretches accrued since the last of them and not billed, and the
-// principal unpaid and the fee paid on the date.
+// accrual is a bill's late fee on a date given every payment known: the
+// lines billed up to it (reversals included), the corrections due (a
+// reversal of each line that no longer holds and its days billed again
+// as due), the stretches accrued since the last line and not billed, and
+// the principal unpaid and the fee paid on the date.
 type accrual struct {
 	billed   []LateFee
+	fix      []LateFee
 	unbilled []LateFee
 	unpaid   money.Fen
 	paid     money.Fen // principal applied by the date
 	feePaid  money.Fen
 }
 
-// accrue walks bf's unpaid principal to asOf. The billed lines ending by
-// asOf stand as billed; from the last of them (or the due date) the fee
-// runs on the unpaid balance, each payment lowering it from the day
-// after it is made, one line per stretch (LateFeeDays, half-up to the
-// fen). Payments dated after asOf are ignored.
+// accrue walks bf's unpaid principal to asOf. Each line billed up to
+// asOf that is neither a reversal nor reversed is recomputed over its
+// days from the bill's due principal and every payment known (each
+// lowering the principal from the day after it is made, one line per
+// stretch, LateFeeDays, half-up to the fen): a line that differs is
+// reversed and its days billed again as due. From the last line (or the
+// due date) the fee runs on to asOf. Payments dated after asOf are
+// ignored.
 func (s *Service) accrue(bf billFees, asOf period.Date) (accrual, error) {
 	var a accrual
 	from := bf.bill.DueDate
+	reversed := map[int64]bool{}
 	for _, l := range bf.lines {
-		if !asOf.Before(l.To) {
-			a.billed = append(a.billed, l)
-			if from.Before(l.To) {
-				from = l.To
+		if l.Reverses != 0 {
+			reversed[l.Reverses] = true
+		}
+	}
+	for _, l := range bf.lines {
+		if asOf.Before(l.To) {
+			continue
+		}
+		a.billed = append(a.billed, l)
+		if from.Before(l.To) {
+			from = l.To
+		}
+		if l.Reverses != 0 || reversed[l.ID] {
+			continue
+		}
+		due, err := s.stretches(bf, l.From, l.To)
+		if err != nil {
+			return a, err
+		}
+		if len(due) != 1 || !sameStretch(due[0], l) {
+			a.fix = append(a.fix, reversalOf(l))
+			for _, d := range due {
+				d.Cause = FeeRecomputed
+				a.fix = append(a.fix, d)
 			}
 		}
 	}
+	more, err := s.stretches(bf, from, asOf)
+	if err != nil {
+		return a, err
+	}
+	a.unbilled = more
 	a.unpaid = bf.bill.Due
 	for _, p := range bf.pays {
 		if asOf.Before(p.PaidOn) {
 			break
 		}
-		if from.Before(p.PaidOn) {
-			if err := s.stretch(&a, bf.bill, from, p.PaidOn); err != nil {
-				return a, err
-			}
-			from = p.PaidOn
-		}
 		a.unpaid -= p.Applied
 		a.paid += p.Applied
 		a.feePaid += p.FeeApplied
-	}
-	if from.Before(asOf) {
-		if err := s.stretch(&a, bf.bill, from, asOf); err != nil {
-			return a, err
-		}
 	}
 	a.unpaid = max(a.unpaid, 0)
 	return a, nil
 }
 
-// stretch adds to a the fee line of the unpaid principal from the day
-// after from to to; none when nothing is unpaid or the fee rounds to 0.
-func (s *Service) stretch(a *accrual, b Bill, from, to period.Date) error {
-	if a.unpaid <= 0 {
+// stretches returns the late fee lines of bf for the days after from up
+// to to: the principal due less the payments made by from, lowered by
+// each payment made inside, one line per stretch.
+func (s *Service) stretches(bf billFees, from, to period.Date) ([]LateFee, error) {
+	var out []LateFee
+	if !from.Before(to) {
+		return out, nil
+	}
+	unpaid := bf.bill.Due
+	for _, p := range bf.pays {
+		if !from.Before(p.PaidOn) {
+			unpaid -= p.Applied
+			continue
+		}
+		if !p.PaidOn.Before(to) {
+			break
+		}
+		if err := s.stretch(&out, bf.bill, unpaid, from, p.PaidOn); err != nil {
+			return nil, err
+		}
+		from, unpaid = p.PaidOn, unpaid-p.Applied
+	}
+	return out, s.stretch(&out, bf.bill, unpaid, from, to)
+}
+
+// sameStretch reports whether a stretch due is the line billed.
+func sameStretch(due, l LateFee) bool {
+	return due.From == l.From && due.To == l.To && due.Principal == l.Principal && due.Amount == l.Amount && due.Rate == l.Rate
+}
+
+// reversalOf is the line that takes back l: its days, principal and
+// rule, the opposite amount.
+func reversalOf(l LateFee) LateFee {
+	r := l
+	r.ID, r.Run, r.Amount, r.Reverses, r.Cause = 0, 0, -l.Amount, l.ID, FeeReversal
+	return r
+}
+
+// stretch appends to out the fee line of unpaid from the day after from
+// to to; none when nothing is unpaid or the fee rounds to 0.
+func (s *Service) stretch(out *[]LateFee, b Bill, unpaid money.Fen, from, to period.Date) error {
+	if unpaid <= 0 || !from.Before(to) {
 		return nil
 	}
-	fee, days, err := s.Params.LateFeeDays(a.unpaid, from, to, b.Division)
+	fee, days, err := s.Params.LateFeeDays(unpaid, from, to, b.Division)
 	if err != nil || fee == 0 {
 		return err
 	}
@@ -211,10 +366,43 @@ func (s *Service) stretch(a *accrual, b Bill, from, to period.Date) error {
 	if err != nil {
 		return err
 	}
-	a.unbilled = append(a.unbilled, LateFee{Period: b.Period, PayerKind: b.PayerKind, PayerID: b.PayerID, Division: b.Division,
-		Principal: a.unpaid, From: from, To: to, Days: days, Rate: rate.Text, Amount: fee,
+	*out = append(*out, LateFee{Period: b.Period, PayerKind: b.PayerKind, PayerID: b.PayerID, Division: b.Division,
+		Principal: unpaid, From: from, To: to, Days: days, Rate: rate.Text, Amount: fee,
 		Reference: rate.Reference, Confidence: rate.Confidence, Rounding: FeeRounding})
 	return nil
+}
+
+// feeDueBreaches lists (at most limit) the bills whose standing late fee
+// lines are not the fee due on their days given every payment known and
+// the principal as it stands, leaving out those marked for the next
+// billing to recompute.
+func (s *Service) feeDueBreaches(ctx context.Context, tx Tx, limit int) ([]string, error) {
+	bfs, err := s.feeBills(ctx, tx, period.Date{Y: 9999, M: 12, D: 31})
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, bf := range bfs {
+		if len(bf.lines) == 0 || bf.stale || len(out) >= limit {
+			continue
+		}
+		last := bf.lines[0].To
+		for _, l := range bf.lines {
+			if last.Before(l.To) {
+				last = l.To
+			}
+		}
+		a, err := s.accrue(bf, last)
+		if err != nil {
+			return nil, err
+		}
+		if len(a.fix) > 0 {
+			b := bf.bill
+			out = append(out, fmt.Sprintf("late fee billed differs from the fee due: period=%s payer_kind=%d payer_id=%d billed=%s due=%s to=%s",
+				b.Period, b.PayerKind, b.PayerID, feeSum(a.billed), feeSum(a.billed)+feeSum(a.fix), last))
+		}
+	}
+	return out, nil
 }
 
 func feeSum(lines []LateFee) money.Fen {
@@ -225,15 +413,21 @@ func feeSum(lines []LateFee) money.Fen {
 	return t
 }
 
-// BillLateFees bills, in one transaction, every bill's late fee accrued
-// to asOf that no earlier billing covered: one line per stretch of an
-// unchanged unpaid principal since the last billed line (or the due
-// date), with the rate, its legal source and confidence, the days and
-// the rounding rule. A bill with nothing accrued gets no line, so a
-// second billing on the same date bills nothing. The lines are owed
-// with their bill: a collection pays them after the principal (the
-// order contribution.fee_allocation says). It needs a city-wide
-// caseworker; asOf may not be after today.
+// BillLateFees bills, in one transaction, every bill's late fee due to
+// asOf given every payment known that the lines billed before do not
+// hold: a line no longer due (a payment dated back into its days, a
+// credit re-matched, a re-assessment or correction of the principal) is
+// reversed and its days billed again as due (see LateFee), then the fee
+// accrued since the last line (or the due date) is billed, one line per
+// stretch of an unchanged unpaid principal, with the rate, its legal
+// source and confidence, the days and the rounding rule. So the lines
+// of a bill add up to the fee due on its days, and a second billing on
+// the same date bills nothing. Late fee paid beyond the fee billed once
+// a correction lowered it becomes the payer's credit (FeeCredit). The
+// lines are owed with their bill: a collection pays them after the
+// principal (the order contribution.fee_allocation says). It needs a
+// city-wide caseworker; asOf may not be after today nor before the last
+// billing's date.
 func (s *Service) BillLateFees(ctx context.Context, asOf period.Date) (FeeRun, error) {
 	c, err := authorize(ctx, actBatch, "")
 	if err != nil {
@@ -247,17 +441,17 @@ func (s *Service) BillLateFees(ctx context.Context, asOf period.Date) (FeeRun, e
 	}
 	var run FeeRun
 	err = s.Store.Update(ctx, func(tx Tx) error {
-		run = FeeRun{AsOf: asOf, Actor: c.Actor(), CreatedAt: s.now(), Fees: []LateFee{}}
-		bfs, err := s.feeBills(ctx, tx, asOf)
+		last, err := tx.FeeRuns(ctx, 1)
 		if err != nil {
 			return err
 		}
-		for _, bf := range bfs {
-			a, err := s.accrue(bf, asOf)
-			if err != nil {
-				return err
-			}
-			run.Fees = append(run.Fees, a.unbilled...)
+		if len(last) > 0 && asOf.Before(last[0].AsOf) {
+			return fault.Conflictf("as_of", "late_fees.before_last", "late fees were billed to %s already (billing %d): bill to that day or later", last[0].AsOf, last[0].ID)
+		}
+		run = FeeRun{AsOf: asOf, Actor: c.Actor(), CreatedAt: s.now(), Fees: []LateFee{}}
+		credits, cleared, err := s.feesDue(ctx, tx, &run)
+		if err != nil {
+			return err
 		}
 		run.Lines, run.Amount = len(run.Fees), feeSum(run.Fees)
 		if err := tx.InsertFeeRun(ctx, &run); err != nil {
@@ -269,9 +463,79 @@ func (s *Service) BillLateFees(ctx context.Context, asOf period.Date) (FeeRun, e
 		if err := tx.InsertLateFees(ctx, run.Fees); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, c, "insurance.late_fees.bill", fmt.Sprintf("feerun/%d", run.ID))
+		for i := range credits {
+			credits[i].Run = run.ID
+			if err := tx.InsertFeeCredit(ctx, &credits[i]); err != nil {
+				return err
+			}
+		}
+		if err := tx.ClearFeeStale(ctx, cleared); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, c, "insurance.late_fees.bill", fmt.Sprintf("feerun/%d: %d lines, %d fee credits", run.ID, run.Lines, len(credits)))
 	})
 	return run, err
+}
+
+// feesDue puts into run.Fees the corrections and the new lines of every
+// bill due before run.AsOf, and returns the fee credits the corrections
+// leave and the marked bills it recomputed.
+func (s *Service) feesDue(ctx context.Context, tx Tx, run *FeeRun) ([]FeeCredit, []BillKey, error) {
+	bfs, err := s.feeBills(ctx, tx, run.AsOf)
+	if err != nil {
+		return nil, nil, err
+	}
+	var credits []FeeCredit
+	var cleared []BillKey
+	for _, bf := range bfs {
+		a, err := s.accrue(bf, run.AsOf)
+		if err != nil {
+			return nil, nil, err
+		}
+		lines := append(a.fix, a.unbilled...)
+		run.Fees = append(run.Fees, lines...)
+		if bf.stale {
+			cleared = append(cleared, BillKey{bf.bill.Period, bf.bill.PayerKind, bf.bill.PayerID})
+		}
+		if fc, ok := feeCreditOf(bf, feeSum(bf.lines)+feeSum(lines), run); ok {
+			credits = append(credits, fc)
+		}
+	}
+	return credits, cleared, nil
+}
+
+// feeCreditOf is the fee credit of bf once its lines add up to billed:
+// the late fee paid (by every payment known) beyond billed and the fee
+// credits booked before, with the last payment that paid fee as its
+// source; ok is false when there is none.
+func feeCreditOf(bf billFees, billed money.Fen, run *FeeRun) (FeeCredit, bool) {
+	var paid money.Fen
+	source := ""
+	for _, p := range bf.pays {
+		if p.FeeApplied > 0 {
+			paid, source = paid+p.FeeApplied, p.Reference
+		}
+	}
+	excess := paid - bf.credited - billed
+	if excess <= 0 {
+		return FeeCredit{}, false
+	}
+	b := bf.bill
+	return FeeCredit{Period: b.Period, PayerKind: b.PayerKind, PayerID: b.PayerID, Amount: excess, Source: source, CreatedAt: run.CreatedAt}, true
+}
+
+// markFeeChange marks bill b's late fee for the next billing when a
+// payment dated on changes it: made after the due date, or into a bill
+// with lines billed (dated back, perhaps into billed days).
+func (s *Service) markFeeChange(ctx context.Context, tx Tx, b Bill, on period.Date, billed bool) error {
+	due, err := s.Params.DueDate(b.Division, b.Period)
+	if err != nil {
+		return err
+	}
+	if !billed && !due.Before(on) {
+		return nil
+	}
+	return tx.MarkFeeStale(ctx, BillKey{b.Period, b.PayerKind, b.PayerID}, s.now())
 }
 
 // LateFees lists the billed late fee lines of f that the caller may see

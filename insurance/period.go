@@ -108,8 +108,11 @@ type BillFilter struct {
 	PayerID   int64
 	Division  string
 	Unpaid    bool // only bills with something still owed
-	Limit     int  // at most this many (0: all)
-	After     BillKey
+	// FeeCandidates: only bills whose late fee may be owed or billed
+	// (principal unpaid, a late fee line, a mark for recomputation).
+	FeeCandidates bool
+	Limit         int // at most this many (0: all)
+	After         BillKey
 }
 
 // BillKey orders bills: period, payer kind, payer.
@@ -153,8 +156,13 @@ func (s *Service) Bills(ctx context.Context, f BillFilter) ([]Bill, error) {
 }
 
 // bookReassessmentOverpayments records, after a re-run, the part of each
-// bill's applied payments that the new, lower bill no longer covers.
+// bill's applied payments that the new, lower bill no longer covers, and
+// marks the late fee billed on the period's bills for the next billing
+// to recompute on the new principal.
 func (s *Service) bookReassessmentOverpayments(ctx context.Context, tx Tx, p period.YearMonth, run int64) error {
+	if err := tx.MarkPeriodFeesStale(ctx, p, s.now()); err != nil {
+		return err
+	}
 	return tx.BookOverpayments(ctx, p, run, s.now())
 }
 

@@ -57,6 +57,12 @@ func billAggregatesOf(from, to period.YearMonth, kind insurance.PayerKind, id in
 	return q, args
 }
 
+// feeCandidate is the condition of a bill b whose late fee may be owed
+// or billed: principal unpaid, a late fee line, or a mark.
+const feeCandidate = `(b.total + COALESCE(j.s, 0) > COALESCE(p.applied, 0)
+	OR EXISTS (SELECT 1 FROM ins_late_fees l WHERE l.period = b.period AND l.payer_kind = b.payer_kind AND l.payer_id = b.payer_id)
+	OR EXISTS (SELECT 1 FROM ins_fee_stale m WHERE m.period = b.period AND m.payer_kind = b.payer_kind AND m.payer_id = b.payer_id))`
+
 // Bills implements insurance.Tx.
 func (t *Tx) Bills(ctx context.Context, f insurance.BillFilter) ([]insurance.Bill, error) {
 	agg, args := billAggregatesOf(f.Period, f.Period, f.PayerKind, f.PayerID)
@@ -66,6 +72,7 @@ func (t *Tx) Bills(ctx context.Context, f insurance.BillFilter) ([]insurance.Bil
 	w.add(f.PayerID != 0, "b.payer_id = ?", f.PayerID)
 	w.add(f.Division != "", "b.division = ?", f.Division)
 	w.add(f.Unpaid, "b.total + COALESCE(j.s, 0) > COALESCE(p.applied, 0)")
+	w.add(f.FeeCandidates, feeCandidate)
 	w.add(f.After != (insurance.BillKey{}), "(b.period, b.payer_kind, b.payer_id) > (?, ?, ?)", ymArg(f.After.Period), int16(f.After.PayerKind), f.After.PayerID)
 	cond, wargs := w.sql()
 	q := `SELECT b.period, b.run_id, b.payer_kind, b.payer_id, b.division, b.persons, b.employer_part, b.individual_part, b.total,

@@ -2,8 +2,14 @@ package store
 
 import "hrss/insurance"
 
-// The invariants of late fees, credits and refunds (migration 0610),
-// checked by CheckInvariant with the others.
+// liveFees is the late fee lines that stand: neither a reversal nor
+// reversed.
+const liveFees = `(SELECT * FROM ins_late_fees f WHERE f.reverses IS NULL AND NOT EXISTS (SELECT 1 FROM ins_late_fees r WHERE r.reverses = f.id))`
+
+// The invariants of late fees, credits and refunds (migrations 0610,
+// 0612), checked by CheckInvariant with the others; that the lines of
+// each bill add up to the fee due given the payments known is checked by
+// insurance.Service.Check in Go (it reads the rate's parameter).
 func init() {
 	invariantQueries[insurance.InvLateFees] = invariantSet{
 		count: `SELECT count(*) FROM ins_late_fees`,
@@ -13,14 +19,25 @@ func init() {
 			`SELECT 'billing differs from its lines' AS what, r.id, r.lines, r.amount, COALESCE(l.n, 0) AS lines_found, COALESCE(l.s, 0) AS lines_amount
 			FROM ins_fee_runs r LEFT JOIN (SELECT fee_run_id, count(*) AS n, SUM(amount) AS s FROM ins_late_fees GROUP BY fee_run_id) l ON l.fee_run_id = r.id
 			WHERE r.lines <> COALESCE(l.n, 0) OR r.amount <> COALESCE(l.s, 0)`,
-			`SELECT 'late fee lines of a bill overlap' AS what, a.id, b.id AS other, a.period, a.payer_kind, a.payer_id FROM ins_late_fees a
-			JOIN ins_late_fees b ON b.period = a.period AND b.payer_kind = a.payer_kind AND b.payer_id = a.payer_id AND b.id > a.id
+			`SELECT 'late fee lines of a bill overlap' AS what, a.id, b.id AS other, a.period, a.payer_kind, a.payer_id FROM ` + liveFees + ` a
+			JOIN ` + liveFees + ` b ON b.period = a.period AND b.payer_kind = a.payer_kind AND b.payer_id = a.payer_id AND b.id > a.id
 				AND b.from_date < a.to_date AND a.from_date < b.to_date`,
-			`SELECT 'late fee paid exceeds the fee billed' AS what, p.period, p.payer_kind, p.payer_id, p.paid, COALESCE(l.s, 0) AS billed
+			`SELECT 'reversal differs from the line it reverses' AS what, r.id, r.reverses, r.amount, COALESCE(l.amount, 0) AS reversed_amount FROM ins_late_fees r
+			LEFT JOIN ins_late_fees l ON l.id = r.reverses
+			WHERE r.reverses IS NOT NULL AND (l.id IS NULL OR l.reverses IS NOT NULL OR l.period <> r.period OR l.payer_kind <> r.payer_kind
+				OR l.payer_id <> r.payer_id OR l.from_date <> r.from_date OR l.to_date <> r.to_date OR l.principal <> r.principal OR l.amount <> -r.amount)`,
+			`SELECT 'late fee paid exceeds the fee billed and credited' AS what, p.period, p.payer_kind, p.payer_id, p.paid, COALESCE(l.s, 0) AS billed, COALESCE(c.s, 0) AS credited
 			FROM (SELECT period, payer_kind, payer_id, SUM(fee_applied) AS paid FROM ins_payments WHERE fee_applied > 0 GROUP BY period, payer_kind, payer_id) p
 			LEFT JOIN (SELECT period, payer_kind, payer_id, SUM(amount) AS s FROM ins_late_fees GROUP BY period, payer_kind, payer_id) l
 				ON l.period = p.period AND l.payer_kind = p.payer_kind AND l.payer_id = p.payer_id
-			WHERE p.paid > COALESCE(l.s, 0)`,
+			LEFT JOIN (SELECT period, payer_kind, payer_id, SUM(amount) AS s FROM ins_fee_credits GROUP BY period, payer_kind, payer_id) c
+				ON c.period = p.period AND c.payer_kind = p.payer_kind AND c.payer_id = p.payer_id
+			WHERE p.paid > COALESCE(l.s, 0) + COALESCE(c.s, 0)`,
+			`SELECT 'fee credit beyond the fee paid' AS what, c.period, c.payer_kind, c.payer_id, c.s AS credited, COALESCE(p.paid, 0) AS paid
+			FROM (SELECT period, payer_kind, payer_id, SUM(amount) AS s FROM ins_fee_credits GROUP BY period, payer_kind, payer_id) c
+			LEFT JOIN (SELECT period, payer_kind, payer_id, SUM(fee_applied) AS paid FROM ins_payments GROUP BY period, payer_kind, payer_id) p
+				ON p.period = c.period AND p.payer_kind = c.payer_kind AND p.payer_id = c.payer_id
+			WHERE c.s > COALESCE(p.paid, 0)`,
 			`SELECT 'unmatched payment applied to a late fee' AS what, reference, fee_applied FROM ins_payments WHERE status = 'unmatched' AND fee_applied <> 0`,
 		},
 	}

@@ -10,7 +10,7 @@ import (
 	"hrss/rules/period"
 )
 
-// Late fees billed, credits and refunds (migration 0610).
+// Late fees billed, credits and refunds (migrations 0610, 0612).
 
 // InsertFeeRun implements insurance.Tx.
 func (t *Tx) InsertFeeRun(ctx context.Context, r *insurance.FeeRun) error {
@@ -20,15 +20,20 @@ func (t *Tx) InsertFeeRun(ctx context.Context, r *insurance.FeeRun) error {
 	return err
 }
 
-const lateFeeCols = `id, fee_run_id, period, payer_kind, payer_id, division, principal, from_date, to_date, days, rate, amount, reference, confidence, rounding`
+const lateFeeCols = `id, fee_run_id, period, payer_kind, payer_id, division, principal, from_date, to_date, days, rate, amount, reference, confidence, rounding,
+	COALESCE(reverses, 0), cause`
 
 // InsertLateFees implements insurance.Tx.
 func (t *Tx) InsertLateFees(ctx context.Context, fees []insurance.LateFee) error {
 	for _, l := range fees {
-		_, err := t.exec(ctx, `INSERT INTO ins_late_fees (fee_run_id, period, payer_kind, payer_id, division, principal, from_date, to_date, days, rate, amount, reference, confidence, rounding)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		var reverses any
+		if l.Reverses != 0 {
+			reverses = l.Reverses
+		}
+		_, err := t.exec(ctx, `INSERT INTO ins_late_fees (fee_run_id, period, payer_kind, payer_id, division, principal, from_date, to_date, days, rate, amount, reference, confidence, rounding, reverses, cause)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			l.Run, ymArg(l.Period), int16(l.PayerKind), l.PayerID, l.Division, int64(l.Principal), l.From.String(), l.To.String(), l.Days,
-			l.Rate, int64(l.Amount), l.Reference, l.Confidence, l.Rounding)
+			l.Rate, int64(l.Amount), l.Reference, l.Confidence, l.Rounding, reverses, l.Cause)
 		if err != nil {
 			return err
 		}
@@ -43,7 +48,7 @@ func (t *Tx) LateFees(ctx context.Context, f insurance.LateFeeFilter) ([]insuran
 	w.add(f.PayerKind != 0, "payer_kind = ? AND payer_id = ?", int16(f.PayerKind), f.PayerID)
 	w.add(f.Run != 0, "fee_run_id = ?", f.Run)
 	cond, args := w.sql()
-	rows, err := t.query(ctx, "SELECT "+lateFeeCols+" FROM ins_late_fees"+cond+" ORDER BY period, payer_kind, payer_id, to_date", args...)
+	rows, err := t.query(ctx, "SELECT "+lateFeeCols+" FROM ins_late_fees"+cond+" ORDER BY period, payer_kind, payer_id, to_date, id", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +59,7 @@ func (t *Tx) LateFees(ctx context.Context, f insurance.LateFeeFilter) ([]insuran
 		var kind int16
 		var principal, amount int64
 		if err := rows.Scan(&l.ID, &l.Run, ymCol{&l.Period}, &kind, &l.PayerID, &l.Division, &principal, dateCol{&l.From}, dateCol{&l.To},
-			&l.Days, &l.Rate, &amount, &l.Reference, &l.Confidence, &l.Rounding); err != nil {
+			&l.Days, &l.Rate, &amount, &l.Reference, &l.Confidence, &l.Rounding, &l.Reverses, &l.Cause); err != nil {
 			return nil, err
 		}
 		l.PayerKind, l.Principal, l.Amount = insurance.PayerKind(kind), money.Fen(principal), money.Fen(amount)
@@ -90,12 +95,92 @@ func (t *Tx) FeeRuns(ctx context.Context, limit int) ([]insurance.FeeRun, error)
 }
 
 // FeeOwed implements insurance.Tx.
-func (t *Tx) FeeOwed(ctx context.Context, p period.YearMonth, kind insurance.PayerKind, payer int64) (money.Fen, error) {
+func (t *Tx) FeeOwed(ctx context.Context, k insurance.BillKey) (money.Fen, bool, error) {
 	var owed int64
-	err := t.queryRow(ctx, `SELECT COALESCE((SELECT SUM(amount) FROM ins_late_fees WHERE period = ? AND payer_kind = ? AND payer_id = ?), 0)
-		- COALESCE((SELECT SUM(fee_applied) FROM ins_payments WHERE period = ? AND payer_kind = ? AND payer_id = ? AND status = 'applied'), 0)`,
-		ymArg(p), int16(kind), payer, ymArg(p), int16(kind), payer).Scan(&owed)
-	return money.Fen(owed), wrapDBError(err)
+	var lines int
+	key := []any{ymArg(k.Period), int16(k.PayerKind), k.PayerID}
+	err := t.queryRow(ctx, `SELECT COALESCE(SUM(amount), 0), count(*) FROM ins_late_fees WHERE period = ? AND payer_kind = ? AND payer_id = ?`, key...).Scan(&owed, &lines)
+	if err != nil || lines == 0 {
+		return 0, false, wrapDBError(err)
+	}
+	var paid, credited int64
+	err = t.queryRow(ctx, `SELECT COALESCE((SELECT SUM(fee_applied) FROM ins_payments WHERE period = ? AND payer_kind = ? AND payer_id = ? AND status = 'applied'), 0),
+		COALESCE((SELECT SUM(amount) FROM ins_fee_credits WHERE period = ? AND payer_kind = ? AND payer_id = ?), 0)`,
+		append(append([]any{}, key...), key...)...).Scan(&paid, &credited)
+	return money.Fen(owed - paid + credited), true, wrapDBError(err)
+}
+
+// MarkFeeStale implements insurance.Tx.
+func (t *Tx) MarkFeeStale(ctx context.Context, k insurance.BillKey, since time.Time) error {
+	_, err := t.exec(ctx, `INSERT INTO ins_fee_stale (period, payer_kind, payer_id, since) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		ymArg(k.Period), int16(k.PayerKind), k.PayerID, tsArg(since))
+	return err
+}
+
+// MarkPeriodFeesStale implements insurance.Tx.
+func (t *Tx) MarkPeriodFeesStale(ctx context.Context, p period.YearMonth, since time.Time) error {
+	_, err := t.exec(ctx, `INSERT INTO ins_fee_stale (period, payer_kind, payer_id, since)
+		SELECT DISTINCT period, payer_kind, payer_id, ? FROM ins_late_fees WHERE period = ? ON CONFLICT DO NOTHING`, tsArg(since), ymArg(p))
+	return err
+}
+
+// StaleFees implements insurance.Tx.
+func (t *Tx) StaleFees(ctx context.Context) ([]insurance.BillKey, error) {
+	rows, err := t.query(ctx, `SELECT period, payer_kind, payer_id FROM ins_fee_stale ORDER BY period, payer_kind, payer_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []insurance.BillKey
+	for rows.Next() {
+		var k insurance.BillKey
+		var kind int16
+		if err := rows.Scan(ymCol{&k.Period}, &kind, &k.PayerID); err != nil {
+			return nil, err
+		}
+		k.PayerKind = insurance.PayerKind(kind)
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// ClearFeeStale implements insurance.Tx.
+func (t *Tx) ClearFeeStale(ctx context.Context, keys []insurance.BillKey) error {
+	for _, k := range keys {
+		if _, err := t.exec(ctx, `DELETE FROM ins_fee_stale WHERE period = ? AND payer_kind = ? AND payer_id = ?`, ymArg(k.Period), int16(k.PayerKind), k.PayerID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// InsertFeeCredit implements insurance.Tx.
+func (t *Tx) InsertFeeCredit(ctx context.Context, c *insurance.FeeCredit) error {
+	id, err := t.insertID(ctx, `INSERT INTO ins_fee_credits (fee_run_id, period, payer_kind, payer_id, amount, source_ref, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		c.Run, ymArg(c.Period), int16(c.PayerKind), c.PayerID, int64(c.Amount), c.Source, tsArg(c.CreatedAt))
+	c.ID = id
+	return err
+}
+
+// FeeCredits implements insurance.Tx.
+func (t *Tx) FeeCredits(ctx context.Context) ([]insurance.FeeCredit, error) {
+	rows, err := t.query(ctx, `SELECT id, fee_run_id, period, payer_kind, payer_id, amount, source_ref, created_at FROM ins_fee_credits ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []insurance.FeeCredit
+	for rows.Next() {
+		var c insurance.FeeCredit
+		var kind int16
+		var amount int64
+		if err := rows.Scan(&c.ID, &c.Run, ymCol{&c.Period}, &kind, &c.PayerID, &amount, &c.Source, tsCol{&c.CreatedAt}); err != nil {
+			return nil, err
+		}
+		c.PayerKind, c.Amount = insurance.PayerKind(kind), money.Fen(amount)
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // creditUses is the derived tables of what was re-matched (u) and
