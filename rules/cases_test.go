@@ -75,6 +75,11 @@ type paramIn struct {
 	Division string      `json:"division"`
 }
 
+type yearIn struct {
+	Division string `json:"division"`
+	Year     int    `json:"year"`
+}
+
 type limitsIn struct {
 	Division string           `json:"division"`
 	Period   period.YearMonth `json:"period"`
@@ -122,6 +127,14 @@ var formulas = map[string]formula{
 	"contribution": call(func(p *rules.Params, in rules.ContributionInput) (any, error) { return p.Contribution(in, true) }),
 	"unemployment": call(func(p *rules.Params, in rules.UnemploymentInput) (any, error) { return p.UnemploymentBenefit(in, true) }),
 	"account":      call(func(p *rules.Params, in rules.AccountInput) (any, error) { return p.Account(in, true) }),
+	"retirement_interest": call(func(p *rules.Params, in rules.RetirementInterestInput) (any, error) {
+		return p.RetirementInterest(in, true)
+	}),
+	"calc_base_published": call(func(p *rules.Params, in yearIn) (any, error) {
+		ok, err := p.CalcBasePublished(in.Division, in.Year)
+		return map[string]bool{"published": ok}, err
+	}),
+	"pension_recomputation": call(func(p *rules.Params, in rules.RecomputationInput) (any, error) { return p.PensionRecomputation(in, true) }),
 	"param": call(func(p *rules.Params, in paramIn) (any, error) {
 		return p.Lookup(in.Name, in.At, in.Division)
 	}),

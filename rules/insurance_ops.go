@@ -3,10 +3,7 @@ package rules
 import (
 	"fmt"
 
-	"github.com/shopspring/decimal"
-
 	"hrss/rules/money"
-	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -64,16 +61,7 @@ func (p *Params) AccountInterest(division string, year int, opening, credits mon
 // after 1 January of year is not adjusted that year: the caller decides
 // that. It fails when no rate is in force for the year.
 func (p *Params) PensionAdjustment(division string, year int, monthly money.Fen) (money.Fen, money.Dec, error) {
-	r := p.reader(division, nil)
-	v, err := r.get(parYearlyAdjustment, period.New(year, 1).First())
-	if err != nil {
-		return 0, money.Dec{}, err
-	}
-	if v.From.Y != year {
-		return monthly, decimal.Zero, invalid("year", "pension.yearly_adjustment", "error.pension.yearly_adjustment", msg.Int("year", year), msg.Int("last", v.From.Y))
-	}
-	x := monthly.Dec().Mul(decimal.NewFromInt(1).Add(v.num))
-	return money.RoundUpToJiao(x), v.num, nil
+	return p.reader(division, nil).yearlyAdjustment(year, monthly)
 }
 
 // LateFeeDays is LateFee with the number of days: the fee on unpaid from

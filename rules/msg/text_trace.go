@@ -29,6 +29,11 @@ var traceTexts = []entry{
 	{"trace.account.year", "年初 {opening} + 记账 {credits} + 利息 {interest}（记账利率 {rate}，{months}个月）", "opening {opening} + credits {credits} + interest {interest} (rate {rate}, {months} months)"},
 	{"trace.account.provisional", "暂定：{year}年记账利率尚未公布，暂按{from}年利率 {rate} 计算", "provisional: no crediting rate for {year} is published; the {from} rate {rate} is used"},
 
+	{"trace.account.months_elapsed", "{retire}起领取养老金：本年此前已过的月数", "pension from {retire}: the months of the year elapsed before it"},
+	{"trace.account.interest_to_date", "(年初 {opening} × {rate} + 本年记账 {credits} × {rate} × 计息系数 / 2) × {months} / 12，四舍五入到分；年中退休按本年已过月数计息（RULES.md §2，未经核实）", "(opening {opening} × {rate} + credits {credits} × {rate} × factor / 2) × {months} / 12, half-up to the fen; a pension started mid-year takes interest for the months elapsed (RULES.md §2, unverified)"},
+	{"trace.account.no_months_elapsed", "自1月起领取养老金：本年无已过月数，不计本年利息", "pension from January: no month of the year has elapsed, no interest of the year"},
+	{"trace.account.at_retirement", "年初余额 + 本年记账 + 本年截至退休的利息", "opening + the year's credits + the year's interest to retirement"},
+
 	{"trace.divisor.table", "{age}周岁的表列数值", "table value for age {age}"},
 	{"trace.divisor.interpolated", "{lo} + ({hi} - {lo}) × {months} / 12，四舍五入到0.1（在整岁之间插值）", "{lo} + ({hi} - {lo}) × {months} / 12, half-up to 0.1 (interpolation between whole ages)"},
 
@@ -42,6 +47,13 @@ var traceTexts = []entry{
 	{"trace.pension.transitional", "{base} × {index} × {years} × {rate} = {x}，四舍五入到分", "{base} × {index} × {years} × {rate} = {x}, half-up to the fen"},
 	{"trace.pension.adjustment", "{fixed} + {index} × {years} × {per} = {x}，四舍五入到分", "{fixed} + {index} × {years} × {per} = {x}, half-up to the fen"},
 	{"trace.pension.subsidy", "固定金额", "flat amount"},
+
+	{"trace.recompute.decided", "按已公布的计发基数重新核定（原暂定为 {old}）", "recomputed with the published calculation base (provisional: {old})"},
+	{"trace.recompute.adjusted", "{year}年基本养老金调整：{prev} × (1 + {rate})，见分进角（原为 {old}）", "yearly adjustment {year}: {prev} × (1 + {rate}), rounded up to the next 0.1 yuan (见分进角); was {old}"},
+	{"trace.recompute.month", "应发 {due} − 已发 {paid}", "due {due} − paid {paid}"},
+	{"trace.recompute.difference", "{months}个已发放月份之和；各金额均以分计（月养老金见分进角），差额精确到分，不再舍入", "sum over the {months} months paid; every amount is in fen (each monthly pension rounded up to 0.1 yuan, 见分进角), so the difference is exact and not rounded again"},
+	{"trace.recompute.back_pay", "补发 {amount}，随下一次养老金发放单列一行支付", "back pay {amount}, paid with the next pension payment as a line of its own"},
+	{"trace.recompute.recovery", "多发 {amount}，从此后的养老金发放中抵扣", "overpaid {amount}, netted against the next pension payments"},
 
 	{"trace.retirement.original_age", "{category}的原法定退休年龄（国发〔1978〕104号）", "the original statutory age that defines {category} (国发〔1978〕104号)"},
 	{"trace.retirement.statutory_age", "原退休年龄 {original} + {delay}个月", "original age {original} + {delay} months"},
