@@ -134,7 +134,9 @@ var formulas = map[string]formula{
 		ok, err := p.CalcBasePublished(in.Division, in.Year)
 		return map[string]bool{"published": ok}, err
 	}),
-	"pension_recomputation": call(func(p *rules.Params, in rules.RecomputationInput) (any, error) { return p.PensionRecomputation(in, true) }),
+	"pension_recomputation": call(func(p *rules.Params, in rules.RecomputationInput) (any, error) {
+		return p.PensionRecomputation(in, true)
+	}),
 	"param": call(func(p *rules.Params, in paramIn) (any, error) {
 		return p.Lookup(in.Name, in.At, in.Division)
 	}),

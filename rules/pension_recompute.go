@@ -103,7 +103,7 @@ type RecomputationInput struct {
 	Old      money.Fen       `json:"old"` // monthly as decided, provisional
 	New      money.Fen       `json:"new"` // monthly as recomputed
 	Amounts  []PensionAmount `json:"amounts"`
-	Paid     []PensionPaid     `json:"paid"`
+	Paid     []PensionPaid   `json:"paid"`
 }
 
 // BackPayMonth is one month paid: what was paid, what is due at the
