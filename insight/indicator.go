@@ -91,7 +91,7 @@ var Catalogue = []Indicator{
 		Definition: "On the month's last day, what is still owed of the bills due by then (billed plus adjustments minus collections applied), principal only.",
 		Source:     "社会保险法 Art. 86; hrss bills and collections"},
 	{Name: "benefit_spending_pension", ZH: "养老金支出", EN: "Pension spending", Unit: Money, Kind: Flow, Direction: Higher, Additive: true,
-		Definition: "Pensions paid by the month's payment run, by the claim's division.", Source: "hrss payment runs (待遇发放)"},
+		Definition: "Pensions paid by the month's payment run (with a recomputed pension's back pay), by the claim's division.", Source: "hrss payment runs (待遇发放)"},
 	{Name: "benefit_spending_unemployment", ZH: "失业保险金支出", EN: "Unemployment benefit spending", Unit: Money, Kind: Flow, Direction: Lower, Additive: true,
 		Definition: "Unemployment benefit paid by the month's payment run, by the claim's division.", Source: "hrss payment runs (待遇发放)"},
 	{Name: "graduates_employed_rate", ZH: "高校毕业生半年内就业率", EN: "Graduates employed within six months", Unit: Percent, Kind: Stock, Direction: Higher, Persons: true,

@@ -87,6 +87,13 @@ func (s *Service) Check(ctx context.Context) (CheckReport, error) {
 				}
 				breaches = append(breaches, more...)
 			}
+			if inv == InvPensionRecomputations { // its last part reads the parameters in force
+				more, err := s.unflaggedProvisional(ctx, tx, maxBreaches-len(breaches))
+				if err != nil {
+					return err
+				}
+				breaches = append(breaches, more...)
+			}
 			r := CheckResult{Invariant: inv, Checked: n, Breaches: breaches, OK: len(breaches) == 0}
 			if r.Breaches == nil {
 				r.Breaches = []string{}

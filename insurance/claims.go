@@ -58,6 +58,10 @@ type Claim struct {
 	StopDate      period.Date      `json:"stop_date,omitzero"`    // the day of the Art. 51 event: owed for the days before it
 	StopGround    StopGround       `json:"stop_ground,omitempty"` // its ground
 	FinalDue      money.Fen        `json:"final_due,omitempty"`   // still owed for the stop month's days before the event, paid by the next run
+	// ProvisionalYear is, for a pension decided before its retirement
+	// year's calculation base was published, that year, until the
+	// pension is recomputed with it (recompute.go); 0 otherwise.
+	ProvisionalYear int `json:"provisional_year,omitempty"`
 }
 
 // PensionClaimInput is what a caseworker enters to open a pension claim.
@@ -81,9 +85,14 @@ type PensionRecord struct {
 	Index1997    money.Dec         `json:"index_1997"`   // Z1997, 4 decimals half-up
 	Years        money.Dec         `json:"years"`        // N, 2 decimals half-up
 	Years1997    money.Dec         `json:"years_1997"`   // N1997, 2 decimals half-up
-	Balance      money.Fen         `json:"balance"`      // account balance at retirement
-	Window       [2]string         `json:"window"`       // flexible retirement window
-	StatutoryMon string            `json:"statutory_month"`
+	Balance      money.Fen         `json:"balance"`      // account balance at retirement, with the year's interest to date
+	// InterestToDate is the retirement year's interest for the months
+	// elapsed (rules.Params.RetirementInterest), included in Balance; nil
+	// when the year's interest is posted already.
+	InterestToDate *rules.AccountYear `json:"interest_to_date,omitempty"`
+	Window         [2]string          `json:"window"` // flexible retirement window
+	StatutoryMon   string             `json:"statutory_month"`
+	balanceTrace   []rules.Step       // how the balance at retirement takes its interest to date
 }
 
 func parseDecField(field, s, def string) (money.Dec, error) {
@@ -146,9 +155,13 @@ func (s *Service) OpenPensionClaim(ctx context.Context, in PensionClaimInput) (C
 		if err != nil {
 			return err
 		}
+		res.Trace = append(rec.balanceTrace, res.Trace...)
 		detail, _ := json.Marshal(map[string]any{"input": in, "record": rec, "retirement": ret, "pension": pin, "result": res})
 		cl = Claim{Kind: ClaimPension, PersonID: pb.ID, Division: pb.Division, Status: ClaimPending, Start: retire, Monthly: res.Total,
 			Detail: detail, Preparer: c.Actor(), PreparedAt: s.now()}
+		if res.Provisional {
+			cl.ProvisionalYear = retire.Year()
+		}
 		if err := tx.InsertClaim(ctx, &cl); err != nil {
 			return err
 		}
@@ -223,7 +236,10 @@ func (s *Service) pensionRecord(ctx context.Context, tx Tx, pb PersonBasics, cat
 	}
 	rec.Years = decimal.NewFromInt(int64(rec.Months)).Add(deemedMonths).DivRound(twelve, 2)
 	rec.Years1997 = decimal.NewFromInt(int64(rec.Months1997)).Add(deemedMonths).DivRound(twelve, 2)
-	rec.Balance, err = tx.AccountBalance(ctx, pb.ID)
+	var it *rules.RetirementInterestResult
+	if rec.Balance, it, err = s.retirementBalance(ctx, tx, pb, retire); err == nil && it != nil {
+		rec.InterestToDate, rec.balanceTrace = &it.AccountYear, it.Trace
+	}
 	return rec, ret, err
 }
 

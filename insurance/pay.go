@@ -155,9 +155,12 @@ type PaymentRun struct {
 	// unemployment fund pays with this call's payments (Art. 48).
 	AddedMedical money.Fen `json:"added_medical"`
 	// AddedNetted is what this call's payments keep against earlier
-	// overpayments: the bank pays AddedSum - AddedNetted.
+	// overpayments: the bank pays AddedSum + AddedBackPay - AddedNetted.
 	AddedNetted money.Fen `json:"added_netted"`
-	Already     bool      `json:"already"` // the period was run before: only claims not yet paid for it were paid
+	// AddedBackPay is the back pay of recomputed pensions paid with this
+	// call's payments, each on its payment's own line.
+	AddedBackPay money.Fen `json:"added_back_pay"`
+	Already      bool      `json:"already"` // the period was run before: only claims not yet paid for it were paid
 }
 
 // BenefitPayment is one month of benefit paid on a claim.
@@ -174,6 +177,11 @@ type BenefitPayment struct {
 	// OverpaymentID; the bank pays Amount - Netted.
 	Netted        money.Fen `json:"netted"`
 	OverpaymentID int64     `json:"overpayment_id,omitempty"`
+	// BackPay is a recomputed pension's back pay for the months paid
+	// before, paid with this payment on a line of its own
+	// (RecomputationID); the bank pays Amount + BackPay - Netted.
+	BackPay         money.Fen `json:"back_pay,omitempty"`
+	RecomputationID int64     `json:"recomputation_id,omitempty"`
 }
 
 // Pay runs the monthly payment of kind for period p in one transaction:
@@ -233,6 +241,7 @@ func (s *Service) Pay(ctx context.Context, kind ClaimKind, p period.YearMonth) (
 			run.AddedSum += pay.Amount
 			run.AddedMedical += pay.Medical
 			run.AddedNetted += pay.Netted
+			run.AddedBackPay += pay.BackPay
 		}
 		run.Added = len(pays)
 		if len(pays) == 0 {
@@ -320,7 +329,8 @@ func (s *Service) payClaim(ctx context.Context, tx Tx, run *PaymentRun, cl Claim
 }
 
 // payPension returns the payment of a pension claim for p at the amount
-// in force (nil for none).
+// in force (nil for none), with the back pay of its applied
+// recomputation if it is still to be paid.
 func (s *Service) payPension(ctx context.Context, tx Tx, run *PaymentRun, cl Claim, p period.YearMonth) (*BenefitPayment, error) {
 	if cl.Start > p {
 		return nil, nil
@@ -333,14 +343,15 @@ func (s *Service) payPension(ctx context.Context, tx Tx, run *PaymentRun, cl Cla
 	if err := tx.UpdateClaim(ctx, cl); err != nil {
 		return nil, err
 	}
-	return &BenefitPayment{ClaimID: cl.ID, Period: p, Run: run.ID, Batch: run.Batch, PersonID: cl.PersonID, Amount: amt}, nil
+	pay := &BenefitPayment{ClaimID: cl.ID, Period: p, Run: run.ID, Batch: run.Batch, PersonID: cl.PersonID, Amount: amt}
+	return pay, backPayLine(ctx, tx, pay)
 }
 
 // Disbursement returns the bank disbursement file (CSV, UTF-8 with
 // header) of batch of the payment run of kind for p (0: the latest
 // batch): one row per payment the bank pays, with the month's amount,
-// what is netted against an overpayment and the net the bank pays (a
-// payment netted whole is not in the file). The medical contributions
+// a recomputed pension's back pay, what is netted against an overpayment
+// and the net the bank pays (a payment netted whole is not in the file). The medical contributions
 // (Art. 48) go to the medical insurance fund, not through the bank file. Each batch is sent to the bank once; a
 // later batch holds only the payments added since.
 func (s *Service) Disbursement(ctx context.Context, kind ClaimKind, p period.YearMonth, batch int) ([]byte, error) {
@@ -369,11 +380,11 @@ func (s *Service) Disbursement(ctx context.Context, kind ClaimKind, p period.Yea
 	}
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	w.Write([]string{"kind", "period", "batch", "claim_id", "person_id", "name", "amount", "netted", "net"})
+	w.Write([]string{"kind", "period", "batch", "claim_id", "person_id", "name", "amount", "netted", "net", "back_pay"})
 	for _, pay := range pays {
-		if pay.Batch == batch && pay.Amount > pay.Netted {
+		if pay.Batch == batch && pay.Amount+pay.BackPay > pay.Netted {
 			w.Write([]string{string(kind), pay.Period.String(), strconv.Itoa(batch), strconv.FormatInt(pay.ClaimID, 10), strconv.FormatInt(pay.PersonID, 10), pay.Name,
-				pay.Amount.String(), pay.Netted.String(), (pay.Amount - pay.Netted).String()})
+				pay.Amount.String(), pay.Netted.String(), (pay.Amount + pay.BackPay - pay.Netted).String(), pay.BackPay.String()})
 		}
 	}
 	w.Flush()

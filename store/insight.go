@@ -126,7 +126,7 @@ func seriesSQL(d dialect, name string, ms []insight.Month) (string, bool) {
 		return arrearsSQL(with), true
 	case "benefit_spending_pension", "benefit_spending_unemployment":
 		kind := strings.TrimPrefix(name, "benefit_spending_")
-		return `SELECT c.division, p.period, SUM(p.amount), 0 FROM ins_benefit_payments p JOIN ins_claims c ON c.id = p.claim_id
+		return `SELECT c.division, p.period, SUM(p.amount + p.back_pay), 0 FROM ins_benefit_payments p JOIN ins_claims c ON c.id = p.claim_id
 			WHERE c.kind = '` + kind + `' AND p.period ` + rng + ` GROUP BY c.division, p.period`, true
 	case "graduates_employed_rate":
 		return graduatesSQL(d, with, ms), true

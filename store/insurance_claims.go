@@ -42,14 +42,14 @@ func (t *Tx) CreditedMonths(ctx context.Context, person int64) ([]insurance.Cred
 }
 
 const claimCols = `id, kind, person_id, division, status, start_period, monthly, max_months, months_paid, carried_months, detail,
-	preparer, reviewer, prepared_at, reviewed_at, stop_reason, stop_period, stop_date, stop_ground, final_due`
+	preparer, reviewer, prepared_at, reviewed_at, stop_reason, stop_period, stop_date, stop_ground, final_due, provisional_year`
 
 func scanClaim(sc interface{ Scan(...any) error }) (insurance.Claim, error) {
 	var c insurance.Claim
 	var kind, status, detail, ground string
 	var monthly, final int64
 	err := sc.Scan(&c.ID, &kind, &c.PersonID, &c.Division, &status, ymCol{&c.Start}, &monthly, &c.MaxMonths, &c.MonthsPaid, &c.CarriedMonths,
-		&detail, &c.Preparer, &c.Reviewer, tsCol{&c.PreparedAt}, nullTS{&c.ReviewedAt}, &c.StopReason, ymCol{&c.StopPeriod}, dateCol{&c.StopDate}, &ground, &final)
+		&detail, &c.Preparer, &c.Reviewer, tsCol{&c.PreparedAt}, nullTS{&c.ReviewedAt}, &c.StopReason, ymCol{&c.StopPeriod}, dateCol{&c.StopDate}, &ground, &final, &c.ProvisionalYear)
 	c.Kind, c.Status, c.Monthly, c.Detail = insurance.ClaimKind(kind), insurance.ClaimStatus(status), money.Fen(monthly), []byte(detail)
 	c.StopGround, c.FinalDue = insurance.StopGround(ground), money.Fen(final)
 	return c, err
@@ -58,9 +58,9 @@ func scanClaim(sc interface{ Scan(...any) error }) (insurance.Claim, error) {
 // InsertClaim implements insurance.Tx.
 func (t *Tx) InsertClaim(ctx context.Context, c *insurance.Claim) error {
 	id, err := t.insertID(ctx, `INSERT INTO ins_claims (kind, person_id, division, status, start_period, monthly, max_months, months_paid,
-		carried_months, detail, preparer, reviewer, prepared_at, reviewed_at, stop_reason, stop_period) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		carried_months, detail, preparer, reviewer, prepared_at, reviewed_at, stop_reason, stop_period, provisional_year) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		string(c.Kind), c.PersonID, c.Division, string(c.Status), ymArg(c.Start), int64(c.Monthly), c.MaxMonths, c.MonthsPaid, c.CarriedMonths,
-		string(c.Detail), c.Preparer, c.Reviewer, tsArg(c.PreparedAt), nullTSArg(c.ReviewedAt), c.StopReason, ymArg(c.StopPeriod))
+		string(c.Detail), c.Preparer, c.Reviewer, tsArg(c.PreparedAt), nullTSArg(c.ReviewedAt), c.StopReason, ymArg(c.StopPeriod), c.ProvisionalYear)
 	c.ID = id
 	return err
 }
@@ -202,16 +202,20 @@ func (t *Tx) UpdateBenefitRun(ctx context.Context, r insurance.PaymentRun) error
 func (t *Tx) InsertBenefitPayments(ctx context.Context, pays []insurance.BenefitPayment) error {
 	for i := 0; i < len(pays); i += 500 {
 		part := pays[i:min(i+500, len(pays))]
-		args := make([]any, 0, len(part)*9)
+		args := make([]any, 0, len(part)*11)
 		for _, p := range part {
-			var over any
+			var over, recomp any
 			if p.OverpaymentID != 0 {
 				over = p.OverpaymentID
 			}
-			args = append(args, p.ClaimID, ymArg(p.Period), p.Run, p.Batch, p.PersonID, int64(p.Amount), int64(p.Medical), int64(p.Netted), over)
+			if p.RecomputationID != 0 {
+				recomp = p.RecomputationID
+			}
+			args = append(args, p.ClaimID, ymArg(p.Period), p.Run, p.Batch, p.PersonID, int64(p.Amount), int64(p.Medical), int64(p.Netted), over,
+				int64(p.BackPay), recomp)
 		}
-		q := `INSERT INTO ins_benefit_payments (claim_id, period, run_id, batch, person_id, amount, medical, netted, overpayment_id) VALUES ` +
-			"(?,?,?,?,?,?,?,?,?)" + strings.Repeat(",(?,?,?,?,?,?,?,?,?)", len(part)-1)
+		q := `INSERT INTO ins_benefit_payments (claim_id, period, run_id, batch, person_id, amount, medical, netted, overpayment_id, back_pay,
+			recomputation_id) VALUES ` + "(?,?,?,?,?,?,?,?,?,?,?)" + strings.Repeat(",(?,?,?,?,?,?,?,?,?,?,?)", len(part)-1)
 		if _, err := t.exec(ctx, q, args...); err != nil {
 			return err
 		}
@@ -231,7 +235,7 @@ func (t *Tx) ClaimPayments(ctx context.Context, claim int64) ([]insurance.Benefi
 
 func (t *Tx) benefitPayments(ctx context.Context, where string, arg int64) ([]insurance.BenefitPayment, error) {
 	rows, err := t.query(ctx, `SELECT b.claim_id, b.period, b.run_id, b.batch, b.person_id, COALESCE(p.name, ''), b.amount, b.medical, b.netted,
-		COALESCE(b.overpayment_id, 0) FROM ins_benefit_payments b LEFT JOIN persons p ON p.id = b.person_id WHERE `+where, arg)
+		COALESCE(b.overpayment_id, 0), b.back_pay, COALESCE(b.recomputation_id, 0) FROM ins_benefit_payments b LEFT JOIN persons p ON p.id = b.person_id WHERE `+where, arg)
 	if err != nil {
 		return nil, err
 	}
@@ -239,11 +243,11 @@ func (t *Tx) benefitPayments(ctx context.Context, where string, arg int64) ([]in
 	var out []insurance.BenefitPayment
 	for rows.Next() {
 		var p insurance.BenefitPayment
-		var amt, med, net int64
-		if err := rows.Scan(&p.ClaimID, ymCol{&p.Period}, &p.Run, &p.Batch, &p.PersonID, &p.Name, &amt, &med, &net, &p.OverpaymentID); err != nil {
+		var amt, med, net, back int64
+		if err := rows.Scan(&p.ClaimID, ymCol{&p.Period}, &p.Run, &p.Batch, &p.PersonID, &p.Name, &amt, &med, &net, &p.OverpaymentID, &back, &p.RecomputationID); err != nil {
 			return nil, err
 		}
-		p.Amount, p.Medical, p.Netted = money.Fen(amt), money.Fen(med), money.Fen(net)
+		p.Amount, p.Medical, p.Netted, p.BackPay = money.Fen(amt), money.Fen(med), money.Fen(net), money.Fen(back)
 		out = append(out, p)
 	}
 	return out, rows.Err()

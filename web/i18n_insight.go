@@ -31,7 +31,7 @@ var insightCatalogue = [][3]string{
 	{"indicator.arrears", "欠费", "Arrears"},
 	{"indicator.arrears.definition", "当月最后一日，截至当日已到期的账单中仍未缴清的部分（核定额加调整额减已冲抵的征缴款），仅计本金。", "On the month's last day, what is still owed of the bills due by then (billed plus adjustments minus collections applied), principal only."},
 	{"indicator.benefit_spending_pension", "养老金支出", "Pension spending"},
-	{"indicator.benefit_spending_pension.definition", "当月待遇发放批次支付的养老金，按待遇所属区县统计。", "Pensions paid by the month's payment run, by the claim's division."},
+	{"indicator.benefit_spending_pension.definition", "当月待遇发放批次支付的养老金（含重新核定的补发），按待遇所属区县统计。", "Pensions paid by the month's payment run (with a recomputed pension's back pay), by the claim's division."},
 	{"indicator.benefit_spending_unemployment", "失业保险金支出", "Unemployment benefit spending"},
 	{"indicator.benefit_spending_unemployment.definition", "当月待遇发放批次支付的失业保险金，按待遇所属区县统计。", "Unemployment benefit paid by the month's payment run, by the claim's division."},
 	{"indicator.graduates_employed_rate", "高校毕业生半年内就业率", "Graduates employed within six months"},

@@ -313,7 +313,7 @@ func newInsuredByHand(t *testing.T, db *sql.DB) map[string]map[period.YearMonth]
 // claim's division and the month paid for.
 func benefitsByHand(t *testing.T, db *sql.DB, kind string) map[string]map[period.YearMonth]int64 {
 	out := map[string]map[period.YearMonth]int64{}
-	rs := rowsOf(t, db, `SELECT c.division, p.period, p.amount FROM ins_benefit_payments p, ins_claims c WHERE c.id = p.claim_id AND c.kind = '`+kind+`'`)
+	rs := rowsOf(t, db, `SELECT c.division, p.period, p.amount + p.back_pay FROM ins_benefit_payments p, ins_claims c WHERE c.id = p.claim_id AND c.kind = '`+kind+`'`)
 	defer rs.Close()
 	for rs.Next() {
 		var div string
