@@ -1,16 +1,26 @@
 package employment
 
 import (
-	"fmt"
-	"strings"
-
 	"hrss/registry"
+	"hrss/rules"
 	"hrss/rules/money"
+	"hrss/rules/msg"
 )
 
-var eduZH = map[registry.Education]string{
-	registry.EduNone: "无学历", registry.EduPrimary: "小学", registry.EduJunior: "初中", registry.EduSenior: "高中/中专",
-	registry.EduVocational: "大专", registry.EduBachelor: "本科", registry.EduMaster: "硕士", registry.EduDoctor: "博士",
+// A match's explanation is messages of the catalogue (rules/msg, keys
+// match.*) with typed arguments, never a sentence: a lead-in with the
+// score, then one message per component with its points, its weight and
+// the weight's parameter, and why (the occupation level and names, the
+// skills' weights and names, the education levels, the wage and range,
+// the divisions, the years). The reader's side writes them in the
+// reader's language (rules.Why.In); Explanation and Explanations are
+// those texts, written here for the caller that asked for a language.
+
+// weightParams are the parameters of the six component weights, in the
+// order of Components (rules/params/employment.yaml).
+var weightParams = [6]string{
+	"employment.match_weight.occupation", "employment.match_weight.skills", "employment.match_weight.education",
+	"employment.match_weight.salary", "employment.match_weight.location", "employment.match_weight.experience",
 }
 
 // explain builds the full Match of a pair that passed the filters.
@@ -27,98 +37,109 @@ func (m *Matcher) explain(q *seekProfile, vp *vacProfile, v *Vacancy, lang strin
 			mt.MissingSkills = append(mt.MissingSkills, v.Skills[i])
 		}
 	}
-	var en, zh []string
-	add := func(nameEN, nameZH string, got, of Points, whyEN, whyZH string) {
-		en = append(en, fmt.Sprintf("%s %s/%d (%s)", nameEN, got, of/100, whyEN))
-		zh = append(zh, fmt.Sprintf("%s%s/%d（%s）", nameZH, got, of/100, whyZH))
+	w := m.sc.w
+	mt.Why = rules.Why{
+		rules.Msg("match.score", points("score", mt.Score)),
+		m.occWhy(partArgs(0, c.Occupation, w.Occupation), q, v, prox),
+		m.skillWhy(partArgs(1, c.Skills, w.Skills), mt, gotW, vp.reqW, q.skillW),
+		eduWhy(partArgs(2, c.Education, w.Education), q.edu, v.Education),
+		salaryWhy(partArgs(3, c.Salary, w.Salary), q.salMin, v),
+		m.locWhy(partArgs(4, c.Location, w.Location), q, v.Division),
+		rules.Msg("match.experience", append(partArgs(5, c.Experience, w.Experience), msg.Int("years", int(q.exp)), msg.Int("asked", v.Experience))...),
 	}
-	oe, oz := m.occText(q, vp, v, prox)
-	add("occupation", "职业", c.Occupation, m.sc.w.Occupation, oe, oz)
-	se, sz := m.skillText(mt, gotW, vp.reqW, q.skillW)
-	add("skills", "技能", c.Skills, m.sc.w.Skills, se, sz)
-	ee, ez := eduText(q.edu, v.Education)
-	add("education", "学历", c.Education, m.sc.w.Education, ee, ez)
-	pe, pz := salaryText(q.salMin, v)
-	add("salary", "薪资", c.Salary, m.sc.w.Salary, pe, pz)
-	le, lz := m.locText(q, v.Division)
-	add("location", "地点", c.Location, m.sc.w.Location, le, lz)
-	add("experience", "经验", c.Experience, m.sc.w.Experience,
-		fmt.Sprintf("%d years, %d asked", q.exp, v.Experience), fmt.Sprintf("%d年，要求%d年", q.exp, v.Experience))
-	mt.setExplanations(fmt.Sprintf("Score %s/100 = %s.", mt.Score, strings.Join(en, " + ")),
-		fmt.Sprintf("匹配度%s/100 = %s。", mt.Score, strings.Join(zh, " + ")), lang)
+	mt.setExplanations(lang)
 	return mt
 }
 
-func (m *Matcher) occText(q *seekProfile, vp *vacProfile, v *Vacancy, prox Proximity) (string, string) {
-	name := string(v.Occupation)
-	if o, ok := m.cat.Occupation(v.Occupation); ok {
-		name = o.NameZH + " " + name
-		if o.NameEN != "" {
-			name = o.NameEN + " / " + name
-		}
-	}
-	if len(q.keys) == 0 {
-		return "no desired occupation given; vacancy: " + name, "未填写求职意向；岗位职业：" + name
-	}
-	pn := proximityNames[prox]
-	if prox == Unrelated || prox == SameOccupation {
-		return pn.en + ": " + name, pn.zh + "：" + name
-	}
-	return pn.en + " " + v.Occupation.levelCode(prox) + ": " + name, pn.zh + v.Occupation.levelCode(prox) + "：" + name
+// points is an argument of points.
+func points(name string, p Points) msg.Arg { return msg.Points(name, int64(p)) }
+
+// partArgs is the arguments every component's message has: the points got,
+// the most it gives (its weight) and the weight's parameter.
+func partArgs(i int, got, of Points) []msg.Arg {
+	return []msg.Arg{points("got", got), msg.Int("of", int(of/100)), msg.Text("param", weightParams[i])}
 }
 
-func (m *Matcher) skillText(mt Match, got, of, own int64) (string, string) {
-	en := fmt.Sprintf("covers %d of %d required weight, uses %d of the seeker's %d", got, of, got, own)
-	zh := fmt.Sprintf("覆盖岗位技能权重%d/%d，用到求职者技能权重%d/%d", got, of, got, own)
+// proximityKeys label the occupation levels of a match.
+var proximityKeys = [...]string{"match.proximity.same_occupation", "match.proximity.same_minor", "match.proximity.same_medium",
+	"match.proximity.same_major", "match.proximity.unrelated"}
+
+func (m *Matcher) occWhy(args []msg.Arg, q *seekProfile, v *Vacancy, prox Proximity) rules.Message {
+	zh, en := string(v.Occupation), string(v.Occupation)
+	if o, ok := m.cat.Occupation(v.Occupation); ok {
+		zh, en = o.NameZH, o.NameZH
+		if o.NameEN != "" {
+			en = o.NameEN
+		}
+	}
+	args = append(args, msg.Text("code", string(v.Occupation)), msg.Text("occupation_zh", zh), msg.Text("occupation_en", en))
+	switch {
+	case len(q.keys) == 0:
+		return rules.Msg("match.occupation.none", args...)
+	case prox == Unrelated || prox == SameOccupation:
+		return rules.Msg("match.occupation", append(args, msg.Label("level", proximityKeys[prox]))...)
+	}
+	return rules.Msg("match.occupation.level", append(args, msg.Label("level", proximityKeys[prox]), msg.Text("level_code", v.Occupation.levelCode(prox)))...)
+}
+
+func (m *Matcher) skillWhy(args []msg.Arg, mt Match, got, of, own int64) rules.Message {
+	args = append(args, msg.Int("covered", int(got)), msg.Int("required", int(of)), msg.Int("own", int(own)))
+	key := "match.skills"
 	if len(mt.MatchedSkills) > 0 {
-		e, z := m.skillNames(mt.MatchedSkills)
-		en, zh = en+": has "+e, zh+"：具备"+z
+		key += ".has"
+		args = append(args, m.skillNames("has", mt.MatchedSkills)...)
 	}
 	if len(mt.MissingSkills) > 0 {
-		e, z := m.skillNames(mt.MissingSkills)
-		en, zh = en+"; lacks "+e, zh+"；缺少"+z
+		key += ".lacks"
+		args = append(args, m.skillNames("lacks", mt.MissingSkills)...)
 	}
-	return en, zh
+	return rules.Msg(key, args...)
 }
 
-func (m *Matcher) skillNames(codes []string) (string, string) {
-	en, zh := make([]string, len(codes)), make([]string, len(codes))
+// skillNames are the names of skills in each language, as two arguments
+// name_zh and name_en.
+func (m *Matcher) skillNames(name string, codes []string) []msg.Arg {
+	zh, en := "", ""
 	for i, c := range codes {
-		en[i], zh[i] = c, c
+		z, e := c, c
 		if s, ok := m.cat.Skill(c); ok {
-			en[i], zh[i] = s.NameEN, s.NameZH
+			z, e = s.NameZH, s.NameEN
 		}
+		if i > 0 {
+			zh, en = zh+msg.Render(msg.ZH, "sep.items"), en+msg.Render(msg.EN, "sep.items")
+		}
+		zh, en = zh+z, en+e
 	}
-	return strings.Join(en, ", "), strings.Join(zh, "、")
+	return []msg.Arg{msg.Text(name+"_zh", zh), msg.Text(name+"_en", en)}
 }
 
-func eduText(have int8, need registry.Education) (string, string) {
+func eduWhy(args []msg.Arg, have int8, need registry.Education) rules.Message {
 	h := registry.EduNone
 	if have >= 0 && int(have) < len(registry.EducationLevels) {
 		h = registry.EducationLevels[have]
 	}
-	return fmt.Sprintf("%s, %s asked", h, need), fmt.Sprintf("%s，要求%s", eduZH[h], eduZH[need])
+	return rules.Msg("match.education", append(args, msg.Label("have", "education."+string(h)), msg.Label("need", "education."+string(need)))...)
 }
 
-func salaryText(want int64, v *Vacancy) (string, string) {
-	rng := v.SalaryMin.String() + "–" + v.SalaryMax.String()
+func salaryWhy(args []msg.Arg, want int64, v *Vacancy) rules.Message {
+	args = append(args, msg.Fen("min", v.SalaryMin), msg.Fen("max", v.SalaryMax))
 	if want == 0 {
-		return "no expectation; offered " + rng, "未填期望；岗位" + rng + "元"
+		return rules.Msg("match.salary.none", args...)
 	}
-	w := money.Fen(want).String()
-	return "expects " + w + ", offered " + rng, "期望" + w + "元，岗位" + rng + "元"
+	return rules.Msg("match.salary", append(args, msg.Fen("want", money.Fen(want)))...)
 }
 
-func (m *Matcher) locText(q *seekProfile, division string) (string, string) {
+func (m *Matcher) locWhy(args []msg.Arg, q *seekProfile, division string) rules.Message {
 	d, _ := registry.DivisionByCode(division)
-	name := d.NameEN + " / " + d.Name
+	args = append(args, msg.Text("division", division), msg.Text("division_zh", d.Name), msg.Text("division_en", d.NameEN))
+	key := "match.location.elsewhere"
 	switch i := divOf(division); {
 	case i >= 0 && i == q.div:
-		return "same division: " + name, "本地区：" + d.Name
+		key = "match.location.same"
 	case i >= 0 && q.accepted&(1<<uint(i)) != 0:
-		return "a division the seeker accepts: " + name, "求职者接受的地区：" + d.Name
+		key = "match.location.accepted"
 	case i >= 0 && q.div >= 0 && m.sc.adj[q.div]&(1<<uint(i)) != 0:
-		return "neighbouring division: " + name, "相邻地区：" + d.Name
+		key = "match.location.neighbour"
 	}
-	return "elsewhere in Jiaxing: " + name, "嘉兴市其他地区：" + d.Name
+	return rules.Msg(key, args...)
 }

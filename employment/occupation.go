@@ -81,14 +81,6 @@ func proximityOf(a, b occKey) Proximity {
 // shift returns how many low bits of a key a proximity level ignores.
 func (p Proximity) shift() uint { return uint(p) * 8 }
 
-var proximityNames = [...]struct{ en, zh string }{
-	{"same occupation", "同一职业"},
-	{"same minor category", "同一小类"},
-	{"same medium category", "同一中类"},
-	{"same major category", "同一大类"},
-	{"unrelated occupation", "职业不相关"},
-}
-
 // Occupation is one entry of the occupational classification.
 type Occupation struct {
 	Code   OccupationCode `json:"code"`

@@ -3,6 +3,8 @@ package employment
 import (
 	"slices"
 
+	"hrss/rules"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -16,15 +18,18 @@ type Match struct {
 	Components    Components        `json:"components"`
 	MatchedSkills []string          `json:"matched_skills"`
 	MissingSkills []string          `json:"missing_skills"`
-	Explanation   string            `json:"explanation"`  // in the language asked for
-	Explanations  map[string]string `json:"explanations"` // "zh-CN" and "en"
+	Why           rules.Why         `json:"why"`          // the explanation as messages of the catalogue (rules/msg, match.*)
+	Explanation   string            `json:"explanation"`  // Why in the language asked for
+	Explanations  map[string]string `json:"explanations"` // Why in "zh-CN" and "en"
 	Personalised  bool              `json:"personalised"`
 	Refused       []Refusal         `json:"refused,omitempty"` // the hard filters the pair breaks (Explain only)
 }
 
-// Refusal is a hard filter a pair breaks, explained.
+// Refusal is a hard filter a pair breaks, explained: the catalogue's
+// message match.rule.RULE, written in English and Chinese.
 type Refusal struct {
 	Rule     Rule   `json:"rule"`
+	Key      string `json:"key"`
 	Reason   string `json:"reason"` // English
 	ReasonZH string `json:"reason_zh"`
 }
@@ -127,21 +132,21 @@ func (m *Matcher) Explain(s SeekerRegistration, v Vacancy, lang string) Match {
 	if len(refused) == 0 {
 		return m.explain(&q, &vp, &v, lang)
 	}
-	mt := Match{VacancyID: v.ID, SeekerID: s.ID, Personalised: !s.OptOut, MatchedSkills: []string{}, MissingSkills: []string{}}
-	en, zh := "Not matched: ", "不匹配："
-	for i, r := range refused {
-		t := ruleText[r]
-		mt.Refused = append(mt.Refused, Refusal{Rule: r, Reason: t.en, ReasonZH: t.zh})
-		if i > 0 {
-			en, zh = en+"; ", zh+"；"
-		}
-		en, zh = en+t.en+" ("+string(r)+")", zh+t.zh+"（"+string(r)+"）"
+	mt := Match{VacancyID: v.ID, SeekerID: s.ID, Personalised: !s.OptOut, MatchedSkills: []string{}, MissingSkills: []string{},
+		Why: rules.Why{rules.Msg("match.not_matched")}}
+	for _, r := range refused {
+		why := rules.Msg(r.key(), msg.Text("rule", string(r)))
+		mt.Refused = append(mt.Refused, Refusal{Rule: r, Key: why.Key, Reason: why.In(msg.EN), ReasonZH: why.In(msg.ZH)})
+		mt.Why = append(mt.Why, why)
 	}
-	mt.setExplanations(en+".", zh+"。", lang)
+	mt.setExplanations(lang)
 	return mt
 }
 
-func (mt *Match) setExplanations(en, zh, lang string) {
+// setExplanations writes Why in both languages, and in lang as
+// Explanation (Chinese unless lang is English).
+func (mt *Match) setExplanations(lang string) {
+	zh, en := mt.Why.In(msg.ZH), mt.Why.In(msg.EN)
 	mt.Explanations = map[string]string{LangZH: zh, LangEN: en}
 	mt.Explanation = zh
 	if lang == LangEN {
@@ -162,9 +167,9 @@ func (m *Matcher) Newest(n int, division string, lang string) []Match {
 		if division != "" && v.Division != division {
 			continue
 		}
-		mt := Match{Rank: len(out) + 1, VacancyID: v.ID, MatchedSkills: []string{}, MissingSkills: append([]string{}, v.Skills...)}
-		mt.setExplanations("Non-personalised list (you opted out of personalised recommendations, PIPL Art. 24): open vacancies posted most recently, posted "+v.ValidFrom.String()+".",
-			"非个性化列表（您已关闭个性化推荐，《个人信息保护法》第二十四条）：按发布时间排列的在招岗位，发布于"+v.ValidFrom.String()+"。", lang)
+		mt := Match{Rank: len(out) + 1, VacancyID: v.ID, MatchedSkills: []string{}, MissingSkills: append([]string{}, v.Skills...),
+			Why: rules.Why{rules.Msg("match.newest", msg.Date("posted", v.ValidFrom))}}
+		mt.setExplanations(lang)
 		out = append(out, mt)
 	}
 	return out

@@ -70,16 +70,8 @@ const (
 // ruleList indexes the rules a profile check can break.
 var ruleList = []Rule{RuleEducation, RuleSalary, RuleLocation, RuleExperience}
 
-// ruleText explains each rule in both languages.
-var ruleText = map[Rule]struct{ en, zh string }{
-	RuleVacancyOpen: {"the vacancy is not taking applications (closed, outside its validity dates or filled)", "岗位未在招聘期内或已招满"},
-	RuleSeekerOpen:  {"the job-seeker registration is not active", "求职登记已注销"},
-	RuleEducation:   {"education more than one level below the requirement", "学历低于要求一个层次以上"},
-	RuleSalary:      {"expected wage above 120% of the salary range's maximum", "期望薪资超过岗位薪资上限的120%"},
-	RuleLocation:    {"the vacancy is outside the divisions the seeker works in", "岗位不在求职者接受的工作地区"},
-	RuleExperience:  {"at least 3 years short of the required experience", "工作经验比要求少3年及以上"},
-	RuleOptOut:      {"the seeker refused personalised recommendations (PIPL Art. 24)", "求职者已拒绝个性化推荐（个人信息保护法第二十四条）"},
-}
+// key is the catalogue's message explaining the rule (rules/msg).
+func (r Rule) key() string { return "match.rule." + string(r) }
 
 // divIndex maps Jiaxing's county-level divisions to 0-6.
 var divIndex = func() map[string]int8 {

@@ -9,6 +9,7 @@ import (
 	"hrss/access"
 	"hrss/rules"
 	"hrss/rules/money"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -250,12 +251,13 @@ func (s *Service) stopClaim(ctx context.Context, tx Tx, cl *Claim, ev StopEvent)
 	}
 	cl.Status, cl.StopPeriod, cl.StopDate, cl.StopGround = ClaimStopped, m, ev.Day, ev.Ground
 	cl.CarriedMonths = max(cl.MaxMonths-used, 0)
-	cl.StopReason = fmt.Sprintf("%s from %s (%s, %s); %d unused months carry over", ev.Ground, ev.Day, ev.Source, ev.Rule, cl.CarriedMonths)
+	cl.StopReason = rules.Why{rules.Msg("claim.stop.event", msg.Label("ground", "claim.stop.ground."+string(ev.Ground)), msg.Date("day", ev.Day),
+		msg.Text("source", ev.Source), msg.Text("rule", ev.Rule)), rules.Msg("claim.stop.carried", msg.Int("months", cl.CarriedMonths))}
 	if cl.FinalDue > 0 {
-		cl.StopReason += fmt.Sprintf("; %s owed for the days of %s before it, paid by the next run", cl.FinalDue, m)
+		cl.StopReason = append(cl.StopReason, rules.Msg("claim.stop.final_due", msg.Fen("amount", cl.FinalDue), msg.Month("period", m)))
 	}
 	if over > 0 {
-		cl.StopReason += fmt.Sprintf("; %s paid for days from %s on is to be netted or recovered", over, ev.Day)
+		cl.StopReason = append(cl.StopReason, rules.Msg("claim.stop.overpaid", msg.Fen("amount", over), msg.Date("day", ev.Day)))
 		detail, _ := json.Marshal(map[string]any{"event": ev, "months": months, "medical_after_stop": medical,
 			"rounding": "the stop month's days owed: monthly × days before the event / days in the month, half-up to the fen (RULES.md §3 rounding)"})
 		o := Overpayment{ClaimID: cl.ID, PersonID: cl.PersonID, Amount: over, Detail: detail, CreatedAt: s.now()}
@@ -264,7 +266,7 @@ func (s *Service) stopClaim(ctx context.Context, tx Tx, cl *Claim, ev StopEvent)
 		}
 	}
 	if medical > 0 {
-		cl.StopReason += fmt.Sprintf("; medical contributions %s paid for months after %s are to be reclaimed from the medical insurance fund", medical, m)
+		cl.StopReason = append(cl.StopReason, rules.Msg("claim.stop.medical", msg.Fen("amount", medical), msg.Month("period", m)))
 	}
 	return tx.UpdateClaim(ctx, *cl)
 }

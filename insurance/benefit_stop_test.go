@@ -12,6 +12,7 @@ import (
 	"hrss/registry"
 	"hrss/rules/fault"
 	"hrss/rules/money"
+	"hrss/rules/msg"
 	"hrss/store"
 	"hrss/store/storetest"
 )
@@ -64,7 +65,7 @@ func TestBenefitStopsOnRegistration(t *testing.T) {
 		}
 		got, _ := c.svc.Claim(system(), a.ID)
 		if got.Status != insurance.ClaimStopped || got.StopGround != insurance.StopMilitary || got.FinalDue != 0 || got.CarriedMonths != 10 ||
-			!strings.Contains(got.StopReason, "第五十一条第二项") {
+			!strings.Contains(got.StopReason.In(msg.EN), "第五十一条第二项") {
 			t.Fatalf("after military service: %+v", got)
 		}
 		in := employment.OfferRefusalInput{Offer: "work", Date: "2024-08-05", Note: "warehouse clerk near home, refused without a reason"}

@@ -53,7 +53,7 @@ type Claim struct {
 	Reviewer      string           `json:"reviewer,omitempty"`
 	PreparedAt    time.Time        `json:"prepared_at"`
 	ReviewedAt    time.Time        `json:"reviewed_at,omitzero"`
-	StopReason    string           `json:"stop_reason,omitempty"`
+	StopReason    rules.Why        `json:"stop_reason,omitempty"` // why and from when it stopped: messages of the catalogue (claim.stop.*)
 	StopPeriod    period.YearMonth `json:"stop_period,omitempty"`
 	StopDate      period.Date      `json:"stop_date,omitzero"`    // the day of the Art. 51 event: owed for the days before it
 	StopGround    StopGround       `json:"stop_ground,omitempty"` // its ground

@@ -12,6 +12,7 @@ import (
 	"hrss/registry"
 	"hrss/rules/fault"
 	"hrss/rules/money"
+	"hrss/rules/msg"
 	"hrss/store"
 	"hrss/store/storetest"
 )
@@ -88,8 +89,8 @@ func TestHireStopsUnemploymentClaim(t *testing.T) {
 		if err != nil || len(trail) != 1 || trail[0].Actor != "amy" {
 			t.Fatalf("audit of the stop: %+v %v", trail, err)
 		}
-		if !strings.Contains(got.StopReason, fmt.Sprintf("reemployed from 2024-08-12 (employment/%d, 社会保险法 第五十一条第一项)", e.ID)) {
-			t.Fatalf("stop reason %q", got.StopReason)
+		if !strings.Contains(got.StopReason.In(msg.EN), fmt.Sprintf("re-employed from 2024-08-12 (employment/%d, 社会保险法 第五十一条第一项)", e.ID)) {
+			t.Fatalf("stop reason %q", got.StopReason.In(msg.EN))
 		}
 		if regs, err := jobs.ListUnemployment(system(), employment.SeekerFilter{PersonID: 1}); err != nil || len(regs) != 1 || regs[0].Status != employment.Closed || regs[0].EmploymentID != e.ID {
 			t.Fatalf("the registration after the hire: %+v %v", regs, err)
@@ -217,7 +218,7 @@ func TestLateHireNamesOverpaidMonths(t *testing.T) {
 			days := []int64{20, 12}[i] // August 12-31 and 20-31 were paid after the hire
 			over := money.Fen((2*int64(cl.Monthly)*days + 31) / 62)
 			want := fmt.Sprintf("%s paid for days from %s on", over, []string{"2024-08-12", "2024-08-20"}[i])
-			if got.Status != insurance.ClaimStopped || got.CarriedMonths != 9 || got.FinalDue != 0 || !strings.Contains(got.StopReason, want) {
+			if got.Status != insurance.ClaimStopped || got.CarriedMonths != 9 || got.FinalDue != 0 || !strings.Contains(got.StopReason.In(msg.EN), want) {
 				t.Fatalf("claim %d: %+v, want %q", i, got, want)
 			}
 			if overs[i].ClaimID != cl.ID || overs[i].Amount != cl.Monthly-(cl.Monthly-over) || overs[i].Outstanding() != over {

@@ -91,7 +91,7 @@ func (s *Service) OpenUnemploymentClaim(ctx context.Context, in UnemploymentClai
 			return err
 		}
 		if !res.Eligible {
-			return fault.Invalidf("person_id", "unemployment.eligibility", "%s", res.Reason)
+			return fault.InvalidWords("person_id", "unemployment.eligibility", res.Why)
 		}
 		detail, _ := json.Marshal(map[string]any{"input": in, "employment": e, "registration": source, "rules_input": uin, "result": res})
 		cl = Claim{Kind: ClaimUnemployment, PersonID: pb.ID, Division: pb.Division, Status: ClaimPending, Start: max(reg.Month(), e.End.Month().Add(1)),

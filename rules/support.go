@@ -57,6 +57,7 @@ type PaidMonth struct {
 type Reason struct {
 	Key  string            `json:"key"`            // e.g. support.eligible.graduate_of_year
 	Args map[string]string `json:"args,omitempty"` // named values the message shows
+	Text string            `json:"text,omitempty"` // in the reader's language, filled for an API answer (web's localized)
 }
 
 // Decision is a programme's judgement of one candidate.

@@ -84,7 +84,7 @@ func (r reader) unemployment(in UnemploymentInput) (UnemploymentResult, error) {
 	months := []msg.Arg{msg.Int("months", in.ContributionMonths), msg.Int("min", minMonths)}
 	var why Why
 	if in.ContributionMonths < minMonths {
-		why = append(why, Message{"reason.unemployment.months", months})
+		why = append(why, Msg("reason.unemployment.months", months...))
 	}
 	if !in.Involuntary {
 		why = append(why, Message{Key: "reason.unemployment.voluntary"})
@@ -101,7 +101,7 @@ func (r reader) unemployment(in UnemploymentInput) (UnemploymentResult, error) {
 		}
 		return res, nil
 	}
-	why = Why{{"reason.unemployment.eligible", months}}
+	why = Why{Msg("reason.unemployment.eligible", months...)}
 	res := UnemploymentResult{Eligible: true, Reason: why.In(msg.EN), Why: why}
 	r.tr.value("eligible", "true", "reason.unemployment.eligible", months...)
 	if res.MaxMonths, err = r.benefitMonths(in, day); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"hrss/insurance"
 	"hrss/registry"
+	"hrss/rules"
 	"hrss/rules/money"
 	"hrss/rules/period"
 )
@@ -46,12 +47,12 @@ const claimCols = `id, kind, person_id, division, status, start_period, monthly,
 
 func scanClaim(sc interface{ Scan(...any) error }) (insurance.Claim, error) {
 	var c insurance.Claim
-	var kind, status, detail, ground string
+	var kind, status, detail, ground, stop string
 	var monthly, final int64
 	err := sc.Scan(&c.ID, &kind, &c.PersonID, &c.Division, &status, ymCol{&c.Start}, &monthly, &c.MaxMonths, &c.MonthsPaid, &c.CarriedMonths,
-		&detail, &c.Preparer, &c.Reviewer, tsCol{&c.PreparedAt}, nullTS{&c.ReviewedAt}, &c.StopReason, ymCol{&c.StopPeriod}, dateCol{&c.StopDate}, &ground, &final, &c.ProvisionalYear)
+		&detail, &c.Preparer, &c.Reviewer, tsCol{&c.PreparedAt}, nullTS{&c.ReviewedAt}, &stop, ymCol{&c.StopPeriod}, dateCol{&c.StopDate}, &ground, &final, &c.ProvisionalYear)
 	c.Kind, c.Status, c.Monthly, c.Detail = insurance.ClaimKind(kind), insurance.ClaimStatus(status), money.Fen(monthly), []byte(detail)
-	c.StopGround, c.FinalDue = insurance.StopGround(ground), money.Fen(final)
+	c.StopGround, c.FinalDue, c.StopReason = insurance.StopGround(ground), money.Fen(final), rules.StoredWhy(stop)
 	return c, err
 }
 
@@ -60,7 +61,7 @@ func (t *Tx) InsertClaim(ctx context.Context, c *insurance.Claim) error {
 	id, err := t.insertID(ctx, `INSERT INTO ins_claims (kind, person_id, division, status, start_period, monthly, max_months, months_paid,
 		carried_months, detail, preparer, reviewer, prepared_at, reviewed_at, stop_reason, stop_period, provisional_year) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		string(c.Kind), c.PersonID, c.Division, string(c.Status), ymArg(c.Start), int64(c.Monthly), c.MaxMonths, c.MonthsPaid, c.CarriedMonths,
-		string(c.Detail), c.Preparer, c.Reviewer, tsArg(c.PreparedAt), nullTSArg(c.ReviewedAt), c.StopReason, ymArg(c.StopPeriod), c.ProvisionalYear)
+		string(c.Detail), c.Preparer, c.Reviewer, tsArg(c.PreparedAt), nullTSArg(c.ReviewedAt), c.StopReason.Stored(), ymArg(c.StopPeriod), c.ProvisionalYear)
 	c.ID = id
 	return err
 }
@@ -69,7 +70,7 @@ func (t *Tx) InsertClaim(ctx context.Context, c *insurance.Claim) error {
 func (t *Tx) UpdateClaim(ctx context.Context, c insurance.Claim) error {
 	_, err := t.exec(ctx, `UPDATE ins_claims SET status = ?, months_paid = ?, carried_months = ?, reviewer = ?, reviewed_at = ?,
 		stop_reason = ?, stop_period = ?, stop_date = ?, stop_ground = ?, final_due = ? WHERE id = ?`,
-		string(c.Status), c.MonthsPaid, c.CarriedMonths, c.Reviewer, nullTSArg(c.ReviewedAt), c.StopReason, ymArg(c.StopPeriod),
+		string(c.Status), c.MonthsPaid, c.CarriedMonths, c.Reviewer, nullTSArg(c.ReviewedAt), c.StopReason.Stored(), ymArg(c.StopPeriod),
 		dateArg(c.StopDate), string(c.StopGround), int64(c.FinalDue), c.ID)
 	return err
 }

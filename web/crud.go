@@ -18,7 +18,7 @@ func create[In, Out any](w http.ResponseWriter, r *http.Request, fn func(context
 		writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, out)
+	writeJSON(w, http.StatusCreated, localized(r, out))
 }
 
 // get reads the {id} path value, calls a service's read method and renders the result.
@@ -45,7 +45,7 @@ func update[In, Out any](w http.ResponseWriter, r *http.Request, fn func(context
 	if err == nil {
 		var out Out
 		if out, err = fn(r.Context(), id, in); err == nil {
-			writeJSON(w, http.StatusOK, out)
+			writeJSON(w, http.StatusOK, localized(r, out))
 			return
 		}
 	}

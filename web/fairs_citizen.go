@@ -19,7 +19,7 @@ type bookingBody struct {
 
 func (s *Server) upcomingFairs(w http.ResponseWriter, r *http.Request, svc *employment.Service) {
 	offers, err := svc.UpcomingFairs(r.Context(), r.URL.Query().Get("division"))
-	reply(w, r, http.StatusOK, map[string]any{"items": offers}, err)
+	respond(w, r, http.StatusOK, map[string]any{"items": offers}, err)
 }
 
 func (s *Server) bookFair(w http.ResponseWriter, r *http.Request, svc *employment.Service) {
@@ -32,7 +32,7 @@ func (s *Server) bookFair(w http.ResponseWriter, r *http.Request, svc *employmen
 	if err == nil {
 		b, err = svc.BookFair(r.Context(), id, in.EmployerID)
 	}
-	reply(w, r, http.StatusCreated, b, err)
+	respond(w, r, http.StatusCreated, b, err)
 }
 
 func (s *Server) cancelBooking(w http.ResponseWriter, r *http.Request, svc *employment.Service) {

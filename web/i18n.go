@@ -318,8 +318,8 @@ func (l lang) Error(err error) string {
 	}
 	text, named := "", true
 	switch {
-	case fe.Key != "":
-		text = msg.Render(l.M(), fe.Key, fe.Args...) // a rule's error, with its values
+	case fe.Worded():
+		text = fe.In(l.M()) // a rule's error, with its values
 	case fe.Rule != "" && l.Has("rule."+fe.Rule):
 		text = l.T("rule." + fe.Rule)
 	case l.en():

@@ -24,17 +24,6 @@ func (s *Server) jobs(h func(http.ResponseWriter, *http.Request, *employment.Ser
 	}
 }
 
-// jobsLang picks the language of explanations: ?lang=, else Accept-Language.
-func jobsLang(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); l == employment.LangEN || l == employment.LangZH {
-		return l
-	}
-	if al := r.Header.Get("Accept-Language"); len(al) >= 2 && al[:2] == "en" {
-		return employment.LangEN
-	}
-	return employment.LangZH
-}
-
 // queryDate reads an optional YYYY-MM-DD query parameter.
 func queryDate(r *http.Request, name string) (period.Date, error) {
 	v := r.URL.Query().Get(name)
@@ -46,15 +35,6 @@ func queryDate(r *http.Request, name string) (period.Date, error) {
 		return d, fault.Invalidf(name, "date.format", "%v", err)
 	}
 	return d, nil
-}
-
-// reply renders v, or the error.
-func reply(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, status, v)
 }
 
 // regFilter reads the filter of a registration list.
@@ -76,7 +56,7 @@ func (s *Server) listSeekers(w http.ResponseWriter, r *http.Request, svc *employ
 		return
 	}
 	rows, err := svc.ListSeekers(r.Context(), f)
-	reply(w, r, http.StatusOK, newList(rows, f.Limit, func(x employment.SeekerRegistration) int64 { return x.ID }), err)
+	respond(w, r, http.StatusOK, newList(rows, f.Limit, func(x employment.SeekerRegistration) int64 { return x.ID }), err)
 }
 
 func (s *Server) registerSeeker(w http.ResponseWriter, r *http.Request, svc *employment.Service) {
@@ -116,8 +96,8 @@ func (s *Server) matchSeeker(w http.ResponseWriter, r *http.Request, svc *employ
 		writeError(w, r, err)
 		return
 	}
-	ms, st, err := svc.MatchSeeker(r.Context(), id, int(top), jobsLang(r))
-	reply(w, r, http.StatusOK, matchList{Items: nonNil(ms), Stats: st}, err)
+	ms, st, err := svc.MatchSeeker(r.Context(), id, int(top), apiLang(r).Code)
+	respond(w, r, http.StatusOK, matchList{Items: nonNil(ms), Stats: st}, err)
 }
 
 func (s *Server) matchVacancy(w http.ResponseWriter, r *http.Request, svc *employment.Service) {
@@ -131,8 +111,8 @@ func (s *Server) matchVacancy(w http.ResponseWriter, r *http.Request, svc *emplo
 		writeError(w, r, err)
 		return
 	}
-	ms, st, err := svc.MatchVacancy(r.Context(), id, int(top), jobsLang(r))
-	reply(w, r, http.StatusOK, matchList{Items: nonNil(ms), Stats: st}, err)
+	ms, st, err := svc.MatchVacancy(r.Context(), id, int(top), apiLang(r).Code)
+	respond(w, r, http.StatusOK, matchList{Items: nonNil(ms), Stats: st}, err)
 }
 
 func nonNil[T any](s []T) []T {
@@ -156,8 +136,8 @@ func (s *Server) explainPair(w http.ResponseWriter, r *http.Request, svc *employ
 		writeError(w, r, err)
 		return
 	}
-	m, err := svc.ExplainPair(r.Context(), id, vid, jobsLang(r))
-	reply(w, r, http.StatusOK, m, err)
+	m, err := svc.ExplainPair(r.Context(), id, vid, apiLang(r).Code)
+	respond(w, r, http.StatusOK, m, err)
 }
 
 func (s *Server) recommend(w http.ResponseWriter, r *http.Request, svc *employment.Service) {
@@ -171,8 +151,8 @@ func (s *Server) recommend(w http.ResponseWriter, r *http.Request, svc *employme
 		writeError(w, r, err)
 		return
 	}
-	ms, err := svc.Recommend(r.Context(), id, int(top), jobsLang(r))
-	reply(w, r, http.StatusCreated, matchList{Items: nonNil(ms)}, err)
+	ms, err := svc.Recommend(r.Context(), id, int(top), apiLang(r).Code)
+	respond(w, r, http.StatusCreated, matchList{Items: nonNil(ms)}, err)
 }
 
 func (s *Server) listRecommendations(w http.ResponseWriter, r *http.Request, svc *employment.Service) {
@@ -187,7 +167,7 @@ func (s *Server) listRecommendations(w http.ResponseWriter, r *http.Request, svc
 		return
 	}
 	recs, err := svc.Recommendations(r.Context(), id, since)
-	reply(w, r, http.StatusOK, list[employment.Recommendation]{Items: nonNil(recs)}, err)
+	respond(w, r, http.StatusOK, list[employment.Recommendation]{Items: nonNil(recs)}, err)
 }
 
 func (s *Server) listUnemployment(w http.ResponseWriter, r *http.Request, svc *employment.Service) {
@@ -197,7 +177,7 @@ func (s *Server) listUnemployment(w http.ResponseWriter, r *http.Request, svc *e
 		return
 	}
 	rows, err := svc.ListUnemployment(r.Context(), f)
-	reply(w, r, http.StatusOK, newList(rows, f.Limit, func(x employment.UnemploymentRegistration) int64 { return x.ID }), err)
+	respond(w, r, http.StatusOK, newList(rows, f.Limit, func(x employment.UnemploymentRegistration) int64 { return x.ID }), err)
 }
 
 func (s *Server) registerUnemployed(w http.ResponseWriter, r *http.Request, svc *employment.Service) {
@@ -225,7 +205,7 @@ func (s *Server) listVacancies(w http.ResponseWriter, r *http.Request, svc *empl
 		f.OpenOn = svc.Today()
 	}
 	rows, err := svc.ListVacancies(r.Context(), f)
-	reply(w, r, http.StatusOK, newList(rows, pg.Limit, func(x employment.Vacancy) int64 { return x.ID }), err)
+	respond(w, r, http.StatusOK, newList(rows, pg.Limit, func(x employment.Vacancy) int64 { return x.ID }), err)
 }
 
 func (s *Server) postVacancy(w http.ResponseWriter, r *http.Request, svc *employment.Service) {
@@ -270,7 +250,7 @@ func (s *Server) listGraduates(w http.ResponseWriter, r *http.Request, svc *empl
 	}
 	q := employment.GraduateQuery{Division: r.URL.Query().Get("division"), OverdueOnly: r.URL.Query().Get("overdue") == "true", Page: pg}
 	rows, err := svc.FollowUps(r.Context(), q)
-	reply(w, r, http.StatusOK, newList(rows, pg.Limit, func(x employment.FollowUp) int64 { return x.PersonID }), err)
+	respond(w, r, http.StatusOK, newList(rows, pg.Limit, func(x employment.FollowUp) int64 { return x.PersonID }), err)
 }
 
 func (s *Server) recordService(w http.ResponseWriter, r *http.Request, svc *employment.Service) {
@@ -291,7 +271,7 @@ func (s *Server) runBatch(w http.ResponseWriter, r *http.Request, svc *employmen
 		return
 	}
 	run, err := svc.RunBatch(r.Context(), employment.BatchOptions{Division: in.Division, TopN: in.Top, K: in.K})
-	reply(w, r, http.StatusCreated, run, err)
+	respond(w, r, http.StatusCreated, run, err)
 }
 
 func (s *Server) listFairs(w http.ResponseWriter, r *http.Request, svc *employment.Service) {
@@ -301,7 +281,7 @@ func (s *Server) listFairs(w http.ResponseWriter, r *http.Request, svc *employme
 		return
 	}
 	rows, err := svc.ListFairs(r.Context(), employment.FairFilter{Division: r.URL.Query().Get("division"), Page: pg})
-	reply(w, r, http.StatusOK, newList(rows, pg.Limit, func(x employment.JobFair) int64 { return x.ID }), err)
+	respond(w, r, http.StatusOK, newList(rows, pg.Limit, func(x employment.JobFair) int64 { return x.ID }), err)
 }
 
 func (s *Server) createFair(w http.ResponseWriter, r *http.Request, svc *employment.Service) {
@@ -343,7 +323,7 @@ func (s *Server) listPlacements(w http.ResponseWriter, r *http.Request, svc *emp
 		return
 	}
 	rows, err := svc.ListPlacements(r.Context(), f)
-	reply(w, r, http.StatusOK, newList(rows, pg.Limit, func(x employment.Placement) int64 { return x.ID }), err)
+	respond(w, r, http.StatusOK, newList(rows, pg.Limit, func(x employment.Placement) int64 { return x.ID }), err)
 }
 
 // hireResult is the answer of POST /api/v1/employments/{id}/placement.
@@ -363,12 +343,12 @@ func (s *Server) recordHire(w http.ResponseWriter, r *http.Request, svc *employm
 	if ok {
 		res.Placement = &p
 	}
-	reply(w, r, http.StatusOK, res, err)
+	respond(w, r, http.StatusOK, res, err)
 }
 
 func (s *Server) syncEmployment(w http.ResponseWriter, r *http.Request, svc *employment.Service) {
 	rep, err := svc.Sync(r.Context())
-	reply(w, r, http.StatusOK, rep, err)
+	respond(w, r, http.StatusOK, rep, err)
 }
 
 func (s *Server) jobIndicators(w http.ResponseWriter, r *http.Request, svc *employment.Service) {
@@ -378,5 +358,5 @@ func (s *Server) jobIndicators(w http.ResponseWriter, r *http.Request, svc *empl
 		return
 	}
 	ind, err := svc.Indicators(r.Context(), from)
-	reply(w, r, http.StatusOK, ind, err)
+	respond(w, r, http.StatusOK, ind, err)
 }

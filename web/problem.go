@@ -27,6 +27,9 @@ type problem struct {
 	Key     string    `json:"key,omitempty"`
 	Args    []msg.Arg `json:"args,omitempty"`
 	Message string    `json:"message,omitempty"`
+	// Words are the messages of an error worded by several (the grounds
+	// of a refusal: rules.Why, each with its key and arguments).
+	Words fault.Wording `json:"messages,omitempty"`
 	// RequestID is the request's X-Request-ID, to find it in the log.
 	RequestID string `json:"request_id,omitempty"`
 }
@@ -60,8 +63,8 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &fe) && fe.Kind != fault.Internal {
 		p.Status = statusOf(fe.Kind)
 		p.Detail, p.Field, p.Rule, p.Row, p.Column = fe.Error(), fe.Field, fe.Rule, fe.Row, fe.Col
-		if fe.Key != "" {
-			p.Key, p.Args, p.Message = fe.Key, fe.Args, apiLang(r).Error(fe)
+		if fe.Worded() {
+			p.Key, p.Args, p.Words, p.Message = fe.Key, fe.Args, fe.Words, apiLang(r).Error(fe)
 		}
 		if fe.Rule != "" {
 			p.Type = "urn:hrss:rule:" + fe.Rule

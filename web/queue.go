@@ -91,7 +91,7 @@ func (s *Server) listQueue(w http.ResponseWriter, r *http.Request, q *queue.Queu
 	for i, j := range js {
 		out.Items[i] = newJobOut(j)
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, localized(r, out))
 }
 
 func (s *Server) enqueue(w http.ResponseWriter, r *http.Request, q *queue.Queue) {
@@ -104,7 +104,7 @@ func (s *Server) enqueue(w http.ResponseWriter, r *http.Request, q *queue.Queue)
 		return
 	}
 	j, err := q.Enqueue(r.Context(), in.Kind, in.Args)
-	reply(w, r, http.StatusAccepted, newJobOut(j), err)
+	respond(w, r, http.StatusAccepted, newJobOut(j), err)
 }
 
 func (s *Server) getQueued(w http.ResponseWriter, r *http.Request, q *queue.Queue) {
@@ -114,5 +114,5 @@ func (s *Server) getQueued(w http.ResponseWriter, r *http.Request, q *queue.Queu
 		return
 	}
 	j, err := q.Job(r.Context(), id)
-	reply(w, r, http.StatusOK, newJobOut(j), err)
+	respond(w, r, http.StatusOK, newJobOut(j), err)
 }

@@ -132,7 +132,7 @@ func (s *Server) supProgramme(w http.ResponseWriter, r *http.Request, svc *suppo
 	code := r.PathValue("code")
 	for _, p := range ps {
 		if p.Code == code {
-			writeJSON(w, http.StatusOK, p)
+			writeJSON(w, http.StatusOK, localized(r, p))
 			return
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"hrss/access"
 	"hrss/registry"
 	"hrss/rules"
+	"hrss/rules/msg"
 	"hrss/rules/fault"
 	"hrss/rules/period"
 )
@@ -58,8 +59,15 @@ func TestCatalogue(t *testing.T) {
 		keys = append(keys, "trace."+k)
 	}
 	for _, k := range keys {
-		if _, ok := textEN[k]; !ok {
+		if !(lang{langEN}).Has(k) {
 			t.Errorf("no text %q", k)
+		}
+	}
+	// one place per text: no key of the screens' catalogue is also the
+	// rules' (rules/msg), which the screens read too
+	for k := range textEN {
+		if msg.Has(k) {
+			t.Errorf("%s is in both the screens' catalogue and rules/msg: keep one", k)
 		}
 	}
 }

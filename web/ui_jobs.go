@@ -65,7 +65,7 @@ func (s *Server) uiSeekerMatches(w http.ResponseWriter, r *http.Request) {
 	}
 	v := matchesView{Seeker: sk, Person: per, Stats: st, Done: r.URL.Query().Get("done") == "recommended"}
 	for _, m := range ms {
-		row := matchRow{Match: m, Explanation: pick(m.Explanations[l.Code], m.Explanation)}
+		row := matchRow{Match: m, Explanation: m.Why.In(l.M())}
 		if vac, err := s.Jobs.Vacancy(ctx, m.VacancyID); err == nil {
 			row.Vacancy = vac
 			if e, err := s.Registry.Employer(ctx, vac.EmployerID); err == nil {

@@ -14,6 +14,7 @@ import (
 	"hrss/registry"
 	"hrss/rules/fault"
 	"hrss/rules/money"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -279,7 +280,7 @@ func uploadDate(shown, raw string) (period.Date, *fault.Error) {
 func uploadInsurance(x string) (string, bool) {
 	for _, ins := range registry.AllInsurances {
 		k := "insurance." + string(ins)
-		if x == string(ins) || x == textZH[k] || strings.EqualFold(x, textEN[k]) {
+		if x == string(ins) || x == msg.Render(msg.ZH, k) || strings.EqualFold(x, msg.Render(msg.EN, k)) {
 			return string(ins), true
 		}
 	}

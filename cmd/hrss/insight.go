@@ -192,7 +192,7 @@ func runReport(g *globals, args []string) error {
 			fmt.Fprintf(g.stdout, "Monthly report of %s written to %s.\n", p, *out)
 		}
 		if *asJSON {
-			return printJSON(g.stdout, rep)
+			return printJSON(g, rep)
 		}
 		if *out == "" {
 			printReport(g, rep)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os/signal"
 	"syscall"
 
@@ -78,8 +77,11 @@ func periodFlag(s string) (period.YearMonth, error) {
 	return p, nil
 }
 
-func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+// printJSON prints v as indented JSON, each step, message and reason it
+// holds with its text in --lang (rules.InLang).
+func printJSON(g *globals, v any) error {
+	enc := json.NewEncoder(g.stdout)
+	v = rules.InLang(v, g.lang())
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
@@ -107,7 +109,7 @@ func runAssess(g *globals, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return printJSON(g.stdout, sum)
+			return printJSON(g, sum)
 		}
 		fmt.Fprintf(g.stdout, "Period %s assessed (run %d): %d persons, %d rows, %d employers, %d flexible workers\n", sum.Period, sum.Run, sum.Persons, sum.Rows, sum.Employers, sum.Flexible)
 		for _, ins := range []rules.Insurance{rules.Pension, rules.Medical, rules.Unemployment, rules.WorkInjury} {
@@ -156,7 +158,7 @@ func runCheck(g *globals, args []string) error {
 			return err
 		}
 		if *asJSON {
-			printJSON(g.stdout, rep)
+			printJSON(g, rep)
 		} else {
 			for _, r := range rep.Results {
 				status := "ok"

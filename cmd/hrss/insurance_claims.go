@@ -48,7 +48,7 @@ func runStatement(g *globals, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return printJSON(g.stdout, st)
+			return printJSON(g, st)
 		}
 		fmt.Fprintf(g.stdout, "Rights record of person %d (%s, %s): %d months, balance %s\n", st.PersonID, st.Name, st.Division, st.Months, st.Balance)
 		fmt.Fprintf(g.stdout, "  %4s %-8s %6s %10s %10s %10s %12s\n", "year", "source", "months", "avg base", "credits", "interest", "balance")
@@ -137,7 +137,7 @@ func runClaims(g *globals, args []string) error {
 		if err != nil {
 			return err
 		}
-		return printJSON(g.stdout, out)
+		return printJSON(g, out)
 	})
 }
 
@@ -166,7 +166,7 @@ func runPay(g *globals, args []string) error {
 			return err
 		}
 		for _, c := range run.Stopped {
-			fmt.Fprintf(g.stdout, "  claim %d of person %d stopped: %s\n", c.ID, c.PersonID, c.StopReason)
+			fmt.Fprintf(g.stdout, "  claim %d of person %d stopped: %s\n", c.ID, c.PersonID, c.StopReason.In(g.lang()))
 		}
 		if run.Added == 0 {
 			fmt.Fprintf(g.stdout, "Run %d of %s for %s: no claim left to pay (%d paid before, total %s); no new disbursement file.\n", run.ID, kind, p, run.Payments, run.Total)

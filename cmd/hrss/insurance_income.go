@@ -38,7 +38,7 @@ func runIncome(g *globals, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return printJSON(g.stdout, inc)
+			return printJSON(g, inc)
 		}
 		fmt.Fprintf(g.stdout, "Contribution income %s to %s, arrears as of %s\n", inc.From, inc.To, inc.AsOf)
 		const row = "  %-7s %8s %-9s %7v %8v %16s %16s %16s %16s %9v %14s\n"

@@ -44,7 +44,7 @@ func runCollections(g *globals, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return printJSON(g.stdout, rep)
+			return printJSON(g, rep)
 		}
 		fmt.Fprintf(g.stdout, "Import %d of %s: %d rows, %d applied (%s)\n", rep.Import, rep.File, rep.Rows, rep.Applied, rep.Amount)
 		for _, group := range []struct {
@@ -79,7 +79,7 @@ func runArrears(g *globals, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return printJSON(g.stdout, ar)
+			return printJSON(g, ar)
 		}
 		fmt.Fprintf(g.stdout, "Arrears on %s: %d payers, principal %s, late fee %s\n", ar.AsOf, len(ar.Payers), ar.Principal, ar.Fee)
 		fmt.Fprintf(g.stdout, "  %-9s %10s %8s %14s %12s  periods\n", "payer", "id", "division", "principal", "fee")
@@ -115,7 +115,7 @@ func runBills(g *globals, args []string) error {
 			if bills == nil {
 				bills = []insurance.Bill{}
 			}
-			return printJSON(g.stdout, bills)
+			return printJSON(g, bills)
 		}
 		fmt.Fprintf(g.stdout, "%-7s %-9s %10s %8s %7s %14s %14s %14s %10s\n", "period", "payer", "id", "division", "persons", "due", "paid", "overpaid", "due date")
 		for _, b := range bills {

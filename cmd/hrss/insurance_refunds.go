@@ -79,7 +79,7 @@ func lateFeesBill(g *globals, args []string) error {
 			return err
 		}
 		if *f.asJSON {
-			return printJSON(g.stdout, run)
+			return printJSON(g, run)
 		}
 		fmt.Fprintf(g.stdout, "Late fee billing %d to %s: %d lines, %s yuan\n", run.ID, run.AsOf, run.Lines, run.Amount)
 		printFees(g, run.Fees)
@@ -132,7 +132,7 @@ func jsonOr(g *globals, v any, err error) error {
 	if err != nil {
 		return err
 	}
-	return printJSON(g.stdout, v)
+	return printJSON(g, v)
 }
 
 func runCredits(g *globals, args []string) error {

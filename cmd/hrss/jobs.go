@@ -25,7 +25,7 @@ func jobsJSON(g *globals, fn func(ctx context.Context, svc *employment.Service) 
 		if err != nil {
 			return err
 		}
-		return printJSON(g.stdout, v)
+		return printJSON(g, v)
 	})
 }
 
@@ -119,7 +119,7 @@ func seekersList(g *globals, args []string) error {
 			if rows == nil {
 				rows = []employment.SeekerRegistration{}
 			}
-			return printJSON(g.stdout, rows)
+			return printJSON(g, rows)
 		}
 		return jobsTable(g.stdout, "ID\tPERSON\tDIVISION\tSTATUS\tEDUCATION\tOCCUPATIONS\tSKILLS\tSALARY MIN\tGRADUATE", func(tw *tabwriter.Writer) {
 			for _, r := range rows {

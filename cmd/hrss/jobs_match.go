@@ -17,20 +17,20 @@ func runMatch(g *globals, args []string) error {
 	seeker := fs.Int64("seeker", 0, "job-seeker registration ID")
 	vacancy := fs.Int64("vacancy", 0, "vacancy ID")
 	top := fs.Int("top", 10, "how many (1-200)")
-	lang := fs.String("lang", employment.LangZH, "language of the explanations: zh-CN or en")
 	record := fs.Bool("record", false, "record the seeker's list as recommendations given today")
 	asJSON := fs.Bool("json", false, `print [{"vacancy_id","seeker_id","score","components":{...},"matched_skills","missing_skills","explanation"}]`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *lang != employment.LangZH && *lang != employment.LangEN {
-		return fault.Invalidf("lang", "lang.known", "%q is not zh-CN or en", *lang)
+	l, err := g.language()
+	if err != nil {
+		return err
 	}
 	if *seeker <= 0 && *vacancy <= 0 {
 		return fault.Invalidf("seeker", "match.subject", "give --seeker ID, --vacancy ID or both")
 	}
 	return withJobs(g, func(ctx context.Context, svc *employment.Service) error {
-		ms, st, err := jobsMatchOnce(ctx, svc, *seeker, *vacancy, *top, *lang, *record)
+		ms, st, err := jobsMatchOnce(ctx, svc, *seeker, *vacancy, *top, string(l), *record)
 		if err != nil {
 			return err
 		}
@@ -38,7 +38,7 @@ func runMatch(g *globals, args []string) error {
 			if ms == nil {
 				ms = []employment.Match{}
 			}
-			return printJSON(g.stdout, ms)
+			return printJSON(g, ms)
 		}
 		return jobsPrintMatches(g, ms, st, *seeker > 0 && *vacancy == 0)
 	})
@@ -103,7 +103,7 @@ func runMatchBatch(g *globals, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return printJSON(g.stdout, run)
+			return printJSON(g, run)
 		}
 		c := run.Coverage
 		fmt.Fprintf(g.stdout, "batch %d on %s: %d seekers (%d with %d recommendations, %d with none), %d recommendations recorded\n",

@@ -40,7 +40,7 @@ func unemploymentList(g *globals, args []string) error {
 			if rows == nil {
 				rows = []employment.UnemploymentRegistration{}
 			}
-			return printJSON(g.stdout, rows)
+			return printJSON(g, rows)
 		}
 		return jobsTable(g.stdout, "ID\tPERSON\tDIVISION\tREGISTERED\tLAST CONTACT\tSTATUS\tGROUND", func(tw *tabwriter.Writer) {
 			for _, u := range rows {
@@ -151,7 +151,7 @@ func graduatesList(g *globals, args []string) error {
 			if rows == nil {
 				rows = []employment.FollowUp{}
 			}
-			return printJSON(g.stdout, rows)
+			return printJSON(g, rows)
 		}
 		return jobsTable(g.stdout, "PERSON\tNAME\tLEFT SCHOOL\tDEGREE\tP\tG\tJOBS\tT\tCOMPLETE\tOVERDUE", func(tw *tabwriter.Writer) {
 			for _, f := range rows {
@@ -202,7 +202,7 @@ func fairsList(g *globals, args []string) error {
 			if rows == nil {
 				rows = []employment.JobFair{}
 			}
-			return printJSON(g.stdout, rows)
+			return printJSON(g, rows)
 		}
 		return jobsTable(g.stdout, "ID\tDATE\tDIVISION\tSTATUS\tNAME", func(tw *tabwriter.Writer) {
 			for _, f := range rows {
@@ -287,7 +287,7 @@ func fairsAllocate(g *globals, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return printJSON(g.stdout, a)
+			return printJSON(g, a)
 		}
 		fmt.Fprintf(g.stdout, "fair %d: %d of %d seekers got an interview, %d interviews (%d with the seeker's first choice, %d time clashes)\n",
 			id, a.Placed, a.Seekers, len(a.Interviews), a.FirstPicks, a.Clashes)
@@ -336,7 +336,7 @@ func employmentSync(g *globals, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return printJSON(g.stdout, rep)
+			return printJSON(g, rep)
 		}
 		fmt.Fprintf(g.stdout, "sync %s: checked %d job-seeker and %d unemployment registrations; %d placements (%d attributed to a service), %d ended for no contact\n",
 			rep.Today, rep.SeekersChecked, rep.UnemployedChecked, rep.Placements, rep.Attributed, rep.NoContact)
@@ -362,7 +362,7 @@ func employmentHire(g *globals, args []string) error {
 			fmt.Fprintln(g.stdout, "the person had no active registration: no placement")
 			return nil
 		}
-		return printJSON(g.stdout, p)
+		return printJSON(g, p)
 	})
 }
 
@@ -393,7 +393,7 @@ func employmentPlacements(g *globals, args []string) error {
 			if rows == nil {
 				rows = []employment.Placement{}
 			}
-			return printJSON(g.stdout, rows)
+			return printJSON(g, rows)
 		}
 		return jobsTable(g.stdout, "ID\tPERSON\tEMPLOYER\tSTART\tSOURCE\tSOURCE ID\tVACANCY", func(tw *tabwriter.Writer) {
 			for _, p := range rows {
@@ -431,7 +431,7 @@ func employmentIndicators(g *globals, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return printJSON(g.stdout, ind)
+			return printJSON(g, ind)
 		}
 		err = jobsTable(g.stdout, "DIVISION\tSEEKERS\tGRADUATES\tUNEMPLOYED\tVACANCIES\tOPENINGS\tPLACED\tATTRIBUTED", func(tw *tabwriter.Writer) {
 			for _, d := range append(ind.Divisions, ind.City) {

@@ -44,7 +44,7 @@ func vacanciesList(g *globals, args []string) error {
 			if rows == nil {
 				rows = []employment.Vacancy{}
 			}
-			return printJSON(g.stdout, rows)
+			return printJSON(g, rows)
 		}
 		return jobsTable(g.stdout, "ID\tEMPLOYER\tDIVISION\tOCCUPATION\tTITLE\tSALARY\tOPENINGS\tVALID TO\tSKILLS", func(tw *tabwriter.Writer) {
 			for _, v := range rows {
@@ -137,7 +137,7 @@ func jobsCatalogueList(g *globals, name string, args []string) error {
 		}
 		if name == "skills" {
 			if *asJSON {
-				return printJSON(g.stdout, cat.Skills())
+				return printJSON(g, cat.Skills())
 			}
 			return jobsTable(g.stdout, "CODE\tWEIGHT\tNAME\tNAME (EN)\tSOURCE", func(tw *tabwriter.Writer) {
 				for _, s := range cat.Skills() {
@@ -146,7 +146,7 @@ func jobsCatalogueList(g *globals, name string, args []string) error {
 			})
 		}
 		if *asJSON {
-			return printJSON(g.stdout, cat.Occupations())
+			return printJSON(g, cat.Occupations())
 		}
 		return jobsTable(g.stdout, "CODE\tNAME\tNAME (EN)\tSOURCE", func(tw *tabwriter.Writer) {
 			for _, o := range cat.Occupations() {

@@ -77,6 +77,9 @@ type globals struct {
 	db      string // file path (SQLite) or postgres:// URL
 	params  string // directory of parameter overrides, "" for none
 	keyFile string // file holding the identifier key when HRSS_KEY is unset
+	// langCode is --lang: the language of results, explanations and
+	// errors ("" for the environment's locale; see lang).
+	langCode string
 	// scanEvery is how often serve runs the support programmes' scan
 	// (flag --scan-every of serve and demo; 0 never).
 	scanEvery time.Duration
@@ -123,7 +126,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	for _, c := range commands {
 		if c.name == name {
-			return exitStatus(c.run(g, rest), stderr)
+			return exitStatus(inLang(c.run(g, rest), g.lang()), stderr)
 		}
 	}
 	fmt.Fprintf(stderr, "hrss: unknown command %q; run hrss --help for the list\n", name)
@@ -183,6 +186,7 @@ func newFlags(g *globals, name, synopsis string) *flag.FlagSet {
 func (g *globals) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.db, "db", g.db, "database: a file path for embedded SQLite or a postgres:// URL (env HRSS_DB)")
 	fs.StringVar(&g.params, "params", g.params, "directory of parameter files that add to or override the embedded ones (env HRSS_PARAMS)")
+	fs.StringVar(&g.langCode, "lang", g.langCode, "language of results, explanations and errors: zh-CN or en (default: from LC_ALL, LC_MESSAGES or LANG; zh* is zh-CN)")
 	fs.StringVar(&g.keyFile, "key-file", g.keyFile, "file holding the identifier encryption key, created on first start if HRSS_KEY is unset (env HRSS_KEY_FILE)")
 }
 

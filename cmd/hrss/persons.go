@@ -39,7 +39,7 @@ func personsList(g *globals, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return printJSON(g.stdout, ps)
+			return printJSON(g, ps)
 		}
 		return jobsTable(g.stdout, "ID\tRESIDENT ID\tNAME\tSEX\tBIRTH\tDIVISION\tPHONE", func(tw *tabwriter.Writer) {
 			for _, p := range ps {
@@ -76,6 +76,6 @@ func personsShow(g *globals, args []string) error {
 		if err != nil {
 			return err
 		}
-		return printJSON(g.stdout, p)
+		return printJSON(g, p)
 	})
 }

@@ -185,7 +185,7 @@ func queueShow(g *globals, args []string) error {
 		if err != nil {
 			return err
 		}
-		return printJSON(g.stdout, j)
+		return printJSON(g, j)
 	})
 }
 

@@ -61,25 +61,29 @@ func rulesUsage(w io.Writer) {
 	fmt.Fprintln(w, "\nRun hrss rules SUBCOMMAND --help for its flags. --json prints JSON (money as strings);\notherwise text, with --explain for the trace of inputs, parameters and intermediate values.")
 }
 
-// outputFlags are the flags every formula subcommand shares.
+// outputFlags are the flags every formula subcommand shares (--lang is
+// every command's, see globals).
 type outputFlags struct {
 	json, explain bool
-	lang          string
 }
 
 func (o *outputFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.json, "json", false, "print JSON (with the trace, each step's text in --lang) instead of text")
 	fs.BoolVar(&o.explain, "explain", false, "with text output, also print the trace")
-	langFlag(fs, &o.lang)
 }
 
-// langFlag registers --lang, the language of traces, reasons and errors.
-func langFlag(fs *flag.FlagSet, p *string) {
-	fs.StringVar(p, "lang", "", "language of the trace, reasons and errors: zh-CN or en (default: from LC_ALL, LC_MESSAGES or LANG; zh* is zh-CN)")
-}
+// language is the language of --lang, or the locale's; a --lang hrss
+// does not speak is refused.
+func (g *globals) language() (msg.Lang, error) { return parseLang(g.langCode) }
 
-// language is the --lang flag's language, or the locale's.
-func (o outputFlags) language() (msg.Lang, error) { return parseLang(o.lang) }
+// lang is the language of --lang, or the locale's when --lang is not one
+// hrss speaks (which language() refuses).
+func (g *globals) lang() msg.Lang {
+	if l, err := g.language(); err == nil {
+		return l
+	}
+	return msg.FromLocale()
+}
 
 // parseLang reads a --lang value; "" is the environment's locale.
 func parseLang(s string) (msg.Lang, error) {
@@ -93,15 +97,15 @@ func parseLang(s string) (msg.Lang, error) {
 	return l, nil
 }
 
-// inLang returns err worded in l when it is a rule's error with a message
-// of the catalogue; any other error as it is.
+// inLang returns err worded in l when it is an error worded by the
+// catalogue (a rule's, a parameter file's); any other error as it is.
 func inLang(err error, l msg.Lang) error {
 	var fe *fault.Error
-	if !errors.As(err, &fe) || fe.Key == "" || l == msg.EN {
+	if !errors.As(err, &fe) || !fe.Worded() || l == msg.EN {
 		return err
 	}
 	c := *fe
-	c.Message = msg.Render(l, fe.Key, fe.Args...)
+	c.Message = fe.In(l)
 	return &c
 }
 
@@ -132,7 +136,7 @@ func emit(g *globals, o outputFlags, l msg.Lang, v any, text string, trace []rul
 // read: it loads the parameters, runs, and emits the result in the
 // language of --lang, errors included.
 func runFormula(g *globals, o outputFlags, run func(p *rules.Params, l msg.Lang) (any, string, []rules.Step, error)) error {
-	l, err := o.language()
+	l, err := g.language()
 	if err != nil {
 		return err
 	}

@@ -158,7 +158,7 @@ func orJSON(g *globals, v any, err error) error {
 	if err != nil {
 		return err
 	}
-	return printJSON(g.stdout, v)
+	return printJSON(g, v)
 }
 
 // scanJSON is the contract of hrss support scan --json.
@@ -203,7 +203,7 @@ func supportScan(g *globals, name string, args []string) error {
 			out.ByProgramme[code] = scanProgrammeJ{Eligible: p.Eligible, Created: p.Created, Revoked: p.Revoked, Amount: p.Amount}
 		}
 		if *asJSON {
-			return printJSON(g.stdout, out)
+			return printJSON(g, out)
 		}
 		fmt.Fprintf(g.stdout, "Scan %d as of %s: %d eligible, %d grants created, %d revoked.\n", sc.ID, sc.AsOf, sc.Eligible, sc.Created, sc.Revoked)
 		for _, code := range sortedKeys(sc.ByProgramme) {
@@ -285,13 +285,11 @@ func parseWithID(fs *flag.FlagSet, args []string, what string) (int64, error) {
 func supportGrant(g *globals, name string, args []string) error {
 	fs := supportFlags(g, name)
 	asJSON := fs.Bool("json", false, "print JSON (each step of the trace with its text in --lang)")
-	var lang string
-	langFlag(fs, &lang)
 	id, err := parseWithID(fs, args, "grant")
 	if err != nil {
 		return err
 	}
-	l, err := parseLang(lang)
+	l, err := g.language()
 	if err != nil {
 		return err
 	}
@@ -302,7 +300,7 @@ func supportGrant(g *globals, name string, args []string) error {
 		}
 		rules.Localize(gr.Trace, l)
 		if *asJSON {
-			return printJSON(g.stdout, map[string]any{"grant": gr, "payments": pays})
+			return printJSON(g, map[string]any{"grant": gr, "payments": pays})
 		}
 		fmt.Fprintf(g.stdout, "Grant %d: %s, %s yuan to the %s %d, %s (%s)\n  person %d %s, employer %d %s, division %s, event %s\n  reason %s\n",
 			gr.ID, gr.Programme, gr.Amount, gr.Beneficiary, gr.PayeeID, gr.Status, gr.Note, gr.PersonID, gr.PersonName, gr.EmployerID, gr.Employer,

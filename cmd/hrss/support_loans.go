@@ -121,7 +121,7 @@ func loanShow(g *globals, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return printJSON(g.stdout, map[string]any{"loan": l, "schedule": sched})
+			return printJSON(g, map[string]any{"loan": l, "schedule": sched})
 		}
 		fmt.Fprintf(g.stdout, "Loan %d (%s, %s): %s yuan, %d months at %s from %s, bank %s, guarantor %s\n  borrower rate %s, subsidy rate %s (LPR %s)\n",
 			l.ID, l.Borrower, l.Status, l.Principal, l.TermMonths, l.ContractRate, l.Signed, l.Bank, l.Guarantor, l.Terms.BorrowerRate, l.Terms.SubsidyRate, l.Terms.LPR)

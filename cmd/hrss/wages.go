@@ -90,7 +90,7 @@ func printWages(g *globals, ds []registry.WageDeclaration, asJSON bool) error {
 		if ds == nil {
 			ds = []registry.WageDeclaration{}
 		}
-		return printJSON(g.stdout, ds)
+		return printJSON(g, ds)
 	}
 	return jobsTable(g.stdout, "EMPLOYMENT\tPERSON\tEMPLOYER\tYEAR\tWAGE\tPREVIOUS\tBY", func(tw *tabwriter.Writer) {
 		for _, d := range ds {

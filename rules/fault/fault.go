@@ -39,9 +39,13 @@ type Error struct {
 	// error without a Key is shown by its Rule's translation or Message.
 	Key  string
 	Args []msg.Arg
-	Row  int    // 1-based row of an input file, 0 if none
-	Col  string // column name or letter of an input file, "" if none
-	Err  error  // the underlying cause, if any
+	// Words, when set, words the error in each language instead: a
+	// reason of several messages, a parameter file's errors by file and
+	// line. Message is its English.
+	Words Wording
+	Row   int    // 1-based row of an input file, 0 if none
+	Col   string // column name or letter of an input file, "" if none
+	Err   error  // the underlying cause, if any
 }
 
 // Error implements error.
@@ -72,6 +76,31 @@ func Invalidf(field, rule, format string, args ...any) *Error {
 // catalogue's message key with args (Message is its English).
 func InvalidMsg(field, rule, key string, args ...msg.Arg) *Error {
 	return &Error{Kind: Invalid, Field: field, Rule: rule, Key: key, Args: args, Message: msg.Render(msg.EN, key, args...)}
+}
+
+// Wording is a text that writes itself in each language.
+type Wording interface{ In(l msg.Lang) string }
+
+// InvalidWords returns an Invalid error for field breaking rule, worded
+// by w (Message is its English).
+func InvalidWords(field, rule string, w Wording) *Error {
+	return &Error{Kind: Invalid, Field: field, Rule: rule, Words: w, Message: w.In(msg.EN)}
+}
+
+// Worded reports whether the error is worded in every language: by the
+// catalogue's message Key or by Words.
+func (e *Error) Worded() bool { return e.Key != "" || e.Words != nil }
+
+// In is the error's message in l: its Key's text in the catalogue, or
+// Words's, or Message (English) for an error worded in English only.
+func (e *Error) In(l msg.Lang) string {
+	switch {
+	case e.Key != "":
+		return msg.Render(l, e.Key, e.Args...)
+	case e.Words != nil:
+		return e.Words.In(l)
+	}
+	return e.Message
 }
 
 // NotFoundf returns a NotFound error.

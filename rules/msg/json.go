@@ -47,6 +47,9 @@ func parseArg(name string, k Kind, v string) (Arg, error) {
 	case KMoney:
 		f, err := money.Parse(v)
 		return Fen(name, f), err
+	case KPoints:
+		f, err := money.Parse(v)
+		return Points(name, int64(f)), err
 	case KDec:
 		d, err := money.ParseDec(v)
 		return Dec(name, d), err

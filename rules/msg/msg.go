@@ -72,9 +72,10 @@ const (
 	KBool              // yes or no, in the language
 	KLabel             // a catalogue key (a category, a kind), written as its text
 	KAge               // an age in months, "60y3m" or "60岁3个月"
+	KPoints            // points in hundredths (a match's score), written with two decimals
 )
 
-var kindNames = [...]string{"text", "money", "decimal", "int", "date", "month", "bool", "label", "age"}
+var kindNames = [...]string{"text", "money", "decimal", "int", "date", "month", "bool", "label", "age", "points"}
 
 // String is the kind's name in JSON.
 func (k Kind) String() string { return kindNames[k] }
@@ -132,13 +133,17 @@ func Label(name, key string) Arg { return Arg{Name: name, Kind: KLabel, s: key} 
 // Age is an age in months.
 func Age(name string, months int) Arg { return Arg{Name: name, Kind: KAge, n: int64(months)} }
 
+// Points is a number of points in hundredths (a match's score and its
+// parts), written with two decimals: 9150 is 91.50.
+func Points(name string, hundredths int64) Arg { return Arg{Name: name, Kind: KPoints, n: hundredths} }
+
 // Value is the argument written without language (money "6500.00", a
 // date "2025-03-01", a bool "true", a label its key, an age "60y3m"), as
 // JSON carries it.
 func (a Arg) Value() string {
 	switch a.Kind {
-	case KMoney:
-		return money.Fen(a.n).String()
+	case KMoney, KPoints:
+		return money.Fen(a.n).String() // both are hundredths with two decimals
 	case KDec:
 		if a.wide {
 			return a.s

@@ -82,7 +82,7 @@ func TestRender(t *testing.T) {
 func TestArgJSON(t *testing.T) {
 	in := []msg.Arg{msg.Text("t", "330402"), msg.Fen("f", -12345), msg.Dec("d", money.MustDec("0.0084")), msg.Int("i", 7),
 		msg.Date("day", period.Date{Y: 2024, M: 2, D: 29}), msg.Month("m", period.New(2025, 3)), msg.Bool("b", true),
-		msg.Label("l", "category.male"), msg.Age("a", 725)}
+		msg.Label("l", "category.male"), msg.Age("a", 725), msg.Points("p", 9149)}
 	data, err := json.Marshal(in)
 	if err != nil {
 		t.Fatal(err)

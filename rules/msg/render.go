@@ -1,6 +1,7 @@
 package msg
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -12,7 +13,7 @@ import (
 type entry struct{ key, zh, en string }
 
 // catalogue holds every message, from the lists of text_*.go.
-var catalogue = build(traceTexts, nameTexts, errorTexts, wordTexts, supportTexts)
+var catalogue = build(traceTexts, nameTexts, errorTexts, wordTexts, supportTexts, matchTexts, claimTexts)
 
 func build(lists ...[]entry) map[string]entry {
 	m := map[string]entry{}
@@ -141,4 +142,30 @@ func Placeholders(text string) []string {
 		out = append(out, name)
 		text = text[i+2+j:]
 	}
+}
+
+// Check reports what is wrong with a message that a package emits: key
+// missing from the catalogue, a placeholder of a language's text without
+// its argument, or a label argument that is no key of the catalogue. The
+// emitting packages' tests run what they emit through it.
+func Check(key string, args ...Arg) error {
+	if !Has(key) {
+		return fmt.Errorf("key %s is not in the catalogue", key)
+	}
+	have := map[string]bool{}
+	for _, a := range args {
+		have[a.Name] = true
+		if a.Kind == KLabel && !Has(a.s) {
+			return fmt.Errorf("%s: the label %s of argument %s is not in the catalogue", key, a.s, a.Name)
+		}
+	}
+	for _, l := range Langs {
+		text, _ := Template(l, key)
+		for _, ph := range Placeholders(text) {
+			if !have[ph] {
+				return fmt.Errorf("the %s text of %s wants {%s}, which is not given", l, key, ph)
+			}
+		}
+	}
+	return nil
 }

@@ -1,0 +1,47 @@
+package msg
+
+// matchTexts word a match's explanation (match.*, employment/explain.go):
+// the score, each component with its points out of its weight and why,
+// the hard filters a pair breaks and the non-personalised list. A name
+// given in both languages (an occupation's, skills', a division's) is
+// two arguments, {x_zh} and {x_en}.
+var matchTexts = []entry{
+	{"match.score", "匹配度 {score}/100", "Score {score}/100"},
+	{"match.occupation.none", "职业 {got}/{of}（未填写求职意向；岗位职业：{occupation_zh} {code}）", "occupation {got}/{of} (no desired occupation given; vacancy: {occupation_en} {code})"},
+	{"match.occupation", "职业 {got}/{of}（{level}：{occupation_zh} {code}）", "occupation {got}/{of} ({level}: {occupation_en} {code})"},
+	{"match.occupation.level", "职业 {got}/{of}（{level} {level_code}：{occupation_zh} {code}）", "occupation {got}/{of} ({level} {level_code}: {occupation_en} {code})"},
+	{"match.proximity.same_occupation", "同一职业", "same occupation"},
+	{"match.proximity.same_minor", "同一小类", "same minor category"},
+	{"match.proximity.same_medium", "同一中类", "same medium category"},
+	{"match.proximity.same_major", "同一大类", "same major category"},
+	{"match.proximity.unrelated", "职业不相关", "unrelated occupation"},
+	{"match.skills", "技能 {got}/{of}（覆盖岗位技能权重{covered}/{required}，用到求职者技能权重{covered}/{own}）", "skills {got}/{of} (covers {covered} of {required} required weight, uses {covered} of the seeker's {own})"},
+	{"match.skills.has", "技能 {got}/{of}（覆盖岗位技能权重{covered}/{required}，用到求职者技能权重{covered}/{own}：具备{has_zh}）", "skills {got}/{of} (covers {covered} of {required} required weight, uses {covered} of the seeker's {own}: has {has_en})"},
+	{"match.skills.lacks", "技能 {got}/{of}（覆盖岗位技能权重{covered}/{required}，用到求职者技能权重{covered}/{own}：缺少{lacks_zh}）", "skills {got}/{of} (covers {covered} of {required} required weight, uses {covered} of the seeker's {own}: lacks {lacks_en})"},
+	{"match.skills.has.lacks", "技能 {got}/{of}（覆盖岗位技能权重{covered}/{required}，用到求职者技能权重{covered}/{own}：具备{has_zh}，缺少{lacks_zh}）", "skills {got}/{of} (covers {covered} of {required} required weight, uses {covered} of the seeker's {own}: has {has_en}; lacks {lacks_en})"},
+	{"match.education", "学历 {got}/{of}（{have}，要求{need}）", "education {got}/{of} ({have}, {need} asked)"},
+	{"match.salary.none", "薪资 {got}/{of}（未填期望；岗位{min}–{max}元）", "salary {got}/{of} (no expectation; offered {min}–{max})"},
+	{"match.salary", "薪资 {got}/{of}（期望{want}元，岗位{min}–{max}元）", "salary {got}/{of} (expects {want}, offered {min}–{max})"},
+	{"match.location.same", "地点 {got}/{of}（本地区：{division_zh}）", "location {got}/{of} (same division: {division_en} / {division_zh})"},
+	{"match.location.accepted", "地点 {got}/{of}（求职者接受的地区：{division_zh}）", "location {got}/{of} (a division the seeker accepts: {division_en} / {division_zh})"},
+	{"match.location.neighbour", "地点 {got}/{of}（相邻地区：{division_zh}）", "location {got}/{of} (neighbouring division: {division_en} / {division_zh})"},
+	{"match.location.elsewhere", "地点 {got}/{of}（嘉兴市其他地区：{division_zh}）", "location {got}/{of} (elsewhere in Jiaxing: {division_en} / {division_zh})"},
+	{"match.experience", "经验 {got}/{of}（{years}年，要求{asked}年）", "experience {got}/{of} ({years} years, {asked} asked)"},
+	{"match.not_matched", "不匹配", "Not matched"},
+	{"match.rule.vacancy.open", "岗位未在招聘期内或已招满（{rule}）", "the vacancy is not taking applications (closed, outside its validity dates or filled) ({rule})"},
+	{"match.rule.seeker.active", "求职登记已注销（{rule}）", "the job-seeker registration is not active ({rule})"},
+	{"match.rule.education.minimum", "学历低于要求一个层次以上（{rule}）", "education more than one level below the requirement ({rule})"},
+	{"match.rule.salary.above_range", "期望薪资超过岗位薪资上限的120%（{rule}）", "expected wage above 120% of the salary range's maximum ({rule})"},
+	{"match.rule.location.mobility", "岗位不在求职者接受的工作地区（{rule}）", "the vacancy is outside the divisions the seeker works in ({rule})"},
+	{"match.rule.experience.minimum", "工作经验比要求少3年及以上（{rule}）", "at least 3 years short of the required experience ({rule})"},
+	{"match.rule.personalisation.opt_out", "求职者已拒绝个性化推荐（《个人信息保护法》第二十四条）（{rule}）", "the seeker refused personalised recommendations (PIPL Art. 24) ({rule})"},
+	{"match.newest", "非个性化列表（您已关闭个性化推荐，《个人信息保护法》第二十四条）：按发布时间排列的在招岗位，发布于{posted}", "Non-personalised list (you opted out of personalised recommendations, PIPL Art. 24): open vacancies posted most recently, posted {posted}"},
+	{"education.none", "无", "none"},
+	{"education.primary", "小学", "primary school"},
+	{"education.junior", "初中", "junior middle school"},
+	{"education.senior", "高中/中专", "senior middle school"},
+	{"education.vocational", "大专", "vocational college"},
+	{"education.bachelor", "本科", "bachelor"},
+	{"education.master", "硕士", "master"},
+	{"education.doctor", "博士", "doctor"},
+}
