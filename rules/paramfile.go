@@ -10,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"hrss/rules/fault"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -51,18 +52,44 @@ type entry struct {
 	unitLine, keyLine, ofLine int
 }
 
-// fileErrors collects the errors of one load, each "file:line: message".
-type fileErrors []string
-
-func (e *fileErrors) add(file string, line int, format string, args ...any) {
-	*e = append(*e, fmt.Sprintf("%s:%d: %s", file, line, fmt.Sprintf(format, args...)))
+// FileError is one error of a parameter file: where, and a message of
+// the catalogue (paramfile.*) with its arguments.
+type FileError struct {
+	File string
+	Line int
+	Message
 }
 
-func (e fileErrors) err() error {
+// In writes the error in l as "file:line: message".
+func (e FileError) In(l msg.Lang) string {
+	return e.File + ":" + strconv.Itoa(e.Line) + ": " + e.Message.In(l)
+}
+
+// FileErrors are the errors of one load of parameter files, in order.
+type FileErrors []FileError
+
+// In writes the errors in l, one a line (the Words of the load's
+// fault.Error, so that the CLI prints them in --lang).
+func (e FileErrors) In(l msg.Lang) string {
+	lines := make([]string, len(e))
+	for i, x := range e {
+		lines[i] = x.In(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// fileErrors collects the errors of one load.
+type fileErrors = FileErrors
+
+func (e *FileErrors) add(file string, line int, key string, args ...msg.Arg) {
+	*e = append(*e, FileError{File: file, Line: line, Message: Msg(key, args...)})
+}
+
+func (e FileErrors) err() error {
 	if len(e) == 0 {
 		return nil
 	}
-	return fault.Invalidf("", "params.file", "%s", strings.Join(e, "\n"))
+	return fault.InvalidWords("", "params.file", e)
 }
 
 var (
@@ -102,7 +129,7 @@ func (c *Params) applyEntry(e entry, overlay bool, seen map[string]string, errs 
 	id := e.name + "@" + e.jurisdiction
 	if !overlay {
 		if at, dup := seen[id]; dup {
-			errs.add(e.file, e.line, "parameter %s for jurisdiction %s is already defined at %s", e.name, e.jurisdiction, at)
+			errs.add(e.file, e.line, "paramfile.duplicate", msg.Text("param", e.name), msg.Text("jurisdiction", e.jurisdiction), msg.Text("at", at))
 			return
 		}
 		seen[id] = fmt.Sprintf("%s:%d", e.file, e.line)
@@ -134,7 +161,7 @@ func (c *Params) defineName(e entry, errs *fileErrors) *def {
 	d := c.defs[e.name]
 	if d == nil {
 		if e.description == "" {
-			errs.add(e.file, e.line, "parameter %s is new here: it needs a description", e.name)
+			errs.add(e.file, e.line, "paramfile.description", msg.Text("param", e.name))
 			return nil
 		}
 		d = &def{name: e.name, unit: e.unit, key: e.key, of: e.of, description: e.description,
@@ -143,8 +170,8 @@ func (c *Params) defineName(e entry, errs *fileErrors) *def {
 		return d
 	}
 	if d.unit != e.unit || d.key != e.key || d.of != e.of {
-		errs.add(e.file, e.unitLine, "parameter %s has unit %s%s at %s:%d, not %s%s",
-			e.name, d.unit, tableSuffix(d.key, d.of), d.file, d.line, e.unit, tableSuffix(e.key, e.of))
+		errs.add(e.file, e.unitLine, "paramfile.unit_changed", msg.Text("param", e.name), msg.Text("unit", unitText(d.unit, d.key, d.of)),
+			msg.Text("at", fmt.Sprintf("%s:%d", d.file, d.line)), msg.Text("given", unitText(e.unit, e.key, e.of)))
 		return nil
 	}
 	return d
@@ -168,11 +195,13 @@ func mergeValues(old, add []Value) []Value {
 	return out
 }
 
-func tableSuffix(key, of string) string {
+// unitText writes a unit with, for a table, its key and the unit of its
+// numbers: "rate", "table(key=age_years, of=months)".
+func unitText(unit, key, of string) string {
 	if key == "" {
-		return ""
+		return unit
 	}
-	return fmt.Sprintf(" (key %s, of %s)", key, of)
+	return unit + "(key=" + key + ", of=" + of + ")"
 }
 
 // parseFile reads one file into checked parameter entries and programme
@@ -180,17 +209,17 @@ func tableSuffix(key, of string) string {
 func parseFile(f paramFile, errs *fileErrors) ([]entry, []*Programme) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(f.data, &doc); err != nil {
-		msg := err.Error()
-		if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		text := err.Error()
+		if m := yamlLineRE.FindStringSubmatch(text); m != nil {
 			n, _ := strconv.Atoi(m[1])
-			errs.add(f.name, n, "%s", m[2])
+			errs.add(f.name, n, "paramfile.yaml", msg.Text("detail", m[2]))
 		} else {
-			errs.add(f.name, 1, "%s", msg)
+			errs.add(f.name, 1, "paramfile.yaml", msg.Text("detail", text))
 		}
 		return nil, nil
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		errs.add(f.name, 1, "empty file: expected a mapping with the key parameters")
+		errs.add(f.name, 1, "paramfile.empty")
 		return nil, nil
 	}
 	root := doc.Content[0]
@@ -199,12 +228,12 @@ func parseFile(f paramFile, errs *fileErrors) ([]entry, []*Programme) {
 	list, ok := fields["parameters"]
 	if !ok {
 		if root.Kind == yaml.MappingNode && fields["programmes"] == nil {
-			errs.add(f.name, root.Line, "missing key parameters")
+			errs.add(f.name, root.Line, "paramfile.missing_key", msg.Text("key", "parameters"))
 		}
 		return nil, progs
 	}
 	if list.Kind != yaml.SequenceNode {
-		errs.add(f.name, list.Line, "parameters must be a list of parameter entries")
+		errs.add(f.name, list.Line, "paramfile.parameters_list")
 		return nil, progs
 	}
 	var out []entry
@@ -221,25 +250,25 @@ func parseFile(f paramFile, errs *fileErrors) ([]entry, []*Programme) {
 func mapping(file string, n *yaml.Node, errs *fileErrors, allowed ...string) map[string]*yaml.Node {
 	out := map[string]*yaml.Node{}
 	if n.Kind == yaml.AliasNode {
-		errs.add(file, n.Line, "anchors and aliases are not allowed in parameter files")
+		errs.add(file, n.Line, "paramfile.alias")
 		return out
 	}
 	if n.Kind != yaml.MappingNode {
-		errs.add(file, n.Line, "expected a mapping with the keys %s", strings.Join(allowed, ", "))
+		errs.add(file, n.Line, "paramfile.mapping", msg.Text("allowed", strings.Join(allowed, ", ")))
 		return out
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if !contains(allowed, k.Value) {
-			errs.add(file, k.Line, "unknown key %q (allowed: %s)", k.Value, strings.Join(allowed, ", "))
+			errs.add(file, k.Line, "paramfile.unknown_key", msg.Text("key", k.Value), msg.Text("allowed", strings.Join(allowed, ", ")))
 			continue
 		}
 		if _, dup := out[k.Value]; dup {
-			errs.add(file, k.Line, "key %q appears twice", k.Value)
+			errs.add(file, k.Line, "paramfile.key_twice", msg.Text("key", k.Value))
 			continue
 		}
 		if v.Kind == yaml.AliasNode {
-			errs.add(file, v.Line, "anchors and aliases are not allowed in parameter files")
+			errs.add(file, v.Line, "paramfile.alias")
 			continue
 		}
 		out[k.Value] = v
@@ -261,11 +290,11 @@ func contains(list []string, s string) bool {
 func scalar(file string, parent *yaml.Node, fields map[string]*yaml.Node, key string, errs *fileErrors) (string, int) {
 	n, ok := fields[key]
 	if !ok {
-		errs.add(file, parent.Line, "missing key %s", key)
+		errs.add(file, parent.Line, "paramfile.missing_key", msg.Text("key", key))
 		return "", parent.Line
 	}
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" || strings.TrimSpace(n.Value) == "" {
-		errs.add(file, n.Line, "%s must be a non-empty value", key)
+		errs.add(file, n.Line, "paramfile.empty_value", msg.Text("key", key))
 		return "", n.Line
 	}
 	return strings.TrimSpace(n.Value), n.Line
@@ -278,24 +307,24 @@ func parseEntry(file string, n *yaml.Node, errs *fileErrors) (entry, bool) {
 	e := entry{file: file, line: n.Line}
 	e.name, _ = scalar(file, n, f, "name", errs)
 	if e.name != "" && !nameRE.MatchString(e.name) {
-		errs.add(file, f["name"].Line, "name %q must be lower-case words joined by dots, e.g. pension.calc_base", e.name)
+		errs.add(file, f["name"].Line, "paramfile.name", msg.Text("name", e.name))
 	}
 	if d, ok := f["description"]; ok {
 		e.description = strings.TrimSpace(d.Value)
 	}
 	e.unit, e.unitLine = scalar(file, n, f, "unit", errs)
 	if _, ok := unitDoc[e.unit]; e.unit != "" && !ok {
-		errs.add(file, e.unitLine, "unknown unit %q (known: %s)", e.unit, unitList())
+		errs.add(file, e.unitLine, "paramfile.unknown_unit", msg.Text("unit", e.unit), msg.Text("known", unitList()))
 	}
 	parseTableShape(file, n, f, &e, errs)
 	e.jurisdiction, _ = scalar(file, n, f, "jurisdiction", errs)
 	if e.jurisdiction != "" && !validDivision(e.jurisdiction) {
-		errs.add(file, f["jurisdiction"].Line, "jurisdiction %q is not a division code (100000 national, 330000 province, 330400 city, 330402 ...)", e.jurisdiction)
+		errs.add(file, f["jurisdiction"].Line, "paramfile.jurisdiction", msg.Text("jurisdiction", e.jurisdiction))
 	}
 	if r, ok := f["replace"]; ok {
 		e.replace = r.Value == "true"
 		if r.Value != "true" && r.Value != "false" {
-			errs.add(file, r.Line, "replace must be true or false")
+			errs.add(file, r.Line, "paramfile.bool", msg.Text("key", "replace"))
 		}
 	}
 	if len(*errs) > before {
@@ -310,18 +339,18 @@ func parseTableShape(file string, n *yaml.Node, f map[string]*yaml.Node, e *entr
 	if e.unit != UnitTable {
 		for _, k := range []string{"key", "of"} {
 			if x, ok := f[k]; ok {
-				errs.add(file, x.Line, "%s is only for unit table", k)
+				errs.add(file, x.Line, "paramfile.table_only", msg.Text("key", k))
 			}
 		}
 		return
 	}
 	e.key, e.keyLine = scalar(file, n, f, "key", errs)
 	if _, ok := tableKeys[e.key]; e.key != "" && !ok {
-		errs.add(file, e.keyLine, "unknown table key %q (known: %s)", e.key, tableKeyList())
+		errs.add(file, e.keyLine, "paramfile.table_key", msg.Text("key", e.key), msg.Text("known", tableKeyList()))
 	}
 	e.of, e.ofLine = scalar(file, n, f, "of", errs)
 	if _, ok := unitDoc[e.of]; e.of != "" && (!ok || e.of == UnitTable || e.of == UnitYearMonth || e.of == UnitDivisions) {
-		errs.add(file, e.ofLine, "unknown unit %q for table numbers (known: %s, except table, year_month and divisions)", e.of, unitList())
+		errs.add(file, e.ofLine, "paramfile.table_unit", msg.Text("unit", e.of), msg.Text("known", unitList()))
 	}
 }
 
@@ -333,7 +362,7 @@ func parseValues(file string, n *yaml.Node, f map[string]*yaml.Node, e entry, er
 		if ok {
 			line = list.Line
 		}
-		errs.add(file, line, "values must be a non-empty list of dated values")
+		errs.add(file, line, "paramfile.values")
 		return nil
 	}
 	var out []Value
@@ -343,11 +372,11 @@ func parseValues(file string, n *yaml.Node, f map[string]*yaml.Node, e entry, er
 			continue
 		}
 		if k := len(out); k > 0 && !out[k-1].From.Before(v.From) {
-			what := "unsorted dates"
+			key := "paramfile.unsorted"
 			if out[k-1].From == v.From {
-				what = "duplicate date"
+				key = "paramfile.duplicate_date"
 			}
-			errs.add(file, v.Line, "%s: %s comes after %s (line %d); list values oldest first, one per date", what, v.From, out[k-1].From, out[k-1].Line)
+			errs.add(file, v.Line, key, msg.Date("from", v.From), msg.Date("before", out[k-1].From), msg.Int("line", out[k-1].Line))
 			continue
 		}
 		out = append(out, v)
@@ -363,14 +392,14 @@ func parseValue(file string, n *yaml.Node, e entry, errs *fileErrors) (Value, bo
 	if from, line := scalar(file, n, f, "from", errs); from != "" {
 		d, err := period.ParseDate(from)
 		if err != nil {
-			errs.add(file, line, "from: %v", err)
+			errs.add(file, line, "paramfile.date", msg.Text("key", "from"), msg.Text("value", from))
 		}
 		v.From = d
 	}
 	v.Reference, v.Confidence, v.Note = sourced(file, n, f, errs)
 	vn, ok := f["value"]
 	if !ok {
-		errs.add(file, n.Line, "missing key value")
+		errs.add(file, n.Line, "paramfile.missing_key", msg.Text("key", "value"))
 	} else {
 		parseValueText(file, vn, e, &v, errs)
 	}
@@ -383,7 +412,7 @@ func sourced(file string, n *yaml.Node, f map[string]*yaml.Node, errs *fileError
 	reference, _ = scalar(file, n, f, "reference", errs)
 	confidence, line := scalar(file, n, f, "confidence", errs)
 	if confidence != "" && confidence != Verified && confidence != Supported && confidence != Unverified {
-		errs.add(file, line, "confidence %q must be verified, supported or unverified", confidence)
+		errs.add(file, line, "paramfile.confidence", msg.Text("confidence", confidence))
 	}
 	if x, ok := f["note"]; ok {
 		note = strings.TrimSpace(x.Value)
@@ -397,17 +426,17 @@ func parseValueText(file string, n *yaml.Node, e entry, v *Value, errs *fileErro
 	case e.unit == UnitTable:
 		parseTable(file, n, e, v, errs)
 	case n.Kind != yaml.ScalarNode || n.Tag == "!!null":
-		errs.add(file, n.Line, "value must be a single %s", unitDoc[e.unit])
+		errs.add(file, n.Line, "paramfile.single", msg.Text("unit", e.unit), msg.Text("doc", unitDoc[e.unit]))
 	case e.unit == UnitYearMonth:
 		ym, err := parseYearMonth(n.Value)
 		if err != nil {
-			errs.add(file, n.Line, "value: %v", err)
+			errs.add(file, n.Line, "paramfile.year_month", msg.Text("value", n.Value))
 		}
 		v.ym, v.Text = ym, n.Value
 	default:
 		d, err := parseNumber(e.unit, n.Value)
 		if err != nil {
-			errs.add(file, n.Line, "bad number for unit %s: %v", e.unit, err)
+			errs.add(file, n.Line, "paramfile.number", msg.Text("unit", e.unit), msg.Text("value", n.Value), msg.Text("detail", err.Error()))
 		}
 		v.num, v.Text = d, n.Value
 	}
@@ -416,7 +445,7 @@ func parseValueText(file string, n *yaml.Node, e entry, v *Value, errs *fileErro
 // parseTable reads a table value: a mapping of integer keys to numbers.
 func parseTable(file string, n *yaml.Node, e entry, v *Value, errs *fileErrors) {
 	if n.Kind != yaml.MappingNode || len(n.Content) == 0 {
-		errs.add(file, n.Line, "a table value is a mapping of %s to %s, e.g. {1: ..., 2: ...}", e.key, e.of)
+		errs.add(file, n.Line, "paramfile.table", msg.Text("key", e.key), msg.Text("of", e.of))
 		return
 	}
 	var texts []string
@@ -424,20 +453,20 @@ func parseTable(file string, n *yaml.Node, e entry, v *Value, errs *fileErrors) 
 		k, x := n.Content[i], n.Content[i+1]
 		key, err := strconv.Atoi(k.Value)
 		if err != nil || k.Kind != yaml.ScalarNode {
-			errs.add(file, k.Line, "table key %q is not a whole number (%s)", k.Value, tableKeys[e.key])
+			errs.add(file, k.Line, "paramfile.table_whole", msg.Text("value", k.Value), msg.Text("key", e.key), msg.Text("doc", tableKeys[e.key]))
 			continue
 		}
 		if x.Kind != yaml.ScalarNode {
-			errs.add(file, x.Line, "table number for key %d must be a single value", key)
+			errs.add(file, x.Line, "paramfile.table_single", msg.Int("key", key))
 			continue
 		}
 		d, err := parseNumber(e.of, x.Value)
 		if err != nil {
-			errs.add(file, x.Line, "bad number for key %d: %v", key, err)
+			errs.add(file, x.Line, "paramfile.table_number", msg.Int("key", key), msg.Text("value", x.Value), msg.Text("detail", err.Error()))
 			continue
 		}
 		if len(v.rows) > 0 && v.rows[len(v.rows)-1].Key >= key {
-			errs.add(file, k.Line, "table keys must be ascending and unique: %d after %d", key, v.rows[len(v.rows)-1].Key)
+			errs.add(file, k.Line, "paramfile.table_order", msg.Int("key", key), msg.Int("after", v.rows[len(v.rows)-1].Key))
 			continue
 		}
 		v.rows = append(v.rows, TableRow{Key: key, Value: d, Text: x.Value})
@@ -456,7 +485,7 @@ func (c *Params) checkSchema(errs *fileErrors) {
 		}
 		d := c.defs[name]
 		if d.unit != want.unit || d.key != want.key || d.of != want.of {
-			errs.add(d.file, d.line, "parameter %s must have unit %s%s: the formulas read it so", name, want.unit, tableSuffix(want.key, want.of))
+			errs.add(d.file, d.line, "paramfile.schema", msg.Text("param", name), msg.Text("unit", unitText(want.unit, want.key, want.of)))
 		}
 	}
 }

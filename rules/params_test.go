@@ -15,8 +15,33 @@ import (
 // TestBrokenFilesRefused checks that each kind of broken parameter file is
 // refused with an Invalid error naming the file and the line.
 func TestBrokenFilesRefused(t *testing.T) {
-	const head = "parameters:\n  - name: test.rate\n    description: a test\n"
-	cases := []struct{ name, data, want string }{
+	base, err := rules.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range brokenFiles {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := base.Overlay("broken.yaml", []byte(c.data))
+			if err == nil {
+				t.Fatalf("accepted; want %q", c.want)
+			}
+			var fe *fault.Error
+			if !errors.As(err, &fe) || fe.Kind != fault.Invalid {
+				t.Errorf("error %v is not an Invalid fault.Error", err)
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error\n  %v\nwant it to contain\n  %s", err, c.want)
+			}
+		})
+	}
+}
+
+const brokenHead = "parameters:\n  - name: test.rate\n    description: a test\n"
+
+// brokenFiles are broken parameter files and what their error says.
+var brokenFiles = func() []struct{ name, data, want string } {
+	const head = brokenHead
+	return []struct{ name, data, want string }{
 		{"unknown unit", head + "    unit: yuan_per_week\n    jurisdiction: \"330000\"\n    values: [{from: 2025-01-01, value: 1, reference: r, confidence: verified}]\n",
 			"broken.yaml:4: unknown unit \"yuan_per_week\""},
 		{"unsorted dates", head + "    unit: rate\n    jurisdiction: \"330000\"\n    values:\n      - {from: 2025-01-01, value: \"0.1\", reference: r, confidence: verified}\n      - {from: 2024-01-01, value: \"0.2\", reference: r, confidence: verified}\n",
@@ -65,26 +90,7 @@ func TestBrokenFilesRefused(t *testing.T) {
 		{"empty file", "", "broken.yaml:1: empty file"},
 		{"wrong top key", "params: []\n", "broken.yaml:1: unknown key \"params\""},
 	}
-	base, err := rules.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := base.Overlay("broken.yaml", []byte(c.data))
-			if err == nil {
-				t.Fatalf("accepted; want %q", c.want)
-			}
-			var fe *fault.Error
-			if !errors.As(err, &fe) || fe.Kind != fault.Invalid {
-				t.Errorf("error %v is not an Invalid fault.Error", err)
-			}
-			if !strings.Contains(err.Error(), c.want) {
-				t.Errorf("error\n  %v\nwant it to contain\n  %s", err, c.want)
-			}
-		})
-	}
-}
+}()
 
 // TestOverrideDirectory checks Load with a deployment's directory: values
 // are added and overridden, and a broken file there names its path and line.

@@ -7,6 +7,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -45,7 +46,7 @@ func parseProgrammes(file string, list *yaml.Node, errs *fileErrors) []*Programm
 		return nil
 	}
 	if list.Kind != yaml.SequenceNode {
-		errs.add(file, list.Line, "programmes must be a list of programme entries")
+		errs.add(file, list.Line, "paramfile.programmes_list")
 		return nil
 	}
 	var out []*Programme
@@ -64,12 +65,12 @@ func parseProgramme(file string, n *yaml.Node, errs *fileErrors) (*Programme, bo
 	g := &Programme{File: file, Line: n.Line, groupSet: map[Group]bool{}}
 	g.Code, _ = scalar(file, n, f, "code", errs)
 	if g.Code != "" && !codeRE.MatchString(g.Code) {
-		errs.add(file, f["code"].Line, "code %q must be lower-case letters, digits and underscores", g.Code)
+		errs.add(file, f["code"].Line, "paramfile.programme_code", msg.Text("code", g.Code))
 	}
 	formula, fl := scalar(file, n, f, "formula", errs)
 	g.Formula = Formula(formula)
 	if formula != "" && formulaParams[g.Formula] == nil {
-		errs.add(file, fl, "unknown formula %q (known: %s)", formula, joinFormulas())
+		errs.add(file, fl, "paramfile.formula", msg.Text("formula", formula), msg.Text("known", joinFormulas()))
 	}
 	g.Family, _ = scalar(file, n, f, "family", errs)
 	g.NameZH, _ = scalar(file, n, f, "name_zh", errs)
@@ -77,19 +78,19 @@ func parseProgramme(file string, n *yaml.Node, errs *fileErrors) (*Programme, bo
 	ben, bl := scalar(file, n, f, "beneficiary", errs)
 	g.Beneficiary = Beneficiary(ben)
 	if ben != "" && g.Beneficiary != PaysEmployer && g.Beneficiary != PaysPerson && g.Beneficiary != PaysBank {
-		errs.add(file, bl, "beneficiary %q must be employer, person or bank", ben)
+		errs.add(file, bl, "paramfile.beneficiary", msg.Text("beneficiary", ben))
 	}
 	if x, ok := f["per_employer"]; ok {
 		g.PerEmployer = x.Value == "true"
 		if x.Value != "true" && x.Value != "false" {
-			errs.add(file, x.Line, "per_employer must be true or false")
+			errs.add(file, x.Line, "paramfile.bool", msg.Text("key", "per_employer"))
 		}
 	}
 	parseProgrammeLists(file, f, g, errs)
 	parseProgrammeDates(file, n, f, g, errs)
 	g.Reference, g.Confidence, g.Note = sourced(file, n, f, errs)
 	if g.Formula != FormulaStartupLoan && len(g.Groups) == 0 && len(*errs) == before {
-		errs.add(file, n.Line, "programme %s needs at least one target group", g.Code)
+		errs.add(file, n.Line, "paramfile.groups", msg.Text("programme", g.Code))
 	}
 	g.Parameters = paramsFor(g.Formula, g.groupSet)
 	return g, len(*errs) == before
@@ -101,7 +102,7 @@ func parseProgrammeLists(file string, f map[string]*yaml.Node, g *Programme, err
 		GroupRegisteredUnemployed: true, GroupDifficulty: true}
 	for _, s := range stringList(file, f["groups"], "groups", errs) {
 		if !known[Group(s.Value)] {
-			errs.add(file, s.Line, "unknown target group %q (known: graduate_of_year, recent_graduate, graduate, unemployed_youth, registered_unemployed, employment_difficulty)", s.Value)
+			errs.add(file, s.Line, "paramfile.group", msg.Text("group", s.Value))
 			continue
 		}
 		g.Groups = append(g.Groups, Group(s.Value))
@@ -112,7 +113,7 @@ func parseProgrammeLists(file string, f map[string]*yaml.Node, g *Programme, err
 		case Pension, Medical, Unemployment, WorkInjury:
 			g.Insurances = append(g.Insurances, x)
 		default:
-			errs.add(file, s.Line, "unknown insurance %q (known: pension, medical, unemployment, work_injury)", s.Value)
+			errs.add(file, s.Line, "paramfile.insurance", msg.Text("insurance", s.Value))
 		}
 	}
 }
@@ -123,13 +124,13 @@ func stringList(file string, n *yaml.Node, key string, errs *fileErrors) []*yaml
 		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		errs.add(file, n.Line, "%s must be a list, e.g. [a, b]", key)
+		errs.add(file, n.Line, "paramfile.list", msg.Text("key", key))
 		return nil
 	}
 	var out []*yaml.Node
 	for _, x := range n.Content {
 		if x.Kind != yaml.ScalarNode {
-			errs.add(file, x.Line, "%s: each item must be a single word", key)
+			errs.add(file, x.Line, "paramfile.list_item", msg.Text("key", key))
 			continue
 		}
 		out = append(out, x)
@@ -142,7 +143,7 @@ func parseProgrammeDates(file string, n *yaml.Node, f map[string]*yaml.Node, g *
 	if from, line := scalar(file, n, f, "from", errs); from != "" {
 		d, err := period.ParseDate(from)
 		if err != nil {
-			errs.add(file, line, "from: %v", err)
+			errs.add(file, line, "paramfile.date", msg.Text("key", "from"), msg.Text("value", from))
 		}
 		g.From = d
 	}
@@ -150,9 +151,9 @@ func parseProgrammeDates(file string, n *yaml.Node, f map[string]*yaml.Node, g *
 		d, err := period.ParseDate(strings.TrimSpace(u.Value))
 		switch {
 		case err != nil:
-			errs.add(file, u.Line, "until: %v", err)
+			errs.add(file, u.Line, "paramfile.date", msg.Text("key", "until"), msg.Text("value", strings.TrimSpace(u.Value)))
 		case d.Before(g.From):
-			errs.add(file, u.Line, "until %s is before from %s", d, g.From)
+			errs.add(file, u.Line, "paramfile.until", msg.Date("until", d), msg.Date("from", g.From))
 		}
 		g.Until = d
 	}
@@ -160,9 +161,9 @@ func parseProgrammeDates(file string, n *yaml.Node, f map[string]*yaml.Node, g *
 		d, err := period.ParseDate(strings.TrimSpace(u.Value))
 		switch {
 		case err != nil:
-			errs.add(file, u.Line, "claim_until: %v", err)
+			errs.add(file, u.Line, "paramfile.date", msg.Text("key", "claim_until"), msg.Text("value", strings.TrimSpace(u.Value)))
 		case d.Before(g.From) || (!g.Until.IsZero() && d.Before(g.Until)):
-			errs.add(file, u.Line, "claim_until %s is before the programme's dates end", d)
+			errs.add(file, u.Line, "paramfile.claim_until", msg.Date("claim_until", d))
 		}
 		g.ClaimUntil = d
 	}
@@ -185,7 +186,7 @@ func (c *Params) applyProgrammes(progs []*Programme, overlay bool, errs *fileErr
 	}
 	for _, g := range progs {
 		if old := c.progs[g.Code]; old != nil && !overlay {
-			errs.add(g.File, g.Line, "programme %s is already declared at %s:%d", g.Code, old.File, old.Line)
+			errs.add(g.File, g.Line, "paramfile.programme_twice", msg.Text("programme", g.Code), msg.Text("at", fmt.Sprintf("%s:%d", old.File, old.Line)))
 			continue
 		}
 		c.progs[g.Code] = g
@@ -202,15 +203,15 @@ func (c *Params) checkProgrammes(errs *fileErrors) {
 			name := g.ParamName(pp.Suffix)
 			d := c.defs[name]
 			if d == nil {
-				errs.add(g.File, g.Line, "programme %s needs the parameter %s (%s, unit %s%s)", g.Code, name, pp.What, pp.Unit, tableSuffix(pp.Key, pp.Of))
+				errs.add(g.File, g.Line, "paramfile.programme_param", msg.Text("programme", g.Code), msg.Text("param", name), msg.Text("what", pp.What), msg.Text("unit", unitText(pp.Unit, pp.Key, pp.Of)))
 				continue
 			}
 			if d.unit != pp.Unit || d.key != pp.Key || d.of != pp.Of {
-				errs.add(d.file, d.line, "parameter %s must have unit %s%s: programme %s reads it so", name, pp.Unit, tableSuffix(pp.Key, pp.Of), g.Code)
+				errs.add(d.file, d.line, "paramfile.programme_unit", msg.Text("param", name), msg.Text("unit", unitText(pp.Unit, pp.Key, pp.Of)), msg.Text("programme", g.Code))
 			}
 		}
 		if f := families[g.Family]; f != nil && (f.Formula != g.Formula || f.Beneficiary != g.Beneficiary) {
-			errs.add(g.File, g.Line, "programme %s is in family %s with %s, which has another formula or beneficiary", g.Code, g.Family, f.Code)
+			errs.add(g.File, g.Line, "paramfile.family", msg.Text("programme", g.Code), msg.Text("family", g.Family), msg.Text("other", f.Code))
 		}
 		families[g.Family] = g
 	}

@@ -9,8 +9,8 @@ import (
 	"hrss/access"
 	"hrss/registry"
 	"hrss/rules"
-	"hrss/rules/msg"
 	"hrss/rules/fault"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 

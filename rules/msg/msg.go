@@ -63,16 +63,16 @@ type Kind uint8
 
 // The kinds of argument.
 const (
-	KText  Kind = iota // text written as it is (a code, a parameter name, a legal source)
-	KMoney             // an amount in fen, written in yuan with two decimals
-	KDec               // a decimal (a rate, a ratio, an index, years)
-	KInt               // a whole number (months, a class, a year)
-	KDate              // a day, YYYY-MM-DD
-	KMonth             // a year-month, YYYY-MM
-	KBool              // yes or no, in the language
-	KLabel             // a catalogue key (a category, a kind), written as its text
-	KAge               // an age in months, "60y3m" or "60岁3个月"
-	KPoints            // points in hundredths (a match's score), written with two decimals
+	KText   Kind = iota // text written as it is (a code, a parameter name, a legal source)
+	KMoney              // an amount in fen, written in yuan with two decimals
+	KDec                // a decimal (a rate, a ratio, an index, years)
+	KInt                // a whole number (months, a class, a year)
+	KDate               // a day, YYYY-MM-DD
+	KMonth              // a year-month, YYYY-MM
+	KBool               // yes or no, in the language
+	KLabel              // a catalogue key (a category, a kind), written as its text
+	KAge                // an age in months, "60y3m" or "60岁3个月"
+	KPoints             // points in hundredths (a match's score), written with two decimals
 )
 
 var kindNames = [...]string{"text", "money", "decimal", "int", "date", "month", "bool", "label", "age", "points"}
