@@ -5,9 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"strings"
 
 	"hrss/access"
+	"hrss/bank"
 	"hrss/rules/fault"
 	"hrss/sheet"
 )
@@ -164,20 +164,6 @@ func (s *Service) BankFile(ctx context.Context, id int64, xlsx bool) ([]byte, er
 	return sheet.CSV(bankColumns, rows), nil
 }
 
-// returnRow is one row of a bank return file.
-type returnRow struct {
-	row       int
-	reference string
-	paid      bool
-	reason    string
-}
-
-var returnNames = map[string][]string{
-	"reference": {"reference", "payment_reference", "参考号", "流水号"},
-	"status":    {"status", "result", "状态", "结果"},
-	"reason":    {"reason", "failure", "失败原因", "原因"},
-}
-
 // ImportReturn takes in the bank's return file (CSV, or Excel when name
 // ends in .xlsx) with the columns reference, status (paid or failed) and
 // reason (for a failed row): each paid row marks its payment and grant
@@ -191,7 +177,7 @@ func (s *Service) ImportReturn(ctx context.Context, name string, data []byte) (R
 	if err != nil {
 		return ReturnReport{}, err
 	}
-	rows, err := parseReturn(name, data)
+	rows, err := bank.ParseReturn(name, data)
 	if err != nil {
 		return ReturnReport{}, err
 	}
@@ -209,7 +195,7 @@ func (s *Service) ImportReturn(ctx context.Context, name string, data []byte) (R
 		for _, r := range rows {
 			person, err := s.applyReturn(ctx, tx, ret.ID, r, &rep)
 			if fe, ok := err.(*fault.Error); ok && fe.Kind != fault.Internal {
-				errs = append(errs, fe.At(r.row, fe.Col))
+				errs = append(errs, fe.At(r.Row, fe.Col))
 				continue
 			}
 			if err != nil {
@@ -220,82 +206,24 @@ func (s *Service) ImportReturn(ctx context.Context, name string, data []byte) (R
 			}
 		}
 		if len(errs) > 0 {
-			return fileError("returns.file", errs)
+			return bank.FileError("returns.file", errs)
 		}
 		return s.record(ctx, tx, c, "support.bank_return", fmt.Sprintf("return/%d %s: %d paid, %d failed, %d already", ret.ID, name, rep.Paid, rep.Failed, rep.Already), persons...)
 	})
 	return rep, err
 }
 
-// fileError makes one Invalid error of a file's bad rows, located at the
-// first; the list stays reachable with errors.As.
-func fileError(rule string, errs fault.List) error {
-	first := errs[0]
-	return &fault.Error{Kind: fault.Invalid, Field: first.Field, Rule: rule, Row: first.Row, Col: first.Col,
-		Message: fmt.Sprintf("the file is refused, nothing of it applied: %s", errs.Error()), Err: errs}
-}
-
-// parseReturn reads and checks the cells of a return file.
-func parseReturn(name string, data []byte) ([]returnRow, error) {
-	recs, err := sheet.Read(name, data, "returns")
-	if err != nil {
-		return nil, err
-	}
-	if len(recs) == 0 {
-		return nil, fault.Invalidf("file", "returns.empty", "the file %s has no header row", name)
-	}
-	cols, err := sheet.Columns(recs[0], []string{"reference", "status", "reason"}, returnNames, "returns")
-	if err != nil {
-		return nil, err
-	}
-	var out []returnRow
-	var errs fault.List
-	for i, rec := range recs[1:] {
-		if sheet.Blank(rec) {
-			continue
-		}
-		cell := func(f string) string {
-			if j := cols[f]; j < len(rec) {
-				return strings.TrimSpace(rec[j])
-			}
-			return ""
-		}
-		r := returnRow{row: i + 2, reference: cell("reference"), reason: cell("reason")}
-		switch strings.ToLower(cell("status")) {
-		case "paid", "success", "成功", "已支付":
-			r.paid = true
-		case "failed", "failure", "失败":
-			if r.reason == "" {
-				errs = append(errs, fault.Invalidf("reason", "returns.reason", "a failed row needs the bank's reason").At(r.row, "reason"))
-			}
-		default:
-			errs = append(errs, fault.Invalidf("status", "returns.status", "status %q must be paid or failed", cell("status")).At(r.row, "status"))
-		}
-		if r.reference == "" {
-			errs = append(errs, fault.Invalidf("reference", "returns.reference", "the reference is empty").At(r.row, "reference"))
-		}
-		out = append(out, r)
-	}
-	if len(errs) > 0 {
-		return nil, fileError("returns.file", errs)
-	}
-	if len(out) == 0 {
-		return nil, fault.Invalidf("file", "returns.empty", "the file %s has no rows", name)
-	}
-	return out, nil
-}
-
 // applyReturn applies one row and returns the grant's person.
-func (s *Service) applyReturn(ctx context.Context, tx Tx, ret int64, r returnRow, rep *ReturnReport) (int64, error) {
-	p, ok, err := tx.PayRow(ctx, r.reference)
+func (s *Service) applyReturn(ctx context.Context, tx Tx, ret int64, r bank.ReturnRow, rep *ReturnReport) (int64, error) {
+	p, ok, err := tx.PayRow(ctx, r.Reference)
 	if err != nil {
 		return 0, err
 	}
 	if !ok {
-		return 0, fault.Invalidf("reference", "returns.unknown", "no payment has the reference %q", r.reference).At(0, "reference")
+		return 0, fault.Invalidf("reference", "returns.unknown", "no payment has the reference %q", r.Reference).At(0, "reference")
 	}
 	want := Failed
-	if r.paid {
+	if r.Paid {
 		want = Paid
 	}
 	switch {
@@ -310,22 +238,22 @@ func (s *Service) applyReturn(ctx context.Context, tx Tx, ret int64, r returnRow
 		return 0, err
 	}
 	p.Status, p.ReturnID = want, ret
-	if !r.paid {
-		p.Failure = r.reason
+	if !r.Paid {
+		p.Failure = r.Reason
 	}
 	if err := tx.UpdatePayRow(ctx, p); err != nil {
 		return 0, err
 	}
 	if g.Status == Issued {
 		g.Status, g.UpdatedAt = want, s.now()
-		if !r.paid {
-			g.Note = "bank: " + r.reason
+		if !r.Paid {
+			g.Note = "bank: " + r.Reason
 		}
 		if err := tx.UpdateGrant(ctx, g); err != nil {
 			return 0, err
 		}
 	}
-	if r.paid {
+	if r.Paid {
 		rep.Paid++
 		rep.Amount += p.Amount
 	} else {
