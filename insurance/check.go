@@ -36,12 +36,15 @@ const (
 	// known and the bill's principal as it stands.
 	InvLateFees = "late_fees_billed"
 	// InvCredits: no credit is used twice (what is re-matched and
-	// refunded of a payment's overpaid part never exceeds it), every
-	// re-match and every refund is from a recorded credit, a refund is
-	// approved by another user than its preparer, every issued refund is
-	// in a refund run whose total is its refunds', and the credits left
-	// plus all that was allocated and refunded equal the amounts
-	// collected, to the fen.
+	// refunded, failed refunds aside, of a payment's overpaid part, a
+	// re-run's overpayment or a fee credit never exceeds it), every
+	// overpayment names its payment, every re-match and every refund is
+	// from a recorded credit, a refund is approved by another user than
+	// its preparer, every issued refund is in a refund run whose total
+	// is its refunds', every paid or failed one in a bank return (a
+	// failed one with the bank's reason), and the credits left plus all
+	// that was allocated and refunded equal the amounts collected plus
+	// the overpayments and fee credits booked, to the fen.
 	InvCredits = "credits_balance"
 )
 

@@ -11,13 +11,18 @@ import (
 )
 
 // Credit is money collected and not owed: the overpaid part of a
-// payment (what exceeded its bill's principal and late fee), or the
-// whole of an unmatched one. A caseworker re-matches it to a bill
+// payment (what exceeded its bill's principal and late fee), the whole
+// of an unmatched one, the part of a bill's payments a re-run that
+// lowered it no longer covers (an overpayment, reference
+// "overpayment:ID"), or late fee paid beyond a corrected fee (a
+// FeeCredit, "fee-credit:ID"). A caseworker re-matches it to a bill
 // (Rematch) or refunds it (PrepareRefund); its balance is what neither
-// has taken. It is derived from the payment, so it exists once per
-// payment reference.
+// has taken (a refund failed at the bank takes nothing). It is derived
+// from the record that made it, so it exists once; Import, Row, PaidOn
+// and Payment are those of the payment whose money it is.
 type Credit struct {
-	Reference string           `json:"reference"` // the payment's
+	Reference string           `json:"reference"` // the payment's, or overpayment:ID, fee-credit:ID
+	Source    string           `json:"source"`    // payment, reassessed or fee
 	Import    int64            `json:"import"`
 	Row       int              `json:"row"`
 	PayerCode string           `json:"payer_code"`
@@ -30,7 +35,7 @@ type Credit struct {
 	Payment   money.Fen        `json:"payment"`  // the payment's amount
 	Credited  money.Fen        `json:"credited"` // its overpaid part
 	Rematched money.Fen        `json:"rematched"`
-	Refunding money.Fen        `json:"refunding"` // in refunds prepared, approved or issued
+	Refunding money.Fen        `json:"refunding"` // in refunds prepared, approved, issued or paid
 	Balance   money.Fen        `json:"balance"`
 	Uses      int              `json:"uses"` // re-matches so far
 }

@@ -1,11 +1,15 @@
 package insurance_test
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
+	"hrss/access"
 	"hrss/insurance"
 	"hrss/registry/ident"
+	"hrss/rules/fault"
 	"hrss/rules/money"
 	"hrss/store"
 	"hrss/store/storetest"
@@ -159,5 +163,90 @@ func TestLateFeeCorrectedByReassessment(t *testing.T) {
 			t.Fatalf("still owing after the re-run %+v", ar.Owed)
 		}
 		mustCheck(t, c.svc)
+		refundCreditsOfRerun(t, c, due-lower, fee-want)
+		mustCheck(t, c.svc)
 	})
 }
+
+// refundCreditsOfRerun: the overpayment a re-run booked and the fee paid
+// beyond the corrected fee are employer 1's credits; both are refunded
+// under four eyes and issued; the bank's return is refused whole on a
+// bad row (row and column named), then marks one paid and the other
+// failed, idempotently; the failed refund's credit is free again and is
+// re-matched to the employer's next bill.
+func refundCreditsOfRerun(t *testing.T, c *city, over, feeOver money.Fen) {
+	t.Helper()
+	credits, err := c.svc.Credits(system(), insurance.CreditFilter{Open: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ov, fc insurance.Credit
+	for _, cr := range credits {
+		switch cr.Source {
+		case "reassessed":
+			ov = cr
+		case "fee":
+			fc = cr
+		}
+	}
+	if ov.Balance != over || ov.PayerID != 1 || ov.Division == "" || ov.Import == 0 || fc.Balance != feeOver || fc.PayerID != 1 {
+		t.Fatalf("credits of the re-run %+v, want %s and %s", credits, over, feeOver)
+	}
+	worker, reviewer := staff(access.Caseworker, 7), staff(access.Reviewer, 8)
+	var ids []int64
+	for _, ref := range []string{ov.Reference, fc.Reference} {
+		r, err := c.svc.PrepareRefund(worker, insurance.RefundInput{Credit: ref, Holder: "单位1", Bank: "工商银行", Account: "6222020000000009", Reason: "re-assessed"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.svc.DecideRefund(reviewer, r.ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.ID)
+	}
+	if _, err := c.svc.IssueRefunds(worker); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []struct {
+		file     []byte
+		row, bad int
+		col      string
+	}{
+		{csvOf2("reference,status,reason", fmt.Sprintf("refund:%d,paid,", ids[0]), fmt.Sprintf("refund:%d,maybe,", ids[1])), 3, 1, "status"},
+		{csvOf2("reference,status,reason", fmt.Sprintf("refund:%d,paid,", ids[0]), "refund:999,paid,", "REF-9,failed,no"), 3, 2, "reference"},
+	} {
+		_, err = c.svc.ImportRefundReturn(worker, "bad.csv", bad.file)
+		var list fault.List
+		if !errors.As(err, &list) || len(list) != bad.bad || list[0].Row != bad.row || list[0].Col != bad.col {
+			t.Fatalf("bad return: %v", err)
+		}
+	}
+	if r, err := c.svc.Refunds(system(), insurance.RefundFilter{Status: insurance.RefundIssued}); err != nil || len(r) != 2 {
+		t.Fatalf("a refused return applied: %+v %v", r, err)
+	}
+	good := csvOf2("reference,status,reason", fmt.Sprintf("refund:%d,paid,", ids[0]), fmt.Sprintf("refund:%d,failed,account closed", ids[1]))
+	for i := range 2 {
+		rep, err := c.svc.ImportRefundReturn(worker, "return.csv", good)
+		if err != nil || i == 0 && (rep.Paid != 1 || rep.Failed != 1 || rep.Amount != over) || i == 1 && rep.Already != 2 {
+			t.Fatalf("return %d: %+v %v", i, rep, err)
+		}
+	}
+	flip := csvOf2("reference,status,reason", fmt.Sprintf("refund:%d,failed,late", ids[0]))
+	if _, err := c.svc.ImportRefundReturn(worker, "flip.csv", flip); ruleOf(err) != "returns.file" || !hasRule(err, "returns.status_change") {
+		t.Fatalf("a paid refund returned failed: %v", err)
+	}
+	left, err := c.svc.Credits(system(), insurance.CreditFilter{Reference: fc.Reference})
+	if err != nil || len(left) != 1 || left[0].Balance != feeOver {
+		t.Fatalf("the failed refund's credit %+v %v", left, err)
+	}
+	if _, err := c.svc.Assess(system(), ym("2025-02"), insurance.AssessOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	pay, err := c.svc.Rematch(worker, fc.Reference, insurance.BillKey{Period: ym("2025-02"), PayerKind: insurance.PayerEmployer, PayerID: 1})
+	if err != nil || pay.Applied != feeOver {
+		t.Fatalf("re-match of the fee credit %+v %v", pay, err)
+	}
+}
+
+// csvOf2 is a file of lines.
+func csvOf2(lines ...string) []byte { return []byte(strings.Join(lines, "\n") + "\n") }

@@ -117,8 +117,9 @@ type MoneyTx interface {
 	// InsertFeeCredit records c (sets c.ID); FeeCredits lists them all.
 	InsertFeeCredit(ctx context.Context, c *FeeCredit) error
 	FeeCredits(ctx context.Context) ([]FeeCredit, error)
-	// Credits lists the payments with an overpaid part, with what was
-	// re-matched and refunded of it.
+	// Credits lists the credits (overpaid and unmatched payments,
+	// overpayments of re-runs, fee credits) with what was re-matched and
+	// refunded of each.
 	Credits(ctx context.Context, f CreditFilter) ([]Credit, error)
 	InsertRefund(ctx context.Context, r *Refund) error // sets r.ID
 	// UpdateRefund records a refund's status, decision and run.
@@ -128,6 +129,7 @@ type MoneyTx interface {
 	InsertRefundRun(ctx context.Context, r *RefundRun) error // sets r.ID
 	RefundRun(ctx context.Context, id int64) (RefundRun, error)
 	RefundRuns(ctx context.Context) ([]RefundRun, error)
+	InsertRefundReturn(ctx context.Context, r *RefundReturn) error // sets r.ID
 }
 
 // billFees is a bill with what its late fee needs: its applied payments

@@ -2,11 +2,15 @@ package insurance
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"hrss/access"
+	"hrss/bank"
 	"hrss/rules/fault"
 	"hrss/rules/money"
 	"hrss/sheet"
@@ -18,13 +22,15 @@ const (
 	RefundApproved = "approved" // by a reviewer who did not prepare it
 	RefundRejected = "rejected" // with the reviewer's reason; the credit is free again
 	RefundIssued   = "issued"   // in a refund run's bank file
+	RefundPaid     = "paid"     // the bank's return says it paid
+	RefundFailed   = "failed"   // the bank's return says it could not pay; the credit is free again
 )
 
 // Refund pays a credit back to the payer's bank account: prepared by a
 // caseworker of the credit's division (city-wide for an unmatched one),
 // approved or rejected by a reviewer who did not
 // prepare it (four eyes), issued in a refund run whose bank file the
-// bank pays.
+// bank pays, then paid or failed by the bank's return (ImportRefundReturn).
 type Refund struct {
 	ID           int64      `json:"id"`
 	Credit       string     `json:"credit"` // the payment reference of the credit
@@ -42,6 +48,8 @@ type Refund struct {
 	DecidedAt    *time.Time `json:"decided_at,omitempty"`
 	Note         string     `json:"note,omitempty"` // the reviewer's
 	Run          int64      `json:"run,omitempty"`  // the refund run that issued it
+	Return       int64      `json:"return,omitempty"`  // the bank's return that marked it paid or failed
+	Failure      string     `json:"failure,omitempty"` // the bank's reason, when failed
 	PayerKind    PayerKind  `json:"payer_kind"`     // the credit's (read only)
 	PayerID      int64      `json:"payer_id"`
 	Division     string     `json:"division,omitempty"`
@@ -292,4 +300,110 @@ func (s *Service) RefundBankFile(ctx context.Context, id int64, xlsx bool) ([]by
 		return sheet.XLSX("refunds", refundColumns, rows)
 	}
 	return sheet.CSV(refundColumns, rows), nil
+}
+
+// RefundReturn is a bank's return file of refund runs taken in.
+type RefundReturn struct {
+	ID        int64     `json:"id"`
+	FileName  string    `json:"file_name"`
+	SHA256    string    `json:"sha256"`
+	Rows      int       `json:"rows"`
+	Actor     string    `json:"actor"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// RefundReturnReport is what a bank's return of refunds did.
+type RefundReturnReport struct {
+	Return  int64     `json:"return"`
+	Rows    int       `json:"rows"`
+	Paid    int       `json:"paid"`
+	Failed  int       `json:"failed"`
+	Already int       `json:"already"` // rows whose refund was returned the same way before
+	Amount  money.Fen `json:"amount_paid"`
+}
+
+// ImportRefundReturn takes in the bank's return file of refund runs (the
+// format of bank.ParseReturn, each reference the "refund:ID" of the
+// run's bank file) in one audited transaction: each paid row marks its
+// refund paid, each failed row failed with the bank's reason, which
+// frees the credit again for a re-match or another refund. It is
+// idempotent by reference: a row returned before the same way changes
+// nothing. A bad file (a bad cell, an unknown reference, a refund not
+// issued, or paid returned as failed) is refused whole, naming its row
+// and column, and nothing of it is applied. It needs a city-wide
+// caseworker.
+func (s *Service) ImportRefundReturn(ctx context.Context, name string, data []byte) (RefundReturnReport, error) {
+	c, err := authorize(ctx, actBatch, "")
+	if err != nil {
+		return RefundReturnReport{}, err
+	}
+	rows, err := bank.ParseReturn(name, data)
+	if err != nil {
+		return RefundReturnReport{}, err
+	}
+	sum := sha256.Sum256(data)
+	var rep RefundReturnReport
+	err = s.Store.Update(ctx, func(tx Tx) error {
+		rep = RefundReturnReport{Rows: len(rows)}
+		ret := RefundReturn{FileName: name, SHA256: hex.EncodeToString(sum[:]), Rows: len(rows), Actor: c.Actor(), CreatedAt: s.now()}
+		if err := tx.InsertRefundReturn(ctx, &ret); err != nil {
+			return err
+		}
+		rep.Return = ret.ID
+		var errs fault.List
+		for _, r := range rows {
+			err := applyRefundReturn(ctx, tx, ret.ID, r, &rep)
+			if fe, ok := err.(*fault.Error); ok && fe.Kind != fault.Internal {
+				errs = append(errs, fe.At(r.Row, fe.Col))
+				continue
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if len(errs) > 0 {
+			return bank.FileError("returns.file", errs)
+		}
+		return s.record(ctx, tx, c, "insurance.refunds.bank_return", fmt.Sprintf("refundreturn/%d %s: %d paid, %d failed, %d already", ret.ID, name, rep.Paid, rep.Failed, rep.Already))
+	})
+	return rep, err
+}
+
+// applyRefundReturn applies one row of a refund return.
+func applyRefundReturn(ctx context.Context, tx Tx, ret int64, row bank.ReturnRow, rep *RefundReturnReport) error {
+	id, err := strconv.ParseInt(strings.TrimPrefix(row.Reference, "refund:"), 10, 64)
+	if !strings.HasPrefix(row.Reference, "refund:") || err != nil {
+		return fault.Invalidf("reference", "returns.unknown", "no refund has the reference %q (refund:ID)", row.Reference).At(0, "reference")
+	}
+	r, err := tx.Refund(ctx, id)
+	if fault.KindOf(err) == fault.NotFound {
+		return fault.Invalidf("reference", "returns.unknown", "no refund has the reference %q", row.Reference).At(0, "reference")
+	} else if err != nil {
+		return err
+	}
+	want := RefundFailed
+	if row.Paid {
+		want = RefundPaid
+	}
+	switch {
+	case r.Status == want:
+		rep.Already++
+		return nil
+	case r.Status != RefundIssued:
+		return fault.Conflictf("status", "returns.status_change", "refund %s is %s; it cannot become %s", row.Reference, r.Status, want).At(0, "status")
+	}
+	r.Status, r.Return = want, ret
+	if !row.Paid {
+		r.Failure = row.Reason
+	}
+	if err := tx.UpdateRefund(ctx, r); err != nil {
+		return err
+	}
+	if row.Paid {
+		rep.Paid++
+		rep.Amount += r.Amount
+	} else {
+		rep.Failed++
+	}
+	return nil
 }

@@ -104,11 +104,19 @@ func (t *Tx) Bills(ctx context.Context, f insurance.BillFilter) ([]insurance.Bil
 	return out, rows.Err()
 }
 
+// lastPayment is the reference of the last payment applied to the
+// principal of the bill of alias a: the payment whose money an
+// overpayment is (its credit's, see ins_credit_sources).
+func lastPayment(a string) string {
+	return `(SELECT x.reference FROM ins_payments x WHERE x.period = ` + a + `.period AND x.payer_kind = ` + a + `.payer_kind AND x.payer_id = ` + a + `.payer_id
+		AND x.status = 'applied' AND x.applied > 0 ORDER BY x.paid_on DESC, x.reference DESC LIMIT 1)`
+}
+
 // BookOverpayments implements insurance.Tx.
 func (t *Tx) BookOverpayments(ctx context.Context, p period.YearMonth, run int64, now time.Time) error {
 	agg, args := billAggregates(p)
-	q := `INSERT INTO ins_overpayments (period, payer_kind, payer_id, run_id, amount, created_at)
-		SELECT b.period, b.payer_kind, b.payer_id, ?, p.applied - b.total - COALESCE(j.s, 0) - COALESCE(o.s, 0), ?
+	q := `INSERT INTO ins_overpayments (period, payer_kind, payer_id, run_id, amount, created_at, source_ref)
+		SELECT b.period, b.payer_kind, b.payer_id, ?, p.applied - b.total - COALESCE(j.s, 0) - COALESCE(o.s, 0), ?, ` + lastPayment("b") + `
 		FROM ins_bills b ` + agg + `
 		WHERE b.period = ? AND b.run_id = ? AND p.applied > b.total + COALESCE(j.s, 0) + COALESCE(o.s, 0)`
 	a := append([]any{run, tsArg(now)}, args...)
@@ -116,8 +124,8 @@ func (t *Tx) BookOverpayments(ctx context.Context, p period.YearMonth, run int64
 		return err
 	}
 	// Payers paid for the period whom the new run no longer bills.
-	_, err := t.exec(ctx, `INSERT INTO ins_overpayments (period, payer_kind, payer_id, run_id, amount, created_at)
-		SELECT p.period, p.payer_kind, p.payer_id, ?, p.applied - COALESCE(o.s, 0), ?
+	_, err := t.exec(ctx, `INSERT INTO ins_overpayments (period, payer_kind, payer_id, run_id, amount, created_at, source_ref)
+		SELECT p.period, p.payer_kind, p.payer_id, ?, p.applied - COALESCE(o.s, 0), ?, `+lastPayment("p")+`
 		FROM (SELECT period, payer_kind, payer_id, SUM(applied) AS applied FROM ins_payments WHERE status = 'applied' AND period = ? GROUP BY period, payer_kind, payer_id) p
 		LEFT JOIN (SELECT payer_kind, payer_id, SUM(amount) AS s FROM ins_overpayments WHERE period = ? GROUP BY payer_kind, payer_id) o
 			ON o.payer_kind = p.payer_kind AND o.payer_id = p.payer_id

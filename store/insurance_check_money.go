@@ -42,30 +42,39 @@ func init() {
 		},
 	}
 	invariantQueries[insurance.InvCredits] = invariantSet{
-		count: `SELECT (SELECT count(*) FROM ins_payments WHERE overpaid > 0 OR credit_of <> '') + (SELECT count(*) FROM ins_refunds)`,
+		count: `SELECT (SELECT count(*) FROM ins_payments WHERE overpaid > 0 OR credit_of <> '') + (SELECT count(*) FROM ins_refunds)
+			+ (SELECT count(*) FROM ins_overpayments) + (SELECT count(*) FROM ins_fee_credits)`,
 		breaches: []string{
-			`SELECT 'credit used twice' AS what, p.reference, p.overpaid, COALESCE(u.s, 0) AS rematched, COALESCE(r.s, 0) AS refunded
-			FROM ins_payments p ` + creditUses + `
-			WHERE p.credit_of = '' AND COALESCE(u.s, 0) + COALESCE(r.s, 0) > p.overpaid`,
+			`SELECT 'credit used twice' AS what, p.reference, p.credited, COALESCE(u.s, 0) AS rematched, COALESCE(r.s, 0) AS refunded
+			FROM ins_credit_sources p ` + creditUses + `
+			WHERE COALESCE(u.s, 0) + COALESCE(r.s, 0) > p.credited`,
+			`SELECT 'overpayment of no recorded payment' AS what, o.id, o.source_ref FROM ins_overpayments o
+			LEFT JOIN ins_payments s ON s.reference = o.source_ref WHERE s.reference IS NULL`,
 			`SELECT 're-match of no recorded credit' AS what, p.reference, p.credit_of FROM ins_payments p
-			LEFT JOIN ins_payments c ON c.reference = p.credit_of
-			WHERE p.credit_of <> '' AND (c.reference IS NULL OR c.overpaid = 0 OR c.credit_of <> '' OR p.overpaid <> 0 OR p.status <> 'applied')`,
+			LEFT JOIN ins_credit_sources c ON c.reference = p.credit_of
+			WHERE p.credit_of <> '' AND (c.reference IS NULL OR p.overpaid <> 0 OR p.status <> 'applied')`,
 			`SELECT 'refund of no recorded credit' AS what, f.id, f.credit_ref FROM ins_refunds f
-			LEFT JOIN ins_payments c ON c.reference = f.credit_ref WHERE c.reference IS NULL OR c.overpaid = 0 OR c.credit_of <> ''`,
+			LEFT JOIN ins_credit_sources c ON c.reference = f.credit_ref WHERE c.reference IS NULL`,
 			`SELECT 'refund approved by its preparer' AS what, id, prepared_by FROM ins_refunds
-			WHERE status IN ('approved', 'issued') AND (decided_by IS NULL OR decided_by = prepared_by)`,
+			WHERE status IN ('approved', 'issued', 'paid', 'failed') AND (decided_by IS NULL OR decided_by = prepared_by)`,
 			`SELECT 'issued refund outside a run' AS what, id, status, run_id FROM ins_refunds
-			WHERE (status = 'issued') <> (run_id IS NOT NULL)`,
+			WHERE (status IN ('issued', 'paid', 'failed')) <> (run_id IS NOT NULL)`,
+			`SELECT 'refund returned outside a bank return' AS what, id, status, return_id FROM ins_refunds
+			WHERE (status IN ('paid', 'failed')) <> (return_id IS NOT NULL) OR (status = 'failed') <> (failure <> '')`,
 			`SELECT 'refund run differs from its refunds' AS what, r.id, r.rows_count, r.total, COALESCE(f.n, 0) AS refunds, COALESCE(f.s, 0) AS refunds_total
 			FROM ins_refund_runs r LEFT JOIN (SELECT run_id, count(*) AS n, SUM(amount) AS s FROM ins_refunds WHERE run_id IS NOT NULL GROUP BY run_id) f ON f.run_id = r.id
 			WHERE r.rows_count <> COALESCE(f.n, 0) OR r.total <> COALESCE(f.s, 0)`,
-			`SELECT 'collected differs from allocations plus credits' AS what, c.collected, a.allocated, k.credits_left, f.refunded
+			// every fen collected is allocated to a bill, left as a credit
+			// or refunded; overpayments and fee credits are money allocated
+			// that became credits
+			`SELECT 'collected differs from allocations plus credits' AS what, c.collected, o.credited, a.allocated, k.credits_left, f.refunded
 			FROM (SELECT COALESCE(SUM(amount), 0) AS collected FROM ins_payments WHERE credit_of = '') c,
+				(SELECT (SELECT COALESCE(SUM(amount), 0) FROM ins_overpayments) + (SELECT COALESCE(SUM(amount), 0) FROM ins_fee_credits) AS credited) o,
 				(SELECT COALESCE(SUM(applied + fee_applied), 0) AS allocated FROM ins_payments) a,
-				(SELECT COALESCE(SUM(CASE WHEN p.overpaid > COALESCE(u.s, 0) + COALESCE(r.s, 0) THEN p.overpaid - COALESCE(u.s, 0) - COALESCE(r.s, 0) ELSE 0 END), 0) AS credits_left
-					FROM ins_payments p ` + creditUses + ` WHERE p.credit_of = '' AND p.overpaid > 0) k,
-				(SELECT COALESCE(SUM(amount), 0) AS refunded FROM ins_refunds WHERE status <> 'rejected') f
-			WHERE c.collected <> a.allocated + k.credits_left + f.refunded`,
+				(SELECT COALESCE(SUM(CASE WHEN p.credited > COALESCE(u.s, 0) + COALESCE(r.s, 0) THEN p.credited - COALESCE(u.s, 0) - COALESCE(r.s, 0) ELSE 0 END), 0) AS credits_left
+					FROM ins_credit_sources p ` + creditUses + `) k,
+				(SELECT COALESCE(SUM(amount), 0) AS refunded FROM ins_refunds WHERE status NOT IN ('rejected', 'failed')) f
+			WHERE c.collected + o.credited <> a.allocated + k.credits_left + f.refunded`,
 		},
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"hrss/rules/period"
 )
 
-// Late fees billed, credits and refunds (migrations 0610, 0612).
+// Late fees billed, credits and refunds (migrations 0610, 0612, 0613).
 
 // InsertFeeRun implements insurance.Tx.
 func (t *Tx) InsertFeeRun(ctx context.Context, r *insurance.FeeRun) error {
@@ -184,20 +184,19 @@ func (t *Tx) FeeCredits(ctx context.Context) ([]insurance.FeeCredit, error) {
 }
 
 // creditUses is the derived tables of what was re-matched (u) and
-// refunded (r, refunds not rejected) of each credit.
+// refunded (r, refunds neither rejected nor failed) of each credit p.
 const creditUses = `LEFT JOIN (SELECT credit_of, SUM(amount) AS s, count(*) AS n FROM ins_payments WHERE credit_of <> '' GROUP BY credit_of) u ON u.credit_of = p.reference
-	LEFT JOIN (SELECT credit_ref, SUM(amount) AS s FROM ins_refunds WHERE status <> 'rejected' GROUP BY credit_ref) r ON r.credit_ref = p.reference`
+	LEFT JOIN (SELECT credit_ref, SUM(amount) AS s FROM ins_refunds WHERE status NOT IN ('rejected', 'failed') GROUP BY credit_ref) r ON r.credit_ref = p.reference`
 
 // Credits implements insurance.Tx.
 func (t *Tx) Credits(ctx context.Context, f insurance.CreditFilter) ([]insurance.Credit, error) {
 	w := insWhere{}
-	w.add(true, "p.overpaid > 0 AND p.credit_of = ''")
 	w.add(f.Reference != "", "p.reference = ?", f.Reference)
-	w.add(f.Open, "p.overpaid > COALESCE(u.s, 0) + COALESCE(r.s, 0)")
+	w.add(f.Open, "p.credited > COALESCE(u.s, 0) + COALESCE(r.s, 0)")
 	cond, args := w.sql()
-	q := `SELECT p.reference, p.import_id, p.row_no, p.payer_code, p.payer_kind, p.payer_id, p.period, p.paid_on, p.status, p.amount, p.overpaid,
+	q := `SELECT p.reference, p.source, p.import_id, p.row_no, p.payer_code, p.payer_kind, p.payer_id, p.period, p.paid_on, p.status, p.amount, p.credited,
 			COALESCE(u.s, 0), COALESCE(r.s, 0), COALESCE(u.n, 0), ` + payerDivision + `
-		FROM ins_payments p ` + creditUses + cond + ` ORDER BY p.paid_on, p.reference`
+		FROM ins_credit_sources p ` + creditUses + cond + ` ORDER BY p.paid_on, p.reference`
 	if f.Limit > 0 {
 		q += " LIMIT ?"
 		args = append(args, f.Limit)
@@ -212,7 +211,7 @@ func (t *Tx) Credits(ctx context.Context, f insurance.CreditFilter) ([]insurance
 		var c insurance.Credit
 		var kind int16
 		var amount, over, used, refunding int64
-		if err := rows.Scan(&c.Reference, &c.Import, &c.Row, &c.PayerCode, &kind, &c.PayerID, ymCol{&c.Period}, dateCol{&c.PaidOn}, &c.Status,
+		if err := rows.Scan(&c.Reference, &c.Source, &c.Import, &c.Row, &c.PayerCode, &kind, &c.PayerID, ymCol{&c.Period}, dateCol{&c.PaidOn}, &c.Status,
 			&amount, &over, &used, &refunding, &c.Uses, &c.Division); err != nil {
 			return nil, err
 		}
@@ -228,7 +227,8 @@ const payerDivision = `COALESCE(CASE p.payer_kind WHEN 1 THEN (SELECT division F
 	WHEN 2 THEN (SELECT residence_division FROM persons WHERE id = p.payer_id) END, '')`
 
 const refundCols = `f.id, f.credit_ref, f.amount, f.holder, f.bank, f.account, f.reason, f.status, f.prepared_by, f.prepared_name, f.prepared_at,
-	COALESCE(f.decided_by, 0), f.decided_name, f.decided_at, f.note, COALESCE(f.run_id, 0), p.payer_kind, p.payer_id, ` + payerDivision
+	COALESCE(f.decided_by, 0), f.decided_name, f.decided_at, f.note, COALESCE(f.run_id, 0), COALESCE(f.return_id, 0), f.failure,
+	p.payer_kind, p.payer_id, ` + payerDivision
 
 // InsertRefund implements insurance.Tx.
 func (t *Tx) InsertRefund(ctx context.Context, r *insurance.Refund) error {
@@ -245,12 +245,8 @@ func (t *Tx) UpdateRefund(ctx context.Context, r insurance.Refund) error {
 	if r.DecidedAt != nil {
 		decided = *r.DecidedAt
 	}
-	var run any
-	if r.Run != 0 {
-		run = r.Run
-	}
-	_, err := t.exec(ctx, `UPDATE ins_refunds SET status = ?, decided_by = ?, decided_name = ?, decided_at = ?, note = ?, run_id = ? WHERE id = ?`,
-		r.Status, r.DecidedBy, r.DecidedName, nullTSArg(decided), r.Note, run, r.ID)
+	_, err := t.exec(ctx, `UPDATE ins_refunds SET status = ?, decided_by = ?, decided_name = ?, decided_at = ?, note = ?, run_id = ?, return_id = ?, failure = ? WHERE id = ?`,
+		r.Status, r.DecidedBy, r.DecidedName, nullTSArg(decided), r.Note, idArg(r.Run), idArg(r.Return), r.Failure, r.ID)
 	return err
 }
 
@@ -277,7 +273,7 @@ func (t *Tx) Refunds(ctx context.Context, f insurance.RefundFilter) ([]insurance
 }
 
 func (t *Tx) refunds(ctx context.Context, cond string, args ...any) ([]insurance.Refund, error) {
-	rows, err := t.query(ctx, "SELECT "+refundCols+" FROM ins_refunds f JOIN ins_payments p ON p.reference = f.credit_ref"+cond+" ORDER BY f.id", args...)
+	rows, err := t.query(ctx, "SELECT "+refundCols+" FROM ins_refunds f JOIN ins_credit_sources p ON p.reference = f.credit_ref"+cond+" ORDER BY f.id", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +285,7 @@ func (t *Tx) refunds(ctx context.Context, cond string, args ...any) ([]insurance
 		var kind int16
 		var decided time.Time
 		if err := rows.Scan(&r.ID, &r.Credit, &amount, &r.Holder, &r.Bank, &r.Account, &r.Reason, &r.Status, &r.PreparedBy, &r.PreparedName,
-			tsCol{&r.PreparedAt}, &r.DecidedBy, &r.DecidedName, nullTS{&decided}, &r.Note, &r.Run, &kind, &r.PayerID, &r.Division); err != nil {
+			tsCol{&r.PreparedAt}, &r.DecidedBy, &r.DecidedName, nullTS{&decided}, &r.Note, &r.Run, &r.Return, &r.Failure, &kind, &r.PayerID, &r.Division); err != nil {
 			return nil, err
 		}
 		r.Amount, r.PayerKind = money.Fen(amount), insurance.PayerKind(kind)
@@ -343,4 +339,12 @@ func (t *Tx) refundRuns(ctx context.Context, cond string, args ...any) ([]insura
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// InsertRefundReturn implements insurance.Tx.
+func (t *Tx) InsertRefundReturn(ctx context.Context, r *insurance.RefundReturn) error {
+	id, err := t.insertID(ctx, `INSERT INTO ins_refund_returns (file_name, sha256, rows_n, actor, created_at) VALUES (?, ?, ?, ?, ?)`,
+		r.FileName, r.SHA256, r.Rows, r.Actor, tsArg(r.CreatedAt))
+	r.ID = id
+	return err
 }
