@@ -46,11 +46,11 @@ type Refund struct {
 	DecidedBy    int64      `json:"decided_by,omitempty"`
 	DecidedName  string     `json:"decided_name,omitempty"`
 	DecidedAt    *time.Time `json:"decided_at,omitempty"`
-	Note         string     `json:"note,omitempty"` // the reviewer's
-	Run          int64      `json:"run,omitempty"`  // the refund run that issued it
+	Note         string     `json:"note,omitempty"`    // the reviewer's
+	Run          int64      `json:"run,omitempty"`     // the refund run that issued it
 	Return       int64      `json:"return,omitempty"`  // the bank's return that marked it paid or failed
 	Failure      string     `json:"failure,omitempty"` // the bank's reason, when failed
-	PayerKind    PayerKind  `json:"payer_kind"`     // the credit's (read only)
+	PayerKind    PayerKind  `json:"payer_kind"`        // the credit's (read only)
 	PayerID      int64      `json:"payer_id"`
 	Division     string     `json:"division,omitempty"`
 }
