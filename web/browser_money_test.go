@@ -21,7 +21,8 @@ import (
 // principal, the fee and a little more, sees the employer out of arrears,
 // and prepares the refund of what was paid too much; a reviewer of the
 // division (not the preparer) approves it, and the caseworker issues it
-// with its bank file.
+// with its bank file and takes in the bank's return (a bad file refused
+// with its row and column, then the refund paid).
 func TestBrowserMoney(t *testing.T) {
 	exe := chromiumPath(t)
 	city := newBrowserCity(t)
@@ -158,6 +159,35 @@ func TestBrowserMoney(t *testing.T) {
 	bank, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(document.querySelector('#refund-bank-csv').href).then(r => r.text())`, chromedp.EvalAwaitPromise))
 	if err != nil || !strings.Contains(bank, ",6222020000000009,20.00,BM-2,") {
 		t.Fatalf("the refund bank file: %q %v", bank, err)
+	}
+	// 7. the bank's return, uploaded: a bad file is refused whole with its
+	// row and column; the good one marks the refund paid
+	dir := t.TempDir()
+	bad, good := filepath.Join(dir, "bad.csv"), filepath.Join(dir, "return.csv")
+	ref := fmt.Sprintf("refund:%d", refunds[0].ID)
+	if err := os.WriteFile(bad, []byte("reference,status,reason\n"+ref+",maybe,\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(good, []byte("reference,status,reason\n"+ref+",paid,\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run("refund-return-refused",
+		chromedp.SetUploadFiles(chromedp.CSS("#refund-return-file"), []string{bad}),
+		chromedp.Click(chromedp.CSS("#refund-return-import")),
+		chromedp.WaitVisible(chromedp.CSS("#refund-return-errors")),
+		loaded,
+	)
+	if got := text("#refund-return-errors"); !strings.Contains(got, "2") || !strings.Contains(got, "status") {
+		t.Errorf("the refused return does not name its row and column: %q", got)
+	}
+	run("refund-returned",
+		chromedp.SetUploadFiles(chromedp.CSS("#refund-return-file"), []string{good}),
+		chromedp.Click(chromedp.CSS("#refund-return-import")),
+		chromedp.WaitVisible(chromedp.CSS("#refund-return-done")),
+		loaded,
+	)
+	if got := text(row + " .refund-status"); !strings.Contains(got, "银行已支付") {
+		t.Errorf("the refund's status after the bank's return: %q", got)
 	}
 	rep, err := city.ins.Check(sysCtx)
 	if err != nil || !rep.OK {

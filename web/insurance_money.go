@@ -14,7 +14,8 @@ import (
 // The API of late fees, credits and refunds (issue 12): a late-fee
 // billing, its lines, the credits kept from overpaid and unmatched
 // collections, their re-match to a bill, and refunds prepared, decided
-// by another reviewer (four eyes), issued in a run with its bank file.
+// by another reviewer (four eyes), issued in a run with its bank file,
+// paid or failed by the bank's return.
 
 // moneyRoutes are the routes of late fees, credits and refunds;
 // insuranceRoutes lists them.
@@ -30,6 +31,7 @@ func (s *Server) moneyRoutes() []route {
 		{"POST", "/api/v1/refunds/{id}/reject", s.ins(s.decideRefund(false))},
 		{"POST", "/api/v1/refund-runs", s.ins(s.issueRefunds)},
 		{"GET", "/api/v1/refund-runs/{id}/bank-file", s.ins(s.refundBankFile)},
+		{"POST", "/api/v1/refund-returns", s.ins(s.refundReturn)},
 	}
 }
 
@@ -167,6 +169,16 @@ func (s *Server) refundBankFile(w http.ResponseWriter, r *http.Request, svc *ins
 		return
 	}
 	writeDownload(w, "refunds-"+strconv.FormatInt(id, 10), format, file)
+}
+
+func (s *Server) refundReturn(w http.ResponseWriter, r *http.Request, svc *insurance.Service) {
+	name, data, err := supUpload(w, r, "refund-returns")
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	rep, err := svc.ImportRefundReturn(r.Context(), name, data)
+	respond(w, r, http.StatusCreated, rep, err)
 }
 
 // bankFileFormat reads the format query parameter of a bank file: csv

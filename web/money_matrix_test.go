@@ -91,6 +91,7 @@ var moneyMatrix = map[string]cell{
 	"POST /api/v1/refunds/{id}/reject":         {ok: []access.Role{access.Reviewer}, in: refundReq("reject", "330402"), out: refundReq("reject", "330411")},
 	"POST /api/v1/refund-runs":                 {ok: nobody, in: insPost("/api/v1/refund-runs", ``)},
 	"GET /api/v1/refund-runs/{id}/bank-file":   {ok: nobody, in: insFixed("/api/v1/refund-runs/1/bank-file")},
+	"POST /api/v1/refund-returns":              {ok: nobody, in: insPost("/api/v1/refund-returns", "reference,status,reason\nrefund:1,paid,\n")},
 }
 
 func init() {

@@ -13,7 +13,8 @@ import (
 // bills the late fees accrued to a day and reads each line with its rule;
 // re-matches a credit to a bill or prepares its refund; a reviewer who
 // did not prepare a refund approves or rejects it; approved refunds are
-// issued in a run whose bank file (CSV, Excel) the bank pays.
+// issued in a run whose bank file (CSV, Excel) the bank pays, and the
+// bank's return file marks them paid or failed.
 
 // moneyUIRoutes are the screens' routes; uiRoutes lists them.
 func (s *Server) moneyUIRoutes() []uiRoute {
@@ -29,6 +30,7 @@ func (s *Server) moneyUIRoutes() []uiRoute {
 		{"POST /refund-runs", s.insUI(s.uiIssueRefunds)},
 		{"GET /refund-runs/{id}/bank.csv", s.insUI(s.uiRefundBankFile(false))},
 		{"GET /refund-runs/{id}/bank.xlsx", s.insUI(s.uiRefundBankFile(true))},
+		{"POST /refund-returns", s.insUI(s.uiRefundReturn)},
 	}
 }
 
@@ -189,6 +191,8 @@ type refundsView struct {
 	Prepared *insurance.Refund
 	Decided  *insurance.Refund
 	Issued   *insurance.RefundRun
+	Return   *insurance.RefundReturnReport
+	Errors   []uploadError // the return file's bad rows
 }
 
 func (s *Server) uiRefunds(w http.ResponseWriter, r *http.Request) {
@@ -277,4 +281,27 @@ func (s *Server) uiRefundBankFile(xlsx bool) http.HandlerFunc {
 		}
 		writeDownload(w, "refund-run-"+itoa(id), format, data)
 	}
+}
+
+// uiRefundReturn takes in the bank's return file of refund runs
+// uploaded (CSV or Excel): applied whole, or refused whole with every
+// bad row and column listed.
+func (s *Server) uiRefundReturn(w http.ResponseWriter, r *http.Request) {
+	v := &refundsView{}
+	name, data, err := readUpload(r, "returns.choose", "choose the bank's return file")
+	var rep insurance.RefundReturnReport
+	if err == nil {
+		rep, err = s.Insurance.ImportRefundReturn(r.Context(), name, data)
+	}
+	if err != nil {
+		errs, ok := fileErrors(langOf(r), err, fault.Invalid, fault.Conflict)
+		if !ok {
+			s.uiError(w, r, err)
+			return
+		}
+		v.Errors = errs
+	} else {
+		v.Return = &rep
+	}
+	s.renderRefunds(w, r, v, nil)
 }

@@ -165,7 +165,9 @@ func TestDemoMonthsFlag(t *testing.T) {
 // refundAtTheCommandLine lists the late fees and credits of the demo at
 // the command line, prepares the refund of a credit as the
 // caseworker, is refused its approval by the same user (four eyes),
-// approves it as the reviewer, and issues it with its bank file.
+// approves it as the reviewer, issues it with its bank file, and takes in
+// the bank's return failing it (twice: the second changes nothing), which
+// opens the credit again.
 func refundAtTheCommandLine(t *testing.T, g []string, credit insurance.Credit) {
 	t.Helper()
 	cli := func(ok bool, args ...string) string {
@@ -197,5 +199,17 @@ func refundAtTheCommandLine(t *testing.T, g []string, credit insurance.Credit) {
 	data, err := os.ReadFile(file)
 	if err != nil || !strings.Contains(string(data), ",6222020000000007,"+credit.Balance.String()+","+credit.Reference+",") {
 		t.Errorf("the refund bank file: %q %v", data, err)
+	}
+	ret := filepath.Join(t.TempDir(), "return.csv")
+	if err := os.WriteFile(ret, fmt.Appendf(nil, "reference,status,reason\nrefund:%d,failed,account closed\n", id), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"1 failed, 0 returned before", "0 failed, 1 returned before"} {
+		if out := cli(true, "refunds", "return", ret); !strings.Contains(out, want) {
+			t.Errorf("refunds return: %s, want %q", out, want)
+		}
+	}
+	if out := cli(true, "credits", "list"); !strings.Contains(out, credit.Reference) {
+		t.Errorf("the credit of the failed refund is not open again:\n%s", out)
 	}
 }

@@ -44,7 +44,7 @@ func parseMoneyFlags(g *globals, cmd, usage string, args []string) (*moneyFlags,
 	f := &moneyFlags{
 		as: fs.String("as", "", "the user acting (default the system operator)"), asOf: fs.String("as-of", "", "the day, YYYY-MM-DD (default today)"),
 		per: fs.String("period", "", "a period, YYYY-MM"), kind: fs.String("payer-kind", "employer", "employer or flexible"),
-		status: fs.String("status", "", "prepared, approved, rejected or issued"), note: fs.String("note", "", "the reviewer's note (required to reject)"),
+		status: fs.String("status", "", "prepared, approved, rejected, issued, paid or failed"), note: fs.String("note", "", "the reviewer's note (required to reject)"),
 		out: fs.String("out", "", "the bank file to write, .csv or .xlsx"), payer: fs.Int64("payer", 0, "the payer's ID"), run: fs.Int64("run", 0, "a billing's or refund run's ID"),
 		all: fs.Bool("all", false, "credits: also those used up"), asJSON: fs.Bool("json", false, "print JSON"),
 	}
@@ -190,13 +190,36 @@ func creditsRematch(g *globals, args []string) error {
 }
 
 func runRefunds(g *globals, args []string) error {
-	return dispatch(g, "refunds", "Refunds of credits: prepared by a caseworker, approved by another reviewer (four eyes), issued with a bank file.", []subcommand{
+	return dispatch(g, "refunds", "Refunds of credits: prepared by a caseworker, approved by another reviewer (four eyes), issued with a bank file, paid or failed by the bank's return.", []subcommand{
 		{"prepare", "prepare the refund of a credit", refundsPrepare},
 		{"approve", "approve a prepared refund (another reviewer)", refundsDecide(true)},
 		{"reject", "reject a prepared refund with a note", refundsDecide(false)},
 		{"list", "the refunds", refundsList},
 		{"issue", "issue the approved refunds in a refund run", refundsIssue},
-		{"bank-file", "write a refund run's bank file", refundsBankFile}}, args)
+		{"bank-file", "write a refund run's bank file", refundsBankFile},
+		{"return", "take in the bank's return file of refund runs", refundsReturn}}, args)
+}
+
+func refundsReturn(g *globals, args []string) error {
+	f, rest, err := parseMoneyFlags(g, "refunds return", "refunds return FILE.csv|FILE.xlsx\n\nTake in the bank's return file (columns reference refund:ID, status paid or failed, reason): refunds paid or failed, a failed refund's credit free again; a bad file is refused whole, naming its row and column.", args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return fault.Invalidf("file", "cli.file", "give the bank's return file")
+	}
+	data, err := os.ReadFile(rest[0])
+	if err != nil {
+		return err
+	}
+	return withInsuranceAs(g, *f.as, func(ctx context.Context, svc *insurance.Service) error {
+		rep, err := svc.ImportRefundReturn(ctx, filepath.Base(rest[0]), data)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(g.stdout, "Return %d: %d rows, %d paid (%s yuan), %d failed, %d returned before.\n", rep.Return, rep.Rows, rep.Paid, rep.Amount, rep.Failed, rep.Already)
+		return nil
+	})
 }
 
 func refundsPrepare(g *globals, args []string) error {
