@@ -28,7 +28,8 @@ import (
 // the matcher of one serves fresh results after a write through the
 // other; the sign-in throttle counts the failures sent to both; and the
 // X-Forwarded-For header names the client only on the server that
-// trusts the proxy. It needs HRSS_TEST_POSTGRES (CI sets it).
+// trusts the proxy; the scheduled late fee billing runs once for its
+// slot. It needs HRSS_TEST_POSTGRES (CI sets it).
 func TestTwoServers(t *testing.T) {
 	base := storetest.Postgres(t)
 	if base == "" {
@@ -82,6 +83,20 @@ func TestTwoServers(t *testing.T) {
 	}
 	if s := a.items(t, tok, "/api/v1/support/scans"); len(s) != len(before)+1 {
 		t.Fatalf("%d scans recorded, want %d (the demo's and the slot's): %v", len(s), len(before)+1, s)
+	}
+
+	// the scheduled late fee billing: one job for the slot, its billing
+	// recorded with its lines
+	var fees []map[string]any
+	waitFor(t, "the scheduled late fee billing", func() bool {
+		fees = b.items(t, tok, "/api/v1/queue?kind=late_fees")
+		return len(fees) > 0 && fees[0]["state"] == "succeeded"
+	})
+	if fees = a.items(t, tok, "/api/v1/queue?kind=late_fees"); len(fees) != 1 {
+		t.Fatalf("%d late fee jobs for one slot: %v", len(fees), fees)
+	}
+	if res, _ := fees[0]["result"].(map[string]any); res == nil || res["id"] == nil || res["as_of"] == nil {
+		t.Fatalf("the late fee job's result: %v", fees[0])
 	}
 
 	// a monthly run queued through a, followed through b

@@ -22,10 +22,14 @@ import (
 // synchronisation (the other kinds are named as web's job metrics).
 const JobEmploymentSync = "employment_sync"
 
+// JobLateFees is the kind of the billing of late fees due to the day it
+// runs (serve --late-fees-every schedules it).
+const JobLateFees = "late_fees"
+
 // newQueue returns the job queue over a's database with every kind of
 // job a's server can run: the monthly assessment run, the support scan,
-// the benefit and grant payment runs and the employment
-// synchronisation. observe, when set, is told of each job's end.
+// the benefit and grant payment runs, the billing of late fees and the
+// employment synchronisation. observe, when set, is told of each job's end.
 func newQueue(ws *web.Server, a *app, observe func(string, time.Time, error)) *queue.Queue {
 	q := &queue.Queue{Store: a.db.Queue(), Observe: observe}
 	if svc := ws.Insurance; svc != nil {
@@ -49,6 +53,14 @@ func newQueue(ws *web.Server, a *app, observe func(string, time.Time, error)) *q
 				}
 				p, _ := period.ParseYearMonth(in.Period)
 				return svc.Pay(ctx, insurance.ClaimKind(in.Kind), p)
+			}})
+		// a later attempt after a worker died bills the same day again:
+		// what the first billed is not billed twice (BillLateFees)
+		q.Register(queue.Kind{Name: JobLateFees, Perm: access.RunInsurance, Check: checkArgs[noArgs],
+			Run: func(ctx context.Context, _ json.RawMessage, _ *queue.Run) (any, error) {
+				run, err := svc.BillLateFees(ctx, period.FromTime(svc.NowTime()))
+				run.Fees = nil // the lines are the billing's (GET /api/v1/late-fees?run=), not the job's
+				return run, err
 			}})
 	}
 	if svc := ws.Support; svc != nil {
