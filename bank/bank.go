@@ -9,10 +9,32 @@ package bank
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"hrss/rules/fault"
+	"hrss/rules/money"
 	"hrss/sheet"
 )
+
+// Return is one bank return file taken in.
+type Return struct {
+	ID        int64     `json:"id"`
+	FileName  string    `json:"file_name"`
+	SHA256    string    `json:"sha256"`
+	Rows      int       `json:"rows"`
+	Actor     string    `json:"actor"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// ReturnReport is what a bank return did.
+type ReturnReport struct {
+	Return  int64     `json:"return"`
+	Rows    int       `json:"rows"`
+	Paid    int       `json:"paid"`
+	Failed  int       `json:"failed"`
+	Already int       `json:"already"` // rows whose reference was already returned the same way
+	Amount  money.Fen `json:"amount_paid"`
+}
 
 // ReturnRow is one row of a bank's return file.
 type ReturnRow struct {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"hrss/bank"
 	"hrss/rules/fault"
 	"hrss/rules/money"
 	"hrss/rules/period"
@@ -129,7 +130,7 @@ type MoneyTx interface {
 	InsertRefundRun(ctx context.Context, r *RefundRun) error // sets r.ID
 	RefundRun(ctx context.Context, id int64) (RefundRun, error)
 	RefundRuns(ctx context.Context) ([]RefundRun, error)
-	InsertRefundReturn(ctx context.Context, r *RefundReturn) error // sets r.ID
+	InsertRefundReturn(ctx context.Context, r *bank.Return) error // sets r.ID
 }
 
 // billFees is a bill with what its late fee needs: its applied payments

@@ -302,26 +302,6 @@ func (s *Service) RefundBankFile(ctx context.Context, id int64, xlsx bool) ([]by
 	return sheet.CSV(refundColumns, rows), nil
 }
 
-// RefundReturn is a bank's return file of refund runs taken in.
-type RefundReturn struct {
-	ID        int64     `json:"id"`
-	FileName  string    `json:"file_name"`
-	SHA256    string    `json:"sha256"`
-	Rows      int       `json:"rows"`
-	Actor     string    `json:"actor"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
-// RefundReturnReport is what a bank's return of refunds did.
-type RefundReturnReport struct {
-	Return  int64     `json:"return"`
-	Rows    int       `json:"rows"`
-	Paid    int       `json:"paid"`
-	Failed  int       `json:"failed"`
-	Already int       `json:"already"` // rows whose refund was returned the same way before
-	Amount  money.Fen `json:"amount_paid"`
-}
-
 // ImportRefundReturn takes in the bank's return file of refund runs (the
 // format of bank.ParseReturn, each reference the "refund:ID" of the
 // run's bank file) in one audited transaction: each paid row marks its
@@ -332,20 +312,20 @@ type RefundReturnReport struct {
 // issued, or paid returned as failed) is refused whole, naming its row
 // and column, and nothing of it is applied. It needs a city-wide
 // caseworker.
-func (s *Service) ImportRefundReturn(ctx context.Context, name string, data []byte) (RefundReturnReport, error) {
+func (s *Service) ImportRefundReturn(ctx context.Context, name string, data []byte) (bank.ReturnReport, error) {
 	c, err := authorize(ctx, actBatch, "")
 	if err != nil {
-		return RefundReturnReport{}, err
+		return bank.ReturnReport{}, err
 	}
 	rows, err := bank.ParseReturn(name, data)
 	if err != nil {
-		return RefundReturnReport{}, err
+		return bank.ReturnReport{}, err
 	}
 	sum := sha256.Sum256(data)
-	var rep RefundReturnReport
+	var rep bank.ReturnReport
 	err = s.Store.Update(ctx, func(tx Tx) error {
-		rep = RefundReturnReport{Rows: len(rows)}
-		ret := RefundReturn{FileName: name, SHA256: hex.EncodeToString(sum[:]), Rows: len(rows), Actor: c.Actor(), CreatedAt: s.now()}
+		rep = bank.ReturnReport{Rows: len(rows)}
+		ret := bank.Return{FileName: name, SHA256: hex.EncodeToString(sum[:]), Rows: len(rows), Actor: c.Actor(), CreatedAt: s.now()}
 		if err := tx.InsertRefundReturn(ctx, &ret); err != nil {
 			return err
 		}
@@ -370,7 +350,7 @@ func (s *Service) ImportRefundReturn(ctx context.Context, name string, data []by
 }
 
 // applyRefundReturn applies one row of a refund return.
-func applyRefundReturn(ctx context.Context, tx Tx, ret int64, row bank.ReturnRow, rep *RefundReturnReport) error {
+func applyRefundReturn(ctx context.Context, tx Tx, ret int64, row bank.ReturnRow, rep *bank.ReturnReport) error {
 	id, err := strconv.ParseInt(strings.TrimPrefix(row.Reference, "refund:"), 10, 64)
 	if !strings.HasPrefix(row.Reference, "refund:") || err != nil {
 		return fault.Invalidf("reference", "returns.unknown", "no refund has the reference %q (refund:ID)", row.Reference).At(0, "reference")

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"time"
 
+	"hrss/bank"
 	"hrss/insurance"
 	"hrss/rules/money"
 	"hrss/rules/period"
@@ -342,7 +343,7 @@ func (t *Tx) refundRuns(ctx context.Context, cond string, args ...any) ([]insura
 }
 
 // InsertRefundReturn implements insurance.Tx.
-func (t *Tx) InsertRefundReturn(ctx context.Context, r *insurance.RefundReturn) error {
+func (t *Tx) InsertRefundReturn(ctx context.Context, r *bank.Return) error {
 	id, err := t.insertID(ctx, `INSERT INTO ins_refund_returns (file_name, sha256, rows_n, actor, created_at) VALUES (?, ?, ?, ?, ?)`,
 		r.FileName, r.SHA256, r.Rows, r.Actor, tsArg(r.CreatedAt))
 	r.ID = id

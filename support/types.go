@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"hrss/bank"
 	"hrss/rules"
 	"hrss/rules/money"
 	"hrss/rules/period"
@@ -198,22 +199,8 @@ type Payment struct {
 	Reissue   bool      `json:"reissue"` // issues a grant whose earlier payment failed
 }
 
-// Return is one bank return file taken in.
-type Return struct {
-	ID        int64     `json:"id"`
-	FileName  string    `json:"file_name"`
-	SHA256    string    `json:"sha256"`
-	Rows      int       `json:"rows"`
-	Actor     string    `json:"actor"`
-	CreatedAt time.Time `json:"created_at"`
-}
+// Return is one bank return file taken in (bank.Return).
+type Return = bank.Return
 
-// ReturnReport is what a bank return did.
-type ReturnReport struct {
-	Return  int64     `json:"return"`
-	Rows    int       `json:"rows"`
-	Paid    int       `json:"paid"`
-	Failed  int       `json:"failed"`
-	Already int       `json:"already"` // rows whose reference was already returned the same way
-	Amount  money.Fen `json:"amount_paid"`
-}
+// ReturnReport is what a bank return did (bank.ReturnReport).
+type ReturnReport = bank.ReturnReport

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"hrss/bank"
 	"hrss/insurance"
 	"hrss/rules/fault"
 	"hrss/rules/period"
@@ -191,7 +192,7 @@ type refundsView struct {
 	Prepared *insurance.Refund
 	Decided  *insurance.Refund
 	Issued   *insurance.RefundRun
-	Return   *insurance.RefundReturnReport
+	Return   *bank.ReturnReport
 	Errors   []uploadError // the return file's bad rows
 }
 
@@ -289,7 +290,7 @@ func (s *Server) uiRefundBankFile(xlsx bool) http.HandlerFunc {
 func (s *Server) uiRefundReturn(w http.ResponseWriter, r *http.Request) {
 	v := &refundsView{}
 	name, data, err := readUpload(r, "returns.choose", "choose the bank's return file")
-	var rep insurance.RefundReturnReport
+	var rep bank.ReturnReport
 	if err == nil {
 		rep, err = s.Insurance.ImportRefundReturn(r.Context(), name, data)
 	}
