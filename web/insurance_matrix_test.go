@@ -62,8 +62,13 @@ func (w *world) insFix(t *testing.T) *insFix {
 // registered as unemployed on 2025-02-03.
 func (w *world) retiree(t *testing.T, div string, employer int64) (int64, int64) {
 	t.Helper()
-	n := w.fresh()
-	p, err := w.a.reg.CreatePerson(sysCtx, registry.PersonInput{ResidentID: rid(div, 1964, 301+2*n), Name: "退休人", ResidenceDivision: div})
+	return w.retireeBorn(t, div, employer, 1964, 301+2*w.fresh())
+}
+
+// retireeBorn is retiree born on 7 March of year with sequence number seq.
+func (w *world) retireeBorn(t *testing.T, div string, employer int64, year, seq int) (int64, int64) {
+	t.Helper()
+	p, err := w.a.reg.CreatePerson(sysCtx, registry.PersonInput{ResidentID: rid(div, year, seq), Name: "退休人", ResidenceDivision: div})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -168,7 +168,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/employments/{id}/placement", s.jobs(s.recordHire)},
 		{"POST", "/api/v1/employment-sync", s.jobs(s.syncEmployment)},
 		{"GET", "/api/v1/employment-indicators", s.jobs(s.jobIndicators)},
-	}, append(append(append(append(append(s.insuranceRoutes(), s.supportRoutes()...), s.insightRoutes()...), s.queueRoutes()...), s.wageRoutes()...), s.reviewedCorrectionRoutes()...)...)
+	}, append(append(append(append(append(s.insuranceRoutes(), s.supportRoutes()...), s.insightRoutes()...), s.queueRoutes()...), s.wageRoutes()...), append(s.reviewedCorrectionRoutes(), s.recomputeRoutes()...)...)...)
 }
 
 // securityHeaders sets the headers every response carries.
