@@ -624,7 +624,7 @@ var catalogue = [][3]string{
 
 var textZH, textEN = func() (map[string]string, map[string]string) {
 	zh, en := map[string]string{}, map[string]string{}
-	for _, row := range append(append(append(append(append(append(catalogue, supportCatalogue...), insightCatalogue...), moneyCatalogue...), notesCatalogue...), queueCatalogue...), wagesCatalogue...) {
+	for _, row := range append(append(append(append(append(append(catalogue, supportCatalogue...), insightCatalogue...), moneyCatalogue...), notesCatalogue...), queueCatalogue...), append(wagesCatalogue, recomputeCatalogue...)...) {
 		if _, dup := en[row[0]]; dup {
 			panic("catalogue: duplicate key " + row[0])
 		}

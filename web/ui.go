@@ -149,7 +149,7 @@ func (s *Server) uiRoutes() []uiRoute {
 		{"POST /employers/{id}/employments", s.uiEnrol},
 		{"GET /employments/{id}/separate", s.uiSeparateForm},
 		{"POST /employments/{id}/separate", s.uiSeparate},
-	}, append(append(append(append(s.supportUIRoutes(), s.insightUIRoutes()...), s.moneyUIRoutes()...), s.uiWageRoutes()...), uiRoute{"/", s.uiNotFound})...)
+	}, append(append(append(append(s.supportUIRoutes(), s.insightUIRoutes()...), s.moneyUIRoutes()...), append(s.uiWageRoutes(), s.uiRecomputeRoutes()...)...), uiRoute{"/", s.uiNotFound})...)
 }
 
 // screen is what every screen's template receives.

@@ -151,7 +151,7 @@ func (s *Server) uiRecordRecovery(w http.ResponseWriter, r *http.Request) {
 // paymentRow is one payment of a claim with what the bank paid of it.
 type paymentRow struct {
 	insurance.BenefitPayment
-	Bank money.Fen // Amount - Netted
+	Bank money.Fen // Amount + BackPay - Netted
 }
 
 // claimRecord is what the claim page shows beyond the claim: the
@@ -162,6 +162,7 @@ type claimRecord struct {
 	Payments       []paymentRow
 	Medical        money.Fen // the medical contributions of all payments
 	Overpaid       bool      // an overpayment names the claim
+	BackPay        bool      // a payment carries a recomputed pension's back pay
 }
 
 // claimRecordOf reads the registration of claim cl's detail, its payments
@@ -179,8 +180,9 @@ func (s *Server) claimRecordOf(r *http.Request, cl insurance.Claim, detail claim
 		return rec
 	}
 	for _, p := range pays {
-		rec.Payments = append(rec.Payments, paymentRow{p, p.Amount - p.Netted})
+		rec.Payments = append(rec.Payments, paymentRow{p, p.Amount + p.BackPay - p.Netted})
 		rec.Medical += p.Medical
+		rec.BackPay = rec.BackPay || p.BackPay != 0
 	}
 	if os, err := s.Insurance.Overpayments(r.Context(), cl.PersonID); err == nil {
 		for _, o := range os {

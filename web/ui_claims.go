@@ -56,6 +56,11 @@ type claimView struct {
 	CanDecide bool // a reviewer who did not prepare it, while pending
 	Own       bool // the caller prepared it
 	Record    claimRecord
+	// Recomputations are a pension's recomputations with its published
+	// base; CanRecompute offers a caseworker to prepare one while the
+	// pension is provisional.
+	Recomputations []insurance.Recomputation
+	CanRecompute   bool
 }
 
 // claimDetail is what the claim page reads of a claim's detail: the
@@ -98,7 +103,21 @@ func (s *Server) uiClaim(w http.ResponseWriter, r *http.Request) {
 		v.Trace = d.Result.Trace
 	}
 	v.Record = s.claimRecordOf(r, cl, d)
+	if cl.Kind == insurance.ClaimPension {
+		v.Recomputations, _ = s.Insurance.Recomputations(r.Context(), insurance.RecomputationFilter{ClaimID: cl.ID})
+		v.CanRecompute = cl.ProvisionalYear > 0 && cl.Status == insurance.ClaimApproved && c.Can(access.OpenClaims) && !openRecomputation(v.Recomputations)
+	}
 	render(w, r, "claim", newPage(r, "claim.title", &v))
+}
+
+// openRecomputation reports whether one of rs is prepared or applied.
+func openRecomputation(rs []insurance.Recomputation) bool {
+	for _, r := range rs {
+		if r.Status != insurance.RecomputationRejected {
+			return true
+		}
+	}
+	return false
 }
 
 // uiDecide approves (approve) or rejects a claim, then shows it again.
