@@ -98,8 +98,12 @@ func init() {
 			return req{path: "/api/v1/pensions/recomputations"}
 		}},
 		"GET /api/v1/pensions/recomputations/{id}": {ok: []access.Role{access.Caseworker, access.Reviewer},
-			in:  func(t *testing.T, w *world) req { return req{path: "/api/v1/pensions/recomputations/" + id(w.freshRecomputation(t, "330402"))} },
-			out: func(t *testing.T, w *world) req { return req{path: "/api/v1/pensions/recomputations/" + id(w.freshRecomputation(t, "330411"))} }},
+			in: func(t *testing.T, w *world) req {
+				return req{path: "/api/v1/pensions/recomputations/" + id(w.freshRecomputation(t, "330402"))}
+			},
+			out: func(t *testing.T, w *world) req {
+				return req{path: "/api/v1/pensions/recomputations/" + id(w.freshRecomputation(t, "330411"))}
+			}},
 		"POST /api/v1/pensions/recomputations/scan": {ok: []access.Role{access.Caseworker}, in: func(t *testing.T, w *world) req {
 			w.freshProvisional(t, "330402")
 			return req{"/api/v1/pensions/recomputations/scan", `{"as_of":"2025-06"}`}
