@@ -17,6 +17,7 @@ var queueCatalogue = [][3]string{
 	{"queue.kind.grant_payment_run", "补贴发放", "Grant payment run"},
 	{"queue.kind.employment_sync", "就业服务同步", "Employment services' sync"},
 	{"queue.kind.late_fees", "计收滞纳金", "Late fee billing"},
+	{"queue.kind.pension_recompute", "暂定养老金重核筛查", "Provisional pensions' recomputation scan"},
 	{"queue.state.queued", "排队中", "queued"},
 	{"queue.state.running", "运行中", "running"},
 	{"queue.state.succeeded", "已完成", "succeeded"},

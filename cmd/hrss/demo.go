@@ -58,7 +58,7 @@ func runDemo(g *globals, args []string) error {
 	if *noServe {
 		return nil
 	}
-	g.scanEvery, g.serve.workers = 24*time.Hour, 1
+	g.scanEvery, g.serve.workers, g.serve.recomputeEvery = 24*time.Hour, 1, 24*time.Hour
 	return serveApp(ctx, g, a, *addr)
 }
 

@@ -52,6 +52,7 @@ var commands = []command{
 	{"accounts", "personal pension accounts: close-year posts the yearly interest", runAccounts},
 	{"statement", "a person's rights record (个人权益记录)", runStatement},
 	{"claims", "pension and unemployment claims: open, approve, reject, list, adjust", runClaims},
+	{"pensions", "provisional pensions recomputed once their year's base is published, under four eyes: recompute, list, show, approve, reject", runPensions},
 	{"pay", "monthly benefit payment runs with their disbursement file", runPay},
 	{"user", "users, roles and division scopes: add, list, disable, enable", runUser},
 	{"token", "API tokens for other systems: create, revoke, list", runToken},

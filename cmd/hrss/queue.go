@@ -26,10 +26,14 @@ const JobEmploymentSync = "employment_sync"
 // runs (serve --late-fees-every schedules it).
 const JobLateFees = "late_fees"
 
+// JobPensionRecompute is the kind of the scan that prepares, for review,
+// the recomputations of provisional pensions whose base is published.
+const JobPensionRecompute = "pension_recompute"
+
 // newQueue returns the job queue over a's database with every kind of
 // job a's server can run: the monthly assessment run, the support scan,
-// the benefit and grant payment runs, the billing of late fees and the
-// employment synchronisation. observe, when set, is told of each job's end.
+// the benefit and grant payment runs, the billing of late fees, the scan
+// for pensions to recompute and the employment synchronisation. observe, when set, is told of each job's end.
 func newQueue(ws *web.Server, a *app, observe func(string, time.Time, error)) *queue.Queue {
 	q := &queue.Queue{Store: a.db.Queue(), Observe: observe}
 	if svc := ws.Insurance; svc != nil {
@@ -53,6 +57,15 @@ func newQueue(ws *web.Server, a *app, observe func(string, time.Time, error)) *q
 				}
 				p, _ := period.ParseYearMonth(in.Period)
 				return svc.Pay(ctx, insurance.ClaimKind(in.Kind), p)
+			}})
+		q.Register(queue.Kind{Name: JobPensionRecompute, Perm: access.OpenClaims, Check: checkArgs[recomputeArgs],
+			Run: func(ctx context.Context, raw json.RawMessage, _ *queue.Run) (any, error) {
+				var in recomputeArgs
+				if err := json.Unmarshal(raw, &in); err != nil {
+					return nil, err
+				}
+				p, _ := period.ParseYearMonth(in.AsOf)
+				return svc.ScanRecomputations(ctx, p)
 			}})
 		// a later attempt after a worker died bills the same day again:
 		// what the first billed is not billed twice (BillLateFees)
@@ -89,6 +102,9 @@ type (
 		Kind   string `json:"kind"` // pension or unemployment
 		Period string `json:"period"`
 	}
+	recomputeArgs struct {
+		AsOf string `json:"as_of,omitempty"` // the last month of payments counted; "" the current one
+	}
 )
 
 func (noArgs) check() error { return nil }
@@ -100,6 +116,13 @@ func (a payArgs) check() error {
 		return fault.Invalidf("kind", "pay.kind", "%q is not pension or unemployment", a.Kind)
 	}
 	return checkPeriod(a.Period)
+}
+
+func (a recomputeArgs) check() error {
+	if a.AsOf == "" {
+		return nil
+	}
+	return checkPeriod(a.AsOf)
 }
 
 func checkPeriod(s string) error {

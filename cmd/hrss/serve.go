@@ -20,11 +20,12 @@ import (
 )
 
 func runServe(g *globals, args []string) error {
-	fs := newFlags(g, "serve", "serve [--addr HOST:PORT] [--scan-every DURATION] [--sync-every DURATION] [--late-fees-every DURATION] [--workers N] [--trusted-proxy CIDR,...]")
+	fs := newFlags(g, "serve", "serve [--addr HOST:PORT] [--scan-every DURATION] [--sync-every DURATION] [--late-fees-every DURATION] [--recompute-every DURATION] [--workers N] [--trusted-proxy CIDR,...]")
 	addr := fs.String("addr", envOr("HRSS_ADDR", "127.0.0.1:8080"), "address to listen on (env HRSS_ADDR)")
 	fs.DurationVar(&g.scanEvery, "scan-every", 24*time.Hour, "run the support programmes' proactive scan once in every slot of this length, counted from the Unix epoch, whichever server takes it (0: never)")
 	fs.DurationVar(&g.serve.syncEvery, "sync-every", 0, "run the employment services' city-wide synchronisation once in every slot of this length (0: never)")
 	fs.DurationVar(&g.serve.feesEvery, "late-fees-every", 24*time.Hour, "bill the late fees due to the day once in every slot of this length, whichever server takes it (0: never)")
+	fs.DurationVar(&g.serve.recomputeEvery, "recompute-every", 24*time.Hour, "prepare the recomputations of provisional pensions whose base a parameter file now publishes (hrss pensions recompute) once in every slot of this length (0: never)")
 	fs.IntVar(&g.serve.workers, "workers", 1, "jobs of the queue this server runs at once (0: none; another server's workers run them)")
 	proxies := fs.String("trusted-proxy", envOr("HRSS_TRUSTED_PROXY", ""), "addresses or CIDR prefixes of the proxies whose X-Forwarded-For names the client (env HRSS_TRUSTED_PROXY)")
 	if err := parseFlags(fs, args); err != nil {
@@ -52,6 +53,9 @@ type serveOptions struct {
 	workers   int            // jobs run at once by this server's queue worker
 	syncEvery time.Duration  // slot of the employment synchronisation, 0 never
 	feesEvery time.Duration  // slot of the billing of late fees, 0 never
+	// recomputeEvery is the slot of the scan for provisional pensions to
+	// recompute, 0 never.
+	recomputeEvery time.Duration
 	proxies   []netip.Prefix // trusted proxies (web.Server.TrustedProxies)
 }
 
@@ -127,14 +131,16 @@ func runMigrate(g *globals, args []string) error {
 
 // startJobs starts this server's share of the queue: its workers, and the
 // schedules of the support scan (--scan-every), the employment
-// synchronisation (--sync-every) and the billing of late fees
-// (--late-fees-every). Every server schedules the same slots and the
+// synchronisation (--sync-every), the billing of late fees
+// (--late-fees-every) and the scan for pensions to recompute
+// (--recompute-every). Every server schedules the same slots and the
 // queue keeps one job per slot, so each runs once in all.
 func startJobs(ctx context.Context, g *globals, q *queue.Queue) error {
 	for range g.serve.workers {
 		go q.Work(ctx)
 	}
-	for kind, every := range map[string]time.Duration{web.JobSupportScan: g.scanEvery, JobEmploymentSync: g.serve.syncEvery, JobLateFees: g.serve.feesEvery} {
+	for kind, every := range map[string]time.Duration{web.JobSupportScan: g.scanEvery, JobEmploymentSync: g.serve.syncEvery, JobLateFees: g.serve.feesEvery,
+		JobPensionRecompute: g.serve.recomputeEvery} {
 		if every <= 0 || !slices.Contains(q.Kinds(), kind) { // a kind whose service this server lacks
 			continue
 		}
