@@ -50,13 +50,13 @@ func runServe(g *globals, args []string) error {
 
 // serveOptions are serve's settings beyond the address and the scan.
 type serveOptions struct {
-	workers   int            // jobs run at once by this server's queue worker
-	syncEvery time.Duration  // slot of the employment synchronisation, 0 never
-	feesEvery time.Duration  // slot of the billing of late fees, 0 never
+	workers   int           // jobs run at once by this server's queue worker
+	syncEvery time.Duration // slot of the employment synchronisation, 0 never
+	feesEvery time.Duration // slot of the billing of late fees, 0 never
 	// recomputeEvery is the slot of the scan for provisional pensions to
 	// recompute, 0 never.
 	recomputeEvery time.Duration
-	proxies   []netip.Prefix // trusted proxies (web.Server.TrustedProxies)
+	proxies        []netip.Prefix // trusted proxies (web.Server.TrustedProxies)
 }
 
 // serveApp serves a on addr until ctx ends, then shuts down gracefully.
