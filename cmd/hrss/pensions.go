@@ -99,8 +99,6 @@ func pensionsShow(g *globals, args []string) error {
 	fs := newFlags(g, "pensions show", "pensions show ID [--as USER] [--lang zh-CN|en] [--json]\n\nOne recomputation: the months paid with what was due, and the traces of the back pay and of the pension recomputed.")
 	as := fs.String("as", "", "act as this user (default: the system operator)")
 	asJSON := fs.Bool("json", false, "print JSON (each step of the traces with its text in --lang)")
-	var lang string
-	langFlag(fs, &lang)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -108,7 +106,7 @@ func pensionsShow(g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	l, err := parseLang(lang)
+	l, err := g.language()
 	if err != nil {
 		return err
 	}
@@ -128,7 +126,7 @@ func pensionsShow(g *globals, args []string) error {
 		rules.Localize(d.Recomputation.Trace, l)
 		if *asJSON {
 			r.Detail = nil
-			return printJSON(g.stdout, map[string]any{"recomputation": r, "pension": d.Result, "back_pay": d.Recomputation})
+			return printJSON(g, map[string]any{"recomputation": r, "pension": d.Result, "back_pay": d.Recomputation})
 		}
 		printRecomputation(g, r)
 		for _, m := range d.Recomputation.Months {
