@@ -87,7 +87,7 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, in UserInput) (User,
 		if err != nil {
 			return err
 		}
-		if err := UnchangedSince(in.UpdatedAt, old.UpdatedAt); err != nil {
+		if err := UnchangedSince(in.UpdatedAt, old.UpdatedAt, "user", old.Name); err != nil {
 			return err
 		}
 		next := u

@@ -2,10 +2,11 @@ package employment
 
 import (
 	"context"
-	"hrss/access"
+	"fmt"
 	"slices"
 	"strings"
 
+	"hrss/access"
 	"hrss/registry"
 	"hrss/rules/fault"
 	"hrss/rules/money"
@@ -27,6 +28,9 @@ type SeekerInput struct {
 	AcceptedDivisions []string `json:"accepted_divisions,omitempty"`
 	Mobility          string   `json:"mobility,omitempty"` // "divisions" (default) or "city"
 	OptOut            bool     `json:"opt_out,omitempty"`
+	// UpdatedAt, on a change, is the updated_at the caller read: the
+	// change is refused (409) if the registration changed since (access.UnchangedSince).
+	UpdatedAt string `json:"updated_at,omitempty"`
 }
 
 // maxSalary bounds a salary or an expectation: 10 million yuan a month.
@@ -214,7 +218,9 @@ func (s *Service) personAndCatalog(ctx context.Context, tx Tx, personID int64) (
 }
 
 // UpdateSeeker replaces the profile of an active registration with in
-// and counts as a contact. The person cannot change.
+// and counts as a contact. The person cannot change. It fails with
+// Conflict (rule record.changed) if the registration changed since
+// in.UpdatedAt.
 func (s *Service) UpdateSeeker(ctx context.Context, id int64, in SeekerInput) (SeekerRegistration, error) {
 	if err := s.authorize(ctx, Access{Action: WriteSeekers}); err != nil {
 		return SeekerRegistration{}, err
@@ -230,6 +236,9 @@ func (s *Service) UpdateSeeker(ctx context.Context, id int64, in SeekerInput) (S
 		}
 		if old.Status != Active {
 			return fault.Conflictf("status", "seeker.active", "registration %d is closed (%s)", id, old.Ground)
+		}
+		if err := access.UnchangedSince(in.UpdatedAt, old.UpdatedAt, "seeker", fmt.Sprintf("#%d", id)); err != nil {
+			return err
 		}
 		p, cat, err := s.personAndCatalog(ctx, tx, old.PersonID)
 		if err != nil {

@@ -79,9 +79,9 @@ type Access struct {
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {
-		return s.Now().UTC()
+		return access.Stamp(s.Now()) // optimistic concurrency compares what is stored
 	}
-	return time.Now().UTC()
+	return access.Stamp(time.Now())
 }
 
 func (s *Service) today() period.Date { return period.FromTime(s.now()) }

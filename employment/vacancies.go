@@ -2,6 +2,7 @@ package employment
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -132,7 +133,7 @@ func (s *Service) PostVacancy(ctx context.Context, in VacancyInput) (Vacancy, er
 		if err := s.authorize(ctx, Access{Action: WriteVacancies, Division: v.Division, EmployerID: v.EmployerID}); err != nil {
 			return err
 		}
-		v.CreatedAt, v.UpdatedAt = access.Stamp(s.now()), access.Stamp(s.now())
+		v.CreatedAt, v.UpdatedAt = s.now(), s.now()
 		if err := tx.InsertVacancy(ctx, &v); err != nil {
 			return err
 		}
@@ -158,7 +159,7 @@ func (s *Service) UpdateVacancy(ctx context.Context, id int64, in VacancyInput) 
 		if in.EmployerID != 0 && in.EmployerID != old.EmployerID {
 			return fault.Invalidf("employer_id", "vacancy.employer_fixed", "the employer of a vacancy cannot change")
 		}
-		if err := access.UnchangedSince(in.UpdatedAt, old.UpdatedAt); err != nil {
+		if err := access.UnchangedSince(in.UpdatedAt, old.UpdatedAt, "vacancy", fmt.Sprintf("#%d %s", id, old.Title)); err != nil {
 			return err
 		}
 		emp, err := tx.Employer(ctx, old.EmployerID)
@@ -173,7 +174,7 @@ func (s *Service) UpdateVacancy(ctx context.Context, id int64, in VacancyInput) 
 		if v, err = in.parse(cat, emp.Division, old.ValidFrom); err != nil {
 			return err
 		}
-		v.ID, v.Filled, v.Status, v.CreatedAt, v.UpdatedAt = id, old.Filled, old.Status, old.CreatedAt, access.Stamp(s.now())
+		v.ID, v.Filled, v.Status, v.CreatedAt, v.UpdatedAt = id, old.Filled, old.Status, old.CreatedAt, s.now()
 		if err := tx.UpdateVacancy(ctx, &v); err != nil {
 			return err
 		}
@@ -193,7 +194,7 @@ func (s *Service) CloseVacancy(ctx context.Context, id int64) (Vacancy, error) {
 		if v, err = s.loadVacancy(ctx, tx, id, WriteVacancies); err != nil {
 			return err
 		}
-		v.Status, v.UpdatedAt = Closed, access.Stamp(s.now())
+		v.Status, v.UpdatedAt = Closed, s.now()
 		if err := tx.UpdateVacancy(ctx, &v); err != nil {
 			return err
 		}

@@ -34,9 +34,9 @@ func (s *Service) today() period.Date {
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {
-		return s.Now().UTC()
+		return access.Stamp(s.Now()) // optimistic concurrency compares what is stored
 	}
-	return time.Now().UTC()
+	return access.Stamp(time.Now())
 }
 
 // Row is one indicator for one division over a year: the year to date

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"hrss/access"
 	"hrss/registry"
@@ -18,13 +19,18 @@ type TargetInput struct {
 	Indicator string `json:"indicator"`
 	Division  string `json:"division"` // 330400 for the city
 	Value     string `json:"value"`    // a count, an amount in yuan, or a rate in percent
+	// UpdatedAt is the set_at of the target the caller read (the zero
+	// time "0001-01-01T00:00:00Z" for one not set yet): the change is
+	// refused (409) if the target was set since (access.UnchangedSince).
+	UpdatedAt string `json:"updated_at,omitempty"`
 }
 
 // SetTarget sets (or replaces) the year's target of one indicator and
 // division, audited with who set it. Leadership (analysts) and System set
 // targets. For an additive indicator the divisions' targets may not add
 // up to more than the city's, and must equal it once all seven are set;
-// it fails with Invalid naming the field and rule otherwise.
+// it fails with Invalid naming the field and rule otherwise, and with
+// Conflict (rule record.changed) if the target was set since in.UpdatedAt.
 func (s *Service) SetTarget(ctx context.Context, in TargetInput) (Target, error) {
 	c, err := access.Require(ctx, access.SetTargets)
 	if err != nil {
@@ -40,6 +46,9 @@ func (s *Service) SetTarget(ctx context.Context, in TargetInput) (Target, error)
 		if err != nil {
 			return err
 		}
+		if err := unchanged(all, t, in.UpdatedAt); err != nil {
+			return err
+		}
 		if ind.Additive {
 			if err := addsUp(ind, replace(all, t)); err != nil {
 				return err
@@ -52,6 +61,18 @@ func (s *Service) SetTarget(ctx context.Context, in TargetInput) (Target, error)
 			Object: fmt.Sprintf("target/%d/%s/%s = %s", t.Year, t.Indicator, t.Division, t.Text)})
 	})
 	return t, err
+}
+
+// unchanged refuses setting t if the year's target of its indicator and
+// division, among all, was set since seen.
+func unchanged(all []Target, t Target, seen string) error {
+	var at time.Time
+	for _, o := range all {
+		if o.Indicator == t.Indicator && o.Division == t.Division {
+			at = o.SetAt
+		}
+	}
+	return access.UnchangedSince(seen, at, "target", fmt.Sprintf("%d %s %s", t.Year, t.Indicator, t.Division))
 }
 
 // parseTarget checks a target's fields and reads its value in the

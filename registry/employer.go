@@ -54,7 +54,7 @@ func (s *Service) UpdateEmployer(ctx context.Context, id int64, in EmployerInput
 		if err != nil {
 			return err
 		}
-		if err := access.UnchangedSince(in.UpdatedAt, old.UpdatedAt); err != nil {
+		if err := access.UnchangedSince(in.UpdatedAt, old.UpdatedAt, "employer", old.Name); err != nil {
 			return err
 		}
 		if err := checkDivision(c, "division", e.Division); err != nil {

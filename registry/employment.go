@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"errors"
+	"fmt"
 
 	"hrss/access"
 	"hrss/registry/ident"
@@ -116,7 +117,7 @@ func (s *Service) update(ctx context.Context, tx Tx, c access.Caller, id int64, 
 	if err != nil {
 		return err
 	}
-	if err := access.UnchangedSince(seen, old.UpdatedAt); err != nil {
+	if err := access.UnchangedSince(seen, old.UpdatedAt, "employment", fmt.Sprintf("#%d", id)); err != nil {
 		return err
 	}
 	if (e.PersonID != 0 && e.PersonID != old.PersonID) || (e.EmployerID != 0 && e.EmployerID != old.EmployerID) {
@@ -380,7 +381,7 @@ func (s *Service) UpdateFlexible(ctx context.Context, id int64, in FlexibleInput
 		if err != nil {
 			return err
 		}
-		if err := access.UnchangedSince(in.UpdatedAt, old.UpdatedAt); err != nil {
+		if err := access.UnchangedSince(in.UpdatedAt, old.UpdatedAt, "flexible_worker", fmt.Sprintf("#%d", id)); err != nil {
 			return err
 		}
 		if err := checkDivision(c, "division", f.Division); err != nil {

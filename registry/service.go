@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -109,7 +110,7 @@ func (s *Service) UpdatePerson(ctx context.Context, id int64, in PersonInput) (P
 		if err != nil {
 			return err
 		}
-		if err := access.UnchangedSince(in.UpdatedAt, old.UpdatedAt); err != nil {
+		if err := access.UnchangedSince(in.UpdatedAt, old.UpdatedAt, "person", fmt.Sprintf("#%d", id)); err != nil {
 			return err
 		}
 		if err := checkDivision(c, "residence_division", p.ResidenceDivision); err != nil {

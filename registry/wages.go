@@ -25,6 +25,7 @@ type WageDeclaration struct {
 	Actor        string     `json:"actor"`
 	CreatedAt    time.Time  `json:"created_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
+	seen         string     // the updated_at the declarer read (WageInput.UpdatedAt)
 }
 
 // WageInput is one declaration as a caller gives it.
@@ -32,6 +33,11 @@ type WageInput struct {
 	EmploymentID int64  `json:"employment_id"`
 	Year         int    `json:"year"`
 	Wage         string `json:"declared_wage"` // monthly, in yuan, e.g. "6500.00"
+	// UpdatedAt, on a re-declaration, is the updated_at of the year's
+	// declaration the caller read (the zero time "0001-01-01T00:00:00Z"
+	// for a year not declared yet): refused (409) if it changed since
+	// (access.UnchangedSince). Optional.
+	UpdatedAt string `json:"updated_at,omitempty"`
 }
 
 // WageChange is one row of a declaration file; Row locates it (0: none).
@@ -56,7 +62,7 @@ const (
 )
 
 func (in WageInput) parse() (WageDeclaration, error) {
-	d := WageDeclaration{EmploymentID: in.EmploymentID, Year: in.Year}
+	d := WageDeclaration{EmploymentID: in.EmploymentID, Year: in.Year, seen: in.UpdatedAt}
 	if in.EmploymentID <= 0 {
 		return d, fault.Invalidf("employment_id", "wage.employment", "give the employment relation's id")
 	}
@@ -78,7 +84,9 @@ func (in WageInput) parse() (WageDeclaration, error) {
 // located at its row, and nothing is written. A declaration of a relation
 // and year already declared replaces it; the answer gives the replaced
 // wage as Previous, so that a changed declaration of closed months can be
-// corrected (insurance.Service.PrepareWageCorrections).
+// corrected (insurance.Service.PrepareWageCorrections). A declaration
+// that changed since the updated_at its row sends back is refused
+// (Conflict, rule record.changed), and so the batch.
 func (s *Service) DeclareWages(ctx context.Context, changes []WageChange) ([]WageDeclaration, error) {
 	c, err := access.Require(ctx, access.WriteEmployments)
 	if err != nil {
@@ -120,12 +128,32 @@ func (s *Service) declare(ctx context.Context, tx Tx, c access.Caller, d *WageDe
 	if d.Year < e.Start.Y || (!e.End.IsZero() && d.Year > e.End.Y) {
 		return fault.Invalidf("year", "wage.year_in_relation", "relation %d runs from %s to %s and does not cover %d", e.ID, e.Start, endText(e), d.Year)
 	}
+	if err := unchangedWage(ctx, tx, d); err != nil {
+		return err
+	}
 	d.PersonID, d.EmployerID, d.Actor = e.PersonID, e.EmployerID, c.Actor()
 	d.CreatedAt, d.UpdatedAt = s.now(), s.now()
 	if d.Previous, err = tx.PutWage(ctx, d); err != nil {
 		return err
 	}
 	return s.record(ctx, tx, c, "employment.declare_wage", fmt.Sprintf("employment/%d/wage/%d", e.ID, d.Year), e.PersonID)
+}
+
+// unchangedWage refuses re-declaring d's relation and year if its
+// declaration changed since the declarer read it (d.seen; none: no check).
+func unchangedWage(ctx context.Context, tx Tx, d *WageDeclaration) error {
+	if d.seen == "" {
+		return nil
+	}
+	old, err := tx.ListWages(ctx, WageFilter{EmploymentID: d.EmploymentID, Year: d.Year, EmploymentFilter: EmploymentFilter{Page: Page{Limit: 1}}})
+	if err != nil {
+		return err
+	}
+	var at time.Time
+	if len(old) > 0 {
+		at = old[0].UpdatedAt
+	}
+	return access.UnchangedSince(d.seen, at, "wage_declaration", fmt.Sprintf("#%d %d", d.EmploymentID, d.Year))
 }
 
 // ListWages lists declarations of one relation (every year, oldest

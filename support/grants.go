@@ -321,8 +321,11 @@ func settler(ctx context.Context, g Grant, to Status) (access.Caller, error) {
 
 // SetPayee records the bank account a beneficiary is paid into. It needs
 // PrepareGrants in the beneficiary's division and fails with Invalid for
-// an empty bank or holder or an account that is not 8 to 32 digits.
-func (s *Service) SetPayee(ctx context.Context, p Payee) (Payee, error) {
+// an empty bank or holder or an account that is not 8 to 32 digits, and
+// with Conflict (rule record.changed) if the account changed since seen,
+// the updated_at the caller read ("" skips the check; the zero time, of
+// an account not yet recorded, is refused once one is: access.UnchangedSince).
+func (s *Service) SetPayee(ctx context.Context, p Payee, seen string) (Payee, error) {
 	p.Bank, p.Holder, p.Account = strings.TrimSpace(p.Bank), strings.TrimSpace(p.Holder), strings.ReplaceAll(strings.TrimSpace(p.Account), " ", "")
 	if err := checkPayee(p); err != nil {
 		return Payee{}, err
@@ -336,6 +339,13 @@ func (s *Service) SetPayee(ctx context.Context, p Payee) (Payee, error) {
 		if err != nil {
 			return err
 		}
+		old, _, err := tx.Payee(ctx, p.Kind, p.ID)
+		if err != nil {
+			return err
+		}
+		if err := access.UnchangedSince(seen, old.UpdatedAt, "payee", fmt.Sprintf("%s #%d", p.Kind, p.ID)); err != nil {
+			return err
+		}
 		p.UpdatedAt = s.now()
 		if err := tx.PutPayee(ctx, p); err != nil {
 			return err
@@ -345,12 +355,47 @@ func (s *Service) SetPayee(ctx context.Context, p Payee) (Payee, error) {
 	return p, err
 }
 
-func checkPayee(p Payee) error {
+// Payee returns the bank account recorded for a beneficiary (kind and
+// ID), or a Payee with a zero UpdatedAt when none is, for the form that
+// changes it. It needs PrepareGrants in the beneficiary's division.
+func (s *Service) Payee(ctx context.Context, kind rules.Beneficiary, id int64) (Payee, error) {
+	p := Payee{Kind: kind, ID: id}
+	if err := checkPayeeKey(p); err != nil {
+		return p, err
+	}
+	err := s.Store.View(ctx, func(tx Tx) error {
+		div, err := s.payeeDivision(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		if _, err := authorize(ctx, access.PrepareGrants, div); err != nil {
+			return err
+		}
+		if got, ok, err := tx.Payee(ctx, kind, id); err != nil || ok {
+			p = got
+			return err
+		}
+		return nil
+	})
+	return p, err
+}
+
+// checkPayeeKey checks the beneficiary a payee account is for.
+func checkPayeeKey(p Payee) error {
 	switch {
 	case p.Kind != rules.PaysEmployer && p.Kind != rules.PaysPerson && p.Kind != rules.PaysBank:
 		return fault.Invalidf("kind", "payee.kind", "payee kind %q must be employer, person or bank", p.Kind)
 	case p.ID <= 0:
 		return fault.Invalidf("id", "payee.id", "give the employer's, person's or loan's ID")
+	}
+	return nil
+}
+
+func checkPayee(p Payee) error {
+	if err := checkPayeeKey(p); err != nil {
+		return err
+	}
+	switch {
 	case p.Bank == "":
 		return fault.Invalidf("bank", "payee.bank", "give the bank")
 	case p.Holder == "":

@@ -286,7 +286,7 @@ func (c *city) approveAndPay(t *testing.T) {
 	}
 	gs, _ := c.svc.Grants(system, support.GrantFilter{Status: support.Approved})
 	for _, g := range gs {
-		if _, err := c.svc.SetPayee(caseAmy, support.Payee{Kind: g.Beneficiary, ID: g.PayeeID, Bank: "嘉兴银行", Account: fmt.Sprintf("62220000%08d", g.PayeeID), Holder: "收款人"}); err != nil {
+		if _, err := c.svc.SetPayee(caseAmy, support.Payee{Kind: g.Beneficiary, ID: g.PayeeID, Bank: "嘉兴银行", Account: fmt.Sprintf("62220000%08d", g.PayeeID), Holder: "收款人"}, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -340,7 +340,7 @@ func (c *city) bankReturn(t *testing.T, run int64, gs []support.Grant) {
 	if rep, err := c.svc.Pay(caseAmy); err == nil {
 		t.Fatalf("re-issued before the account was corrected: %+v", rep)
 	}
-	if _, err := c.svc.SetPayee(caseAmy, support.Payee{Kind: failed.Beneficiary, ID: failed.PayeeID, Bank: "嘉兴银行", Account: "6222999900001111", Holder: "收款人"}); err != nil {
+	if _, err := c.svc.SetPayee(caseAmy, support.Payee{Kind: failed.Beneficiary, ID: failed.PayeeID, Bank: "嘉兴银行", Account: "6222999900001111", Holder: "收款人"}, ""); err != nil {
 		t.Fatal(err)
 	}
 	re, err := c.svc.Pay(caseAmy)
@@ -552,7 +552,7 @@ func TestLoanSubsidyClaims(t *testing.T) {
 		if _, err := c.svc.DecideBatch(reviewBob, b.ID, true, ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.svc.SetPayee(caseAmy, support.Payee{Kind: rules.PaysBank, ID: l.ID, Bank: "嘉兴银行", Account: "9558000011112222", Holder: "嘉兴银行贴息专户"}); err != nil {
+		if _, err := c.svc.SetPayee(caseAmy, support.Payee{Kind: rules.PaysBank, ID: l.ID, Bank: "嘉兴银行", Account: "9558000011112222", Holder: "嘉兴银行贴息专户"}, ""); err != nil {
 			t.Fatal(err)
 		}
 		rep, err := c.svc.Pay(caseAmy)

@@ -136,6 +136,7 @@ var insightCatalogue = [][3]string{
 	{"insight.what.graduate", "高校毕业生", "graduate"},
 	{"insight.value", "目标值", "Value"},
 	{"insight.save_target", "保存目标", "Save the target"},
+	{"insight.edit_target", "修改", "Change"},
 	{"insight.target_help", "人数填整数，金额以元为单位（最多两位小数），比率填百分数（如 3.50）。可加总的指标，各区县目标之和不得超过全市目标，七个区县都设定后须等于全市目标。", "A count is a whole number, an amount is in yuan (two decimals at most), a rate is a percent (such as 3.50). For an indicator that adds up, the divisions' targets may not add up to more than the city's, and must equal it once all seven are set."},
 	{"insight.breakdown", "“%s”的目标分解", "The breakdown of %s"},
 	{"insight.breakdown_sum", "各区县合计（已设定 %d / %d 个区县）", "The divisions' sum (%d of %d set)"},

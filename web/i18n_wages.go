@@ -22,6 +22,8 @@ var wagesCatalogue = [][3]string{
 	{"wages.by", "申报人", "Declared by"},
 	{"wages.updated", "时间", "When"},
 	{"wages.none", "该年度尚无申报。", "No declaration for this year."},
+	{"wages.redeclare", "改报", "Re-declare"},
+	{"wages.redeclared", "劳动关系 #%d 的 %d 年度申报工资已改为 %s。", "Relation #%d's wage of %d is now declared at %s."},
 	{"wages.derive", "生成更正", "Derive the correction"},
 
 	{"nav.corrections", "更正复核", "Corrections"},

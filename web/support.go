@@ -353,11 +353,13 @@ type supPayeeBody struct {
 	Bank    string `json:"bank"`
 	Account string `json:"account"` // 8 to 32 digits
 	Holder  string `json:"holder"`
+	// UpdatedAt is the updated_at of the account read: refused (409) if it changed since.
+	UpdatedAt string `json:"updated_at,omitempty"`
 }
 
 func (s *Server) supPayee(w http.ResponseWriter, r *http.Request, svc *support.Service) {
 	update(w, r, func(ctx context.Context, id int64, in supPayeeBody) (support.Payee, error) {
-		return svc.SetPayee(ctx, support.Payee{Kind: rules.Beneficiary(r.PathValue("kind")), ID: id, Bank: in.Bank, Account: in.Account, Holder: in.Holder})
+		return svc.SetPayee(ctx, support.Payee{Kind: rules.Beneficiary(r.PathValue("kind")), ID: id, Bank: in.Bank, Account: in.Account, Holder: in.Holder}, in.UpdatedAt)
 	})
 }
 

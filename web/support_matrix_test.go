@@ -71,7 +71,7 @@ func supSetup(t *testing.T, w *world) {
 		{Kind: rules.PaysEmployer, ID: w.e1.ID, Bank: "嘉兴银行", Account: "6222040200000001", Holder: supHolderA},
 		{Kind: rules.PaysEmployer, ID: w.e2.ID, Bank: "嘉兴银行", Account: "6222041100000002", Holder: supHolderB},
 	} {
-		if _, err := svc.SetPayee(sysCtx, p); err != nil {
+		if _, err := svc.SetPayee(sysCtx, p, ""); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -65,6 +65,9 @@ var uiFuncs = template.FuncMap{
 	"list": func(xs ...string) []string { return xs },
 	// traceOf pairs a trace with the language, for the "trace" template.
 	"traceOf": func(l lang, steps []rules.Step) traceView { return traceView{l, steps} },
+	// seen is the updated_at an edit form carries hidden, as rendered, so
+	// that its save is refused if the record changed since (access.UnchangedSince)
+	"seen": access.Seen,
 }
 
 // traceView is a rules trace to show in a language.

@@ -77,6 +77,7 @@ type separateView struct {
 	PersonName  string
 	End, Reason string
 	Reasons     []registry.Separation
+	UpdatedAt   string // the relation's, as the form was first shown (access.Seen)
 }
 
 var separations = []registry.Separation{registry.SepResignation, registry.SepContractEnd, registry.SepDismissed, registry.SepEmployerFault,
@@ -88,8 +89,9 @@ func (s *Server) uiSeparateForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // uiSeparate ends relation {id} on the date and for the reason given
-// (registry.UpdateEmployment with the relation's other fields unchanged)
-// and goes back to the employer page.
+// (registry.UpdateEmployment with the relation's other fields unchanged,
+// refused if the relation changed since the form was shown) and goes
+// back to the employer page.
 func (s *Server) uiSeparate(w http.ResponseWriter, r *http.Request) {
 	s.separate(w, r, true)
 }
@@ -105,7 +107,10 @@ func (s *Server) separate(w http.ResponseWriter, r *http.Request, post bool) {
 		s.uiError(w, r, err)
 		return
 	}
-	v := separateView{Employment: e, End: r.PostFormValue("end"), Reason: r.PostFormValue("separation"), Reasons: separations}
+	v := separateView{Employment: e, End: r.PostFormValue("end"), Reason: r.PostFormValue("separation"), Reasons: separations, UpdatedAt: access.Seen(e.UpdatedAt)}
+	if post {
+		v.UpdatedAt = r.PostFormValue("updated_at")
+	}
 	if c, _ := access.CallerFrom(r.Context()); c.Role != access.EmployerAgent {
 		if p, err := s.Registry.Person(r.Context(), e.PersonID); err == nil {
 			v.PersonName = p.Name
@@ -118,7 +123,7 @@ func (s *Server) separate(w http.ResponseWriter, r *http.Request, post bool) {
 			ins[i] = string(x)
 		}
 		_, err := s.Registry.UpdateEmployment(r.Context(), id, registry.EmploymentInput{PersonID: e.PersonID, EmployerID: e.EmployerID,
-			Start: e.Start.String(), End: strings.TrimSpace(v.End), Separation: v.Reason, DeclaredWage: e.DeclaredWage.String(), Insurances: ins})
+			Start: e.Start.String(), End: strings.TrimSpace(v.End), Separation: v.Reason, DeclaredWage: e.DeclaredWage.String(), Insurances: ins, UpdatedAt: v.UpdatedAt})
 		if err == nil {
 			http.Redirect(w, r, "/employers/"+itoa(e.EmployerID)+"?done=separated", http.StatusSeeOther)
 			return

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"hrss/access"
 	"hrss/employment"
@@ -660,7 +661,14 @@ type targetLine struct {
 // targetForm is what the target form holds.
 type targetForm struct {
 	Year, Indicator, Division, Value string
+	// Key (year/indicator/division) is the target the form was opened on
+	// and UpdatedAt its set_at as read (access.Seen): sent back only for
+	// that target, so a changed choice is not refused.
+	Key, UpdatedAt string
 }
+
+// key is the target f names.
+func (f targetForm) key() string { return f.Year + "/" + f.Indicator + "/" + f.Division }
 
 // breakdownView is an additive indicator's targets by division against
 // the city's, for the form: the divisions' targets may not add up to more
@@ -696,6 +704,7 @@ func (s *Server) targets(r *http.Request, l lang, year int, f targetForm) (*targ
 		ind, _ := insight.ByName(t.Indicator)
 		v.Targets = append(v.Targets, targetLine{t, indicatorName(l, t.Indicator), l.Division(t.Division), l.Figure(ind.Unit, t.Text)})
 	}
+	v.Form.open(ts)
 	if ind, ok := insight.ByName(v.Form.Indicator); ok && ind.Additive {
 		b := &breakdownView{Label: indicatorName(l, ind.Name), City: "–", Count: len(registry.CountyCodes())}
 		var sum int64
@@ -714,6 +723,24 @@ func (s *Server) targets(r *http.Request, l lang, year int, f targetForm) (*targ
 		v.Breakdown = b
 	}
 	return v, nil
+}
+
+// open makes f the edit form of the target it names, when it names one
+// and was not opened on it already: its value and set_at as read.
+func (f *targetForm) open(ts []insight.Target) {
+	if f.Indicator == "" || f.Key == f.key() {
+		return
+	}
+	var at time.Time
+	for _, t := range ts {
+		if t.Indicator == f.Indicator && t.Division == f.Division {
+			at = t.SetAt
+			if f.Value == "" {
+				f.Value = t.Text
+			}
+		}
+	}
+	f.Key, f.UpdatedAt = f.key(), access.Seen(at)
 }
 
 // uiTargets lists the year's targets, with who set them and when, and
@@ -743,14 +770,19 @@ func (s *Server) uiTargets(w http.ResponseWriter, r *http.Request) {
 func (s *Server) uiSetTarget(w http.ResponseWriter, r *http.Request) {
 	l := langOf(r)
 	f := targetForm{Year: strings.TrimSpace(r.PostFormValue("year")), Indicator: r.PostFormValue("indicator"),
-		Division: r.PostFormValue("division"), Value: strings.TrimSpace(r.PostFormValue("value"))}
+		Division: r.PostFormValue("division"), Value: strings.TrimSpace(r.PostFormValue("value")),
+		Key: r.PostFormValue("target_key"), UpdatedAt: r.PostFormValue("updated_at")}
+	seen := ""
+	if f.Key == f.key() {
+		seen = f.UpdatedAt
+	}
 	year, err := strconv.Atoi(f.Year)
 	if err != nil {
 		err = fault.Invalidf("year", "indicators.year", "%q is not a year", f.Year)
 	}
 	var t insight.Target
 	if err == nil {
-		t, err = s.Insight.SetTarget(r.Context(), insight.TargetInput{Year: year, Indicator: f.Indicator, Division: f.Division, Value: f.Value})
+		t, err = s.Insight.SetTarget(r.Context(), insight.TargetInput{Year: year, Indicator: f.Indicator, Division: f.Division, Value: f.Value, UpdatedAt: seen})
 	}
 	if err == nil {
 		http.Redirect(w, r, "/indicators?"+url.Values{"year": {strconv.Itoa(t.Year)}, "division": {t.Division}, "set": {t.Indicator}}.Encode(), http.StatusSeeOther)

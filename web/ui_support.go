@@ -586,6 +586,7 @@ type payeeForm struct {
 	ID              int64
 	Bank, Account   string
 	Holder, Comment string
+	UpdatedAt       string // the recorded account's, as read (access.Seen)
 }
 
 // Account masks an account number for readers who do not need it whole.
@@ -631,6 +632,17 @@ func (s *Server) renderGrant(w http.ResponseWriter, r *http.Request, id int64, f
 	if len(pays) > 0 {
 		last := pays[len(pays)-1]
 		v.Payee.Bank, v.Payee.Account, v.Payee.Holder = last.Bank, last.Account, last.Holder
+	}
+	if v.CanPayee {
+		acct, err := s.Support.Payee(ctx, g.Beneficiary, g.PayeeID)
+		if err != nil {
+			s.uiError(w, r, err)
+			return
+		}
+		if !acct.UpdatedAt.IsZero() {
+			v.Payee.Bank, v.Payee.Account, v.Payee.Holder = acct.Bank, acct.Account, acct.Holder
+		}
+		v.Payee.UpdatedAt = access.Seen(acct.UpdatedAt)
 	}
 	if form != nil {
 		v.Payee = *form
@@ -706,10 +718,11 @@ func (s *Server) uiSetPayee(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, fault.NotFoundf("no grant %q", r.PostFormValue("grant")))
 		return
 	}
-	f := payeeForm{Kind: rules.Beneficiary(r.PostFormValue("kind")), Bank: r.PostFormValue("bank"), Account: r.PostFormValue("account"), Holder: r.PostFormValue("holder")}
+	f := payeeForm{Kind: rules.Beneficiary(r.PostFormValue("kind")), Bank: r.PostFormValue("bank"), Account: r.PostFormValue("account"), Holder: r.PostFormValue("holder"),
+		UpdatedAt: r.PostFormValue("updated_at")}
 	f.ID, err = formID(r, "id")
 	if err == nil {
-		_, err = s.Support.SetPayee(r.Context(), support.Payee{Kind: f.Kind, ID: f.ID, Bank: f.Bank, Account: f.Account, Holder: f.Holder})
+		_, err = s.Support.SetPayee(r.Context(), support.Payee{Kind: f.Kind, ID: f.ID, Bank: f.Bank, Account: f.Account, Holder: f.Holder}, f.UpdatedAt)
 	}
 	if formError(err) {
 		s.renderGrant(w, r, grant, &f, err)

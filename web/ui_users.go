@@ -96,7 +96,8 @@ func (s *Server) uiCreateUser(w http.ResponseWriter, r *http.Request) {
 	s.renderUsers(w, r, v, nil)
 }
 
-// uiSetDisabled disables or enables user {id}, keeping the rest.
+// uiSetDisabled disables or enables user {id}, keeping the rest, unless
+// the user changed since the list showed it (its form's updated_at).
 func (s *Server) uiSetDisabled(disabled bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, err := pathID(r)
@@ -107,7 +108,11 @@ func (s *Server) uiSetDisabled(disabled bool) http.HandlerFunc {
 		u, err := s.Access.User(r.Context(), id)
 		if err == nil {
 			_, err = s.Access.UpdateUser(r.Context(), id, access.UserInput{Name: u.Name, Role: string(u.Role), Divisions: u.Divisions,
-				EmployerID: u.EmployerID, PersonID: u.PersonID, Disabled: disabled})
+				EmployerID: u.EmployerID, PersonID: u.PersonID, Disabled: disabled, UpdatedAt: r.PostFormValue("updated_at")})
+		}
+		if fault.KindOf(err) == fault.Conflict {
+			s.renderUsers(w, r, &usersView{}, err)
+			return
 		}
 		if err != nil {
 			s.uiError(w, r, err)

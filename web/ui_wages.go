@@ -24,6 +24,7 @@ func (s *Server) uiWageRoutes() []uiRoute {
 	return []uiRoute{
 		{"GET /employers/{id}/wages", s.uiWages},
 		{"POST /employers/{id}/wages", s.uiDeclareWages},
+		{"POST /employers/{id}/wages/redeclare", s.uiRedeclareWage},
 		{"GET /employers/{id}/wages-template.xlsx", s.uiWagesTemplate},
 		{"GET /corrections", s.insUI(s.uiCorrections)},
 		{"POST /corrections/derive", s.insUI(s.uiDeriveCorrection)},
@@ -42,6 +43,7 @@ type wagesView struct {
 	File       string
 	CanWrite   bool
 	CanCorrect bool
+	Redeclared *registry.WageDeclaration // what a row's form declared
 }
 
 func (s *Server) uiWages(w http.ResponseWriter, r *http.Request) {
@@ -109,6 +111,32 @@ func (s *Server) uiDeclareWages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.renderWages(w, r, v, nil)
+}
+
+// uiRedeclareWage re-declares one relation's wage of a year from the
+// form of its row on the declarations page, which carries the updated_at
+// of the declaration it showed: a declaration changed since is refused
+// (409, the page asks to reload) and nothing is written.
+func (s *Server) uiRedeclareWage(w http.ResponseWriter, r *http.Request) {
+	v := &wagesView{}
+	rel, err := formID(r, "employment_id")
+	year := 0
+	if err == nil {
+		year, err = formYear(r)
+	}
+	if err == nil {
+		var out []registry.WageDeclaration
+		out, err = s.Registry.DeclareWages(r.Context(), []registry.WageChange{{Input: registry.WageInput{EmploymentID: rel, Year: year,
+			Wage: r.PostFormValue("declared_wage"), UpdatedAt: r.PostFormValue("updated_at")}}})
+		if err == nil {
+			v.Redeclared = &out[0]
+		}
+	}
+	if err != nil && !formError(err) {
+		s.uiError(w, r, err)
+		return
+	}
+	s.renderWages(w, r, v, err)
 }
 
 // uiWagesTemplate downloads an empty declaration file with its header.

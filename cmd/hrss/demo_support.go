@@ -117,7 +117,7 @@ func demoPayees(ctx context.Context, svc *support.Service) (int, error) {
 			holder = g.PersonName
 		}
 		p := support.Payee{Kind: g.Beneficiary, ID: g.PayeeID, Bank: banks[h%uint32(len(banks))], Account: fmt.Sprintf("6222%012d", uint64(h)*9973%1_000_000_000_000), Holder: holder}
-		if _, err := svc.SetPayee(ctx, p); err != nil {
+		if _, err := svc.SetPayee(ctx, p, ""); err != nil {
 			return len(seen), err
 		}
 	}

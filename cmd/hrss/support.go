@@ -416,16 +416,17 @@ func supportPayee(g *globals, name string, args []string) error {
 	fs.StringVar(&p.Bank, "bank", "", "the bank")
 	fs.StringVar(&p.Account, "account", "", "the account number (digits)")
 	fs.StringVar(&p.Holder, "holder", "", "the account holder")
+	seen := fs.String("updated-at", "", "the updated_at of the account as read: refused if it changed since")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	p.Kind = rules.Beneficiary(*kind)
 	return withSupport(g, "", func(ctx context.Context, svc *support.Service) error {
-		p, err := svc.SetPayee(ctx, p)
+		p, err := svc.SetPayee(ctx, p, *seen)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(g.stdout, "Payee %s %d: %s %s (%s)\n", p.Kind, p.ID, p.Bank, p.Account, p.Holder)
+		fmt.Fprintf(g.stdout, "Payee %s %d: %s %s (%s), updated_at %s\n", p.Kind, p.ID, p.Bank, p.Account, p.Holder, access.Seen(p.UpdatedAt))
 		return nil
 	})
 }

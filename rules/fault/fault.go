@@ -113,6 +113,12 @@ func Conflictf(field, rule, format string, args ...any) *Error {
 	return &Error{Kind: Conflict, Field: field, Rule: rule, Message: fmt.Sprintf(format, args...)}
 }
 
+// ConflictMsg returns a Conflict error about field breaking rule, worded
+// by the catalogue's message key with args (Message is its English).
+func ConflictMsg(field, rule, key string, args ...msg.Arg) *Error {
+	return &Error{Kind: Conflict, Field: field, Rule: rule, Key: key, Args: args, Message: msg.Render(msg.EN, key, args...)}
+}
+
 // Forbiddenf returns a Forbidden error.
 func Forbiddenf(format string, args ...any) *Error {
 	return &Error{Kind: Forbidden, Rule: "forbidden", Message: fmt.Sprintf(format, args...)}
