@@ -91,7 +91,7 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, in UserInput) (User,
 			return err
 		}
 		next := u
-		next.ID, next.CreatedAt, next.UpdatedAt = id, old.CreatedAt, now
+		next.ID, next.CreatedAt, next.UpdatedAt = id, old.CreatedAt, Touched(old.UpdatedAt, now)
 		if next.PasswordHash == "" {
 			next.PasswordHash = old.PasswordHash
 		}

@@ -48,3 +48,15 @@ func Stamp(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 // declaration) is sent back as "0001-01-01T00:00:00Z", and refused once
 // someone else has written it meanwhile.
 func Seen(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// Touched is the updated_at a write stamps on a record last written at
+// old: now, or one microsecond after old when the clock has not moved past
+// it (a fixed test clock, a clock stepped back, two writes within one
+// microsecond), so that every write changes what UnchangedSince compares.
+func Touched(old, now time.Time) time.Time {
+	now = Stamp(now)
+	if !now.After(old) {
+		return Stamp(old).Add(time.Microsecond)
+	}
+	return now
+}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"hrss/access"
 	"hrss/registry"
 	"hrss/rules"
 	"hrss/rules/fault"
@@ -232,7 +233,7 @@ func touch(ctx context.Context, tx Tx, personID int64, day period.Date, s *Servi
 	}
 	for _, r := range seekers {
 		if r.LastContact.Before(day) {
-			r.LastContact, r.UpdatedAt = day, s.now()
+			r.LastContact, r.UpdatedAt = day, access.Touched(r.UpdatedAt, s.now())
 			if err := tx.UpdateSeeker(ctx, &r); err != nil {
 				return err
 			}
@@ -244,7 +245,7 @@ func touch(ctx context.Context, tx Tx, personID int64, day period.Date, s *Servi
 	}
 	for _, u := range us {
 		if u.LastContact.Before(day) {
-			u.LastContact, u.UpdatedAt = day, s.now()
+			u.LastContact, u.UpdatedAt = day, access.Touched(u.UpdatedAt, s.now())
 			if err := tx.UpdateUnemployment(ctx, &u); err != nil {
 				return err
 			}

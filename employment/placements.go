@@ -92,7 +92,7 @@ func (s *Service) endRegistrations(ctx context.Context, tx Tx, e registry.Employ
 	for _, r := range seekers {
 		if !e.Start.Before(r.Registered) {
 			registered = true
-			r.Status, r.Ground, r.ClosedOn, r.UpdatedAt = Closed, GroundHired, e.Start, s.now()
+			r.Status, r.Ground, r.ClosedOn, r.UpdatedAt = Closed, GroundHired, e.Start, access.Touched(r.UpdatedAt, s.now())
 			if err := tx.UpdateSeeker(ctx, &r); err != nil {
 				return false, err
 			}
@@ -101,7 +101,7 @@ func (s *Service) endRegistrations(ctx context.Context, tx Tx, e registry.Employ
 	for _, u := range unemp {
 		if !e.Start.Before(u.Registered) {
 			registered = true
-			u.Status, u.Ground, u.EndedOn, u.EmploymentID, u.UpdatedAt = Closed, GroundHired, e.Start, e.ID, s.now()
+			u.Status, u.Ground, u.EndedOn, u.EmploymentID, u.UpdatedAt = Closed, GroundHired, e.Start, e.ID, access.Touched(u.UpdatedAt, s.now())
 			if err := tx.UpdateUnemployment(ctx, &u); err != nil {
 				return false, err
 			}
@@ -187,7 +187,7 @@ func fillOpening(ctx context.Context, tx Tx, vacancyID int64, s *Service) error 
 		return err
 	}
 	v.Filled++
-	v.UpdatedAt = s.now()
+	v.UpdatedAt = access.Touched(v.UpdatedAt, s.now())
 	return tx.UpdateVacancy(ctx, &v)
 }
 
@@ -363,7 +363,7 @@ func endNoContact(ctx context.Context, tx Tx, kind string, id int64, day period.
 		if err != nil {
 			return err
 		}
-		r.Status, r.Ground, r.ClosedOn, r.UpdatedAt = Closed, GroundNoContact, day, s.now()
+		r.Status, r.Ground, r.ClosedOn, r.UpdatedAt = Closed, GroundNoContact, day, access.Touched(r.UpdatedAt, s.now())
 		if err := tx.UpdateSeeker(ctx, &r); err != nil {
 			return err
 		}
@@ -373,7 +373,7 @@ func endNoContact(ctx context.Context, tx Tx, kind string, id int64, day period.
 	if err != nil {
 		return err
 	}
-	u.Status, u.Ground, u.EndedOn, u.UpdatedAt = Closed, GroundNoContact, day, s.now()
+	u.Status, u.Ground, u.EndedOn, u.UpdatedAt = Closed, GroundNoContact, day, access.Touched(u.UpdatedAt, s.now())
 	if err := tx.UpdateUnemployment(ctx, &u); err != nil {
 		return err
 	}

@@ -248,7 +248,7 @@ func (s *Service) UpdateSeeker(ctx context.Context, id int64, in SeekerInput) (S
 		if out, err = in.parse(cat, p, s.today()); err != nil {
 			return err
 		}
-		out.ID, out.CreatedAt, out.UpdatedAt, out.LastContact, out.Graduate = id, old.CreatedAt, s.now(), s.today(), old.Graduate
+		out.ID, out.CreatedAt, out.UpdatedAt, out.LastContact, out.Graduate = id, old.CreatedAt, access.Touched(old.UpdatedAt, s.now()), s.today(), old.Graduate
 		if err := tx.UpdateSeeker(ctx, &out); err != nil {
 			return err
 		}
@@ -352,7 +352,7 @@ func (s *Service) CloseSeeker(ctx context.Context, id int64, d Deregistration) (
 		if err := citizenGround(ctx, r.Ground); err != nil {
 			return err
 		}
-		r.Status, r.UpdatedAt = Closed, s.now()
+		r.Status, r.UpdatedAt = Closed, access.Touched(r.UpdatedAt, s.now())
 		if err := tx.UpdateSeeker(ctx, &r); err != nil {
 			return err
 		}
@@ -472,7 +472,7 @@ func (s *Service) Deregister(ctx context.Context, id int64, d Deregistration) (U
 		if err := citizenGround(ctx, u.Ground); err != nil {
 			return err
 		}
-		u.Status, u.UpdatedAt = Closed, s.now()
+		u.Status, u.UpdatedAt = Closed, access.Touched(u.UpdatedAt, s.now())
 		if err := tx.UpdateUnemployment(ctx, &u); err != nil {
 			return err
 		}
@@ -521,7 +521,7 @@ func (s *Service) Contact(ctx context.Context, seekerID int64) (SeekerRegistrati
 		if r, err = s.loadSeeker(ctx, tx, seekerID, WriteSeekers); err != nil {
 			return err
 		}
-		r.LastContact, r.UpdatedAt = s.today(), s.now()
+		r.LastContact, r.UpdatedAt = s.today(), access.Touched(r.UpdatedAt, s.now())
 		if err := tx.UpdateSeeker(ctx, &r); err != nil {
 			return err
 		}

@@ -174,7 +174,7 @@ func (s *Service) UpdateVacancy(ctx context.Context, id int64, in VacancyInput) 
 		if v, err = in.parse(cat, emp.Division, old.ValidFrom); err != nil {
 			return err
 		}
-		v.ID, v.Filled, v.Status, v.CreatedAt, v.UpdatedAt = id, old.Filled, old.Status, old.CreatedAt, s.now()
+		v.ID, v.Filled, v.Status, v.CreatedAt, v.UpdatedAt = id, old.Filled, old.Status, old.CreatedAt, access.Touched(old.UpdatedAt, s.now())
 		if err := tx.UpdateVacancy(ctx, &v); err != nil {
 			return err
 		}
@@ -194,7 +194,7 @@ func (s *Service) CloseVacancy(ctx context.Context, id int64) (Vacancy, error) {
 		if v, err = s.loadVacancy(ctx, tx, id, WriteVacancies); err != nil {
 			return err
 		}
-		v.Status, v.UpdatedAt = Closed, s.now()
+		v.Status, v.UpdatedAt = Closed, access.Touched(v.UpdatedAt, s.now())
 		if err := tx.UpdateVacancy(ctx, &v); err != nil {
 			return err
 		}

@@ -46,9 +46,11 @@ func (s *Service) SetTarget(ctx context.Context, in TargetInput) (Target, error)
 		if err != nil {
 			return err
 		}
-		if err := unchanged(all, t, in.UpdatedAt); err != nil {
+		last, err := unchanged(all, t, in.UpdatedAt)
+		if err != nil {
 			return err
 		}
+		t.SetAt = access.Touched(last, t.SetAt)
 		if ind.Additive {
 			if err := addsUp(ind, replace(all, t)); err != nil {
 				return err
@@ -63,16 +65,17 @@ func (s *Service) SetTarget(ctx context.Context, in TargetInput) (Target, error)
 	return t, err
 }
 
-// unchanged refuses setting t if the year's target of its indicator and
-// division, among all, was set since seen.
-func unchanged(all []Target, t Target, seen string) error {
+// unchanged returns when the year's target of t's indicator and division,
+// among all, was last set (the zero time: never), refusing to set t if
+// that was after seen.
+func unchanged(all []Target, t Target, seen string) (time.Time, error) {
 	var at time.Time
 	for _, o := range all {
 		if o.Indicator == t.Indicator && o.Division == t.Division {
 			at = o.SetAt
 		}
 	}
-	return access.UnchangedSince(seen, at, "target", fmt.Sprintf("%d %s %s", t.Year, t.Indicator, t.Division))
+	return at, access.UnchangedSince(seen, at, "target", fmt.Sprintf("%d %s %s", t.Year, t.Indicator, t.Division))
 }
 
 // parseTarget checks a target's fields and reads its value in the

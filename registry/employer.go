@@ -60,7 +60,7 @@ func (s *Service) UpdateEmployer(ctx context.Context, id int64, in EmployerInput
 		if err := checkDivision(c, "division", e.Division); err != nil {
 			return err
 		}
-		e.ID, e.CreatedAt, e.UpdatedAt = id, old.CreatedAt, s.now()
+		e.ID, e.CreatedAt, e.UpdatedAt = id, old.CreatedAt, access.Touched(old.UpdatedAt, s.now())
 		if err := uniqueCode(ctx, tx, e.CreditCode, id); err != nil {
 			return err
 		}

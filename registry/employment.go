@@ -123,7 +123,7 @@ func (s *Service) update(ctx context.Context, tx Tx, c access.Caller, id int64, 
 	if (e.PersonID != 0 && e.PersonID != old.PersonID) || (e.EmployerID != 0 && e.EmployerID != old.EmployerID) {
 		return fault.Invalidf("person_id", "employment.parties_fixed", "the person and employer of a relation cannot change; end it and record a new one")
 	}
-	e.ID, e.PersonID, e.EmployerID, e.CreatedAt, e.UpdatedAt = id, old.PersonID, old.EmployerID, old.CreatedAt, s.now()
+	e.ID, e.PersonID, e.EmployerID, e.CreatedAt, e.UpdatedAt = id, old.PersonID, old.EmployerID, old.CreatedAt, access.Touched(old.UpdatedAt, s.now())
 	if err := noOverlap(ctx, tx, *e); err != nil {
 		return err
 	}
@@ -387,7 +387,7 @@ func (s *Service) UpdateFlexible(ctx context.Context, id int64, in FlexibleInput
 		if err := checkDivision(c, "division", f.Division); err != nil {
 			return err
 		}
-		f.ID, f.PersonID, f.CreatedAt, f.UpdatedAt = id, old.PersonID, old.CreatedAt, s.now()
+		f.ID, f.PersonID, f.CreatedAt, f.UpdatedAt = id, old.PersonID, old.CreatedAt, access.Touched(old.UpdatedAt, s.now())
 		if err := noFlexibleOverlap(ctx, tx, f); err != nil {
 			return err
 		}

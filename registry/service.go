@@ -116,7 +116,7 @@ func (s *Service) UpdatePerson(ctx context.Context, id int64, in PersonInput) (P
 		if err := checkDivision(c, "residence_division", p.ResidenceDivision); err != nil {
 			return err
 		}
-		p.ID, p.CreatedAt, p.UpdatedAt = id, old.CreatedAt, now
+		p.ID, p.CreatedAt, p.UpdatedAt = id, old.CreatedAt, access.Touched(old.UpdatedAt, now)
 		sp = s.seal(p)
 		if err := s.uniqueID(ctx, tx, sp.IDHash, id); err != nil {
 			return err

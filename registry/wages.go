@@ -128,32 +128,31 @@ func (s *Service) declare(ctx context.Context, tx Tx, c access.Caller, d *WageDe
 	if d.Year < e.Start.Y || (!e.End.IsZero() && d.Year > e.End.Y) {
 		return fault.Invalidf("year", "wage.year_in_relation", "relation %d runs from %s to %s and does not cover %d", e.ID, e.Start, endText(e), d.Year)
 	}
-	if err := unchangedWage(ctx, tx, d); err != nil {
+	at, err := unchangedWage(ctx, tx, d)
+	if err != nil {
 		return err
 	}
 	d.PersonID, d.EmployerID, d.Actor = e.PersonID, e.EmployerID, c.Actor()
-	d.CreatedAt, d.UpdatedAt = s.now(), s.now()
+	d.CreatedAt, d.UpdatedAt = s.now(), access.Touched(at, s.now())
 	if d.Previous, err = tx.PutWage(ctx, d); err != nil {
 		return err
 	}
 	return s.record(ctx, tx, c, "employment.declare_wage", fmt.Sprintf("employment/%d/wage/%d", e.ID, d.Year), e.PersonID)
 }
 
-// unchangedWage refuses re-declaring d's relation and year if its
-// declaration changed since the declarer read it (d.seen; none: no check).
-func unchangedWage(ctx context.Context, tx Tx, d *WageDeclaration) error {
-	if d.seen == "" {
-		return nil
-	}
+// unchangedWage returns when d's relation and year were last declared
+// (the zero time: never), refusing the re-declaration if that declaration
+// changed since the declarer read it (d.seen; "": no check).
+func unchangedWage(ctx context.Context, tx Tx, d *WageDeclaration) (time.Time, error) {
 	old, err := tx.ListWages(ctx, WageFilter{EmploymentID: d.EmploymentID, Year: d.Year, EmploymentFilter: EmploymentFilter{Page: Page{Limit: 1}}})
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
 	var at time.Time
 	if len(old) > 0 {
 		at = old[0].UpdatedAt
 	}
-	return access.UnchangedSince(d.seen, at, "wage_declaration", fmt.Sprintf("#%d %d", d.EmploymentID, d.Year))
+	return at, access.UnchangedSince(d.seen, at, "wage_declaration", fmt.Sprintf("#%d %d", d.EmploymentID, d.Year))
 }
 
 // ListWages lists declarations of one relation (every year, oldest

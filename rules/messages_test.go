@@ -91,7 +91,7 @@ var unusedOK = map[string]bool{
 // (employment's TestMatchMessagesInCatalogue), claim.stop.* (insurance's
 // TestStopReasonMessages), cli.* (cmd/hrss's TestCLIMessages), and
 // paramfile.* (TestParamFileErrorsInCatalogue, here).
-var emittedElsewhere = []string{"match.", "education.", "claim.stop.", "cli.", "paramfile."}
+var emittedElsewhere = []string{"match.", "education.", "claim.stop.", "cli.", "paramfile.", "record.", "error.record."}
 
 func ownedElsewhere(k string) bool {
 	for _, p := range emittedElsewhere {

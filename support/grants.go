@@ -346,7 +346,7 @@ func (s *Service) SetPayee(ctx context.Context, p Payee, seen string) (Payee, er
 		if err := access.UnchangedSince(seen, old.UpdatedAt, "payee", fmt.Sprintf("%s #%d", p.Kind, p.ID)); err != nil {
 			return err
 		}
-		p.UpdatedAt = s.now()
+		p.UpdatedAt = access.Touched(old.UpdatedAt, s.now())
 		if err := tx.PutPayee(ctx, p); err != nil {
 			return err
 		}
