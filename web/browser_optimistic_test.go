@@ -8,7 +8,6 @@ import (
 
 	"hrss/access"
 	"hrss/registry"
-	"hrss/registry/ident"
 	"hrss/rules/money"
 )
 
@@ -23,15 +22,7 @@ func TestBrowserStaleEdit(t *testing.T) {
 	if _, err := city.acc.CreateUser(sysCtx, access.UserInput{Name: "cw402b", Role: "caseworker", Divisions: []string{"330402"}, Password: city.password}); err != nil {
 		t.Fatal(err)
 	}
-	e, err := city.reg.CreateEmployer(sysCtx, registry.EmployerInput{CreditCode: string(ident.NewCreditCode('9', '1', "330402", 77003)), Name: "并发测试有限公司",
-		IndustrySection: "C", IndustryDivision: "39", Division: "330402", RiskClass: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rel, err := city.reg.CreateEmployment(sysCtx, registry.EmploymentInput{PersonID: city.inside.ID, EmployerID: e.ID, Start: "2025-01-01", DeclaredWage: "6000.00"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, rel := declaringEmployer(t, city, 77003, "并发测试有限公司")
 	if _, err := city.reg.DeclareWages(sysCtx, []registry.WageChange{{Input: registry.WageInput{EmploymentID: rel.ID, Year: 2025, Wage: "6500.00"}}}); err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,6 @@ import (
 
 	"hrss/access"
 	"hrss/insurance"
-	"hrss/registry"
-	"hrss/registry/ident"
 	"hrss/rules/period"
 )
 
@@ -25,15 +23,7 @@ func TestBrowserCorrection(t *testing.T) {
 	if _, err := city.acc.CreateUser(sysCtx, access.UserInput{Name: "rev402", Role: "reviewer", Divisions: []string{"330402"}, Password: city.password}); err != nil {
 		t.Fatal(err)
 	}
-	e, err := city.reg.CreateEmployer(sysCtx, registry.EmployerInput{CreditCode: string(ident.NewCreditCode('9', '1', "330402", 77002)), Name: "复核测试有限公司",
-		IndustrySection: "C", IndustryDivision: "39", Division: "330402", RiskClass: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rel, err := city.reg.CreateEmployment(sysCtx, registry.EmploymentInput{PersonID: city.inside.ID, EmployerID: e.ID, Start: "2025-01-01", DeclaredWage: "6000.00"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, rel := declaringEmployer(t, city, 77002, "复核测试有限公司")
 	dec := period.New(2025, 12)
 	if _, err := city.ins.Assess(sysCtx, dec, insurance.AssessOptions{}); err != nil {
 		t.Fatal(err)

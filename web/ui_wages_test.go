@@ -22,15 +22,7 @@ func TestUIWagesAndCorrection(t *testing.T) {
 	if _, err := city.acc.CreateUser(sysCtx, access.UserInput{Name: "rev402", Role: "reviewer", Divisions: []string{"330402"}, Password: city.password}); err != nil {
 		t.Fatal(err)
 	}
-	e, err := city.reg.CreateEmployer(sysCtx, registry.EmployerInput{CreditCode: string(ident.NewCreditCode('9', '1', "330402", 77001)), Name: "申报测试有限公司",
-		IndustrySection: "C", IndustryDivision: "39", Division: "330402", RiskClass: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rel, err := city.reg.CreateEmployment(sysCtx, registry.EmploymentInput{PersonID: city.inside.ID, EmployerID: e.ID, Start: "2025-01-01", DeclaredWage: "6000.00"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, rel := declaringEmployer(t, city, 77001, "申报测试有限公司")
 	dec := period.New(2025, 12)
 	if _, err := city.ins.Assess(sysCtx, dec, insurance.AssessOptions{}); err != nil {
 		t.Fatal(err)
@@ -83,4 +75,20 @@ func TestUIWagesAndCorrection(t *testing.T) {
 	if err != nil || len(bills) != 1 || bills[0].Due <= bills[0].Total {
 		t.Fatalf("the bill of 2025-12 after the correction %+v %v", bills, err)
 	}
+}
+
+// declaringEmployer registers an employer of 330402 named name (credit
+// code serial) and the city's inside person's relation with it from 2025.
+func declaringEmployer(t *testing.T, city browserCity, serial uint64, name string) (registry.Employer, registry.Employment) {
+	t.Helper()
+	e, err := city.reg.CreateEmployer(sysCtx, registry.EmployerInput{CreditCode: string(ident.NewCreditCode('9', '1', "330402", serial)), Name: name,
+		IndustrySection: "C", IndustryDivision: "39", Division: "330402", RiskClass: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := city.reg.CreateEmployment(sysCtx, registry.EmploymentInput{PersonID: city.inside.ID, EmployerID: e.ID, Start: "2025-01-01", DeclaredWage: "6000.00"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, rel
 }
