@@ -176,7 +176,7 @@ func TestContractOptimisticEveryRecord(t *testing.T) {
 		got, err := reg.ListWages(sys, registry.WageFilter{Year: 2025, EmploymentFilter: registry.EmploymentFilter{EmployerID: emp}})
 		wages := map[int64]money.Fen{}
 		for _, d := range got {
-			wages[d.EmploymentID] = d.Wage
+			wages[d.EmploymentID] = d.DeclaredWage
 		}
 		if err != nil || len(got) != 2 || wages[rel] != money.Yuan(8000) || wages[rel2] != money.Yuan(7000) {
 			t.Fatalf("a refused batch wrote a declaration: %+v (%v)", got, err)

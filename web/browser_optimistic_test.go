@@ -44,12 +44,12 @@ func TestBrowserStaleEdit(t *testing.T) {
 	if got := b.text("#error"); !strings.Contains(got, "年度缴费基数申报 #"+itoa(rel.ID)+" 2025") || !strings.Contains(got, "已被他人修改") || !strings.Contains(got, "请重新载入页面") {
 		t.Errorf("the second caseworker's refusal: %q", got)
 	}
-	if ds, _ := city.reg.ListWages(sysCtx, registry.WageFilter{EmploymentID: rel.ID}); len(ds) != 1 || ds[0].Wage != money.Yuan(9000) {
+	if ds, _ := city.reg.ListWages(sysCtx, registry.WageFilter{EmploymentID: rel.ID}); len(ds) != 1 || ds[0].DeclaredWage != money.Yuan(9000) {
 		t.Fatalf("the declaration after the refused save: %+v", ds)
 	}
 	b.run("reload-b", chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(row)), loaded)
 	type9(b, "saved-b", "9500.00", "#wage-redeclared")
-	if ds, _ := city.reg.ListWages(sysCtx, registry.WageFilter{EmploymentID: rel.ID}); len(ds) != 1 || ds[0].Wage != money.Yuan(9500) {
+	if ds, _ := city.reg.ListWages(sysCtx, registry.WageFilter{EmploymentID: rel.ID}); len(ds) != 1 || ds[0].DeclaredWage != money.Yuan(9500) {
 		t.Fatalf("the declaration after the reload and save: %+v", ds)
 	}
 	a.checkConsole()

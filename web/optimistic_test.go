@@ -216,7 +216,7 @@ func TestUIOptimisticForms(t *testing.T) {
 			t.Fatalf("the first re-declaration: %d %q", r.status, errorOf(r.body))
 		}
 		refused("re-declare (en)", redeclare(B, "9500.00", seenB), "yearly base declaration #"+itoa(w.rel.ID)+" 2025", true)
-		if ds, _ := a.reg.ListWages(sysCtx, registry.WageFilter{EmploymentID: w.rel.ID}); len(ds) != 1 || ds[0].Wage != money.Yuan(9000) {
+		if ds, _ := a.reg.ListWages(sysCtx, registry.WageFilter{EmploymentID: w.rel.ID}); len(ds) != 1 || ds[0].DeclaredWage != money.Yuan(9000) {
 			t.Fatalf("the declaration after the refused one: %+v", ds)
 		}
 
