@@ -49,9 +49,9 @@ func (s *Service) Drill(ctx context.Context, name, division string, p period.Yea
 	}
 	m := s.months(p.Year())[p.Month()-1]
 	var out []Record
-	err = s.Store.Update(ctx, func(tx Tx) error {
+	err = access.ViewAudited(ctx, s.Store, c, s.now(), func(tx Tx) (ev access.Event, err error) {
 		if out, err = tx.Records(ctx, name, division, m, limit); err != nil {
-			return err
+			return ev, err
 		}
 		var persons []int64
 		reach := map[int64]bool{}
@@ -60,7 +60,7 @@ func (s *Service) Drill(ctx context.Context, name, division string, p period.Yea
 			in, seen := reach[r.PersonID]
 			if !seen {
 				if in, err = inReach(ctx, tx, c, r.PersonID); err != nil {
-					return err
+					return ev, err
 				}
 				reach[r.PersonID] = in
 				if in {
@@ -71,8 +71,8 @@ func (s *Service) Drill(ctx context.Context, name, division string, p period.Yea
 				r.Name, r.OutOfReach = "", true
 			}
 		}
-		return access.Record(ctx, tx, c, s.now(), access.Event{Action: "insight.drill",
-			Object: fmt.Sprintf("indicator/%s/%s/%s: %d records", name, division, p, len(out)), Subjects: persons})
+		return access.Event{Action: "insight.drill",
+			Object: fmt.Sprintf("indicator/%s/%s/%s: %d records", name, division, p, len(out)), Subjects: persons}, nil
 	})
 	return out, err
 }

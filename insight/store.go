@@ -17,6 +17,9 @@ type Store interface {
 	// View runs fn in one read-only transaction: every figure of one
 	// answer comes from the same snapshot.
 	View(ctx context.Context, fn func(Tx) error) error
+	// Appender appends the audit entry of a read after its snapshot
+	// (access.ViewAudited).
+	access.Appender
 	// Refresh brings the summary that Series reads up to date for the
 	// months of years (each year's months, in order) and forgets the
 	// others: it computes from the records every month of every indicator

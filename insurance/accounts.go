@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"hrss/access"
 	"hrss/rules/fault"
 	"hrss/rules/money"
 	"hrss/rules/period"
@@ -171,19 +172,16 @@ func (s *Service) Statement(ctx context.Context, id int64) (Statement, error) {
 		return Statement{}, err
 	}
 	var st Statement
-	err = s.Store.Update(ctx, func(tx Tx) error {
+	err = access.ViewAudited(ctx, s.Store, c, s.now(), func(tx Tx) (access.Event, error) {
 		pb, err := tx.PersonBasics(ctx, id)
 		if err != nil {
-			return err
+			return access.Event{}, err
 		}
 		if !ownPerson(c, id, pb.Division) {
-			return fault.NotFoundf("person %d not found", id)
+			return access.Event{}, fault.NotFoundf("person %d not found", id)
 		}
 		st = Statement{PersonID: id, Name: pb.Name, Division: pb.Division, Years: []StatementYear{}}
-		if err := s.fillStatement(ctx, tx, &st); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, c, "insurance.statement.view", fmt.Sprintf("person/%d", id), id)
+		return access.Event{Action: "insurance.statement.view", Object: fmt.Sprintf("person/%d", id), Subjects: []int64{id}}, s.fillStatement(ctx, tx, &st)
 	})
 	return st, err
 }

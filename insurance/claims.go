@@ -367,14 +367,14 @@ func (s *Service) Claim(ctx context.Context, id int64) (Claim, error) {
 		return Claim{}, err
 	}
 	var cl Claim
-	err = s.Store.Update(ctx, func(tx Tx) (err error) {
+	err = access.ViewAudited(ctx, s.Store, c, s.now(), func(tx Tx) (ev access.Event, err error) {
 		if cl, err = tx.Claim(ctx, id); err != nil {
-			return err
+			return ev, err
 		}
 		if !ownPerson(c, cl.PersonID, cl.Division) {
-			return fault.NotFoundf("claim %d not found", id)
+			return ev, fault.NotFoundf("claim %d not found", id)
 		}
-		return s.record(ctx, tx, c, "insurance.claim.view", fmt.Sprintf("claim/%d", id), cl.PersonID)
+		return access.Event{Action: "insurance.claim.view", Object: fmt.Sprintf("claim/%d", id), Subjects: []int64{cl.PersonID}}, nil
 	})
 	return cl, err
 }

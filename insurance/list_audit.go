@@ -13,8 +13,8 @@ import (
 // flexible workers owe and paid, and a flexible worker's bill is a
 // person's: each list shown is audited (who, when, the filter as the
 // object, the flexible workers in it as the persons shown), like every
-// other view of personal data. The entry is appended in a transaction of
-// its own after the read; if it cannot be, the list is not answered.
+// other view of personal data. The entry is appended after the read
+// (access.Journal); if it cannot be, the list is not answered.
 
 // auditList records that c was shown the list of kind with filter q
 // (nil: none) holding the persons of payers.
@@ -29,9 +29,7 @@ func (s *Service) auditList(ctx context.Context, c access.Caller, kind string, q
 			persons = append(persons, p.id)
 		}
 	}
-	return s.Store.Update(ctx, func(tx Tx) error {
-		return s.record(ctx, tx, c, "insurance."+kind+".list", object, persons...)
-	})
+	return s.Store.AppendAudit(ctx, c, s.now(), access.Event{Action: "insurance." + kind + ".list", Object: object, Subjects: persons})
 }
 
 // listQuery writes a list's filter: the fields that are set.

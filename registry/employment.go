@@ -290,19 +290,20 @@ func (s *Service) ListEmployments(ctx context.Context, f EmploymentFilter) ([]Em
 		func(e Employment) int64 { return e.PersonID })
 }
 
-// listAudited runs list in one transaction and records the persons of the
+// listAudited runs list in a snapshot and records the persons of the
 // rows it returns in the audit trail, as action on object.
 func listAudited[T any](ctx context.Context, s *Service, c access.Caller, action, object string, list func(Tx) ([]T, error), person func(T) int64) ([]T, error) {
 	var out []T
-	err := s.Store.Update(ctx, func(tx Tx) (err error) {
+	err := access.ViewAudited(ctx, s.Store, c, s.now(), func(tx Tx) (access.Event, error) {
+		var err error
 		if out, err = list(tx); err != nil {
-			return err
+			return access.Event{}, err
 		}
 		ids := make([]int64, len(out))
 		for i, x := range out {
 			ids[i] = person(x)
 		}
-		return s.record(ctx, tx, c, action, object, ids...)
+		return access.Event{Action: action, Object: object, Subjects: ids}, nil
 	})
 	return out, err
 }

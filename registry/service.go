@@ -227,11 +227,9 @@ func (s *Service) viewPerson(ctx context.Context, p access.Perm, id int64, actio
 		return SealedPerson{}, err
 	}
 	var sp SealedPerson
-	err = s.Store.Update(ctx, func(tx Tx) (err error) {
-		if sp, err = s.visiblePerson(ctx, tx, c, id); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, c, action, object("person", id), id)
+	err = access.ViewAudited(ctx, s.Store, c, s.now(), func(tx Tx) (ev access.Event, err error) {
+		sp, err = s.visiblePerson(ctx, tx, c, id)
+		return access.Event{Action: action, Object: object("person", id), Subjects: []int64{id}}, err
 	})
 	return sp, err
 }
@@ -289,27 +287,22 @@ func (s *Service) FindPersons(ctx context.Context, q PersonQuery) ([]Person, err
 	if !scopePersons(c, &f, q.ResidentID != "") {
 		return []Person{}, nil
 	}
-	// The search reads in a snapshot, then appends its audit entry in a
-	// short write of its own before anything is returned: the writer
-	// (SQLite's one, PostgreSQL's audit lock) waits for the entry alone,
-	// not for the search (which held it most under bench/load).
 	var out []Person
-	err = s.Store.View(ctx, func(tx Tx) error {
+	err = access.ViewAudited(ctx, s.Store, c, s.now(), func(tx Tx) (access.Event, error) {
 		rows, err := tx.ListPersons(ctx, f)
 		if err != nil {
-			return err
+			return access.Event{}, err
 		}
-		out, err = s.showList(ctx, tx, c, rows, q.Whole)
-		return err
+		if out, err = s.showList(ctx, tx, c, rows, q.Whole); err != nil {
+			return access.Event{}, err
+		}
+		ids := make([]int64, len(out))
+		for i, p := range out {
+			ids[i] = p.ID
+		}
+		return access.Event{Action: action, Object: "persons", Subjects: ids}, nil
 	})
 	if err != nil {
-		return nil, err
-	}
-	ids := make([]int64, len(out))
-	for i, p := range out {
-		ids[i] = p.ID
-	}
-	if err := s.Store.Update(ctx, func(tx Tx) error { return s.record(ctx, tx, c, action, "persons", ids...) }); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -15,6 +15,9 @@ type Store interface {
 	Update(ctx context.Context, fn func(Tx) error) error
 	// View runs fn in one read-only transaction.
 	View(ctx context.Context, fn func(Tx) error) error
+	// Appender appends the audit entry of a read after its snapshot
+	// (access.ViewAudited).
+	access.Appender
 }
 
 // Tx is what the registry reads and writes inside a transaction. Reads of

@@ -102,7 +102,7 @@ func InspectFile(ctx context.Context, path string) (DatabaseFile, error) {
 		return df, fmt.Errorf("open %s: %w", path, err)
 	}
 	defer pool.Close()
-	db := &DB{engine: SQLite, write: pool, read: pool, dsn: path}
+	db := newDB(SQLite, pool, pool, path)
 	notHrss := func(why string) error {
 		return fault.Invalidf("file", "restore.not_hrss", "%s is not an hrss database: %s", path, why)
 	}

@@ -23,6 +23,7 @@ import (
 	"modernc.org/sqlite"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
+	"hrss/access"
 	"hrss/rules/fault"
 )
 
@@ -41,6 +42,24 @@ type DB struct {
 	write  *sql.DB // SQLite: the one writer connection; PostgreSQL: the pool
 	read   *sql.DB // SQLite: a pool of read-only connections; PostgreSQL: the same pool
 	dsn    string
+	// journal appends the audit entries of reads, several at once
+	// (access.Journal); one per database, whose chain it extends.
+	journal *access.Journal
+}
+
+// newDB returns the DB of the engine over its connection pools.
+func newDB(engine Engine, write, read *sql.DB, dsn string) *DB {
+	db := &DB{engine: engine, write: write, read: read, dsn: dsn}
+	db.journal = access.NewJournal(func(ctx context.Context, fn func(access.AuditTx) error) error {
+		return db.updateAudited(ctx, func(t *Tx) error { return fn(t) })
+	})
+	return db
+}
+
+// AppendAudit appends the audit entry of a read in a short write of its
+// own, committed with the others waiting (access.Journal).
+func (db *DB) AppendAudit(ctx context.Context, c access.Caller, at time.Time, ev access.Event) error {
+	return db.journal.Append(ctx, c, at, ev)
 }
 
 // IsPostgres reports whether dsn selects PostgreSQL rather than a SQLite file.
@@ -77,7 +96,7 @@ func openPostgres(dsn string) (*DB, error) {
 	pool.SetMaxOpenConns(16)
 	pool.SetMaxIdleConns(16)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{engine: Postgres, write: pool, read: pool, dsn: dsn}, nil
+	return newDB(Postgres, pool, pool, dsn), nil
 }
 
 // sqlitePragmas are set on every SQLite connection; busy_timeout comes
@@ -109,7 +128,7 @@ func openSQLite(path string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &DB{engine: SQLite, write: w, read: r, dsn: path}, nil
+	return newDB(SQLite, w, r, path), nil
 }
 
 // pingSQLite opens the first connection. Switching a new file to WAL

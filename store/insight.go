@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
+	"hrss/access"
 	"hrss/insight"
 	"hrss/rules/period"
 )
@@ -13,6 +15,11 @@ import (
 func (db *DB) Insight() insight.Store { return insightStore{db} }
 
 type insightStore struct{ db *DB }
+
+// AppendAudit implements access.Appender (DB.AppendAudit).
+func (s insightStore) AppendAudit(ctx context.Context, c access.Caller, at time.Time, ev access.Event) error {
+	return s.db.AppendAudit(ctx, c, at, ev)
+}
 
 func (s insightStore) Update(ctx context.Context, fn func(insight.Tx) error) error {
 	return s.db.updateAudited(ctx, func(t *Tx) error { return fn(t) })

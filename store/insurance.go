@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"hrss/access"
 	"hrss/insurance"
 	"hrss/rules/money"
 	"hrss/rules/period"
@@ -20,6 +21,11 @@ import (
 func (db *DB) Insurance() insurance.Store { return insuranceStore{db} }
 
 type insuranceStore struct{ db *DB }
+
+// AppendAudit implements access.Appender (DB.AppendAudit).
+func (s insuranceStore) AppendAudit(ctx context.Context, c access.Caller, at time.Time, ev access.Event) error {
+	return s.db.AppendAudit(ctx, c, at, ev)
+}
 
 func (s insuranceStore) Update(ctx context.Context, fn func(insurance.Tx) error) error {
 	return s.db.updateAudited(ctx, func(t *Tx) error { return fn(t) })

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
+	"hrss/access"
 	"hrss/employment"
 	"hrss/registry"
 	"hrss/rules/money"
@@ -15,6 +17,11 @@ import (
 func (db *DB) Jobs() employment.Store { return jobsStore{db} }
 
 type jobsStore struct{ db *DB }
+
+// AppendAudit implements access.Appender (DB.AppendAudit).
+func (s jobsStore) AppendAudit(ctx context.Context, c access.Caller, at time.Time, ev access.Event) error {
+	return s.db.AppendAudit(ctx, c, at, ev)
+}
 
 func (s jobsStore) Update(ctx context.Context, fn func(employment.Tx) error) error {
 	return s.db.updateAudited(ctx, func(t *Tx) error { return fn(t) })

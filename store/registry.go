@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"strings"
+	"time"
 
+	"hrss/access"
 	"hrss/registry"
 	"hrss/registry/ident"
 )
@@ -12,6 +14,11 @@ import (
 func (db *DB) Registry() registry.Store { return registryStore{db} }
 
 type registryStore struct{ db *DB }
+
+// AppendAudit implements access.Appender (DB.AppendAudit).
+func (s registryStore) AppendAudit(ctx context.Context, c access.Caller, at time.Time, ev access.Event) error {
+	return s.db.AppendAudit(ctx, c, at, ev)
+}
 
 func (s registryStore) Update(ctx context.Context, fn func(registry.Tx) error) error {
 	return s.db.updateAudited(ctx, func(t *Tx) error { return fn(t) })

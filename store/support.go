@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
+	"hrss/access"
 	"hrss/rules"
 	"hrss/rules/money"
 	"hrss/rules/period"
@@ -18,6 +20,11 @@ import (
 func (db *DB) Support() support.Store { return supportStore{db} }
 
 type supportStore struct{ db *DB }
+
+// AppendAudit implements access.Appender (DB.AppendAudit).
+func (s supportStore) AppendAudit(ctx context.Context, c access.Caller, at time.Time, ev access.Event) error {
+	return s.db.AppendAudit(ctx, c, at, ev)
+}
 
 func (s supportStore) Update(ctx context.Context, fn func(support.Tx) error) error {
 	return s.db.updateAudited(ctx, func(t *Tx) error { return fn(t) })

@@ -23,21 +23,21 @@ func (s *Service) Grants(ctx context.Context, f GrantFilter) ([]Grant, error) {
 		return nil, nil
 	}
 	var out []Grant
-	err = s.Store.Update(ctx, func(tx Tx) error {
+	err = access.ViewAudited(ctx, s.Store, c, s.now(), func(tx Tx) (ev access.Event, err error) {
 		if out, err = tx.ListGrants(ctx, f); err != nil {
-			return err
+			return ev, err
 		}
 		var persons []int64
 		for i := range out {
 			if err := names(ctx, tx, &out[i]); err != nil {
-				return err
+				return ev, err
 			}
 			persons = append(persons, out[i].PersonID)
 		}
 		if len(out) == 0 || c.Role == access.Citizen {
-			return nil
+			return ev, nil // nobody else's data shown: nothing to record
 		}
-		return s.record(ctx, tx, c, "support.grants.list", fmt.Sprintf("grants: %d listed", len(out)), persons...)
+		return access.Event{Action: "support.grants.list", Object: fmt.Sprintf("grants: %d listed", len(out)), Subjects: persons}, nil
 	})
 	return out, err
 }
@@ -64,20 +64,20 @@ func (s *Service) Grant(ctx context.Context, id int64) (Grant, []Payment, error)
 	}
 	var g Grant
 	var pays []Payment
-	err = s.Store.Update(ctx, func(tx Tx) error {
+	err = access.ViewAudited(ctx, s.Store, c, s.now(), func(tx Tx) (ev access.Event, err error) {
 		if g, err = tx.Grant(ctx, id); err != nil {
-			return err
+			return ev, err
 		}
 		if !sees(c, g) {
-			return access.OutOfScope("grant", id)
+			return ev, access.OutOfScope("grant", id)
 		}
 		if err := names(ctx, tx, &g); err != nil {
-			return err
+			return ev, err
 		}
 		if pays, err = tx.PayRows(ctx, 0, g.ID); err != nil {
-			return err
+			return ev, err
 		}
-		return s.record(ctx, tx, c, "support.grant.view", fmt.Sprintf("grant/%d", id), g.PersonID)
+		return access.Event{Action: "support.grant.view", Object: fmt.Sprintf("grant/%d", id), Subjects: []int64{g.PersonID}}, nil
 	})
 	return g, pays, err
 }
@@ -233,24 +233,24 @@ func (s *Service) Batch(ctx context.Context, id int64) (Batch, []Grant, error) {
 	}
 	var b Batch
 	var gs []Grant
-	err = s.Store.Update(ctx, func(tx Tx) error {
+	err = access.ViewAudited(ctx, s.Store, c, s.now(), func(tx Tx) (ev access.Event, err error) {
 		if b, err = tx.GrantBatch(ctx, id); err != nil {
-			return err
+			return ev, err
 		}
 		if !c.IsSystem() && !c.InDivision(b.Division) {
-			return access.OutOfScope("batch", id)
+			return ev, access.OutOfScope("batch", id)
 		}
 		if gs, err = tx.ListGrants(ctx, GrantFilter{BatchID: id}); err != nil {
-			return err
+			return ev, err
 		}
 		var persons []int64
 		for i := range gs {
 			if err := names(ctx, tx, &gs[i]); err != nil {
-				return err
+				return ev, err
 			}
 			persons = append(persons, gs[i].PersonID)
 		}
-		return s.record(ctx, tx, c, "support.batch.view", fmt.Sprintf("batch/%d", id), persons...)
+		return access.Event{Action: "support.batch.view", Object: fmt.Sprintf("batch/%d", id), Subjects: persons}, nil
 	})
 	return b, gs, err
 }

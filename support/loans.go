@@ -368,17 +368,17 @@ func (s *Service) Loan(ctx context.Context, id int64) (StartupLoan, []ScheduleMo
 		return StartupLoan{}, nil, err
 	}
 	var l StartupLoan
-	err = s.Store.Update(ctx, func(tx Tx) error {
+	err = access.ViewAudited(ctx, s.Store, c, s.now(), func(tx Tx) (ev access.Event, err error) {
 		if l, err = tx.Loan(ctx, id); err != nil {
-			return err
+			return ev, err
 		}
 		ok := c.IsSystem() || (c.DivisionScoped() && c.InDivision(l.Division)) ||
 			(c.Role == access.Citizen && l.PersonID != 0 && l.PersonID == c.PersonID) ||
 			(c.Role == access.EmployerAgent && l.EmployerID != 0 && l.EmployerID == c.EmployerID)
 		if !ok {
-			return access.OutOfScope("loan", id)
+			return ev, access.OutOfScope("loan", id)
 		}
-		return s.record(ctx, tx, c, "support.loan.view", fmt.Sprintf("loan/%d", id), l.PersonID)
+		return access.Event{Action: "support.loan.view", Object: fmt.Sprintf("loan/%d", id), Subjects: []int64{l.PersonID}}, nil
 	})
 	if err != nil {
 		return StartupLoan{}, nil, err

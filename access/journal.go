@@ -1,0 +1,129 @@
+package access
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Journal appends the audit entries of reads in short write transactions
+// of their own, after the snapshot they record: a view of personal data
+// reads without holding the writer (SQLite's one connection,
+// PostgreSQL's audit lock) and waits for it only to append its entry.
+//
+// Concurrent appends are committed together (a group commit): while one
+// caller's transaction is writing, the entries that arrive queue, and
+// the first of them then writes all the queued ones in one transaction,
+// chained in the order they arrived. Append returns only once its entry
+// is committed (or failed with its batch), so nothing is shown whose
+// entry is not in the trail.
+type Journal struct {
+	update func(ctx context.Context, fn func(AuditTx) error) error
+
+	mu    sync.Mutex
+	queue []*pending
+	busy  bool // a batch is being written
+}
+
+// pending is one entry waiting for its batch. done receives the batch's
+// outcome, or lead (true) when this entry is to write the next batch.
+type pending struct {
+	c     Caller
+	at    time.Time
+	ev    Event
+	done  chan error
+	leads chan struct{}
+}
+
+// NewJournal returns a Journal that writes each batch by update, one
+// read-write transaction that appends to the audit chain.
+func NewJournal(update func(ctx context.Context, fn func(AuditTx) error) error) *Journal {
+	return &Journal{update: update}
+}
+
+// Append appends the entry for ev by c at time at to the audit trail and
+// returns once it is committed (see Journal).
+func (j *Journal) Append(ctx context.Context, c Caller, at time.Time, ev Event) error {
+	p := &pending{c: c, at: at, ev: ev, done: make(chan error, 1), leads: make(chan struct{}, 1)}
+	j.mu.Lock()
+	j.queue = append(j.queue, p)
+	if j.busy {
+		j.mu.Unlock()
+		select {
+		case err := <-p.done:
+			return err
+		case <-p.leads:
+		}
+	} else {
+		j.busy = true
+		j.mu.Unlock()
+	}
+	j.writeBatch(ctx)
+	return <-p.done
+}
+
+// writeBatch writes every queued entry in one transaction, tells each
+// its outcome and hands the writing of the next batch to the first entry
+// queued meanwhile (or marks the journal idle). The batch is written
+// whatever happens to the leader's request: the others wait for it.
+func (j *Journal) writeBatch(ctx context.Context) {
+	j.mu.Lock()
+	batch := j.queue
+	j.queue = nil
+	j.mu.Unlock()
+	ctx = context.WithoutCancel(ctx)
+	err := j.update(ctx, func(tx AuditTx) error {
+		for _, p := range batch {
+			if err := Record(ctx, tx, p.c, p.at, p.ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for _, p := range batch {
+		p.done <- err
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if len(j.queue) == 0 {
+		j.busy = false
+		return
+	}
+	j.queue[0].leads <- struct{}{}
+}
+
+// Appender appends the audit entry of a read after the read (Journal).
+type Appender interface {
+	AppendAudit(ctx context.Context, c Caller, at time.Time, ev Event) error
+}
+
+// ViewStore is a domain store that reads in snapshots of transaction
+// type T and appends audit entries of its own (a Journal).
+type ViewStore[T any] interface {
+	View(ctx context.Context, fn func(T) error) error
+	Appender
+}
+
+// ViewAudited is the one way a view of personal data is audited: read
+// runs in a read-only snapshot of s and returns the event it showed, then
+// the entry for that event by c at time at is appended (Journal), and
+// only once it is committed does ViewAudited return nil. A read that
+// fails appends nothing, nor does an event without an action (a read
+// that showed no one's data).
+func ViewAudited[T any](ctx context.Context, s ViewStore[T], c Caller, at time.Time, read func(T) (Event, error)) error {
+	var ev Event
+	if err := s.View(ctx, func(tx T) (err error) {
+		ev, err = read(tx)
+		return err
+	}); err != nil || ev.Action == "" {
+		return err
+	}
+	return s.AppendAudit(ctx, c, at, ev)
+}
+
+// Queued returns how many appends wait for the next batch.
+func (j *Journal) Queued() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return len(j.queue)
+}
