@@ -101,7 +101,10 @@ func openPostgres(dsn string) (*DB, error) {
 
 // sqlitePragmas are set on every SQLite connection; busy_timeout comes
 // first so that the others wait for a lock instead of failing.
-const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+// mmap_size maps up to 2 GiB of the file (SQLite's own ceiling), so that
+// reads take pages from the operating system's cache without a read(2)
+// each: under bench/load a quarter of the CPU went to those calls.
+const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=mmap_size(2147418112)"
 
 func openSQLite(path string) (*DB, error) {
 	if strings.ContainsAny(path, "?#") {

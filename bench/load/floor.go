@@ -11,8 +11,9 @@ import (
 // floorLevel sends the same number of requests as hrss answered at this
 // level, from as many clients making the same choices, to a bare
 // net/http handler that answers each kind with a recorded hrss answer
-// of the median size: the cost of HTTP and of the clients alone.
-func floorLevel(ctx context.Context, cfg config, fx *fixtures, st *stats, n, requests int) (*stats, error) {
+// of the median size: the cost of HTTP and of the clients alone. Paced
+// clients (think > 0) are paced the same way.
+func floorLevel(ctx context.Context, cfg config, fx *fixtures, st *stats, n int, think time.Duration, requests int) (*stats, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -24,7 +25,7 @@ func floorLevel(ctx context.Context, cfg config, fx *fixtures, st *stats, n, req
 	always := make(chan struct{})
 	close(always)
 	limit := cfg.Duration + cfg.RunLimit // the budget of requests ends it, long before
-	drive(ctx, newAPI("http://"+ln.Addr().String(), 1000), fx, nil, out, n, cfg, requests, time.Now().Add(limit), always, limit)
+	drive(ctx, newAPI("http://"+ln.Addr().String(), 1000), fx, nil, out, n, think, cfg, requests, time.Now().Add(limit), always, limit)
 	return out, nil
 }
 

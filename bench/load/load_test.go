@@ -31,8 +31,8 @@ func tinyCity(t *testing.T) (bin, db, key string) {
 	return bin, db, key
 }
 
-// TestLoad runs the load test briefly over a tiny city: no request
-// fails, the floor is measured, writes are acknowledged and, checked
+// TestLoad runs the load test briefly over a tiny city, in a closed loop
+// and with paced clients: no request fails, the floor is measured, writes are acknowledged and, checked
 // before anything is touched, all present; the original database is left
 // as it was. Then a payment is deleted and a declared wage changed
 // behind the server's back, and the run's own check of the writes must
@@ -44,7 +44,7 @@ func TestLoad(t *testing.T) {
 	bin, db, key := tinyCity(t)
 	before := fingerprint(t, db)
 	out := &strings.Builder{}
-	cfg := config{DB: db, KeyFile: key, Binary: bin, Clients: []int{1, 4}, Duration: time.Second, Requests: 300,
+	cfg := config{DB: db, KeyFile: key, Binary: bin, Clients: []int{1, 4}, Think: 20 * time.Millisecond, Duration: time.Second, Requests: 300,
 		RunLimit: time.Minute, Citizens: 3, Agents: 3, Seed: 1, Out: out}
 	var gone, changed string
 	cfg.tamper = func(path string, l *ledger, verify func() ([]string, error)) error {
@@ -68,6 +68,9 @@ func TestLoad(t *testing.T) {
 	}
 	if res.errors != 0 {
 		t.Errorf("%d requests failed", res.errors)
+	}
+	if len(res.levels) != 4 || res.levels[0].think != 0 || res.levels[1].think == 0 {
+		t.Errorf("want 1 and 4 clients each in a closed loop and paced, got %d levels", len(res.levels))
 	}
 	for _, lv := range res.levels {
 		if n, _ := lv.floor.count(); n == 0 || lv.peakMiB <= 0 {

@@ -14,14 +14,20 @@
 // from the same clients, answered by a bare net/http handler that returns
 // a recorded hrss response of the same kind and size (the cost of HTTP
 // alone), with the ratio. The goal is p99 ≤ 20 ms for the reads at 50
-// clients. After the load it reads back every write that was answered
+// clients. Clients send in a closed loop, each its next request as soon
+// as the last is answered; with -think each level is run again with
+// paced clients, who wait an exponentially distributed think time
+// between requests as caseworkers at their screens do. The goal is
+// judged on paced clients: 50 closed-loop clients on a small machine
+// queue behind each other (the floor itself is near 20 ms there), so
+// their figures are printed beside the floor's, with the ratio. After the load it reads back every write that was answered
 // 2xx (hires, wage declarations, imported payments) through the API and
 // exits 1 if any is missing, or if any request failed.
 //
 // Loopback only, bounded in requests and time, it stops by itself:
 //
 //	go run ./cmd/hrss demo --no-serve --persons 20000 --db /tmp/load/city.db --key-file /tmp/load/city.key
-//	go run ./bench/load -db /tmp/load/city.db -key-file /tmp/load/city.key [-clients 1,10,50] [-duration 20s]
+//	go run ./bench/load -db /tmp/load/city.db -key-file /tmp/load/city.key [-clients 1,10,50] [-duration 20s] [-think 1s]
 //	go run ./bench/load -db 'postgres://postgres@127.0.0.1:5432/scratch?sslmode=disable' -scratch -key-file city.key
 package main
 
@@ -45,6 +51,7 @@ type config struct {
 	Scratch  bool          // the PostgreSQL database may be written to
 	Binary   string        // a built hrss; empty: build it from this tree
 	Clients  []int         // concurrent clients of each level
+	Think    time.Duration // >0: each level is also run with paced clients, who wait this long on average between requests
 	Duration time.Duration // how long each level sends requests (at least until its monthly run ends)
 	Requests int           // at most this many requests per level
 	RunLimit time.Duration // a level waits at most this long for its monthly run
@@ -82,6 +89,7 @@ func parseFlags(args []string) (config, error) {
 	fs.BoolVar(&cfg.Scratch, "scratch", false, "confirm that the PostgreSQL database is a scratch database the test may write to")
 	fs.StringVar(&cfg.Binary, "hrss", "", "an hrss binary to serve with (default: built from this tree)")
 	clients := fs.String("clients", "1,10,50", "concurrent clients of each level, comma-separated")
+	fs.DurationVar(&cfg.Think, "think", 0, "also run each level with paced clients that think this long on average (exponentially distributed) between requests, as caseworkers do; 0: closed loop only")
 	fs.DurationVar(&cfg.Duration, "duration", 20*time.Second, "how long each level sends requests (it also lasts until its monthly run ends)")
 	fs.IntVar(&cfg.Requests, "requests", 50000, "at most this many requests per level")
 	fs.DurationVar(&cfg.RunLimit, "run-limit", 10*time.Minute, "a level waits at most this long for its monthly run")
@@ -122,6 +130,8 @@ func (cfg config) check() error {
 		return fmt.Errorf("-key-file: %s does not exist (hrss would make a new key that opens none of the city's resident IDs)", cfg.KeyFile)
 	case isPostgres(cfg.DB) && !cfg.Scratch:
 		return errors.New("-db: a PostgreSQL database is written to by the load; name a scratch database and pass -scratch")
+	case cfg.Think < 0:
+		return errors.New("-think must not be negative")
 	case cfg.Duration <= 0 || cfg.Requests < 1:
 		return errors.New("-duration and -requests must be positive")
 	case cfg.Citizens < 1 || cfg.Agents < 1:

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -20,8 +21,8 @@ func printLevel(cfg config, lv *level) {
 	n, errs := lv.hrss.count()
 	fn, _ := lv.floor.count()
 	rate, frate := float64(n)/lv.hrss.elapsed.Seconds(), float64(fn)/lv.floor.elapsed.Seconds()
-	fmt.Fprintf(cfg.Out, "%d clients: hrss %d requests in %.1f s = %.0f requests/s, %d errors; floor %.0f requests/s (hrss at %.3f of the floor's rate)\n",
-		lv.clients, n, lv.hrss.elapsed.Seconds(), rate, errs, frate, rate/frate)
+	fmt.Fprintf(cfg.Out, "%d clients, %s: hrss %d requests in %.1f s = %.0f requests/s, %d errors; floor %.0f requests/s (hrss at %.3f of the floor's rate)\n",
+		lv.clients, mode(lv.think), n, lv.hrss.elapsed.Seconds(), rate, errs, frate, rate/frate)
 	tw := tabwriter.NewWriter(cfg.Out, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "kind\tn\terrors\tp50 ms\tp95 ms\tp99 ms\tsize B\tfloor p50\tfloor p95\tfloor p99\tp99 ratio\t")
 	var reads, writes []string
@@ -45,14 +46,18 @@ func printLevel(cfg config, lv *level) {
 		peak = "since the server started"
 	}
 	q := lv.hrss.merged(reads).quantiles()
+	fq := lv.floor.merged(reads).quantiles()
 	goal := ""
-	if lv.clients >= goalClients {
-		goal = fmt.Sprintf(" (goal ≤ %s ms at %d clients: met)", ms(readGoal), goalClients)
+	switch {
+	case lv.clients >= goalClients && lv.think > 0:
+		goal = fmt.Sprintf(" (goal ≤ %s ms at %d paced clients: met)", ms(readGoal), goalClients)
 		if q[2] > readGoal {
 			goal = strings.Replace(goal, "met", "MISSED", 1)
 		}
+	case lv.clients >= goalClients:
+		goal = fmt.Sprintf(" (%s × the floor's %s ms; the goal is judged on paced clients, -think)", ratio(q[2], fq[2]), ms(fq[2]))
 	}
-	fmt.Fprintf(cfg.Out, "  %s; server peak memory %.0f MiB (VmHWM %s); reads p99 %s ms%s\n", run, lv.peakMiB, peak, ms(q[2]), goal)
+	fmt.Fprintf(cfg.Out, "  %s; server peak memory %.0f MiB (VmHWM %s); load average %s; reads p99 %s ms%s\n", run, lv.peakMiB, peak, loadAverage(), ms(q[2]), goal)
 	for _, k := range kinds {
 		if ks := lv.hrss.kinds[k.name]; ks != nil {
 			for _, e := range ks.first {
@@ -76,4 +81,22 @@ func printRow(tw *tabwriter.Writer, name string, h, f *kindStats) {
 		size /= len(h.sizes)
 	}
 	fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t\n", name, len(h.lat), h.errs, ms(q[0]), ms(q[1]), ms(q[2]), size, ms(fq[0]), ms(fq[1]), ms(fq[2]), ratio(q[2], fq[2]))
+}
+
+// mode names how the clients of a level send.
+func mode(think time.Duration) string {
+	if think == 0 {
+		return "closed loop"
+	}
+	return "paced (think time " + think.String() + " on average)"
+}
+
+// loadAverage is the machine's load average over 1, 5 and 15 minutes
+// (Linux), or "?".
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "?"
 }

@@ -15,6 +15,7 @@ import (
 // level is the outcome of one number of clients.
 type level struct {
 	clients     int
+	think       time.Duration // the paced clients' mean think time; 0: a closed loop
 	hrss, floor *stats
 	run         runResult
 	peakMiB     float64
@@ -62,13 +63,19 @@ func run(ctx context.Context, cfg config) (*result, error) {
 		s.base, describeDB(cfg.DB, s.db), len(fx.persons), len(fx.hireable), len(fx.bills), len(fx.citizens), len(fx.agents), fx.runPeriod)
 	res := &result{}
 	led := newLedger()
+	thinks := []time.Duration{0}
+	if cfg.Think > 0 {
+		thinks = append(thinks, cfg.Think)
+	}
 	for _, n := range cfg.Clients {
-		lv, err := runLevel(ctx, cfg, s, a, fx, led, n)
-		if err != nil {
-			return res, err
+		for _, think := range thinks {
+			lv, err := runLevel(ctx, cfg, s, a, fx, led, n, think)
+			if err != nil {
+				return res, err
+			}
+			printLevel(cfg, lv)
+			res.levels = append(res.levels, lv)
 		}
-		printLevel(cfg, lv)
-		res.levels = append(res.levels, lv)
 	}
 	return res, check(ctx, cfg, s, a, fx, led, res)
 }
@@ -132,10 +139,11 @@ func check(ctx context.Context, cfg config, s *server, a *api, fx *fixtures, led
 	return nil
 }
 
-// runLevel runs n clients against hrss with the monthly run in the
-// background, then the same requests against the floor.
-func runLevel(ctx context.Context, cfg config, s *server, a *api, fx *fixtures, led *ledger, n int) (*level, error) {
-	lv := &level{clients: n, hrss: newStats()}
+// runLevel runs n clients (paced by think, or in a closed loop) against
+// hrss with the monthly run in the background, then the same requests
+// against the floor.
+func runLevel(ctx context.Context, cfg config, s *server, a *api, fx *fixtures, led *ledger, n int, think time.Duration) (*level, error) {
+	lv := &level{clients: n, think: think, hrss: newStats()}
 	lv.peakOfLevel = s.resetPeak()
 	runDone := make(chan struct{})
 	go func() {
@@ -143,7 +151,7 @@ func runLevel(ctx context.Context, cfg config, s *server, a *api, fx *fixtures, 
 		lv.run = monthlyRun(ctx, a, fx)
 	}()
 	limit := cfg.Duration + cfg.RunLimit
-	sent := drive(ctx, a, fx, led, lv.hrss, n, cfg, cfg.Requests, time.Now().Add(cfg.Duration), runDone, limit)
+	sent := drive(ctx, a, fx, led, lv.hrss, n, think, cfg, cfg.Requests, time.Now().Add(cfg.Duration), runDone, limit)
 	select {
 	case <-runDone:
 	case <-time.After(cfg.RunLimit):
@@ -153,7 +161,7 @@ func runLevel(ctx context.Context, cfg config, s *server, a *api, fx *fixtures, 
 	if lv.peakMiB, err = s.peakMiB(); err != nil {
 		return lv, err
 	}
-	lv.floor, err = floorLevel(ctx, cfg, fx, lv.hrss, n, sent)
+	lv.floor, err = floorLevel(ctx, cfg, fx, lv.hrss, n, think, sent)
 	return lv, err
 }
 
@@ -169,8 +177,9 @@ func monthlyRun(ctx context.Context, a *api, fx *fixtures) runResult {
 
 // drive runs n clients against a until budget requests are sent, or
 // until the deadline has passed and done is closed, or limit has passed;
-// it returns the number of requests sent.
-func drive(ctx context.Context, a *api, fx *fixtures, led *ledger, st *stats, n int, cfg config, budget int, deadline time.Time, done <-chan struct{}, limit time.Duration) int {
+// it returns the number of requests sent. With think > 0 each client
+// waits an exponentially distributed time of that mean after each answer.
+func drive(ctx context.Context, a *api, fx *fixtures, led *ledger, st *stats, n int, think time.Duration, cfg config, budget int, deadline time.Time, done <-chan struct{}, limit time.Duration) int {
 	var sent atomic.Int64
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -185,12 +194,25 @@ func drive(ctx context.Context, a *api, fx *fixtures, led *ledger, st *stats, n 
 					return
 				}
 				send(ctx, a, c.next(), st)
+				if think > 0 {
+					pause(ctx, time.Duration(c.rng.ExpFloat64()*float64(think)), hard)
+				}
 			}
 		}()
 	}
 	wg.Wait()
 	st.elapsed = time.Since(start)
 	return int(min(sent.Load(), int64(budget)))
+}
+
+// pause waits d, or until ctx ends or the hard limit has passed.
+func pause(ctx context.Context, d time.Duration, hard time.Time) {
+	t := time.NewTimer(min(d, max(time.Until(hard), 0)))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
 }
 
 func closed(c <-chan struct{}) bool {
