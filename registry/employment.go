@@ -258,15 +258,16 @@ func (s *Service) Employment(ctx context.Context, id int64) (Employment, error) 
 		func(e Employment) int64 { return e.PersonID })
 }
 
-// viewAudited reads one record with load in one transaction and records
-// the view of its person in the audit trail, as action on object.
+// viewAudited reads one record with load in a snapshot and records the
+// view of its person in the audit trail, as action on object.
 func viewAudited[T any](ctx context.Context, s *Service, c access.Caller, action, object string, load func(Tx) (T, error), person func(T) int64) (T, error) {
 	var out T
-	err := s.Store.Update(ctx, func(tx Tx) (err error) {
+	err := access.ViewAudited(ctx, s.Store, c, s.now(), func(tx Tx) (access.Event, error) {
+		var err error
 		if out, err = load(tx); err != nil {
-			return err
+			return access.Event{}, err
 		}
-		return s.record(ctx, tx, c, action, object, person(out))
+		return access.Event{Action: action, Object: object, Subjects: []int64{person(out)}}, nil
 	})
 	return out, err
 }
