@@ -319,7 +319,7 @@ func (s *Service) accrue(bf billFees, asOf period.Date) (accrual, error) {
 
 // stretches returns the late fee lines of bf for the days after from up
 // to to: the principal due less the payments made by from, lowered by
-// each payment made inside, one line per stretch.
+// each payment of principal made inside, one line per stretch.
 func (s *Service) stretches(bf billFees, from, to period.Date) ([]LateFee, error) {
 	var out []LateFee
 	if !from.Before(to) {
@@ -327,6 +327,9 @@ func (s *Service) stretches(bf billFees, from, to period.Date) ([]LateFee, error
 	}
 	unpaid := bf.bill.Due
 	for _, p := range bf.pays {
+		if p.Applied == 0 { // a payment of late fee only leaves the principal as it is
+			continue
+		}
 		if !from.Before(p.PaidOn) {
 			unpaid -= p.Applied
 			continue
