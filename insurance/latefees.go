@@ -118,6 +118,10 @@ type MoneyTx interface {
 	// InsertFeeCredit records c (sets c.ID); FeeCredits lists them all.
 	InsertFeeCredit(ctx context.Context, c *FeeCredit) error
 	FeeCredits(ctx context.Context) ([]FeeCredit, error)
+	// FeePayments lists the applied payments of period p (of one payer
+	// when kind is set) in (paid_on, reference) order with what a late
+	// fee reads of them: payer, amount, applied parts, date.
+	FeePayments(ctx context.Context, p period.YearMonth, kind PayerKind, payer int64) ([]Payment, error)
 	// Credits lists the credits (overpaid and unmatched payments,
 	// overpayments of re-runs, fee credits) with what was re-matched and
 	// refunded of each.
@@ -146,7 +150,7 @@ type billFees struct {
 
 // feeBillsPerPayer is how many bills of a period feeBills reads the
 // payments of one by one; above it, it reads the period's at once.
-const feeBillsPerPayer = 2000
+const feeBillsPerPayer = 200
 
 // feeBills reads, in tx, the bills due before asOf whose late fee may be
 // owed or billed: those with principal unpaid, a line billed, or a mark
@@ -213,15 +217,15 @@ func (s *Service) feePayments(ctx context.Context, tx Tx, bfs []billFees, perPer
 		b := bfs[i].bill
 		k := payerKey{b.PayerKind, b.PayerID}
 		if perPeriod[b.Period] <= feeBillsPerPayer {
-			list, err := tx.Payments(ctx, b.Period, b.PayerKind, b.PayerID)
+			list, err := tx.FeePayments(ctx, b.Period, b.PayerKind, b.PayerID)
 			if err != nil {
 				return err
 			}
-			bfs[i].pays = appliedByPayer(list)[k]
+			bfs[i].pays = list
 			continue
 		}
 		if pays[b.Period] == nil {
-			list, err := tx.Payments(ctx, b.Period, 0, 0)
+			list, err := tx.FeePayments(ctx, b.Period, 0, 0)
 			if err != nil {
 				return err
 			}

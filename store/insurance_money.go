@@ -349,3 +349,29 @@ func (t *Tx) InsertRefundReturn(ctx context.Context, r *bank.Return) error {
 	r.ID = id
 	return err
 }
+
+// FeePayments implements insurance.Tx: the columns a late fee reads, no
+// payer's division (Payments looks it up per row).
+func (t *Tx) FeePayments(ctx context.Context, p period.YearMonth, kind insurance.PayerKind, payer int64) ([]insurance.Payment, error) {
+	w := insWhere{}
+	w.add(true, "status = 'applied' AND period = ?", ymArg(p))
+	w.add(kind != 0, "payer_kind = ? AND payer_id = ?", int16(kind), payer)
+	cond, args := w.sql()
+	rows, err := t.query(ctx, `SELECT reference, payer_kind, payer_id, amount, applied, fee_applied, paid_on, status FROM ins_payments`+cond+` ORDER BY paid_on, reference`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []insurance.Payment
+	for rows.Next() {
+		pay := insurance.Payment{Period: p}
+		var k int16
+		var amount, applied, fee int64
+		if err := rows.Scan(&pay.Reference, &k, &pay.PayerID, &amount, &applied, &fee, dateCol{&pay.PaidOn}, &pay.Status); err != nil {
+			return nil, err
+		}
+		pay.PayerKind, pay.Amount, pay.Applied, pay.FeeApplied = insurance.PayerKind(k), money.Fen(amount), money.Fen(applied), money.Fen(fee)
+		out = append(out, pay)
+	}
+	return out, rows.Err()
+}
