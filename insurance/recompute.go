@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"hrss/access"
@@ -323,18 +322,10 @@ func (s *Service) DecideRecomputation(ctx context.Context, id int64, approve boo
 		if r, err = rt.Recomputation(ctx, id); err != nil {
 			return err
 		}
-		c, err := access.RequireApprover(ctx, r.PreparedBy)
+		c, err := decider(ctx, decision{what: "recomputation", area: "recompute", id: id, preparedBy: r.PreparedBy, division: r.Division,
+			status: string(r.Status), open: r.Status == RecomputationPrepared, approve: approve, note: note}, &r.Note)
 		if err != nil {
 			return err
-		}
-		if !c.IsSystem() && !reaches(c, r.Division) {
-			return fault.NotFoundf("no recomputation %d in your divisions", id)
-		}
-		if r.Status != RecomputationPrepared {
-			return fault.Conflictf("status", "recompute.decided", "recomputation %d is %s already", id, r.Status)
-		}
-		if r.Note = strings.TrimSpace(note); !approve && r.Note == "" {
-			return fault.Invalidf("note", "recompute.reject_reason", "give the reason for rejecting the recomputation")
 		}
 		now := s.now()
 		r.Status, r.DecidedBy, r.Decider, r.DecidedAt = RecomputationRejected, c.UserID, c.Actor(), &now

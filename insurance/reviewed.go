@@ -253,18 +253,10 @@ func (s *Service) DecideCorrection(ctx context.Context, id int64, approve bool, 
 		if pc, err = rt.PreparedCorrection(ctx, id); err != nil {
 			return err
 		}
-		c, err := access.RequireApprover(ctx, pc.PreparedBy)
+		c, err := decider(ctx, decision{what: "correction", area: "correction", id: id, preparedBy: pc.PreparedBy, division: pc.Division,
+			status: string(pc.Status), open: pc.Status == CorrectionPrepared, approve: approve, note: note}, &pc.Note)
 		if err != nil {
 			return err
-		}
-		if !c.IsSystem() && !reaches(c, pc.Division) {
-			return fault.NotFoundf("no prepared correction %d in your divisions", id)
-		}
-		if pc.Status != CorrectionPrepared {
-			return fault.Conflictf("status", "correction.decided", "correction %d is %s already", id, pc.Status)
-		}
-		if pc.Note = strings.TrimSpace(note); !approve && pc.Note == "" {
-			return fault.Invalidf("note", "correction.reject_reason", "give the reason for rejecting the correction")
 		}
 		now := s.now()
 		pc.Status, pc.DecidedBy, pc.Decider, pc.DecidedAt = CorrectionRejected, c.UserID, c.Actor(), &now
@@ -311,4 +303,37 @@ func (s *Service) PreparedCorrections(ctx context.Context, f CorrectionFilter) (
 		return err
 	})
 	return out, err
+}
+
+// decision is what a reviewer decides: a record (what, id) prepared by
+// preparedBy in division, its status and whether it is still open, the
+// decision and its note; area names its rules.
+type decision struct {
+	what, area       string
+	id, preparedBy   int64
+	division, status string
+	open, approve    bool
+	note             string
+}
+
+// decider is the caller deciding d under four eyes: a reviewer other than
+// its preparer (access.RequireApprover) with its division in reach
+// (NotFound otherwise, as a missing one); Conflict (rule AREA.decided)
+// when it is decided already, Invalid (AREA.reject_reason) for a
+// rejection without a note. It writes the trimmed note to note.
+func decider(ctx context.Context, d decision, note *string) (access.Caller, error) {
+	c, err := access.RequireApprover(ctx, d.preparedBy)
+	if err != nil {
+		return c, err
+	}
+	if !c.IsSystem() && !reaches(c, d.division) {
+		return c, fault.NotFoundf("no %s %d in your divisions", d.what, d.id)
+	}
+	if !d.open {
+		return c, fault.Conflictf("status", d.area+".decided", "%s %d is %s already", d.what, d.id, d.status)
+	}
+	if *note = strings.TrimSpace(d.note); !d.approve && *note == "" {
+		return c, fault.Invalidf("note", d.area+".reject_reason", "give the reason for rejecting the %s", d.what)
+	}
+	return c, nil
 }
