@@ -220,6 +220,29 @@ func TestUIOptimisticForms(t *testing.T) {
 			t.Fatalf("the declaration after the refused one: %+v", ds)
 		}
 
+		// a vacancy, opened from its row
+		vac, err := a.jobs.PostVacancy(sysCtx, employment.VacancyInput{EmployerID: w.employer.ID, Title: "会计", Occupation: "2-02-10-03",
+			SalaryMin: "6000", SalaryMax: "8000", Openings: 1, ValidTo: "2026-12-31"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		list := "/employers/" + itoa(w.employer.ID) + "/vacancies"
+		if r := A.do("GET", list, nil, nil); !strings.Contains(r.body, `id="vacancy-edit-`+itoa(vac.ID)+`"`) {
+			t.Fatalf("the vacancies list offers no change: %d", r.status)
+		}
+		seenA, seenB = seenIn(t, A.do("GET", list+"?edit="+itoa(vac.ID), nil, nil).body, `id="vacancy-form"`), seenIn(t, B.do("GET", list+"?edit="+itoa(vac.ID), nil, nil).body, `id="vacancy-form"`)
+		change := func(u *uiClient, openings, seen string) uiResponse {
+			return u.do("POST", list, url.Values{"csrf_token": {u.csrf}, "vacancy_id": {itoa(vac.ID)}, "updated_at": {seen}, "title": {"会计"},
+				"occupation": {"2-02-10-03"}, "salary_min": {"6000.00"}, "salary_max": {"8000.00"}, "openings": {openings}, "valid_to": {"2026-12-31"}}, nil)
+		}
+		if r := change(A, "3", seenA); r.status != 200 || !strings.Contains(r.url, "done=updated") {
+			t.Fatalf("the first vacancy change: %d %s %q", r.status, r.url, errorOf(r.body))
+		}
+		refused("vacancy (en)", change(B, "5", seenB), "vacancy #"+itoa(vac.ID)+" 会计", true)
+		if got, _ := a.jobs.Vacancy(sysCtx, vac.ID); got.Openings != 3 {
+			t.Fatalf("the vacancy after the refused change: %+v", got)
+		}
+
 		// a user's state
 		target := a.user(t, access.UserInput{Name: "opt-target", Role: "auditor"})
 		X, Y := client("adm-a"), client("adm-b")

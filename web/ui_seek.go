@@ -127,6 +127,9 @@ type vacanciesView struct {
 	SkillList      []employment.Skill
 	CanPost        bool
 	Posted         bool
+	Updated        bool
+	Editing        int64  // the vacancy the form changes (0: it posts a new one)
+	UpdatedAt      string // the edited vacancy's, as the form was first shown (access.Seen)
 }
 
 // HasSkill reports whether the form has skill c chosen.
@@ -139,8 +142,31 @@ func (s *Server) uiVacancies(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, err)
 		return
 	}
-	v := vacanciesView{Form: employment.VacancyInput{Openings: 1, ValidTo: s.today().AddDays(90).String()}, Posted: r.URL.Query().Get("done") == "posted"}
+	q := r.URL.Query()
+	v := vacanciesView{Form: employment.VacancyInput{Openings: 1, ValidTo: s.today().AddDays(90).String()}, Posted: q.Get("done") == "posted", Updated: q.Get("done") == "updated"}
+	if q.Get("edit") != "" && s.Jobs != nil {
+		vid, err := strconv.ParseInt(q.Get("edit"), 10, 64)
+		var vac employment.Vacancy
+		if err == nil {
+			vac, err = s.Jobs.Vacancy(r.Context(), vid)
+		}
+		if err == nil && vac.EmployerID != id {
+			err = fault.NotFoundf("employer %d has no vacancy %d", id, vid)
+		}
+		if err != nil {
+			s.uiError(w, r, err)
+			return
+		}
+		v.Form, v.Editing, v.UpdatedAt = editedVacancy(vac), vac.ID, access.Seen(vac.UpdatedAt)
+	}
 	s.renderVacancies(w, r, id, &v, nil)
+}
+
+// editedVacancy is vacancy v as its edit form shows it.
+func editedVacancy(v employment.Vacancy) employment.VacancyInput {
+	return employment.VacancyInput{EmployerID: v.EmployerID, Title: v.Title, Occupation: string(v.Occupation), Skills: v.Skills, Education: string(v.Education),
+		ExperienceYears: v.Experience, SalaryMin: v.SalaryMin.String(), SalaryMax: v.SalaryMax.String(), Openings: v.Openings, ValidTo: v.ValidTo.String(),
+		Description: v.Description}
 }
 
 func (s *Server) renderVacancies(w http.ResponseWriter, r *http.Request, id int64, v *vacanciesView, formErr error) {
@@ -174,7 +200,9 @@ func (s *Server) renderVacancies(w http.ResponseWriter, r *http.Request, id int6
 	render(w, r, "vacancies", p)
 }
 
-// uiPostVacancy posts the vacancy of the form for employer {id}.
+// uiPostVacancy posts the vacancy of the form for employer {id}, or, when
+// the form edits one (vacancy_id), changes it unless it changed since the
+// form was shown (updated_at; 409 asking to reload).
 func (s *Server) uiPostVacancy(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
 	if err != nil {
@@ -193,7 +221,16 @@ func (s *Server) uiPostVacancy(w http.ResponseWriter, r *http.Request) {
 	if in.Openings, err = strconv.Atoi(strings.TrimSpace(r.PostFormValue("openings"))); err != nil {
 		err = fault.Invalidf("openings", "number.format", "%q is not a number", r.PostFormValue("openings"))
 	}
+	edit := vacanciesView{Form: in, UpdatedAt: r.PostFormValue("updated_at")}
 	if err == nil {
+		edit.Editing, err = formID(r, "vacancy_id")
+	}
+	done := "posted"
+	switch {
+	case err == nil && edit.Editing != 0:
+		in.UpdatedAt, done = edit.UpdatedAt, "updated"
+		_, err = s.Jobs.UpdateVacancy(r.Context(), edit.Editing, in)
+	case err == nil:
 		_, err = s.Jobs.PostVacancy(r.Context(), in)
 	}
 	if err != nil {
@@ -201,8 +238,8 @@ func (s *Server) uiPostVacancy(w http.ResponseWriter, r *http.Request) {
 			s.uiError(w, r, err)
 			return
 		}
-		s.renderVacancies(w, r, id, &vacanciesView{Form: in}, err)
+		s.renderVacancies(w, r, id, &edit, err)
 		return
 	}
-	http.Redirect(w, r, "/employers/"+itoa(id)+"/vacancies?done=posted", http.StatusSeeOther)
+	http.Redirect(w, r, "/employers/"+itoa(id)+"/vacancies?done="+done, http.StatusSeeOther)
 }
