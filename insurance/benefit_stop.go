@@ -251,13 +251,8 @@ func (s *Service) stopClaim(ctx context.Context, tx Tx, cl *Claim, ev StopEvent)
 	}
 	cl.Status, cl.StopPeriod, cl.StopDate, cl.StopGround = ClaimStopped, m, ev.Day, ev.Ground
 	cl.CarriedMonths = max(cl.MaxMonths-used, 0)
-	cl.StopReason = rules.Why{rules.Msg("claim.stop.event", msg.Label("ground", "claim.stop.ground."+string(ev.Ground)), msg.Date("day", ev.Day),
-		msg.Text("source", ev.Source), msg.Text("rule", ev.Rule)), rules.Msg("claim.stop.carried", msg.Int("months", cl.CarriedMonths))}
-	if cl.FinalDue > 0 {
-		cl.StopReason = append(cl.StopReason, rules.Msg("claim.stop.final_due", msg.Fen("amount", cl.FinalDue), msg.Month("period", m)))
-	}
+	cl.StopReason = stopReason(ev, cl.CarriedMonths, cl.FinalDue, over, medical)
 	if over > 0 {
-		cl.StopReason = append(cl.StopReason, rules.Msg("claim.stop.overpaid", msg.Fen("amount", over), msg.Date("day", ev.Day)))
 		detail, _ := json.Marshal(map[string]any{"event": ev, "months": months, "medical_after_stop": medical,
 			"rounding": "the stop month's days owed: monthly × days before the event / days in the month, half-up to the fen (RULES.md §3 rounding)"})
 		o := Overpayment{ClaimID: cl.ID, PersonID: cl.PersonID, Amount: over, Detail: detail, CreatedAt: s.now()}
@@ -265,10 +260,28 @@ func (s *Service) stopClaim(ctx context.Context, tx Tx, cl *Claim, ev StopEvent)
 			return err
 		}
 	}
-	if medical > 0 {
-		cl.StopReason = append(cl.StopReason, rules.Msg("claim.stop.medical", msg.Fen("amount", medical), msg.Month("period", m)))
-	}
 	return tx.UpdateClaim(ctx, *cl)
+}
+
+// stopReason is why and from when a claim stopped on ev, as messages
+// (claim.stop.*): the event with its source record and rule, the months
+// carried over, and what is still owed for the event's month, was paid
+// too much from its day on, or is to be reclaimed from the medical
+// insurance fund.
+func stopReason(ev StopEvent, carried int, finalDue, over, medical money.Fen) rules.Why {
+	m := ev.Day.Month()
+	why := rules.Why{rules.Msg("claim.stop.event", msg.Label("ground", "claim.stop.ground."+string(ev.Ground)), msg.Date("day", ev.Day),
+		msg.Text("source", ev.Source), msg.Text("rule", ev.Rule)), rules.Msg("claim.stop.carried", msg.Int("months", carried))}
+	if finalDue > 0 {
+		why = append(why, rules.Msg("claim.stop.final_due", msg.Fen("amount", finalDue), msg.Month("period", m)))
+	}
+	if over > 0 {
+		why = append(why, rules.Msg("claim.stop.overpaid", msg.Fen("amount", over), msg.Date("day", ev.Day)))
+	}
+	if medical > 0 {
+		why = append(why, rules.Msg("claim.stop.medical", msg.Fen("amount", medical), msg.Month("period", m)))
+	}
+	return why
 }
 
 // stopOnRecord stops each approved unemployment claim of person on the
