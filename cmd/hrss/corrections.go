@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"hrss/insurance"
+	"hrss/rules/msg"
 )
 
 // runCorrections prepares, derives, decides and lists corrections of
@@ -68,8 +69,8 @@ func printPrepared(g *globals, pc insurance.PreparedCorrection, err error, asJSO
 	if err != nil || asJSON {
 		return jsonOr(g, pc, err)
 	}
-	fmt.Fprintf(g.stdout, "Correction %d prepared by %s: %s to %s, %d periods, %s yuan to bill once a reviewer approves it\n",
-		pc.ID, pc.Preparer, pc.From, pc.To, pc.PreviewPeriods, pc.PreviewTotal)
+	g.say("cli.correction.prepared", msg.Int("id", int(pc.ID)), msg.Text("preparer", pc.Preparer), msg.Month("from", pc.From), msg.Month("to", pc.To),
+		msg.Int("periods", pc.PreviewPeriods), msg.Fen("total", pc.PreviewTotal))
 	return nil
 }
 
@@ -93,11 +94,12 @@ func correctionsDecide(approve bool) func(*globals, []string) error {
 			if err != nil || *asJSON {
 				return jsonOr(g, map[string]any{"correction": pc, "report": rep}, err)
 			}
-			fmt.Fprintf(g.stdout, "Correction %d %s by %s", pc.ID, pc.Status, pc.Decider)
-			if approve {
-				fmt.Fprintf(g.stdout, ": %d adjustments, %s yuan billed", len(rep.Adjustments), rep.Total)
+			args := []msg.Arg{msg.Int("id", int(pc.ID)), msg.Text("status", string(pc.Status)), msg.Text("decider", pc.Decider)}
+			if !approve {
+				g.say("cli.correction.decided", args...)
+				return nil
 			}
-			fmt.Fprintln(g.stdout)
+			g.say("cli.correction.applied", append(args, msg.Int("adjustments", len(rep.Adjustments)), msg.Fen("total", rep.Total))...)
 			return nil
 		})
 	}
@@ -119,7 +121,7 @@ func correctionsList(g *globals, args []string) error {
 			}
 			return jsonOr(g, list, err)
 		}
-		return jobsTable(g.stdout, "ID\tSTATUS\tSOURCE\tRELATION\tFROM\tTO\tPREVIEW\tPREPARER\tDECIDER", func(tw *tabwriter.Writer) {
+		return jobsTable(g.stdout, g.cols("id", "status", "source_kind", "relation", "from", "to", "preview", "prepared_by", "decided_by"), func(tw *tabwriter.Writer) {
 			for _, pc := range list {
 				fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", pc.ID, pc.Status, pc.Source, pc.RelationID, pc.From, pc.To, pc.PreviewTotal, pc.Preparer, pc.Decider)
 			}

@@ -6,11 +6,13 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"hrss/insight"
 	"hrss/insurance"
 	"hrss/rules"
+	"hrss/rules/msg"
 	"hrss/web"
 )
 
@@ -78,15 +80,15 @@ func runIndicators(g *globals, args []string) error {
 		if err != nil || *asJSON {
 			return orJSON(g, rows, err)
 		}
-		fmt.Fprintf(g.stdout, "%-32s %-8s %16s %16s %-10s\n", "indicator", "division", "year to date", "target", "status")
-		for _, r := range rows {
-			t := "-"
-			if r.Target != nil {
-				t = *r.Target
+		return jobsTable(g.stdout, g.cols("indicator", "division", "ytd", "target", "status"), func(tw *tabwriter.Writer) {
+			for _, r := range rows {
+				t := "-"
+				if r.Target != nil {
+					t = *r.Target
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Division, r.Value, t, r.Status)
 			}
-			fmt.Fprintf(g.stdout, "%-32s %-8s %16s %16s %-10s\n", r.Name, r.Division, r.Value, t, r.Status)
-		}
-		return nil
+		})
 	})
 }
 
@@ -101,7 +103,7 @@ func refreshWith(ctx context.Context, g *globals, svc *insight.Service, report b
 	start := time.Now()
 	rep, err := svc.Refresh(ctx)
 	if err == nil && report {
-		fmt.Fprintf(g.stdout, "Indicators' summary refreshed: %d indicator-months computed from the records in %.1f s.\n", rep.Months, time.Since(start).Seconds())
+		g.say("cli.indicators.refreshed", msg.Int("months", rep.Months), msg.Text("seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds())))
 	}
 	return err
 }

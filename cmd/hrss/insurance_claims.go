@@ -10,6 +10,7 @@ import (
 	"hrss/insurance"
 	"hrss/rules"
 	"hrss/rules/fault"
+	"hrss/rules/msg"
 )
 
 func runAccounts(g *globals, args []string) error {
@@ -166,10 +167,10 @@ func runPay(g *globals, args []string) error {
 			return err
 		}
 		for _, c := range run.Stopped {
-			fmt.Fprintf(g.stdout, "  claim %d of person %d stopped: %s\n", c.ID, c.PersonID, c.StopReason.In(g.lang()))
+			g.say("cli.pay.stopped", msg.Int("claim", int(c.ID)), msg.Int("person", int(c.PersonID)), msg.Text("reason", c.StopReason.In(g.lang())))
 		}
 		if run.Added == 0 {
-			fmt.Fprintf(g.stdout, "Run %d of %s for %s: no claim left to pay (%d paid before, total %s); no new disbursement file.\n", run.ID, kind, p, run.Payments, run.Total)
+			g.say("cli.pay.nothing", msg.Int("run", int(run.ID)), msg.Label("kind", "insurance."+string(kind)), msg.Month("period", p), msg.Int("payments", run.Payments), msg.Fen("total", run.Total))
 			return nil
 		}
 		file, err := svc.Disbursement(ctx, kind, p, run.Batch)
@@ -183,7 +184,8 @@ func runPay(g *globals, args []string) error {
 		if err := os.WriteFile(name, file, 0o600); err != nil {
 			return err
 		}
-		fmt.Fprintf(g.stdout, "Run %d batch %d: %d %s payments for %s, total %s (the period: %d, %s); disbursement file %s\n", run.ID, run.Batch, run.Added, kind, p, run.AddedSum, run.Payments, run.Total, name)
+		g.say("cli.pay.run", msg.Int("run", int(run.ID)), msg.Int("batch", run.Batch), msg.Int("added", run.Added), msg.Label("kind", "insurance."+string(kind)),
+			msg.Month("period", p), msg.Fen("sum", run.AddedSum), msg.Int("payments", run.Payments), msg.Fen("total", run.Total), msg.Text("file", name))
 		return nil
 	})
 }

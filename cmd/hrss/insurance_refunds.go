@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 
 	"hrss/insurance"
 	"hrss/rules/fault"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -81,7 +83,7 @@ func lateFeesBill(g *globals, args []string) error {
 		if *f.asJSON {
 			return printJSON(g, run)
 		}
-		fmt.Fprintf(g.stdout, "Late fee billing %d to %s: %d lines, %s yuan\n", run.ID, run.AsOf, run.Lines, run.Amount)
+		g.say("cli.late_fee.run", msg.Int("run", int(run.ID)), msg.Date("as_of", run.AsOf), msg.Int("lines", run.Lines), msg.Fen("amount", run.Amount))
 		printFees(g, run.Fees)
 		return nil
 	})
@@ -109,10 +111,11 @@ func lateFeesList(g *globals, args []string) error {
 }
 
 func printFees(g *globals, lines []insurance.LateFee) {
-	fmt.Fprintf(g.stdout, "  %-7s %-9s %10s %13s %10s %10s %5s %7s %10s  %s\n", "period", "payer", "id", "principal", "after", "to", "days", "rate", "fee", "source (confidence); rounding")
-	for _, l := range lines {
-		fmt.Fprintf(g.stdout, "  %-7s %-9s %10d %13s %10s %10s %5d %7s %10s  %s (%s); %s\n", l.Period, l.PayerKind, l.PayerID, l.Principal, l.From, l.To, l.Days, l.Rate, l.Amount, l.Reference, l.Confidence, l.Rounding)
-	}
+	jobsTable(g.stdout, g.cols("period", "payer", "payer_id", "principal", "after", "to", "days", "rate", "fee", "source"), func(tw *tabwriter.Writer) {
+		for _, l := range lines {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s (%s); %s\n", l.Period, l.PayerKind, l.PayerID, l.Principal, l.From, l.To, l.Days, l.Rate, l.Amount, l.Reference, l.Confidence, l.Rounding)
+		}
+	})
 }
 
 // dayFlag parses an optional --as-of, today by the service clock.
@@ -151,11 +154,11 @@ func creditsList(g *globals, args []string) error {
 		if err != nil || *f.asJSON {
 			return jsonOr(g, list, err)
 		}
-		fmt.Fprintf(g.stdout, "%-32s %-9s %-9s %10s %-7s %10s %12s %12s %12s\n", "reference", "kind", "payer", "id", "period", "paid on", "credited", "used", "balance")
-		for _, c := range list {
-			fmt.Fprintf(g.stdout, "%-32s %-9s %-9s %10d %-7s %10s %12s %12s %12s\n", c.Reference, c.Status, c.PayerKind, c.PayerID, c.Period, c.PaidOn, c.Credited, c.Rematched+c.Refunding, c.Balance)
-		}
-		return nil
+		return jobsTable(g.stdout, g.cols("reference", "kind", "payer", "payer_id", "period", "paid_on", "credited", "used", "balance"), func(tw *tabwriter.Writer) {
+			for _, c := range list {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", c.Reference, c.Status, c.PayerKind, c.PayerID, c.Period, c.PaidOn, c.Credited, c.Rematched+c.Refunding, c.Balance)
+			}
+		})
 	})
 }
 
@@ -184,7 +187,8 @@ func creditsRematch(g *globals, args []string) error {
 		if err != nil || *f.asJSON {
 			return jsonOr(g, pay, err)
 		}
-		fmt.Fprintf(g.stdout, "Payment %s: %s to the principal and %s to the late fee of the %s bill of %s %d\n", pay.Reference, pay.Applied, pay.FeeApplied, pay.Period, pay.PayerKind, pay.PayerID)
+		g.say("cli.payment.applied", msg.Text("reference", pay.Reference), msg.Fen("applied", pay.Applied), msg.Fen("fee", pay.FeeApplied), msg.Month("period", pay.Period),
+			msg.Text("payer", pay.PayerKind.String()), msg.Int("payer_id", int(pay.PayerID)))
 		return nil
 	})
 }
@@ -232,7 +236,7 @@ func refundsPrepare(g *globals, args []string) error {
 		if err != nil || *f.asJSON {
 			return jsonOr(g, r, err)
 		}
-		fmt.Fprintf(g.stdout, "Refund %d of %s from the credit of payment %s, prepared by %s: waiting for another reviewer\n", r.ID, r.Amount, r.Credit, r.PreparedName)
+		g.say("cli.refund.prepared", msg.Int("id", int(r.ID)), msg.Fen("amount", r.Amount), msg.Text("credit", r.Credit), msg.Text("preparer", r.PreparedName))
 		return nil
 	})
 }
@@ -252,7 +256,7 @@ func refundsDecide(approve bool) func(*globals, []string) error {
 			if err != nil || *f.asJSON {
 				return jsonOr(g, r, err)
 			}
-			fmt.Fprintf(g.stdout, "Refund %d %s by %s\n", r.ID, r.Status, r.DecidedName)
+			g.say("cli.refund.decided", msg.Int("id", int(r.ID)), msg.Text("status", string(r.Status)), msg.Text("decider", r.DecidedName))
 			return nil
 		})
 	}
@@ -278,10 +282,11 @@ func refundsList(g *globals, args []string) error {
 		if err != nil || *f.asJSON {
 			return jsonOr(g, list, err)
 		}
-		fmt.Fprintf(g.stdout, "%6s %-32s %12s %-9s %-16s %-16s %s\n", "id", "credit", "amount", "status", "prepared by", "decided by", "holder, bank, account")
-		for _, r := range list {
-			fmt.Fprintf(g.stdout, "%6d %-32s %12s %-9s %-16s %-16s %s, %s, %s\n", r.ID, r.Credit, r.Amount, r.Status, r.PreparedName, r.DecidedName, r.Holder, r.Bank, r.Account)
-		}
+		jobsTable(g.stdout, g.cols("id", "credit", "amount", "status", "prepared_by", "decided_by", "payee"), func(tw *tabwriter.Writer) {
+			for _, r := range list {
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s, %s, %s\n", r.ID, r.Credit, r.Amount, r.Status, r.PreparedName, r.DecidedName, r.Holder, r.Bank, r.Account)
+			}
+		})
 		return nil
 	})
 }
@@ -296,7 +301,7 @@ func refundsIssue(g *globals, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(g.stdout, "Refund run %d: %d refunds, %s yuan\n", run.ID, run.Rows, run.Total)
+		g.say("cli.refund.run", msg.Int("run", int(run.ID)), msg.Int("rows", run.Rows), msg.Fen("total", run.Total))
 		if *f.out == "" {
 			return nil
 		}
@@ -329,6 +334,6 @@ func writeRefundFile(ctx context.Context, g *globals, svc *insurance.Service, ru
 	if err := os.WriteFile(out, data, 0o600); err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stdout, "Wrote the bank file of refund run %d to %s\n", run, out)
+	g.say("cli.refund.bank_file", msg.Int("run", int(run)), msg.Text("file", out))
 	return nil
 }

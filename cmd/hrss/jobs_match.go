@@ -8,6 +8,7 @@ import (
 
 	"hrss/employment"
 	"hrss/rules/fault"
+	"hrss/rules/msg"
 )
 
 func runMatch(g *globals, args []string) error {
@@ -59,11 +60,11 @@ func jobsMatchOnce(ctx context.Context, svc *employment.Service, seeker, vacancy
 }
 
 func jobsPrintMatches(g *globals, ms []employment.Match, st employment.Stats, forSeeker bool) error {
-	other := "SEEKER"
+	other := "seeker"
 	if forSeeker {
-		other = "VACANCY"
+		other = "vacancy"
 	}
-	err := jobsTable(g.stdout, "RANK\t"+other+"\tSCORE\tOCC\tSKILLS\tEDU\tSALARY\tLOC\tEXP\tMISSING", func(tw *tabwriter.Writer) {
+	err := jobsTable(g.stdout, g.cols("rank", other, "score", "occupation", "skills", "education", "salary", "location", "experience", "missing"), func(tw *tabwriter.Writer) {
 		for _, m := range ms {
 			id := m.SeekerID
 			if forSeeker {
@@ -80,7 +81,8 @@ func jobsPrintMatches(g *globals, ms []employment.Match, st employment.Stats, fo
 		fmt.Fprintf(g.stdout, "\n#%d %s\n", m.Rank, m.Explanation)
 	}
 	if st.Candidates > 0 {
-		fmt.Fprintf(g.stdout, "\n%d candidates, %d examined before the search could stop; refused by hard filters: %v\n", st.Candidates, st.Examined, st.Refused)
+		fmt.Fprintln(g.stdout)
+		g.say("cli.match.stats", msg.Int("candidates", st.Candidates), msg.Int("examined", st.Examined), msg.Text("refused", fmt.Sprint(st.Refused)))
 	}
 	return nil
 }

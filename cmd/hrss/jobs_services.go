@@ -42,7 +42,7 @@ func unemploymentList(g *globals, args []string) error {
 			}
 			return printJSON(g, rows)
 		}
-		return jobsTable(g.stdout, "ID\tPERSON\tDIVISION\tREGISTERED\tLAST CONTACT\tSTATUS\tGROUND", func(tw *tabwriter.Writer) {
+		return jobsTable(g.stdout, g.cols("id", "person", "division", "registered", "last_contact", "status", "ground"), func(tw *tabwriter.Writer) {
 			for _, u := range rows {
 				fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.PersonID, u.Division, u.Registered, u.LastContact, u.Status, u.Ground)
 			}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,6 +85,25 @@ func TestJobsCLIContract(t *testing.T) {
 	}
 	if _, ok := m["score"].(string); !ok || m["vacancy_id"] == nil || m["matched_skills"] == nil || m["missing_skills"] == nil || m["explanation"] == "" {
 		t.Fatalf("match %v", m)
+	}
+	// the explanation in --lang: the text and each message's text in Chinese, or English
+	sid := strconv.Itoa(int(m["seeker_id"].(float64)))
+	var zh, en []struct {
+		Explanation string `json:"explanation"`
+		Why         []struct {
+			Key  string `json:"key"`
+			Text string `json:"text"`
+		} `json:"why"`
+	}
+	runJSON(t, append(g, "match", "--seeker", sid, "--top", "1", "--json", "--lang", "zh-CN"), &zh)
+	runJSON(t, append(g, "match", "--seeker", sid, "--top", "1", "--json", "--lang", "en"), &en)
+	if len(zh) != 1 || !strings.HasPrefix(zh[0].Explanation, "匹配度 ") || len(zh[0].Why) != 7 || zh[0].Why[0].Key != "match.score" || !strings.HasPrefix(zh[0].Why[1].Text, "职业 ") ||
+		len(en) != 1 || !strings.HasPrefix(en[0].Explanation, "Score ") || !strings.HasPrefix(en[0].Why[1].Text, "occupation ") {
+		t.Fatalf("explanations by --lang: %+v %+v", zh, en)
+	}
+	var text bytes.Buffer
+	if code := run(append(g, "--lang", "zh-CN", "match", "--seeker", sid, "--top", "1"), nil, &text, &text); code != 0 || !strings.Contains(text.String(), "名次") || !strings.Contains(text.String(), "匹配度 ") {
+		t.Fatalf("the text in Chinese: %d %s", code, text.String())
 	}
 	vid := strconv.Itoa(int(m["vacancy_id"].(float64)))
 	var forVacancy []map[string]any

@@ -176,13 +176,13 @@ func rulesRetirementAge(g *globals, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	return runFormula(g, o, func(p *rules.Params, _ msg.Lang) (any, string, []rules.Step, error) {
+	return runFormula(g, o, func(p *rules.Params, l msg.Lang) (any, string, []rules.Step, error) {
 		b, err := rules.ParseMonth("birth", *birth)
 		if err != nil {
 			return nil, "", nil, err
 		}
 		res, err := p.RetirementAge(rules.RetirementInput{Category: rules.Category(*cat), Birth: b, Division: *div}, true)
-		return res, res.String(), res.Trace, err
+		return res, retirementSummary(l, res), res.Trace, err
 	})
 }
 
@@ -249,9 +249,9 @@ func rulesPension(g *globals, args []string) error {
 	return stdinCommand(g, args, "pension",
 		`{"division":"330400","birth":"1975-08","retire":"2025-08","calc_base":"8310","avg_index":"0.6977","years":"25.08","transitional_index":"0","transitional_years":"0","account_balance":"110378.42"}`+
 			"\n  calc_base is optional: without it the base for the retirement month is taken from the parameters.",
-		func(p *rules.Params, _ msg.Lang) (any, string, []rules.Step, error) {
+		func(p *rules.Params, l msg.Lang) (any, string, []rules.Step, error) {
 			res, err := p.Pension(in, true)
-			return res, res.String(), res.Trace, err
+			return res, pensionSummary(l, res), res.Trace, err
 		}, &in)
 }
 
@@ -260,9 +260,9 @@ func rulesContribution(g *globals, args []string) error {
 	return stdinCommand(g, args, "contribution",
 		`{"division":"330402","period":"2025-03","wage":"6500.00","kind":"employee","risk_class":1,"float":"1.0"}`+
 			"\n  kind is employee or flexible (a flexible worker's wage is the chosen base).",
-		func(p *rules.Params, _ msg.Lang) (any, string, []rules.Step, error) {
+		func(p *rules.Params, l msg.Lang) (any, string, []rules.Step, error) {
 			res, err := p.Contribution(in, true)
-			return res, res.String(), res.Trace, err
+			return res, contributionSummary(l, res), res.Trace, err
 		}, &in)
 }
 
@@ -273,9 +273,7 @@ func rulesUnemployment(g *globals, args []string) error {
 			"\n  registered (true or false) is optional and defaults to true.",
 		func(p *rules.Params, l msg.Lang) (any, string, []rules.Step, error) {
 			res, err := p.UnemploymentBenefit(in, true)
-			text := res // the text in l; the JSON keeps the English reason beside the keys (why)
-			text.Reason = res.Why.In(l)
-			return res, text.String(), res.Trace, err
+			return res, unemploymentSummary(l, res), res.Trace, err
 		}, &in)
 }
 
@@ -283,9 +281,9 @@ func rulesAccount(g *globals, args []string) error {
 	var in rules.AccountInput
 	return stdinCommand(g, args, "account",
 		`{"division":"330400","opening_year":2024,"opening":"50000.00","months":[{"period":"2024-01","base":"6500.00"}],"at":"2025-06","interest_to_date":true}`,
-		func(p *rules.Params, _ msg.Lang) (any, string, []rules.Step, error) {
+		func(p *rules.Params, l msg.Lang) (any, string, []rules.Step, error) {
 			res, err := p.Account(in, true)
-			return res, res.String(), res.Trace, err
+			return res, accountSummary(l, res), res.Trace, err
 		}, &in)
 }
 

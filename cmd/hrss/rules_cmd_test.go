@@ -87,7 +87,7 @@ func TestRulesContributionLines(t *testing.T) {
 // the exit statuses of bad input.
 func TestRulesTextAndErrors(t *testing.T) {
 	code, out, _ := runHrss(t, "", "rules", "retirement-age", "--category", "female-50", "--birth", "1975-08", "--explain")
-	if code != 0 || !strings.Contains(out, "Statutory retirement age:  50y4m") || !strings.Contains(out, "parameter retirement.female_50.max_delay = 60") {
+	if code != 0 || !strings.Contains(out, "statutory age") || !strings.Contains(out, "50y4m (delay 4 months)") || !strings.Contains(out, "parameter retirement.female_50.max_delay = 60") {
 		t.Errorf("text: %d %s", code, out)
 	}
 	code, out, _ = runHrss(t, "", "rules", "params", "--at", "2025-03-01", "--division", "330402")

@@ -15,6 +15,7 @@ import (
 	"hrss/rules"
 	"hrss/rules/fault"
 	"hrss/rules/money"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 	"hrss/support"
 )
@@ -205,10 +206,11 @@ func supportScan(g *globals, name string, args []string) error {
 		if *asJSON {
 			return printJSON(g, out)
 		}
-		fmt.Fprintf(g.stdout, "Scan %d as of %s: %d eligible, %d grants created, %d revoked.\n", sc.ID, sc.AsOf, sc.Eligible, sc.Created, sc.Revoked)
+		g.say("cli.support.scan", msg.Int("scan", int(sc.ID)), msg.Date("as_of", sc.AsOf), msg.Int("eligible", sc.Eligible), msg.Int("created", sc.Created), msg.Int("revoked", sc.Revoked))
 		for _, code := range sortedKeys(sc.ByProgramme) {
 			p := sc.ByProgramme[code]
-			fmt.Fprintf(g.stdout, "  %-18s %7d candidates %7d eligible %7d created %5d revoked %14s yuan\n", code, p.Candidates, p.Eligible, p.Created, p.Revoked, p.Amount)
+			g.say("cli.support.scan_programme", msg.Text("programme", code), msg.Int("candidates", p.Candidates), msg.Int("eligible", p.Eligible),
+				msg.Int("created", p.Created), msg.Int("revoked", p.Revoked), msg.Fen("amount", p.Amount))
 		}
 		return nil
 	})
@@ -302,9 +304,10 @@ func supportGrant(g *globals, name string, args []string) error {
 		if *asJSON {
 			return printJSON(g, map[string]any{"grant": gr, "payments": pays})
 		}
-		fmt.Fprintf(g.stdout, "Grant %d: %s, %s yuan to the %s %d, %s (%s)\n  person %d %s, employer %d %s, division %s, event %s\n  reason %s\n",
-			gr.ID, gr.Programme, gr.Amount, gr.Beneficiary, gr.PayeeID, gr.Status, gr.Note, gr.PersonID, gr.PersonName, gr.EmployerID, gr.Employer,
-			gr.Division, gr.Event, gr.Reason.In(l))
+		g.say("cli.support.grant", msg.Int("grant", int(gr.ID)), msg.Text("programme", gr.Programme), msg.Fen("amount", gr.Amount),
+			msg.Text("beneficiary", string(gr.Beneficiary)), msg.Int("payee", int(gr.PayeeID)), msg.Text("status", string(gr.Status)), msg.Text("note", gr.Note),
+			msg.Int("person", int(gr.PersonID)), msg.Text("person_name", gr.PersonName), msg.Int("employer", int(gr.EmployerID)), msg.Text("employer_name", gr.Employer),
+			msg.Text("division", gr.Division), msg.Date("event", gr.Event), msg.Text("reason", gr.Reason.In(l)))
 		for _, st := range gr.Trace {
 			fmt.Fprintln(g.stdout, "  "+st.Text)
 		}
@@ -340,8 +343,8 @@ func supportPrepare(g *globals, name string, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(g.stdout, "Batch %d of %s prepared by %s: %d grants, %s yuan; a reviewer approves it with: hrss support approve %d --as REVIEWER\n",
-			b.ID, b.Division, b.Preparer, b.Grants, b.Total, b.ID)
+		g.say("cli.support.batch_prepared", msg.Int("batch", int(b.ID)), msg.Text("division", b.Division), msg.Text("preparer", b.Preparer),
+			msg.Int("grants", b.Grants), msg.Fen("total", b.Total))
 		return nil
 	})
 }
@@ -381,7 +384,8 @@ func supportDecide(g *globals, name string, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(g.stdout, "Batch %d %s by %s: %d grants, %s yuan.\n", b.ID, b.Status, b.Reviewer, b.Grants, b.Total)
+		g.say("cli.support.batch_decided", msg.Int("batch", int(b.ID)), msg.Text("status", string(b.Status)), msg.Text("reviewer", b.Reviewer),
+			msg.Int("grants", b.Grants), msg.Fen("total", b.Total))
 		return nil
 	})
 }

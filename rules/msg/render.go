@@ -13,7 +13,7 @@ import (
 type entry struct{ key, zh, en string }
 
 // catalogue holds every message, from the lists of text_*.go.
-var catalogue = build(traceTexts, nameTexts, errorTexts, wordTexts, supportTexts, matchTexts, claimTexts, paramFileTexts, recordTexts)
+var catalogue = build(traceTexts, nameTexts, errorTexts, wordTexts, supportTexts, matchTexts, claimTexts, paramFileTexts, recordTexts, cliTexts)
 
 func build(lists ...[]entry) map[string]entry {
 	m := map[string]entry{}

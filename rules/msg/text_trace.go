@@ -92,7 +92,6 @@ var wordTexts = []entry{
 	{"word.false", "否", "no"},
 	{"sep.lead", "：", ": "},
 	{"sep.list", "；", "; "},
-	{"cli.trace", "计算过程：", "Trace:"},
 	{"sep.items", "、", ", "},
 	{"insurance.pension", "养老", "pension"},
 	{"insurance.medical", "医疗", "medical"},
