@@ -327,6 +327,16 @@ func TestBrowser(t *testing.T) {
 	if !strings.HasSuffix(url, "/persons") || !strings.Contains(text("#who"), "cw402") {
 		t.Errorf("after sign-in: %s, %q", url, text("#who"))
 	}
+	// 2b. a seeker's recommendations: each match's explanation in Chinese
+	ss, err := city.jobs.ListSeekers(sysCtx, employment.SeekerFilter{Division: "330402", Status: employment.Active})
+	if err != nil || len(ss) == 0 {
+		t.Fatalf("no active seeker in 330402: %v", err)
+	}
+	run("matches", chromedp.Navigate(fmt.Sprintf("%s/seekers/%d/matches", base, ss[0].ID)), chromedp.WaitVisible(chromedp.CSS("#matches")), loaded)
+	if got := text("#matches td.explanation"); !strings.HasPrefix(got, "匹配度 ") || !strings.Contains(got, "；技能 ") || !strings.Contains(got, "；地点 ") {
+		t.Errorf("the match explanation on the screen: %q", got)
+	}
+	run("back to the search", chromedp.Navigate(base+"/persons"), chromedp.WaitVisible(chromedp.CSS("#person-search")), loaded)
 	// 3. search by name prefix and division, open the person
 	run("search",
 		chromedp.SendKeys(chromedp.CSS("#q-name"), city.inside.Name),

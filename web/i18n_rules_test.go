@@ -8,6 +8,7 @@ import (
 
 	"hrss/rules"
 	"hrss/rules/money"
+	"hrss/rules/msg"
 	"hrss/rules/period"
 )
 
@@ -60,5 +61,43 @@ func TestProblemLanguage(t *testing.T) {
 	if got.Status != 422 || got.Key != "error.pension.divisor_age" || len(got.Args) != 1 || got.Detail != "age: no months divisor for age 80y0m" ||
 		!strings.Contains(got.Message, "80岁没有对应的计发月数") {
 		t.Errorf("problem %+v", got)
+	}
+}
+
+// TestLocalizedStoredJSON: the one walker fills the text of the steps,
+// messages and reasons of stored JSON (a claim's detail) and of a claim's
+// stop reason, in the request's language; a stored sentence stays as it
+// is and JSON without any is left byte for byte.
+func TestLocalizedStoredJSON(t *testing.T) {
+	p, _ := rules.Embedded()
+	res, _ := p.UnemploymentBenefit(rules.UnemploymentInput{Division: "330402", Separated: period.Date{Y: 2025, M: 3, D: 15}, Involuntary: true, ContributionMonths: 70}, true)
+	grant := rules.Reason{Key: "support.reason.job_expansion", Args: map[string]string{"paid": "6"}}
+	detail, _ := json.Marshal(map[string]any{"result": res, "reason": grant, "note": map[string]string{"key": "not.a.message"}})
+	type claim struct {
+		Detail json.RawMessage `json:"detail"`
+		Stop   rules.Why       `json:"stop_reason"`
+		Old    rules.Why       `json:"old"`
+	}
+	stop := rules.Why{rules.Msg("claim.stop.event", msg.Label("ground", "claim.stop.ground.reemployed"), msg.Date("day", period.Date{Y: 2025, M: 8, D: 12}),
+		msg.Text("source", "employment/7"), msg.Text("rule", "社会保险法 第五十一条第一项"))}
+	for lang, want := range map[string][]string{
+		"zh-CN": {"已缴费70个月", `"text":"计算 是否符合条件（eligible）= 是`, `"text":"已足额缴费6个月"`, `"text":"重新就业，自2025-08-12起停发`},
+		"en":    {"contributed 70 months", `"text":"value     eligible = true`, `"text":"6 months paid in full"`, `"text":"re-employed from 2025-08-12`},
+	} {
+		r := httptest.NewRequest("GET", "/x?lang="+lang, nil)
+		out := localized(r, claim{Detail: append(json.RawMessage(nil), detail...), Stop: append(rules.Why(nil), stop...), Old: rules.StoredWhy("stopped on 2020-01-01")})
+		data, _ := json.Marshal(out)
+		for _, w := range want {
+			if !strings.Contains(string(data), w) {
+				t.Errorf("%s: %s lacks %s", lang, data, w)
+			}
+		}
+		if !strings.Contains(string(data), `"old":[{"key":"","text":"stopped on 2020-01-01"}]`) || strings.Contains(string(data), `"key":"not.a.message","text"`) {
+			t.Errorf("%s: %s", lang, data)
+		}
+	}
+	plain := json.RawMessage(`{"a": 1, "b": [2, 3]}`)
+	if got := localized(httptest.NewRequest("GET", "/x", nil), plain); string(got) != string(plain) {
+		t.Errorf("JSON without texts became %s", got)
 	}
 }

@@ -66,6 +66,12 @@ func TestInsuranceAPIScenario(t *testing.T) {
 		do(city, "POST", "/api/v1/assessments", `{"period":"2025-02"}`, 409)
 		claim := do(cw, "POST", "/api/v1/claims/pension", fmt.Sprintf(`{"person_id":%d,"category":"male","retire":"2024-03"}`, f.oA), 201).json()
 		id := fmt.Sprint(claim["id"])
+		// the stored detail's trace read back with each step's line in ?lang=
+		for lang, want := range map[string]string{"en": `"text":"value     total = `, "zh-CN": `"text":"计算 月基本养老金合计（total）= `} {
+			if got := do(cw, "GET", "/api/v1/claims/"+id+"?lang="+lang, "", 200); !strings.Contains(string(got.body), want) {
+				t.Fatalf("claim in %s lacks %s: %s", lang, want, got.body)
+			}
+		}
 		do(w.a.signIn(t, "m-caseworker"), "POST", "/api/v1/claims/"+id+"/approve", "", 403)
 		do(rv, "POST", "/api/v1/claims/"+id+"/approve", "", 200)
 		run := do(city, "POST", "/api/v1/payment-runs", `{"kind":"pension","period":"2025-02"}`, 201).json()

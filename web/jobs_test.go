@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -89,7 +90,10 @@ func TestJobsAPIScenario(t *testing.T) {
 				items := v["items"].([]any)
 				m := items[0].(map[string]any)
 				c := m["components"].(map[string]any)
-				if len(items) != 1 || m["vacancy_id"] != 1.0 || c["occupation"] != "30.00" || !strings.HasPrefix(m["explanation"].(string), "Score ") {
+				why, _ := m["why"].([]any)
+				occ, _ := why[1].(map[string]any)
+				if len(items) != 1 || m["vacancy_id"] != 1.0 || c["occupation"] != "30.00" || !strings.HasPrefix(m["explanation"].(string), "Score ") ||
+					len(why) != 7 || occ["key"] != "match.occupation" || !strings.HasPrefix(fmt.Sprint(occ["text"]), "occupation 30.00/30 (same occupation") {
 					t.Errorf("matches %v", v)
 				}
 			}},

@@ -76,11 +76,11 @@ func TestUIOnDemoCity(t *testing.T) {
 	}
 	id := itoa(seekers[0].ID)
 	m := u.do("GET", "/seekers/"+id+"/matches", nil, nil)
-	if m.status != 200 || !strings.Contains(m.body, `class="explanation">匹配度`) {
+	if m.status != 200 || !strings.Contains(m.body, `class="explanation">匹配度 `) || !strings.Contains(m.body, "）；技能 ") || !strings.Contains(m.body, "；学历 ") {
 		t.Fatalf("matches: %d", m.status)
 	}
 	en := u.do("GET", "/seekers/"+id+"/matches", nil, map[string]string{"Accept-Language": "en"})
-	if !strings.Contains(en.body, `class="explanation">`) || strings.Contains(en.body, `class="explanation">匹配度`) {
+	if !strings.Contains(en.body, `class="explanation">Score `) || !strings.Contains(en.body, "); skills ") || strings.Contains(en.body, `class="explanation">匹配度`) {
 		t.Errorf("the explanations are not in English")
 	}
 	r := u.do("POST", "/seekers/"+id+"/recommendations", url.Values{"csrf_token": {u.csrf}}, nil)
