@@ -233,6 +233,9 @@ func (s *Service) failRun(l RunLock, err error) error {
 // summary, books overpayments a lower bill leaves, and drops the lock.
 func (s *Service) finishRun(ctx context.Context, l RunLock, w *runWriter) (Summary, error) {
 	sum := w.summary()
+	if err := s.fenced(ctx, &l, func(tx Tx) error { return tx.PeriodWritten(ctx, l.Period) }); err != nil {
+		return sum, s.failRun(l, err)
+	}
 	bills := w.billList()
 	for i := 0; i < len(bills); i += s.txRows() {
 		part := bills[i:min(i+s.txRows(), len(bills))]

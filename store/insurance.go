@@ -230,6 +230,18 @@ func (t *Tx) PreparePeriod(ctx context.Context, p period.YearMonth) error {
 	return err
 }
 
+// PeriodWritten implements insurance.Tx: on PostgreSQL it analyzes the
+// period's partition of ins_assessments, which autovacuum reaches only
+// later, so that the run's bills and the period's close are planned
+// from its real size rather than from an empty partition's.
+func (t *Tx) PeriodWritten(ctx context.Context, p period.YearMonth) error {
+	if t.engine != Postgres {
+		return nil
+	}
+	_, err := t.exec(ctx, fmt.Sprintf(`ANALYZE ins_assessments_p%d`, ymArg(p)))
+	return err
+}
+
 // DeleteRunRows implements insurance.Tx: it deletes the rows, then the
 // bills, of each run of p (ins_runs) other than keep1 and keep2, by their
 // keys, at most limit rows in all.
@@ -255,10 +267,14 @@ func (t *Tx) DeleteRunRows(ctx context.Context, p period.YearMonth, keep1, keep2
 }
 
 // deleteRunRows delete at most a number of the rows and bills of one run
-// of a period, by their primary keys.
+// of a period, by their primary keys. The rows go as a range of seq from
+// the run's lowest, read from the key: a semi-join on a sub-select with a
+// LIMIT, as the bills go, was planned on a partition PostgreSQL had no
+// statistics for yet as a nested loop over the whole run for each
+// deletion, quadratic in the run's rows (found by go run ./bench/scale).
 var deleteRunRows = []string{
-	`DELETE FROM ins_assessments WHERE period = ? AND run_id = ? AND seq IN
-		(SELECT seq FROM ins_assessments WHERE period = ? AND run_id = ? LIMIT ?)`,
+	`DELETE FROM ins_assessments WHERE period = ? AND run_id = ? AND seq <
+		(SELECT min(seq) FROM ins_assessments WHERE period = ? AND run_id = ?) + ?`,
 	`DELETE FROM ins_bills WHERE period = ? AND run_id = ? AND (payer_kind, payer_id) IN
 		(SELECT payer_kind, payer_id FROM ins_bills WHERE period = ? AND run_id = ? LIMIT ?)`,
 }
