@@ -118,9 +118,12 @@ func (t *Tx) LegacyYears(ctx context.Context, person int64) ([]insurance.LegacyY
 	return out, rows.Err()
 }
 
+// creditYearsQuery sums a person's credits per book year.
+const creditYearsQuery = `SELECT book_year, count(DISTINCT period), SUM(base), SUM(amount) FROM ins_credits WHERE person_id = ? GROUP BY book_year ORDER BY book_year`
+
 // CreditYears implements insurance.Tx.
 func (t *Tx) CreditYears(ctx context.Context, person int64) ([]insurance.CreditYear, error) {
-	rows, err := t.query(ctx, `SELECT book_year, count(DISTINCT period), SUM(base), SUM(amount) FROM ins_credits WHERE person_id = ? GROUP BY book_year ORDER BY book_year`, person)
+	rows, err := t.query(ctx, creditYearsQuery, person)
 	if err != nil {
 		return nil, err
 	}

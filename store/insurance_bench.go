@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -187,3 +188,95 @@ func (db *DB) BenchPlainSQL(ctx context.Context, p period.YearMonth, rates []Pla
 }
 
 func moneyFen(n int64) money.Fen { return money.Fen(n) }
+
+// Plan is PostgreSQL's plan of one of hrss's queries over the history, as
+// the scale benchmark (bench/scale) reads it: what it scans.
+type Plan struct {
+	Name       string
+	Scans      []string // each scan: "relation" or "relation by index"
+	Partitions int      // partitions of ins_assessments scanned
+	Of         int      // partitions of ins_assessments in all
+}
+
+// ExplainHistory returns PostgreSQL's plans (EXPLAIN, nothing executed)
+// of the queries whose cost must not grow with the months of history:
+// a run's deletion of another run's rows, a period's close crediting its
+// paid rows, a payment crediting one payer's rows, a correction reading
+// a relation's rows, a statement's credits and an employer's bills, for
+// period p's run, an employer, a person and an employment relation.
+func (db *DB) ExplainHistory(ctx context.Context, p period.YearMonth, run, employer, person, relation int64) ([]Plan, error) {
+	if db.engine != Postgres {
+		return nil, fmt.Errorf("store: plans are read on PostgreSQL only")
+	}
+	now := time.Now()
+	qs := []struct {
+		name string
+		q    boundQuery
+	}{
+		{"run: delete 1,000 rows of a previous run", boundQuery{deleteRunRows[0], []any{ymArg(p), run, ymArg(p), run, 1000}}},
+		{"close: credit the period's paid rows", paidCredits(p, run, 0, 0, p.Year(), now)[0]},
+		{"payment: credit one employer's rows", paidCredits(p, run, insurance.PayerEmployer, employer, p.Year(), now)[0]},
+		{"correction: one relation's rows", boundQuery{relationRowsQuery, []any{ymArg(p), run, int16(insurance.PayerEmployer), relation, ymArg(p), int16(insurance.PayerEmployer), relation}}},
+		{"statement: one person's credits", boundQuery{creditYearsQuery, []any{person}}},
+		{"bills: one employer's bills", billsQuery(insurance.BillFilter{PayerKind: insurance.PayerEmployer, PayerID: employer})},
+	}
+	var out []Plan
+	err := db.view(ctx, func(t *Tx) error {
+		var of int
+		if err := t.queryRow(ctx, `SELECT count(*) FROM pg_inherits WHERE inhparent = 'ins_assessments'::regclass`).Scan(&of); err != nil {
+			return err
+		}
+		for _, q := range qs {
+			lines, err := t.explain(ctx, q.q)
+			if err != nil {
+				return fmt.Errorf("%s: %w", q.name, err)
+			}
+			out = append(out, planOf(q.name, lines, of))
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (t *Tx) explain(ctx context.Context, q boundQuery) ([]string, error) {
+	rows, err := t.query(ctx, "EXPLAIN "+q.sql, q.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var l string
+		if err := rows.Scan(&l); err != nil {
+			return nil, err
+		}
+		lines = append(lines, l)
+	}
+	return lines, rows.Err()
+}
+
+// scanLine finds a scan node in a line of a text plan: its kind, its
+// index, if any, and what it scans (a Bitmap Index Scan names its index
+// only: the Bitmap Heap Scan above it names the relation).
+var scanLine = regexp.MustCompile(`(?:^|-> +)(Seq Scan|Index Scan|Index Only Scan|Bitmap Heap Scan|Bitmap Index Scan|Tid Scan)(?: Backward)?(?: using (\S+))? on (\S+)`)
+
+func planOf(name string, lines []string, of int) Plan {
+	pl := Plan{Name: name, Of: of}
+	parts := map[string]bool{}
+	for _, l := range lines {
+		m := scanLine.FindStringSubmatch(strings.TrimSpace(l))
+		if m == nil || m[1] == "Bitmap Index Scan" {
+			continue
+		}
+		s := m[3]
+		if m[2] != "" {
+			s += " by " + m[2]
+		}
+		pl.Scans = append(pl.Scans, s)
+		if strings.HasPrefix(m[3], "ins_assessments_p") {
+			parts[m[3]] = true
+		}
+	}
+	pl.Partitions = len(parts)
+	return pl
+}

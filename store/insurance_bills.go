@@ -65,25 +65,8 @@ const feeCandidate = `(b.total + COALESCE(j.s, 0) > COALESCE(p.applied, 0)
 
 // Bills implements insurance.Tx.
 func (t *Tx) Bills(ctx context.Context, f insurance.BillFilter) ([]insurance.Bill, error) {
-	agg, args := billAggregatesOf(f.Period, f.Period, f.PayerKind, f.PayerID)
-	w := insWhere{}
-	w.add(f.Period != 0, "b.period = ?", ymArg(f.Period))
-	w.add(f.PayerKind != 0, "b.payer_kind = ?", int16(f.PayerKind))
-	w.add(f.PayerID != 0, "b.payer_id = ?", f.PayerID)
-	w.add(f.Division != "", "b.division = ?", f.Division)
-	w.add(f.Unpaid, "b.total + COALESCE(j.s, 0) > COALESCE(p.applied, 0)")
-	w.add(f.FeeCandidates, feeCandidate)
-	w.add(f.After != (insurance.BillKey{}), "(b.period, b.payer_kind, b.payer_id) > (?, ?, ?)", ymArg(f.After.Period), int16(f.After.PayerKind), f.After.PayerID)
-	cond, wargs := w.sql()
-	q := `SELECT b.period, b.run_id, b.payer_kind, b.payer_id, b.division, b.persons, b.employer_part, b.individual_part, b.total,
-			COALESCE(j.s, 0), COALESCE(p.applied, 0), COALESCE(p.overpaid, 0) + COALESCE(o.s, 0)
-		FROM ins_bills b JOIN ins_periods s ON s.period = b.period AND s.current_run = b.run_id ` + agg + cond +
-		` ORDER BY b.period, b.payer_kind, b.payer_id`
-	if f.Limit > 0 {
-		q += " LIMIT ?"
-		wargs = append(wargs, f.Limit)
-	}
-	rows, err := t.query(ctx, q, append(args, wargs...)...)
+	q := billsQuery(f)
+	rows, err := t.query(ctx, q.sql, q.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -110,6 +93,29 @@ func (t *Tx) Bills(ctx context.Context, f insurance.BillFilter) ([]insurance.Bil
 func lastPayment(a string) string {
 	return `(SELECT x.reference FROM ins_payments x WHERE x.period = ` + a + `.period AND x.payer_kind = ` + a + `.payer_kind AND x.payer_id = ` + a + `.payer_id
 		AND x.status = 'applied' AND x.applied > 0 ORDER BY x.paid_on DESC, x.reference DESC LIMIT 1)`
+}
+
+// billsQuery is the query of Bills.
+func billsQuery(f insurance.BillFilter) boundQuery {
+	agg, args := billAggregatesOf(f.Period, f.Period, f.PayerKind, f.PayerID)
+	w := insWhere{}
+	w.add(f.Period != 0, "b.period = ?", ymArg(f.Period))
+	w.add(f.PayerKind != 0, "b.payer_kind = ?", int16(f.PayerKind))
+	w.add(f.PayerID != 0, "b.payer_id = ?", f.PayerID)
+	w.add(f.Division != "", "b.division = ?", f.Division)
+	w.add(f.Unpaid, "b.total + COALESCE(j.s, 0) > COALESCE(p.applied, 0)")
+	w.add(f.FeeCandidates, feeCandidate)
+	w.add(f.After != (insurance.BillKey{}), "(b.period, b.payer_kind, b.payer_id) > (?, ?, ?)", ymArg(f.After.Period), int16(f.After.PayerKind), f.After.PayerID)
+	cond, wargs := w.sql()
+	q := `SELECT b.period, b.run_id, b.payer_kind, b.payer_id, b.division, b.persons, b.employer_part, b.individual_part, b.total,
+			COALESCE(j.s, 0), COALESCE(p.applied, 0), COALESCE(p.overpaid, 0) + COALESCE(o.s, 0)
+		FROM ins_bills b JOIN ins_periods s ON s.period = b.period AND s.current_run = b.run_id ` + agg + cond +
+		` ORDER BY b.period, b.payer_kind, b.payer_id`
+	if f.Limit > 0 {
+		q += " LIMIT ?"
+		wargs = append(wargs, f.Limit)
+	}
+	return boundQuery{q, append(args, wargs...)}
 }
 
 // BookOverpayments implements insurance.Tx.
@@ -167,6 +173,24 @@ func paidBills(p period.YearMonth, run int64, kind insurance.PayerKind, payer in
 
 // PostPaidCredits implements insurance.Tx.
 func (t *Tx) PostPaidCredits(ctx context.Context, p period.YearMonth, run int64, kind insurance.PayerKind, payer int64, bookYear int, now time.Time) error {
+	for _, q := range paidCredits(p, run, kind, payer, bookYear, now) {
+		if _, err := t.exec(ctx, q.sql, q.args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// boundQuery is a statement with its arguments.
+type boundQuery struct {
+	sql  string
+	args []any
+}
+
+// paidCredits are the statements of PostPaidCredits: the credits of the
+// rows, then of the adjustments, of the fully paid bills of period p's
+// run (of one payer when kind is set).
+func paidCredits(p period.YearMonth, run int64, kind insurance.PayerKind, payer int64, bookYear int, now time.Time) []boundQuery {
 	paid, pa := paidBills(p, run, kind, payer)
 	one, oneArgs := "", []any{}
 	if kind != 0 {
@@ -178,16 +202,12 @@ func (t *Tx) PostPaidCredits(ctx context.Context, p period.YearMonth, run int64,
 		FROM ins_assessments a JOIN ` + paid + ` pb ON pb.payer_kind = a.kind AND pb.payer_id = a.payer_id
 		WHERE a.period = ? AND a.run_id = ?` + one + ` ON CONFLICT DO NOTHING`
 	args := append(append([]any{bookYear, tsArg(now)}, pa...), ymArg(p), run)
-	if _, err := t.exec(ctx, rowsQ, append(args, oneArgs...)...); err != nil {
-		return err
-	}
 	adjQ := cols + `SELECT a.person_id, a.period, a.kind, a.relation_id, 'adj:' || CAST(a.id AS TEXT), a.payer_id, a.base, a.account_credit,
 			CASE WHEN a.unemp_ind > 0 THEN 1 ELSE 0 END, ?, ?
 		FROM ins_adjustments a JOIN ` + paid + ` pb ON pb.payer_kind = a.kind AND pb.payer_id = a.payer_id
 		WHERE a.period = ?` + one + ` ON CONFLICT DO NOTHING`
-	args = append(append([]any{bookYear, tsArg(now)}, pa...), ymArg(p))
-	_, err := t.exec(ctx, adjQ, append(args, oneArgs...)...)
-	return err
+	adjArgs := append(append([]any{bookYear, tsArg(now)}, pa...), ymArg(p))
+	return []boundQuery{{rowsQ, append(args, oneArgs...)}, {adjQ, append(adjArgs, oneArgs...)}}
 }
 
 // insWhere builds the WHERE clause of an insurance query.

@@ -66,12 +66,16 @@ func (t *Tx) InsuredRelation(ctx context.Context, kind insurance.PayerKind, id i
 	return in, active, wrapDBError(err)
 }
 
+// relationRowsQuery reads a relation's rows of one run of a period and
+// its adjustments.
+const relationRowsQuery = `SELECT ` + relationRowCols + ` FROM ins_assessments WHERE period = ? AND run_id = ? AND kind = ? AND relation_id = ?
+		UNION ALL SELECT ` + relationRowCols + ` FROM ins_adjustments WHERE period = ? AND kind = ? AND relation_id = ?`
+
+const relationRowCols = `person_id, kind, relation_id, payer_id, division, base, pension_ind, pension_emp, medical_ind, medical_emp, unemp_ind, unemp_emp, injury_emp, account_credit`
+
 // RelationRows implements insurance.Tx.
 func (t *Tx) RelationRows(ctx context.Context, p period.YearMonth, run int64, kind insurance.PayerKind, id int64) ([]insurance.Row, error) {
-	cols := `person_id, kind, relation_id, payer_id, division, base, pension_ind, pension_emp, medical_ind, medical_emp, unemp_ind, unemp_emp, injury_emp, account_credit`
-	rows, err := t.query(ctx, `SELECT `+cols+` FROM ins_assessments WHERE period = ? AND run_id = ? AND kind = ? AND relation_id = ?
-		UNION ALL SELECT `+cols+` FROM ins_adjustments WHERE period = ? AND kind = ? AND relation_id = ?`,
-		ymArg(p), run, int16(kind), id, ymArg(p), int16(kind), id)
+	rows, err := t.query(ctx, relationRowsQuery, ymArg(p), run, int16(kind), id, ymArg(p), int16(kind), id)
 	if err != nil {
 		return nil, err
 	}

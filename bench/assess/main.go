@@ -36,16 +36,14 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"hrss/access"
+	"hrss/bench/internal/insured"
 	"hrss/insurance"
 	"hrss/registry"
-	"hrss/registry/ident"
 	"hrss/rules"
 	"hrss/rules/money"
 	"hrss/rules/period"
 	"hrss/store"
 )
-
-var divisions = []string{"330402", "330411", "330421", "330424", "330481", "330482", "330483"}
 
 func main() {
 	n := flag.Int("n", 1_000_000, "insured person-months to assess")
@@ -112,7 +110,7 @@ func bench(engine, dsn string, n, employers int, p period.YearMonth) {
 		fail(err)
 	}
 	t0 := time.Now()
-	if err := populate(ctx, db, n, employers); err != nil {
+	if err := insured.Populate(ctx, db, n, employers, nil); err != nil {
 		fail(err)
 	}
 	fmt.Printf("%s: registry of %d person-months written in %s\n", engine, n, time.Since(t0).Round(time.Millisecond))
@@ -194,48 +192,6 @@ func peakHeap() func() uint64 {
 	return func() uint64 { close(done); return <-res }
 }
 
-// populate writes employers, persons, employment relations and flexible
-// enrolments, deterministic for n.
-func populate(ctx context.Context, db *store.DB, n, nEmp int) error {
-	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	bulk := db.Bulk()
-	var emps []registry.Employer
-	for i := 1; i <= nEmp; i++ {
-		div := divisions[i%len(divisions)]
-		emps = append(emps, registry.Employer{ID: int64(i), CreditCode: ident.NewCreditCode('9', '1', div, uint64(i)), Name: fmt.Sprintf("E%d", i),
-			IndustrySection: "C", IndustryDivision: "13", Division: div, RiskClass: 1 + i%8, RiskFloat: money.MustDec("1"), CreatedAt: now, UpdatedAt: now})
-	}
-	if err := bulk.Employers(ctx, emps); err != nil {
-		return err
-	}
-	const batch = 100_000
-	for lo := 1; lo <= n; lo += batch {
-		hi := min(lo+batch-1, n)
-		var ps []registry.SealedPerson
-		var jobs []registry.Employment
-		var flex []registry.FlexibleWorker
-		for i := lo; i <= hi; i++ {
-			div := divisions[i%len(divisions)]
-			key := []byte(fmt.Sprintf("%016x", i))
-			ps = append(ps, registry.SealedPerson{Person: registry.Person{ID: int64(i), Name: "P", Sex: "male", Birth: period.Date{Y: 1960 + i%45, M: 1 + i%12, D: 1},
-				HukouDivision: div, ResidenceDivision: div, Education: registry.EduSenior, CreatedAt: now, UpdatedAt: now}, IDSealed: key, IDHash: key})
-			if i%20 == 0 {
-				flex = append(flex, registry.FlexibleWorker{ID: int64(i), PersonID: int64(i), Division: div, Start: period.Date{Y: 2020, M: 1, D: 1},
-					BasePct: []int{60, 100, 150, 200, 300}[i%5], CreatedAt: now, UpdatedAt: now})
-				continue
-			}
-			jobs = append(jobs, registry.Employment{ID: int64(i), PersonID: int64(i), EmployerID: int64(1 + (i*7919)%nEmp), Start: period.Date{Y: 2015, M: 1 + i%12, D: 1},
-				DeclaredWage: money.Fen(300_000 + (int64(i)*104_729)%2_800_000), Insurances: registry.AllInsurances, CreatedAt: now, UpdatedAt: now})
-		}
-		for _, err := range []error{bulk.Persons(ctx, ps), bulk.Employments(ctx, jobs), bulk.Flexible(ctx, flex)} {
-			if err != nil {
-				return err
-			}
-		}
-	}
-	return bulk.Finish(ctx)
-}
-
 // plainRates resolves the rates of every division for the plain-SQL
 // assessment from the same parameters.
 func plainRates(params *rules.Params, p period.YearMonth) []store.PlainRates {
@@ -248,7 +204,7 @@ func plainRates(params *rules.Params, p period.YearMonth) []store.PlainRates {
 		return v.Dec().Shift(6).IntPart()
 	}
 	var out []store.PlainRates
-	for _, div := range divisions {
+	for _, div := range insured.Divisions {
 		floor, ceil, err := params.BaseLimits(div, p)
 		if err != nil {
 			fail(err)

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"hrss/insurance"
+	"hrss/rules/period"
+	"hrss/store"
+)
+
+// depth is what was measured with months of history.
+type depth struct {
+	months   int
+	rows     int             // person-months of the month's run
+	firstRun time.Duration   // the month's first run, per person-month
+	reruns   []time.Duration // its re-runs, per person-month
+
+	statement, statementCall  []time.Duration // per credited month read and per call, one a round
+	bills, billsCall          []time.Duration // per bill read and per call, one a round
+	statementRows, billRows   int             // rows read in a round
+	sampled, sampledEmployers int             // persons and employers read a round
+	plans                     []store.Plan
+}
+
+// results are the benchmark's figures.
+type results struct {
+	registry, loading time.Duration
+	depths            []*depth
+}
+
+func perRow(d time.Duration, rows int) time.Duration {
+	if rows == 0 {
+		return 0
+	}
+	return d / time.Duration(rows)
+}
+
+// short rounds d to three or four figures.
+func short(d time.Duration) time.Duration {
+	switch {
+	case d >= 100*time.Millisecond:
+		return d.Round(time.Millisecond)
+	case d >= time.Millisecond:
+		return d.Round(10 * time.Microsecond)
+	case d >= time.Microsecond:
+		return d.Round(10 * time.Nanosecond)
+	}
+	return d
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	return s[len(s)/2]
+}
+
+// sampleIDs are k IDs spread over 1..n.
+func sampleIDs(n, k int) []int64 {
+	k = min(k, n)
+	out := make([]int64, k)
+	for i := range out {
+		out[i] = int64(1 + (i*n/k+i%7)%n)
+	}
+	return out
+}
+
+// measure reads the statements and bills of the samples, rounds times,
+// and the plans of the queries over the history, with p the latest month.
+func measure(ctx context.Context, db *store.DB, svc *insurance.Service, cfg config, p period.YearMonth, d *depth) {
+	persons, employers := sampleIDs(cfg.persons, cfg.sample), sampleIDs(cfg.employers, cfg.sample)
+	d.sampled, d.sampledEmployers = len(persons), len(employers)
+	for range cfg.rounds {
+		rows, t := 0, time.Now()
+		for _, id := range persons {
+			st, err := svc.Statement(ctx, id)
+			if err != nil {
+				fail(fmt.Errorf("statement of person %d: %w", id, err))
+			}
+			rows += st.Months
+		}
+		el := time.Since(t)
+		d.statement, d.statementCall, d.statementRows = append(d.statement, perRow(el, rows)), append(d.statementCall, perRow(el, len(persons))), rows
+		rows, t = 0, time.Now()
+		for _, id := range employers {
+			bs, err := svc.Bills(ctx, insurance.BillFilter{PayerKind: insurance.PayerEmployer, PayerID: id})
+			if err != nil {
+				fail(fmt.Errorf("bills of employer %d: %w", id, err))
+			}
+			rows += len(bs)
+		}
+		el = time.Since(t)
+		d.bills, d.billsCall, d.billRows = append(d.bills, perRow(el, rows)), append(d.billsCall, perRow(el, len(employers))), rows
+	}
+	st, err := svc.Periods(ctx)
+	if err != nil {
+		fail(err)
+	}
+	i := slices.IndexFunc(st, func(s insurance.PeriodState) bool { return s.Period == p })
+	if i < 0 {
+		fail(fmt.Errorf("period %s not found", p))
+	}
+	// In the population person i's employment relation is number i
+	// (persons i%20 == 0 are flexible workers instead).
+	person := persons[len(persons)/2] | 1
+	if d.plans, err = db.ExplainHistory(ctx, p, st[i].CurrentRun, employers[0], person, person); err != nil {
+		fail(err)
+	}
+}
+
+func (d *depth) print() {
+	fmt.Printf("\n  with %d months of history (%d partitions of ins_assessments):\n", d.months, d.plans[0].Of)
+	fmt.Printf("    statement        %9s a call, %9s a credited month (%d persons, %d months read a round; median of %d rounds)\n",
+		short(median(d.statementCall)), short(median(d.statement)), d.sampled, d.statementRows, len(d.statement))
+	fmt.Printf("    employer's bills %9s a call, %9s a bill (%d employers, %d bills read a round; median of %d rounds)\n",
+		short(median(d.billsCall)), short(median(d.bills)), d.sampledEmployers, d.billRows, len(d.bills))
+	fmt.Printf("    month's run      %9s a person-month the first run, %s a re-run (median of %d: %v)\n",
+		short(d.firstRun), short(median(d.reruns)), len(d.reruns), d.reruns)
+	fmt.Printf("    plans (EXPLAIN) of the queries over the history:\n")
+	for _, pl := range d.plans {
+		parts := "no partitioned table"
+		if pl.Partitions > 0 {
+			parts = fmt.Sprintf("%d of %d partitions", pl.Partitions, pl.Of)
+		}
+		fmt.Printf("      %-42s %-22s scans %s\n", pl.Name, parts, strings.Join(pl.Scans, ", "))
+	}
+	fmt.Println()
+}
+
+// print is the table of times per row at each depth and the ratios of the
+// deepest to the shallowest.
+func (r *results) print(cfg config) {
+	if len(r.depths) == 0 {
+		return
+	}
+	fmt.Printf("\ntime per row at each depth of history (medians); registry loaded in %s, history in %s\n", r.registry.Round(time.Second), (r.loading - r.registry).Round(time.Second))
+	fmt.Printf("  %-44s", "")
+	for _, d := range r.depths {
+		fmt.Printf(" %10s", fmt.Sprintf("%d months", d.months))
+	}
+	first, last := r.depths[0], r.depths[len(r.depths)-1]
+	fmt.Printf("  %s\n", fmt.Sprintf("ratio %d/%d", last.months, first.months))
+	line := func(name string, of func(*depth) time.Duration) {
+		fmt.Printf("  %-44s", name)
+		for _, d := range r.depths {
+			fmt.Printf(" %10s", short(of(d)))
+		}
+		fmt.Printf("  %.2f\n", float64(of(last))/float64(max(1, of(first))))
+	}
+	line("statement, a credited month", func(d *depth) time.Duration { return median(d.statement) })
+	line("employer's bills, a bill", func(d *depth) time.Duration { return median(d.bills) })
+	line("month's run, a person-month (first run)", func(d *depth) time.Duration { return d.firstRun })
+	line("month's run, a person-month (re-run)", func(d *depth) time.Duration { return median(d.reruns) })
+	line("statement, a call", func(d *depth) time.Duration { return median(d.statementCall) })
+	line("employer's bills, a call", func(d *depth) time.Duration { return median(d.billsCall) })
+	fmt.Printf("  (a statement and an employer's bills read one row per month of history: per call they grow with it, per row they must not;\n   the run assesses the same %d person-months each month)\n", first.rows)
+}
