@@ -20,6 +20,7 @@ import (
 	"hrss/employment"
 	"hrss/insight"
 	"hrss/insurance"
+	"hrss/queue"
 	"hrss/registry"
 	"hrss/registry/ident"
 	"hrss/rules"
@@ -102,8 +103,13 @@ func newBrowserCity(t *testing.T) browserCity {
 	ins := &insurance.Service{Store: db.Insurance(), Insured: db, Params: params, Vault: v, Now: now}
 	c.sup = &support.Service{Store: db.Support(), Params: params, Now: now}
 	c.ins, c.insight = ins, &insight.Service{Store: db.Insight(), Params: params, Now: now}
-	c.srv = httptest.NewServer((&web.Server{Registry: reg, Access: acc, Rules: params, Jobs: c.jobs, Insurance: ins, Support: c.sup, Insight: c.insight}).Handler())
-	t.Cleanup(c.srv.Close)
+	q := &queue.Queue{Store: db.Queue(), Poll: 20 * time.Millisecond} // the runs screen's form enqueues the run; a worker runs it
+	q.Register(web.AssessmentKind(ins))
+	ctx, stop := context.WithCancel(context.Background())
+	worked := make(chan struct{})
+	go func() { defer close(worked); q.Work(ctx) }()
+	c.srv = httptest.NewServer((&web.Server{Registry: reg, Access: acc, Rules: params, Jobs: c.jobs, Insurance: ins, Support: c.sup, Insight: c.insight, Queue: q}).Handler())
+	t.Cleanup(func() { c.srv.Close(); stop(); <-worked })
 	return c
 }
 

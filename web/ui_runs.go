@@ -1,32 +1,32 @@
 package web
 
 import (
+	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
+	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"hrss/access"
 	"hrss/insurance"
+	"hrss/queue"
 	"hrss/rules/fault"
 	"hrss/rules/period"
 )
 
 // The monthly run (核定) from the browser: a city-wide caseworker starts
-// the assessment of a period; it runs in the background with the
-// caller's identity (the insurance service decides whether they may),
-// and its page shows the progress live: static/run.js polls a small JSON
-// answer every second, and without scripts the page refreshes itself.
+// the assessment of a period as a job of the queue (JobAssessment), which
+// whichever server's worker claims it runs with the caller's identity
+// (the insurance service decides whether they may); its page shows the
+// job's progress and outcome as stored in the database, so any server
+// shows it: static/run.js polls a small JSON answer every second, and
+// without scripts the page refreshes itself.
 
-// runProgress is one assessment started from the browser.
+// runProgress is an assessment job as its page shows it.
 type runProgress struct {
-	Key      string
-	UserID   int64 // only its starter follows it
+	Key      string // the job's ID
 	Period   period.YearMonth
-	Started  time.Time
 	Done     int
 	Total    int
 	Finished bool
@@ -34,45 +34,43 @@ type runProgress struct {
 	Summary  insurance.Summary
 }
 
-// runBoard holds the runs started from the browser since the server
-// started (a run's outcome is also in Insurance.Runs, which the periods
-// page lists).
-type runBoard struct {
-	mu   sync.Mutex
-	runs map[string]*runProgress
+// assessmentArgs are the arguments of a JobAssessment job.
+type assessmentArgs struct {
+	Period   string `json:"period"`
+	Takeover bool   `json:"takeover,omitempty"` // take over a period whose run lock another run holds
 }
 
-var uiRunBoard = &runBoard{runs: map[string]*runProgress{}}
-
-// add keeps p, forgetting runs finished more than a day ago.
-func (b *runBoard) add(p *runProgress) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for k, x := range b.runs {
-		if x.Finished && time.Since(x.Started) > 24*time.Hour {
-			delete(b.runs, k)
-		}
-	}
-	b.runs[p.Key] = p
+// AssessmentKind is the queue's kind of the monthly assessment run over
+// svc: arguments {"period": "YYYY-MM", "takeover": bool}; a later attempt
+// follows a worker that died holding the period's run lock, so it takes
+// the period over; progress is the person-months written of the total.
+func AssessmentKind(svc *insurance.Service) queue.Kind {
+	return queue.Kind{Name: JobAssessment, Perm: access.RunInsurance,
+		Check: func(raw json.RawMessage) error { _, err := readAssessmentArgs(raw); return err },
+		Run: func(ctx context.Context, raw json.RawMessage, r *queue.Run) (any, error) {
+			in, err := readAssessmentArgs(raw)
+			if err != nil {
+				return nil, err
+			}
+			p, _ := period.ParseYearMonth(in.Period)
+			return svc.Assess(ctx, p, insurance.AssessOptions{Takeover: in.Takeover || r.Job.Attempts > 1,
+				Progress: func(done, total int) { r.Report(int64(done), int64(total), "") }})
+		}}
 }
 
-// get returns a copy of run key if user started it.
-func (b *runBoard) get(key string, user int64) (runProgress, bool) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	p, ok := b.runs[key]
-	if !ok || p.UserID != user {
-		return runProgress{}, false
+// readAssessmentArgs reads a JobAssessment job's arguments strictly
+// (unknown fields refused) and checks the period.
+func readAssessmentArgs(raw json.RawMessage) (assessmentArgs, error) {
+	var in assessmentArgs
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return in, fault.Invalidf("args", "queue.args", "the arguments do not fit this kind of job: %v", err)
 	}
-	return *p, true
-}
-
-func (b *runBoard) update(key string, f func(p *runProgress)) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if p, ok := b.runs[key]; ok {
-		f(p)
+	if _, err := period.ParseYearMonth(in.Period); err != nil {
+		return in, fault.Invalidf("period", "month.format", "%q is not a month YYYY-MM", in.Period)
 	}
+	return in, nil
 }
 
 // runsView is the periods page: their states and runs, and the form.
@@ -118,16 +116,11 @@ func (s *Server) uiRuns(w http.ResponseWriter, r *http.Request) {
 	render(w, r, "runs", newPage(r, "runs.title", &v))
 }
 
-// uiStartRun starts the assessment of the period posted and goes to its
-// progress page.
+// uiStartRun enqueues the assessment of the period posted and goes to
+// its progress page.
 func (s *Server) uiStartRun(w http.ResponseWriter, r *http.Request) {
-	if s.Insurance == nil {
+	if s.Insurance == nil || s.Queue == nil {
 		s.uiNotFound(w, r)
-		return
-	}
-	c, err := requireCaller(r)
-	if err != nil {
-		s.uiError(w, r, err)
 		return
 	}
 	p, err := period.ParseYearMonth(strings.TrimSpace(r.PostFormValue("period")))
@@ -135,22 +128,41 @@ func (s *Server) uiStartRun(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, fault.Invalidf("period", "month.format", "%q is not a month YYYY-MM", r.PostFormValue("period")))
 		return
 	}
-	b := make([]byte, 12)
-	rand.Read(b)
-	run := &runProgress{Key: hex.EncodeToString(b), UserID: c.UserID, Period: p, Started: time.Now()}
-	uiRunBoard.add(run)
-	// the run outlives the request but keeps its caller (and the audit
-	// trail's who and from where)
-	ctx := context.WithoutCancel(r.Context())
-	go func() {
-		started := time.Now()
-		sum, err := s.Insurance.Assess(ctx, p, insurance.AssessOptions{Progress: func(done, total int) {
-			uiRunBoard.update(run.Key, func(x *runProgress) { x.Done, x.Total = done, total })
-		}})
-		s.ObserveJob(JobAssessment, started, err) // ops.go: the run outlives its request
-		uiRunBoard.update(run.Key, func(x *runProgress) { x.Finished, x.Err, x.Summary = true, err, sum })
-	}()
-	http.Redirect(w, r, "/runs/"+run.Key, http.StatusSeeOther)
+	args, _ := json.Marshal(assessmentArgs{Period: p.String()})
+	j, err := s.Queue.Enqueue(r.Context(), JobAssessment, args)
+	if err != nil {
+		s.uiError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/runs/"+strconv.FormatInt(j.ID, 10), http.StatusSeeOther)
+}
+
+// assessmentJob reads the assessment job of the path's key as the
+// caller may see it (NotFound for another kind of job).
+func (s *Server) assessmentJob(r *http.Request) (runProgress, error) {
+	id, err := strconv.ParseInt(r.PathValue("key"), 10, 64)
+	if err != nil || s.Queue == nil {
+		return runProgress{}, fault.NotFoundf("no run %s", r.PathValue("key"))
+	}
+	j, err := s.Queue.Job(r.Context(), id)
+	if err != nil {
+		return runProgress{}, err
+	}
+	var in assessmentArgs
+	if j.Kind != JobAssessment || json.Unmarshal(j.Args, &in) != nil {
+		return runProgress{}, fault.NotFoundf("no run %d", id)
+	}
+	run := runProgress{Key: strconv.FormatInt(j.ID, 10), Done: int(j.Done), Total: int(j.Total),
+		Finished: j.State == queue.Succeeded || j.State == queue.Failed}
+	run.Period, _ = period.ParseYearMonth(in.Period)
+	if j.Error != nil {
+		run.Err = j.Error.Fault()
+	} else if j.State == queue.Succeeded {
+		if err := json.Unmarshal(j.Result, &run.Summary); err != nil {
+			return runProgress{}, err
+		}
+	}
+	return run, nil
 }
 
 // runView is a run's progress page.
@@ -173,14 +185,9 @@ func (v runView) Percent() int {
 
 // uiRun shows a run's progress (live with run.js), then its summary.
 func (s *Server) uiRun(w http.ResponseWriter, r *http.Request) {
-	c, err := requireCaller(r)
+	run, err := s.assessmentJob(r)
 	if err != nil {
 		s.uiError(w, r, err)
-		return
-	}
-	run, ok := uiRunBoard.get(r.PathValue("key"), c.UserID)
-	if !ok {
-		s.uiNotFound(w, r)
 		return
 	}
 	p := newPage(r, "run.title", nil)
@@ -194,14 +201,9 @@ func (s *Server) uiRun(w http.ResponseWriter, r *http.Request) {
 
 // uiRunProgress answers run.js: the progress as JSON.
 func (s *Server) uiRunProgress(w http.ResponseWriter, r *http.Request) {
-	c, err := requireCaller(r)
+	run, err := s.assessmentJob(r)
 	if err != nil {
 		writeError(w, r, err)
-		return
-	}
-	run, ok := uiRunBoard.get(r.PathValue("key"), c.UserID)
-	if !ok {
-		writeError(w, r, fault.NotFoundf("no run %s", r.PathValue("key")))
 		return
 	}
 	l := langOf(r)

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -28,8 +31,9 @@ import (
 // the matcher of one serves fresh results after a write through the
 // other; the sign-in throttle counts the failures sent to both; and the
 // X-Forwarded-For header names the client only on the server that
-// trusts the proxy; the scheduled late fee billing runs once for its
-// slot. It needs HRSS_TEST_POSTGRES (CI sets it).
+// trusts the proxy; a run started from one server's runs screen is
+// followed on the other's; the scheduled late fee billing runs once for
+// its slot. It needs HRSS_TEST_POSTGRES (CI sets it).
 func TestTwoServers(t *testing.T) {
 	base := storetest.Postgres(t)
 	if base == "" {
@@ -113,6 +117,32 @@ func TestTwoServers(t *testing.T) {
 	}
 	if res, _ := job["result"].(map[string]any); res == nil || res["rows"] != job["total"] {
 		t.Fatalf("the run's summary: %v", job["result"])
+	}
+
+	// a monthly run started from a's runs screen (its form enqueues the
+	// job), followed on b's: the progress and summary are the queue's
+	ui := newBrowser(t)
+	ui.do(t, "POST", a.url+"/signin", url.Values{"username": {"two-cw"}, "password": {"pw-two-cw-long"}})
+	ui.do(t, "GET", a.url+"/runs", nil)
+	started := ui.do(t, "POST", a.url+"/runs", url.Values{"csrf_token": {ui.csrf}, "period": {period}})
+	if !regexp.MustCompile(`^/runs/[0-9]+$`).MatchString(started.path) {
+		t.Fatalf("the runs screen's form led to %s", started.path)
+	}
+	var progress struct {
+		Finished bool   `json:"finished"`
+		Percent  int    `json:"percent"`
+		Done     int    `json:"done"`
+		Error    string `json:"error"`
+	}
+	waitFor(t, "the run started from the runs screen", func() bool {
+		json.Unmarshal([]byte(ui.do(t, "GET", b.url+started.path+"/progress", nil).body), &progress)
+		return progress.Finished
+	})
+	if progress.Error != "" || progress.Percent != 100 || progress.Done == 0 {
+		t.Fatalf("the screen's run as b shows it: %+v", progress)
+	}
+	if page := ui.do(t, "GET", b.url+started.path, nil); !strings.Contains(page.body, `id="run-summary"`) {
+		t.Fatalf("b's page of the screen's run shows no summary")
 	}
 
 	// the matcher: b's cached matches change when a closes the top vacancy
@@ -258,6 +288,54 @@ func (s *server) signIn(t *testing.T, name, password, xff string, want int) stri
 	}
 	json.Unmarshal(b, &v)
 	return v.Token
+}
+
+// browser is a client of the screens with a cookie jar (a session
+// cookie is good on every server: sessions are in the database), which
+// keeps the last page's CSRF token.
+type browser struct {
+	c    *http.Client
+	csrf string
+}
+
+func newBrowser(t *testing.T) *browser {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &browser{c: &http.Client{Jar: jar}}
+}
+
+var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// page is a screen's answer after redirects: its path and body.
+type page struct{ path, body string }
+
+// do sends a request (a form when form is set), failing unless the
+// answer, after redirects, is 200.
+func (u *browser) do(t *testing.T, method, to string, form url.Values) page {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, to, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	res, err := u.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		t.Fatalf("%s %s: %d %s", method, to, res.StatusCode, b)
+	}
+	if m := csrfField.FindSubmatch(b); m != nil {
+		u.csrf = string(m[1])
+	}
+	return page{res.Request.URL.Path, string(b)}
 }
 
 // waitFor polls cond every 100 ms for up to a minute.

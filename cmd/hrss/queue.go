@@ -37,18 +37,7 @@ const JobPensionRecompute = "pension_recompute"
 func newQueue(ws *web.Server, a *app, observe func(string, time.Time, error)) *queue.Queue {
 	q := &queue.Queue{Store: a.db.Queue(), Observe: observe}
 	if svc := ws.Insurance; svc != nil {
-		q.Register(queue.Kind{Name: web.JobAssessment, Perm: access.RunInsurance, Check: checkArgs[assessArgs],
-			Run: func(ctx context.Context, raw json.RawMessage, r *queue.Run) (any, error) {
-				var in assessArgs
-				if err := json.Unmarshal(raw, &in); err != nil {
-					return nil, err
-				}
-				p, _ := period.ParseYearMonth(in.Period)
-				// a later attempt follows a worker that died holding the
-				// period's run lock: it takes the period over
-				return svc.Assess(ctx, p, insurance.AssessOptions{Takeover: in.Takeover || r.Job.Attempts > 1,
-					Progress: func(done, total int) { r.Report(int64(done), int64(total), "") }})
-			}})
+		q.Register(web.AssessmentKind(svc))
 		q.Register(queue.Kind{Name: web.JobBenefitPayment, Perm: access.RunInsurance, Check: checkArgs[payArgs],
 			Run: func(ctx context.Context, raw json.RawMessage, r *queue.Run) (any, error) {
 				var in payArgs
@@ -93,11 +82,7 @@ func newQueue(ws *web.Server, a *app, observe func(string, time.Time, error)) *q
 
 // The arguments of the kinds; check validates each.
 type (
-	noArgs     struct{}
-	assessArgs struct {
-		Period   string `json:"period"`
-		Takeover bool   `json:"takeover,omitempty"`
-	}
+	noArgs  struct{}
 	payArgs struct {
 		Kind   string `json:"kind"` // pension or unemployment
 		Period string `json:"period"`
@@ -108,8 +93,6 @@ type (
 )
 
 func (noArgs) check() error { return nil }
-
-func (a assessArgs) check() error { return checkPeriod(a.Period) }
 
 func (a payArgs) check() error {
 	if a.Kind != string(insurance.ClaimPension) && a.Kind != string(insurance.ClaimUnemployment) {
