@@ -20,22 +20,14 @@
 package main
 
 import (
-	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"flag"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib"
-
-	"hrss/access"
 	"hrss/bench/internal/insured"
 	"hrss/insurance"
 	"hrss/registry"
@@ -66,7 +58,10 @@ func main() {
 		bench("sqlite", filepath.Join(dir, "hrss.db"), *n, *employers, p)
 	}
 	if *pg != "" {
-		dsn, drop := schema(*pg)
+		dsn, drop, err := insured.Schema(*pg, "hrss_bench_")
+		if err != nil {
+			fail(err)
+		}
 		defer drop()
 		bench("postgres", dsn, *n, *employers, p)
 	}
@@ -77,38 +72,12 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-// schema creates a schema of its own in the database at base.
-func schema(base string) (string, func()) {
-	b := make([]byte, 4)
-	rand.Read(b)
-	name := "hrss_bench_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		fail(err)
-	}
-	if _, err := admin.Exec("CREATE SCHEMA " + name); err != nil {
-		fail(err)
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		fail(err)
-	}
-	q := u.Query()
-	q.Set("search_path", name)
-	u.RawQuery = q.Encode()
-	return u.String(), func() { admin.Exec("DROP SCHEMA " + name + " CASCADE"); admin.Close() }
-}
-
 func bench(engine, dsn string, n, employers int, p period.YearMonth) {
-	ctx := access.WithCaller(context.Background(), access.System)
-	db, err := store.Open(ctx, dsn)
+	ctx, db, err := insured.Open(dsn)
 	if err != nil {
 		fail(err)
 	}
 	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		fail(err)
-	}
 	t0 := time.Now()
 	if err := insured.Populate(ctx, db, n, employers, nil); err != nil {
 		fail(err)

@@ -36,12 +36,8 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"flag"
 	"fmt"
-	"net/url"
 	"os"
 	"runtime"
 	"slices"
@@ -49,9 +45,6 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib"
-
-	"hrss/access"
 	"hrss/bench/internal/insured"
 	"hrss/insurance"
 	"hrss/rules"
@@ -127,31 +120,18 @@ func depthList(s string, months int) ([]int, error) {
 	return out, nil
 }
 
-// schema creates a schema of its own in the database at base and
+// schema creates the benchmark's schema in the database at base and
 // returns its URL and what drops it (nothing with keep).
 func schema(base string, keep bool) (string, func()) {
-	b := make([]byte, 4)
-	rand.Read(b)
-	name := "hrss_scale_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", base)
+	dsn, drop, err := insured.Schema(base, "hrss_scale_")
 	if err != nil {
-		fail(err)
-	}
-	if _, err := admin.Exec("CREATE SCHEMA " + name); err != nil {
 		fail(fmt.Errorf("%w (create the database first: createdb -h 127.0.0.1 -U postgres scale)", err))
 	}
-	u, err := url.Parse(base)
-	if err != nil {
-		fail(err)
-	}
-	q := u.Query()
-	q.Set("search_path", name)
-	u.RawQuery = q.Encode()
 	if keep {
-		fmt.Printf("(the schema %s is kept)\n", name)
-		return u.String(), func() { admin.Close() }
+		fmt.Printf("(the schema of %s is kept)\n", dsn)
+		return dsn, func() {}
 	}
-	return u.String(), func() { admin.Exec("DROP SCHEMA " + name + " CASCADE"); admin.Close() }
+	return dsn, drop
 }
 
 func loadAvg() string {
@@ -168,15 +148,11 @@ func loadAvg() string {
 
 // run loads the population and the history, measuring at each depth.
 func run(dsn string, cfg config) *results {
-	ctx := access.WithCaller(context.Background(), access.System)
-	db, err := store.Open(ctx, dsn)
+	ctx, db, err := insured.Open(dsn)
 	if err != nil {
 		fail(err)
 	}
 	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		fail(err)
-	}
 	params, err := rules.Embedded()
 	if err != nil {
 		fail(err)
