@@ -190,9 +190,7 @@ func run(dsn string, cfg config) *results {
 		}
 		t = time.Now()
 		bills := pay(ctx, db, svc, p)
-		if _, err := svc.Close(ctx, p); err != nil {
-			fail(fmt.Errorf("closing %s: %w", p, err))
-		}
+		closeMonth(ctx, svc, p)
 		closing := time.Since(t)
 		res.loading += closing
 		fmt.Printf("%s: assessed %d person-months in %s (%s a row), %d bills paid and the month closed in %s; load average %s\n",
@@ -205,6 +203,24 @@ func run(dsn string, cfg config) *results {
 	}
 	res.loading += res.registry
 	return res
+}
+
+// closeMonth closes p, trying again after a pause when the store gave up
+// on serialization failures: the close credits every paid row of the
+// month in one SERIALIZABLE transaction, which on a busy shared
+// PostgreSQL loses to others' transactions (docs/SCALING.md).
+func closeMonth(ctx context.Context, svc *insurance.Service, p period.YearMonth) {
+	for try := 1; ; try++ {
+		_, err := svc.Close(ctx, p)
+		if err == nil {
+			return
+		}
+		if try == 5 || !strings.Contains(err.Error(), "SQLSTATE 40001") && !strings.Contains(err.Error(), "SQLSTATE 53200") {
+			fail(fmt.Errorf("closing %s (try %d): %w", p, try, err))
+		}
+		fmt.Printf("  closing %s, try %d: %v; trying again in 10 s\n", p, try, err)
+		time.Sleep(10 * time.Second)
+	}
 }
 
 func assess(ctx context.Context, svc *insurance.Service, p period.YearMonth) insurance.Summary {
