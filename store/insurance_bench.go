@@ -255,10 +255,10 @@ func (t *Tx) explain(ctx context.Context, q boundQuery) ([]string, error) {
 	return lines, rows.Err()
 }
 
-// scanLine finds a scan node in a line of a text plan: its kind, its
+// scanLine finds a scan node (parallel or not) in a line of a text plan: its kind, its
 // index, if any, and what it scans (a Bitmap Index Scan names its index
 // only: the Bitmap Heap Scan above it names the relation).
-var scanLine = regexp.MustCompile(`(?:^|-> +)(Seq Scan|Index Scan|Index Only Scan|Bitmap Heap Scan|Bitmap Index Scan|Tid Scan)(?: Backward)?(?: using (\S+))? on (\S+)`)
+var scanLine = regexp.MustCompile(`(?:^|-> +)(?:Parallel )?(Seq Scan|Index Scan|Index Only Scan|Bitmap Heap Scan|Bitmap Index Scan|Tid Scan)(?: Backward)?(?: using (\S+))? on (\S+)`)
 
 func planOf(name string, lines []string, of int) Plan {
 	pl := Plan{Name: name, Of: of}
