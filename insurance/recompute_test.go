@@ -313,3 +313,40 @@ func TestBalanceAtRetirementTakesInterestToDate(t *testing.T) {
 		}
 	})
 }
+
+// TestPensionRecomputationsCheck: hrss check names back pay paid twice or
+// for another amount, a recomputation decided by its preparer, and an
+// applied one whose claim is still provisional.
+func TestPensionRecomputationsCheck(t *testing.T) {
+	for name, dsn := range engines(t) {
+		t.Run(name, func(t *testing.T) {
+			c := newCity(t, openDSN(t, dsn), 90)
+			cl := provisionalPension(t, c, "2024-06")
+			c.svc.Params = withBase2024(t, "8310")
+			r, err := c.svc.PrepareRecomputation(staff(access.Caseworker, 11), cl.ID, 0)
+			if err == nil {
+				_, err = c.svc.DecideRecomputation(staff(access.Reviewer, 12), r.ID, true, "")
+			}
+			if err == nil {
+				_, err = c.svc.Pay(system(), insurance.ClaimPension, ym("2024-07"))
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			mustCheck(t, c.svc)
+			rawExec(t, dsn, "UPDATE ins_benefit_payments SET back_pay = back_pay + 1 WHERE recomputation_id IS NOT NULL")
+			rawExec(t, dsn, "UPDATE ins_pension_recomputations SET decided_by = prepared_by")
+			rawExec(t, dsn, "UPDATE ins_claims SET provisional_year = 2024 WHERE kind = 'pension'")
+			rep, err := c.svc.Check(system())
+			if err != nil {
+				t.Fatal(err)
+			}
+			all := strings.Join(breachesOf(rep, insurance.InvPensionRecomputations), "\n")
+			for _, want := range []string{"back pay not paid exactly once", "decided by its preparer", "applied but its claim is not recomputed"} {
+				if rep.OK || !strings.Contains(all, want) {
+					t.Errorf("tampering not caught (%s): %s", want, all)
+				}
+			}
+		})
+	}
+}
