@@ -17,10 +17,13 @@ import (
 // one prepared INSERT in one transaction per batch on SQLite. Rows are
 // checked by the database's constraints but not by the domain's
 // validation: callers give valid rows.
-type Bulk struct{ db *DB }
+type Bulk struct {
+	db       *DB
+	deferred bool // a fresh load set indexes and triggers aside (BulkLoad)
+}
 
 // Bulk returns the bulk writer of db.
-func (db *DB) Bulk() *Bulk { return &Bulk{db} }
+func (db *DB) Bulk() *Bulk { return &Bulk{db: db} }
 
 // Persons writes persons with their IDs set.
 func (b *Bulk) Persons(ctx context.Context, ps []registry.SealedPerson) error {
@@ -56,23 +59,6 @@ func (b *Bulk) Flexible(ctx context.Context, fs []registry.FlexibleWorker) error
 		rows[i] = append([]any{fs[i].ID}, flexibleArgs(&fs[i])...)
 	}
 	return b.copy(ctx, "flexible_workers", columns(flexibleCols), rows)
-}
-
-// Finish moves PostgreSQL's identity sequences past the IDs written in
-// bulk, so that later inserts do not collide with them.
-func (b *Bulk) Finish(ctx context.Context) error {
-	if b.db.engine != Postgres {
-		return nil
-	}
-	return b.db.update(ctx, func(t *Tx) error {
-		for _, table := range []string{"persons", "employers", "employments", "flexible_workers"} {
-			q := fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'), GREATEST((SELECT max(id) FROM %s), 1))", table, table)
-			if _, err := t.exec(ctx, q); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 func columns(list string) []string { return strings.Split(strings.Join(strings.Fields(list), ""), ",") }

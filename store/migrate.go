@@ -58,7 +58,8 @@ func loadMigrations(engine Engine) ([]migration, error) {
 // in its own transaction, and returns how many it applied. Concurrent
 // migrators on PostgreSQL (several instances starting at once) queue on a
 // session advisory lock taken before their transactions begin, so each
-// sees what the one before it applied.
+// sees what the one before it applied. Afterwards it builds what a bulk
+// load that stopped half-way set aside (bulk_load.go).
 func (db *DB) Migrate(ctx context.Context) (int, error) {
 	ms, err := loadMigrations(db.engine)
 	if err != nil {
@@ -83,6 +84,9 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 		}
 		return nil
 	})
+	if err == nil {
+		err = db.restoreAfterMigrate(ctx) // bulk_load.go: a load that stopped half-way
+	}
 	return applied, err
 }
 

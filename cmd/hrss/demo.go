@@ -67,8 +67,12 @@ func runDemo(g *globals, args []string) error {
 func generate(ctx context.Context, g *globals, a *app, cfg demo.Config, months int) error {
 	start := time.Now()
 	bar := newProgress(g.stderr, "generating city")
-	sink, jobs := demo.WithJobs(a.db.Bulk(), cfg)
-	sink, accounts, err := withAccounts(g, a, sink)
+	bulk, err := a.db.BulkLoad(ctx) // a fresh database: indexes built once at the end (store/bulk_load.go)
+	if err != nil {
+		return err
+	}
+	sink, jobs := demo.WithJobs(bulk, cfg)
+	sink, accounts, err := withAccounts(g, sink, bulk)
 	if err != nil {
 		return err
 	}

@@ -28,13 +28,14 @@ func insuranceService(g *globals, a *app) (*insurance.Service, error) {
 }
 
 // withAccounts wraps the demo's sink so that it also writes the yearly
-// personal-account history of the generated persons (demo.WithAccounts).
-func withAccounts(g *globals, a *app, sink demo.Sink) (demo.Sink, *demo.AccountsSummary, error) {
+// personal-account history of the generated persons through w
+// (demo.WithAccounts).
+func withAccounts(g *globals, sink demo.Sink, w demo.LegacyWriter) (demo.Sink, *demo.AccountsSummary, error) {
 	params, err := rules.Load(g.params)
 	if err != nil {
 		return nil, nil, err
 	}
-	s, sum := demo.WithAccounts(sink, a.db.Bulk(), params)
+	s, sum := demo.WithAccounts(sink, w, params)
 	return s, sum, nil
 }
 
