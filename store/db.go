@@ -358,6 +358,44 @@ type Tx struct {
 	assessed map[string][]assessedCell
 	// sum is the indicators' summary state read in this transaction.
 	sum *summaryState
+	// stmts are, on SQLite, the statements this transaction ran more than
+	// once, prepared (stmt): the modernc driver parses an unprepared query
+	// on every run, and an import runs the same few for each of its rows.
+	stmts map[string]*sql.Stmt
+	seen  map[string]bool
+}
+
+// maxStmts bounds the statements one transaction keeps prepared.
+const maxStmts = 64
+
+// stmt returns the prepared statement of q for its second and later runs
+// in this transaction on SQLite, nil otherwise (run q as it is). The
+// transaction closes its statements when it ends.
+func (t *Tx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if t.engine != SQLite {
+		return nil, nil
+	}
+	if st, ok := t.stmts[q]; ok {
+		return st, nil
+	}
+	if !t.seen[q] || len(t.stmts) >= maxStmts {
+		if t.seen == nil {
+			t.seen = map[string]bool{}
+		}
+		if len(t.seen) < 4*maxStmts {
+			t.seen[q] = true
+		}
+		return nil, nil
+	}
+	st, err := t.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, wrapDBError(err)
+	}
+	if t.stmts == nil {
+		t.stmts = map[string]*sql.Stmt{}
+	}
+	t.stmts[q] = st
+	return st, nil
 }
 
 // rebind rewrites ? placeholders to $1, $2 … for PostgreSQL. Queries in
@@ -380,6 +418,13 @@ func rebind(engine Engine, q string) string {
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st, err := t.stmt(ctx, q); err != nil || st != nil {
+		if err != nil {
+			return nil, err
+		}
+		r, err := st.ExecContext(ctx, args...)
+		return r, wrapDBError(err)
+	}
 	r, err := t.tx.ExecContext(ctx, rebind(t.engine, q), args...)
 	return r, wrapDBError(err)
 }
@@ -389,7 +434,26 @@ func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 	return r, wrapDBError(err)
 }
 
+// queryAll is query for a caller that reads all the rows and closes them
+// before it runs anything else: on SQLite it may run a statement prepared
+// earlier in the transaction (stmt), which one open Rows at a time uses.
+func (t *Tx) queryAll(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st, err := t.stmt(ctx, q); err != nil || st != nil {
+		if err != nil {
+			return nil, err
+		}
+		r, err := st.QueryContext(ctx, args...)
+		return r, wrapDBError(err)
+	}
+	return t.query(ctx, q, args...)
+}
+
+// queryRow runs a query of one row; its callers scan the row at once, so
+// on SQLite it may run a statement prepared earlier in the transaction.
 func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st, err := t.stmt(ctx, q); err == nil && st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return t.tx.QueryRowContext(ctx, rebind(t.engine, q), args...)
 }
 

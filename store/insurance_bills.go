@@ -66,7 +66,7 @@ const feeCandidate = `(b.total + COALESCE(j.s, 0) > COALESCE(p.applied, 0)
 // Bills implements insurance.Tx.
 func (t *Tx) Bills(ctx context.Context, f insurance.BillFilter) ([]insurance.Bill, error) {
 	q := billsQuery(f)
-	rows, err := t.query(ctx, q.sql, q.args...)
+	rows, err := t.queryAll(ctx, q.sql, q.args...)
 	if err != nil {
 		return nil, err
 	}
