@@ -185,6 +185,7 @@ func legacyRecords(byPerson map[int64]map[int]*personYear, params *rules.Params)
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	var out []insurance.LegacyYear
+	rates := accountRates{params: params, ppm: map[int]rateOf{}}
 	for _, id := range ids {
 		var balance money.Fen
 		for y := legacyFirstYear; y <= LegacyLastYear; y++ {
@@ -192,7 +193,7 @@ func legacyRecords(byPerson map[int64]map[int]*personYear, params *rules.Params)
 			rec := insurance.LegacyYear{PersonID: id, Year: y, AverageWage: demoAverageWage(y)}
 			var sum money.Fen
 			if py != nil {
-				ppm, err := params.AccountRatePPM("", period.New(max(y, 2006), 1))
+				ppm, err := rates.of(max(y, 2006))
 				for _, b := range py.months {
 					sum += b
 					if err == nil {
@@ -202,15 +203,39 @@ func legacyRecords(byPerson map[int64]map[int]*personYear, params *rules.Params)
 				rec.Months = len(py.months)
 				rec.AverageBase = money.Fen((int64(sum) + int64(rec.Months)/2) / int64(rec.Months)) // mean monthly base, half-up to the fen
 			}
-			if ay, _, err := params.AccountInterest("", y, balance, rec.Credits); err == nil && y >= 2016 {
-				rec.Interest = ay.Interest
-			}
 			if rec.Months == 0 && balance == 0 {
 				continue
+			}
+			if y < 2016 {
+				// no crediting rate encoded: no interest
+			} else if ay, _, err := params.AccountInterest("", y, balance, rec.Credits); err == nil {
+				rec.Interest = ay.Interest
 			}
 			balance += rec.Credits + rec.Interest
 			out = append(out, rec)
 		}
 	}
 	return out
+}
+
+// accountRates memoises pension.account_rate by year for legacyRecords,
+// which asks it for every person-year.
+type accountRates struct {
+	params *rules.Params
+	ppm    map[int]rateOf
+}
+
+type rateOf struct {
+	ppm int64
+	err error
+}
+
+// of returns the rate in force in January of year, in parts per million.
+func (r accountRates) of(year int) (int64, error) {
+	v, ok := r.ppm[year]
+	if !ok {
+		v.ppm, v.err = r.params.AccountRatePPM("", period.New(year, 1))
+		r.ppm[year] = v
+	}
+	return v.ppm, v.err
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -14,7 +15,8 @@ import (
 
 // Bulk writes many rows with their IDs already assigned, as the demo
 // generator and migrations from legacy systems do: COPY on PostgreSQL,
-// one prepared INSERT in one transaction per batch on SQLite. Rows are
+// prepared multi-row INSERTs in one transaction per batch on SQLite (and
+// BulkLoad for a fresh database: bulk_load.go). Rows are
 // checked by the database's constraints but not by the domain's
 // validation: callers give valid rows.
 type Bulk struct {
@@ -63,7 +65,13 @@ func (b *Bulk) Flexible(ctx context.Context, fs []registry.FlexibleWorker) error
 
 func columns(list string) []string { return strings.Split(strings.Join(strings.Fields(list), ""), ",") }
 
-// copy writes rows into table in one transaction.
+// bulkRows is how many rows one multi-row INSERT of copy writes on
+// SQLite: one statement run per chunk instead of per row, its variables
+// well under SQLite's limit for the widest table.
+const bulkRows = 64
+
+// copy writes rows into table in one transaction: COPY on PostgreSQL, on
+// SQLite a prepared INSERT of bulkRows rows per run (and one for the rest).
 func (b *Bulk) copy(ctx context.Context, table string, cols []string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
@@ -72,14 +80,31 @@ func (b *Bulk) copy(ctx context.Context, table string, cols []string, rows [][]a
 		return b.copyPostgres(ctx, table, cols, rows)
 	}
 	return b.db.update(ctx, func(t *Tx) error {
-		q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (?%s)", table, strings.Join(cols, ", "), strings.Repeat(", ?", len(cols)-1))
-		st, err := t.tx.PrepareContext(ctx, q)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		for _, r := range rows {
-			if _, err := st.ExecContext(ctx, r...); err != nil {
+		one := "(?" + strings.Repeat(", ?", len(cols)-1) + ")"
+		head := fmt.Sprintf("INSERT INTO %s (%s) VALUES ", table, strings.Join(cols, ", "))
+		args := make([]any, 0, bulkRows*len(cols))
+		var st *sql.Stmt
+		defer func() {
+			if st != nil {
+				st.Close()
+			}
+		}()
+		for lo := 0; lo < len(rows); lo += bulkRows {
+			chunk := rows[lo:min(lo+bulkRows, len(rows))]
+			if st == nil || len(chunk) < bulkRows {
+				if st != nil {
+					st.Close()
+				}
+				var err error
+				if st, err = t.tx.PrepareContext(ctx, head+one+strings.Repeat(", "+one, len(chunk)-1)); err != nil {
+					return wrapDBError(err)
+				}
+			}
+			args = args[:0]
+			for _, r := range chunk {
+				args = append(args, r...)
+			}
+			if _, err := st.ExecContext(ctx, args...); err != nil {
 				return wrapDBError(err)
 			}
 		}
