@@ -81,6 +81,17 @@ type RowWriter interface {
 	WriteRows(ctx context.Context, l RunLock, rows []Row) (bool, error)
 }
 
+// BillWriter is implemented by a Store that writes a run's bills faster
+// than Tx.InsertBills in fenced transactions of Service.txRows bills
+// (COPY on PostgreSQL). WriteBills writes them in one transaction that
+// first renews l's heartbeat and in which the Store makes the run's rows
+// ready to be read (on PostgreSQL it attaches the partition the rows were
+// written into); it reports false, writing nothing, when l's run no
+// longer holds its period.
+type BillWriter interface {
+	WriteBills(ctx context.Context, l RunLock, bills []Bill) (bool, error)
+}
+
 // startRun refuses a closed or busy period, records the run, takes the
 // lock and clears what earlier crashed runs left.
 func (s *Service) startRun(ctx context.Context, p period.YearMonth, c access.Caller, takeover bool) (RunLock, int, error) {
@@ -199,7 +210,7 @@ func (s *Service) fenced(ctx context.Context, l *RunLock, fn func(Tx) error) err
 			return err
 		}
 		if !ok {
-			return fault.Conflictf("period", "assessment.lock_lost", "run %d lost period %s to another run; its work is discarded", l.Run, l.Period)
+			return lockLost(*l)
 		}
 		l.Heartbeat = now
 		return fn(tx)
@@ -237,11 +248,8 @@ func (s *Service) finishRun(ctx context.Context, l RunLock, w *runWriter) (Summa
 		return sum, s.failRun(l, err)
 	}
 	bills := w.billList()
-	for i := 0; i < len(bills); i += s.txRows() {
-		part := bills[i:min(i+s.txRows(), len(bills))]
-		if err := s.fenced(ctx, &l, func(tx Tx) error { return tx.InsertBills(ctx, part) }); err != nil {
-			return sum, s.failRun(l, err)
-		}
+	if err := s.writeBills(ctx, &l, bills); err != nil {
+		return sum, s.failRun(l, err)
 	}
 	var old int64
 	err := s.fenced(ctx, &l, func(tx Tx) error {
@@ -275,6 +283,31 @@ func (s *Service) finishRun(ctx context.Context, l RunLock, w *runWriter) (Summa
 		s.deleteStale(ctx, l.Period, nil)
 	}
 	return sum, nil
+}
+
+// writeBills writes the bills of l's run: with the Store's BillWriter
+// if it has one, else in fenced transactions of txRows bills.
+func (s *Service) writeBills(ctx context.Context, l *RunLock, bills []Bill) error {
+	if bw, ok := s.Store.(BillWriter); ok {
+		l.Heartbeat = s.now()
+		held, err := bw.WriteBills(ctx, *l, bills)
+		if err == nil && !held {
+			err = lockLost(*l)
+		}
+		return err
+	}
+	for i := 0; i < len(bills); i += s.txRows() {
+		part := bills[i:min(i+s.txRows(), len(bills))]
+		if err := s.fenced(ctx, l, func(tx Tx) error { return tx.InsertBills(ctx, part) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lockLost is the Conflict of a run that lost its period to another.
+func lockLost(l RunLock) error {
+	return fault.Conflictf("period", "assessment.lock_lost", "run %d lost period %s to another run; its work is discarded", l.Run, l.Period)
 }
 
 // runWriter assesses the insured person-months of a run in chunks with
@@ -492,7 +525,7 @@ func (w *runWriter) write(ctx context.Context, rows []Row) error {
 		return err
 	}
 	if !held {
-		return fault.Conflictf("period", "assessment.lock_lost", "run %d lost period %s to another run; its work is discarded", w.lock.Run, w.lock.Period)
+		return lockLost(w.lock)
 	}
 	return nil
 }

@@ -18,7 +18,12 @@ import (
 )
 
 // Insurance returns db as social insurance's Store.
-func (db *DB) Insurance() insurance.Store { return insuranceStore{db} }
+func (db *DB) Insurance() insurance.Store {
+	if db.engine == Postgres {
+		return pgInsuranceStore{insuranceStore{db}}
+	}
+	return insuranceStore{db}
+}
 
 type insuranceStore struct{ db *DB }
 
@@ -26,6 +31,10 @@ type insuranceStore struct{ db *DB }
 func (s insuranceStore) AppendAudit(ctx context.Context, c access.Caller, at time.Time, ev access.Event) error {
 	return s.db.AppendAudit(ctx, c, at, ev)
 }
+
+// pgInsuranceStore is the Store on PostgreSQL: it also writes a run's
+// bills with COPY (insurance.BillWriter, insurance_finish.go).
+type pgInsuranceStore struct{ insuranceStore }
 
 func (s insuranceStore) Update(ctx context.Context, fn func(insurance.Tx) error) error {
 	return s.db.updateAudited(ctx, func(t *Tx) error { return fn(t) })
@@ -218,15 +227,32 @@ func (t *Tx) AbandonRuns(ctx context.Context, p period.YearMonth, keep int64) er
 	return err
 }
 
-// PreparePeriod implements insurance.Tx: on PostgreSQL it creates the
-// period's partition of ins_assessments.
+// PreparePeriod implements insurance.Tx: on PostgreSQL it makes the
+// period's partition of ins_assessments ready for the run's rows. A
+// period without one gets a table of its own, not yet attached, with its
+// primary key (which the rows fill in order) but not the parent's other
+// indexes, and a CHECK on its bounds that lets ATTACH skip the scan: the
+// run COPYs its rows into it and WriteBills attaches it, building the
+// payer index once, which costs a fraction of keeping it up to date row
+// by row (it takes the rows in random order). A table left unattached
+// holds only rows of runs that crashed or lost the period (none was ever
+// current): it is emptied. A period whose partition is attached (a
+// re-run) writes into it as it is.
 func (t *Tx) PreparePeriod(ctx context.Context, p period.YearMonth) error {
 	if t.engine != Postgres {
 		return nil
 	}
-	n := ymArg(p)
-	next := ymArg(p.Add(1))
-	_, err := t.exec(ctx, fmt.Sprintf(`CREATE TABLE IF NOT EXISTS ins_assessments_p%d PARTITION OF ins_assessments FOR VALUES FROM (%d) TO (%d)`, n, n, next))
+	name, exists, attached, err := t.assessmentPartition(ctx, p)
+	if err != nil || attached {
+		return err
+	}
+	if exists {
+		_, err = t.exec(ctx, "TRUNCATE "+name)
+		return err
+	}
+	n, next := ymArg(p), ymArg(p.Add(1))
+	_, err = t.exec(ctx, fmt.Sprintf(`CREATE TABLE %s (LIKE ins_assessments INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
+		CONSTRAINT %s_bounds CHECK (period >= %d AND period < %d), PRIMARY KEY (period, run_id, seq))`, name, name, n, next))
 	return err
 }
 
@@ -242,18 +268,49 @@ func (t *Tx) PeriodWritten(ctx context.Context, p period.YearMonth) error {
 	return err
 }
 
+// partitionName is the name of period p's partition of ins_assessments
+// on PostgreSQL.
+func partitionName(p period.YearMonth) string { return fmt.Sprintf("ins_assessments_p%d", ymArg(p)) }
+
+// assessmentPartition names period p's partition of ins_assessments
+// (PostgreSQL) and says whether it exists and whether it is attached.
+func (t *Tx) assessmentPartition(ctx context.Context, p period.YearMonth) (name string, exists, attached bool, err error) {
+	name = partitionName(p)
+	var part sql.NullBool
+	err = t.queryRow(ctx, partitionState, name).Scan(&part)
+	return name, part.Valid, part.Bool, wrapDBError(err)
+}
+
+// partitionState reads whether the table $1 is a partition: NULL when
+// there is no such table.
+const partitionState = `SELECT (SELECT relispartition FROM pg_class WHERE oid = to_regclass($1))`
+
 // DeleteRunRows implements insurance.Tx: it deletes the rows, then the
 // bills, of each run of p (ins_runs) other than keep1 and keep2, by their
-// keys, at most limit rows in all.
+// keys, at most limit rows in all. On PostgreSQL the rows are deleted
+// from the period's partition itself, attached or not (PreparePeriod).
 func (t *Tx) DeleteRunRows(ctx context.Context, p period.YearMonth, keep1, keep2 int64, limit int) (int, error) {
 	runs, err := t.queryIDs(ctx, `SELECT id FROM ins_runs WHERE period = ? AND id <> ? AND id <> ? ORDER BY id`, ymArg(p), keep1, keep2)
-	if err != nil {
+	if err != nil || len(runs) == 0 {
 		return 0, err
+	}
+	rowsTable := "ins_assessments"
+	if t.engine == Postgres {
+		name, exists, _, err := t.assessmentPartition(ctx, p)
+		if err != nil {
+			return 0, err
+		}
+		if rowsTable = name; !exists {
+			rowsTable = ""
+		}
 	}
 	done := 0
 	for _, run := range runs {
-		for _, q := range deleteRunRows {
-			r, err := t.exec(ctx, q, ymArg(p), run, ymArg(p), run, limit-done)
+		for _, d := range []struct{ table, q string }{{rowsTable, deleteRows}, {"ins_bills", deleteBills}} {
+			if d.table == "" {
+				continue
+			}
+			r, err := t.exec(ctx, strings.ReplaceAll(d.q, "TABLE", d.table), ymArg(p), run, ymArg(p), run, limit-done)
 			if err != nil {
 				return done, err
 			}
@@ -266,18 +323,19 @@ func (t *Tx) DeleteRunRows(ctx context.Context, p period.YearMonth, keep1, keep2
 	return done, nil
 }
 
-// deleteRunRows delete at most a number of the rows and bills of one run
-// of a period, by their primary keys. The rows go as a range of seq from
-// the run's lowest, read from the key: a semi-join on a sub-select with a
-// LIMIT, as the bills go, was planned on a partition PostgreSQL had no
-// statistics for yet as a nested loop over the whole run for each
+// deleteRows and deleteBills delete at most a number of the rows (from
+// TABLE: ins_assessments or a partition of it) and of the bills of one
+// run of a period, by their primary keys. The rows go as a range of seq
+// from the run's lowest, read from the key: a semi-join on a sub-select
+// with a LIMIT, as the bills go, was planned on a partition PostgreSQL
+// had no statistics for yet as a nested loop over the whole run for each
 // deletion, quadratic in the run's rows (found by go run ./bench/scale).
-var deleteRunRows = []string{
-	`DELETE FROM ins_assessments WHERE period = ? AND run_id = ? AND seq <
-		(SELECT min(seq) FROM ins_assessments WHERE period = ? AND run_id = ?) + ?`,
-	`DELETE FROM ins_bills WHERE period = ? AND run_id = ? AND (payer_kind, payer_id) IN
-		(SELECT payer_kind, payer_id FROM ins_bills WHERE period = ? AND run_id = ? LIMIT ?)`,
-}
+const (
+	deleteRows = `DELETE FROM TABLE WHERE period = ? AND run_id = ? AND seq <
+		(SELECT min(seq) FROM TABLE WHERE period = ? AND run_id = ?) + ?`
+	deleteBills = `DELETE FROM TABLE WHERE period = ? AND run_id = ? AND (payer_kind, payer_id) IN
+		(SELECT payer_kind, payer_id FROM TABLE WHERE period = ? AND run_id = ? LIMIT ?)`
+)
 
 func (t *Tx) queryIDs(ctx context.Context, q string, args ...any) ([]int64, error) {
 	rows, err := t.query(ctx, q, args...)
@@ -300,9 +358,10 @@ func (t *Tx) queryIDs(ctx context.Context, q string, args ...any) ([]int64, erro
 var assessmentCols = []string{"period", "run_id", "seq", "person_id", "kind", "relation_id", "payer_id", "division", "base",
 	"pension_ind", "pension_emp", "medical_ind", "medical_emp", "unemp_ind", "unemp_emp", "injury_emp", "account_credit"}
 
-// InsertRows implements insurance.Tx: PostgreSQL takes the chunk as one
-// INSERT … SELECT FROM unnest of arrays (one round trip, COPY-like);
-// SQLite a prepared multi-row INSERT.
+// InsertRows implements insurance.Tx: PostgreSQL takes the chunk, rows
+// of one period, as one INSERT … SELECT FROM unnest of arrays into the
+// period's partition (one round trip, COPY-like); SQLite a prepared
+// multi-row INSERT.
 func (t *Tx) InsertRows(ctx context.Context, rows []insurance.Row) error {
 	if len(rows) == 0 {
 		return nil
@@ -383,7 +442,7 @@ func (t *Tx) insertRowsPostgres(ctx context.Context, rows []insurance.Row) error
 		}
 		amt[8][i] = int64(r.AccountCredit)
 	}
-	_, err := t.exec(ctx, `INSERT INTO ins_assessments (`+strings.Join(assessmentCols, ",")+`)
+	_, err := t.exec(ctx, `INSERT INTO `+partitionName(rows[0].Period)+` (`+strings.Join(assessmentCols, ",")+`)
 		SELECT * FROM unnest(?::int[], ?::bigint[], ?::int[], ?::bigint[], ?::smallint[], ?::bigint[], ?::bigint[], ?::text[],
 			?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])`,
 		per, run, seq, person, kind, rel, payer, div, amt[0], amt[1], amt[2], amt[3], amt[4], amt[5], amt[6], amt[7], amt[8])
@@ -421,7 +480,7 @@ func (t *Tx) CountInsured(ctx context.Context, p period.YearMonth) (int, error) 
 // WriteRows implements insurance.RowWriter: on PostgreSQL one READ
 // COMMITTED transaction renews the heartbeat (the UPDATE waits for and
 // re-reads a concurrent takeover, so the fence holds) and COPYs the rows
-// in; on SQLite transactions of sqliteTxRows rows do the same with
+// into the period's partition (PreparePeriod); on SQLite transactions of sqliteTxRows rows do the same with
 // multi-row INSERTs, so that the one writer, which audited reads wait
 // for, is held a few ms at a time rather than the 0.5 s of a 20,000-row
 // chunk (the rows are invisible until the run ends: a part written alone
@@ -471,7 +530,7 @@ func (s insuranceStore) copyRows(ctx context.Context, l insurance.RunLock, rows 
 		if err != nil || tag.RowsAffected() != 1 {
 			return err
 		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"ins_assessments"}, assessmentCols, &rowSource{rows: rows, i: -1}); err != nil {
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{partitionName(l.Period)}, assessmentCols, &rowSource{rows: rows, i: -1}); err != nil {
 			return wrapDBError(err)
 		}
 		held = true

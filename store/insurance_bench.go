@@ -213,7 +213,7 @@ func (db *DB) ExplainHistory(ctx context.Context, p period.YearMonth, run, emplo
 		name string
 		q    boundQuery
 	}{
-		{"run: delete 1,000 rows of a previous run", boundQuery{deleteRunRows[0], []any{ymArg(p), run, ymArg(p), run, 1000}}},
+		{"run: delete 1,000 rows of a previous run", boundQuery{strings.ReplaceAll(deleteRows, "TABLE", "ins_assessments"), []any{ymArg(p), run, ymArg(p), run, 1000}}},
 		{"close: credit the period's paid rows", paidCredits(p, run, 0, 0, p.Year(), now)[0]},
 		{"payment: credit one employer's rows", paidCredits(p, run, insurance.PayerEmployer, employer, p.Year(), now)[0]},
 		{"correction: one relation's rows", boundQuery{relationRowsQuery, []any{ymArg(p), run, int16(insurance.PayerEmployer), relation, ymArg(p), int16(insurance.PayerEmployer), relation}}},
