@@ -477,12 +477,12 @@ func (t *Tx) CountInsured(ctx context.Context, p period.YearMonth) (int, error) 
 	return a + b, wrapDBError(err)
 }
 
-// WriteRows implements insurance.RowWriter: on PostgreSQL one READ
-// COMMITTED transaction renews the heartbeat (the UPDATE waits for and
-// re-reads a concurrent takeover, so the fence holds) and COPYs the rows
-// into the period's partition (PreparePeriod); on SQLite transactions of sqliteTxRows rows do the same with
-// multi-row INSERTs, so that the one writer, which audited reads wait
-// for, is held a few ms at a time rather than the 0.5 s of a 20,000-row
+// WriteRows implements insurance.RowWriter: on PostgreSQL one fenced
+// transaction (fencedCopy) COPYs the rows into the period's partition
+// (PreparePeriod); on SQLite transactions of sqliteTxRows rows renew the
+// heartbeat and write the rows with multi-row INSERTs, so that the one
+// writer, which audited reads wait for, is held a few ms at a time
+// rather than the 0.5 s of a 20,000-row
 // chunk (the rows are invisible until the run ends: a part written alone
 // is deleted by the next run like any crashed run's).
 func (s insuranceStore) WriteRows(ctx context.Context, l insurance.RunLock, rows []insurance.Row) (bool, error) {
@@ -503,38 +503,46 @@ func (s insuranceStore) WriteRows(ctx context.Context, l insurance.RunLock, rows
 		}
 		return held, nil
 	}
-	var held bool
-	err := s.db.retry(ctx, func() error {
-		var err error
-		held, err = s.copyRows(ctx, l, rows)
+	return s.db.fencedCopy(ctx, l, func(tx pgx.Tx) error {
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{partitionName(l.Period)}, assessmentCols, &rowSource{rows: rows, i: -1})
 		return err
 	})
-	return held, err
 }
 
-func (s insuranceStore) copyRows(ctx context.Context, l insurance.RunLock, rows []insurance.Row) (bool, error) {
-	conn, err := s.db.write.Conn(ctx)
-	if err != nil {
-		return false, err
-	}
-	defer conn.Close()
-	held := false
-	err = conn.Raw(func(dc any) error {
-		pc := dc.(*stdlib.Conn).Conn()
-		tx, err := pc.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+// fencedCopy runs fn in one READ COMMITTED transaction of pgx on
+// PostgreSQL (retried like every write) that first renews l's heartbeat:
+// the UPDATE waits for and re-reads a concurrent takeover, so the fence
+// holds. It reports false, running nothing, when l's run no longer holds
+// its period.
+func (db *DB) fencedCopy(ctx context.Context, l insurance.RunLock, fn func(pgx.Tx) error) (bool, error) {
+	var held bool
+	err := db.retry(ctx, func() error {
+		held = false
+		conn, err := db.write.Conn(ctx)
 		if err != nil {
 			return err
 		}
-		defer tx.Rollback(ctx)
-		tag, err := tx.Exec(ctx, `UPDATE ins_run_locks SET heartbeat_at = $1 WHERE period = $2 AND run_id = $3`, l.Heartbeat, ymArg(l.Period), l.Run)
-		if err != nil || tag.RowsAffected() != 1 {
-			return err
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{partitionName(l.Period)}, assessmentCols, &rowSource{rows: rows, i: -1}); err != nil {
-			return wrapDBError(err)
-		}
-		held = true
-		return tx.Commit(ctx)
+		defer conn.Close()
+		return conn.Raw(func(dc any) error {
+			pc := dc.(*stdlib.Conn).Conn()
+			tx, err := pc.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+			if err != nil {
+				return err
+			}
+			defer tx.Rollback(ctx)
+			tag, err := tx.Exec(ctx, `UPDATE ins_run_locks SET heartbeat_at = $1 WHERE period = $2 AND run_id = $3`, l.Heartbeat, ymArg(l.Period), l.Run)
+			if err != nil || tag.RowsAffected() != 1 {
+				return err
+			}
+			if err := fn(tx); err != nil {
+				return wrapDBError(err)
+			}
+			if err := tx.Commit(ctx); err != nil {
+				return err
+			}
+			held = true
+			return nil
+		})
 	})
 	return held, err
 }
