@@ -253,7 +253,7 @@ func supportGrants(g *globals, name string, args []string) error {
 		}
 		fmt.Fprintf(g.stdout, "%6s %-17s %-9s %-8s %-8s %-12s %-14s %10s  %s\n", "id", "programme", "status", "division", "person", "employer", "group", "amount", "reason")
 		for _, x := range gs {
-			fmt.Fprintf(g.stdout, "%6d %-17s %-9s %-8s %-8d %-12d %-14s %10s  %s\n", x.ID, x.Programme, x.Status, x.Division, x.PersonID, x.EmployerID, x.Group, x.Amount, x.Reason.Key)
+			fmt.Fprintf(g.stdout, "%6d %-17s %-9s %-8s %-8d %-12d %-14s %10s  %s\n", x.ID, x.Programme, x.Status, x.Division, x.PersonID, x.EmployerID, x.Group, x.Amount, x.Reason.In(g.lang()))
 		}
 		return nil
 	})
