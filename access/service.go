@@ -290,3 +290,41 @@ func ended(err error) error {
 }
 
 func userObject(id int64) string { return fmt.Sprintf("user/%d", id) }
+
+// Recheck returns the caller c, who asked for something earlier (a job
+// of the queue, run later and perhaps on another server), as their user
+// is now: the current role, divisions, employer and person, with c's
+// address, reason, token and its scope, so that the work is authorised
+// and audited as that user today. System passes unchanged. It fails with
+// Forbidden when the user was removed or disabled since (rule
+// auth.disabled) or the API token c used was revoked (auth.revoked): an
+// administrator who stops a user or a token stops their queued work too.
+// A session that ended does not: signing out is not withdrawing a request.
+func (s *Service) Recheck(ctx context.Context, c Caller) (Caller, error) {
+	if c.IsSystem() {
+		return c, nil
+	}
+	var now Caller
+	err := s.Store.View(ctx, func(tx Tx) error {
+		u, err := tx.User(ctx, c.UserID)
+		if fault.KindOf(err) == fault.NotFound || (err == nil && u.Disabled) {
+			return &fault.Error{Kind: fault.Forbidden, Rule: "auth.disabled", Message: "user " + c.Name + ", who asked for this, is disabled or removed: it is not done"}
+		}
+		if err != nil {
+			return err
+		}
+		if c.TokenID != 0 {
+			t, err := tx.Token(ctx, c.TokenID)
+			if err != nil && fault.KindOf(err) != fault.NotFound {
+				return err
+			}
+			if err != nil || !t.RevokedAt.IsZero() {
+				return &fault.Error{Kind: fault.Forbidden, Rule: "auth.revoked", Message: "the API token user " + c.Name + " asked for this with is revoked: it is not done"}
+			}
+		}
+		now = u.caller()
+		return nil
+	})
+	now.TokenID, now.ReadOnly, now.IP, now.Reason = c.TokenID, c.ReadOnly, c.IP, c.Reason
+	return now, err
+}

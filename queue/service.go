@@ -75,6 +75,14 @@ type Queue struct {
 	// Observe, when set, is told of every job that ends on this server
 	// (for the metrics).
 	Observe func(kind string, started time.Time, err error)
+	// Recheck gives the caller a job runs as, from the caller stored when
+	// it was queued: the user as they are when the job starts
+	// (access.Service.Recheck: a user disabled or a token revoked since
+	// is refused, a role changed since is the new one). The job then runs
+	// only if that caller still has its kind's permission; otherwise it
+	// fails with the refusal, having done nothing. Nil runs the stored
+	// caller unread (the queue's own tests, which have no users).
+	Recheck func(ctx context.Context, queued access.Caller) (access.Caller, error)
 
 	kinds map[string]Kind
 	once  sync.Once
@@ -245,24 +253,18 @@ func (q *Queue) RunOne(ctx context.Context) (ran bool, err error) {
 	return true, nil
 }
 
-// run runs the claimed job j, renewing its lease every Beat, and records
-// its outcome. Losing the lease cancels the handler's context.
+// run runs the claimed job j as its caller (runAs), renewing its lease
+// every Beat, and records its outcome. Losing the lease cancels the
+// handler's context.
 func (q *Queue) run(ctx context.Context, j Job) {
 	k := q.kinds[j.Kind]
 	r := &Run{Job: j}
-	jctx, cancel := context.WithCancel(access.WithCaller(ctx, j.Caller))
-	defer cancel()
-	stop := make(chan struct{})
-	var beats sync.WaitGroup
-	beats.Add(1)
-	go func() {
-		defer beats.Done()
-		q.heartbeat(jctx, r, stop, cancel)
-	}()
 	started := time.Now()
-	res, err := safeRun(jctx, k, j.Args, r)
-	close(stop)
-	beats.Wait()
+	c, err := q.runAs(ctx, k, j)
+	var res any
+	if err == nil {
+		res, err = q.runLeased(access.WithCaller(ctx, c), k, r)
+	}
 	o := Outcome{}
 	if err == nil {
 		o.Result, err = json.Marshal(res)
@@ -290,6 +292,40 @@ func (q *Queue) run(ctx context.Context, j Job) {
 	default:
 		slog.Info("queue: job done", "job", j.ID, "kind", j.Kind, "attempt", j.Attempts)
 	}
+}
+
+// runAs returns the caller job j runs as: the one who queued it, read
+// again through Recheck, who must still hold k's permission (a scheduled
+// job's System always does).
+func (q *Queue) runAs(ctx context.Context, k Kind, j Job) (access.Caller, error) {
+	c := j.Caller
+	if q.Recheck != nil && !c.IsSystem() {
+		var err error
+		if c, err = q.Recheck(ctx, c); err != nil {
+			return c, err
+		}
+	}
+	_, err := access.Require(access.WithCaller(ctx, c), k.Perm)
+	return c, err
+}
+
+// runLeased runs k's handler for r's job in ctx (which carries its
+// caller) while a heartbeat renews the lease; the handler's context is
+// cancelled when the lease is lost.
+func (q *Queue) runLeased(ctx context.Context, k Kind, r *Run) (any, error) {
+	jctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := make(chan struct{})
+	var beats sync.WaitGroup
+	beats.Add(1)
+	go func() {
+		defer beats.Done()
+		q.heartbeat(jctx, r, stop, cancel)
+	}()
+	res, err := safeRun(jctx, k, r.Job.Args, r)
+	close(stop)
+	beats.Wait()
+	return res, err
 }
 
 // safeRun runs k, turning a panic into an Internal error so that the job

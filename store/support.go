@@ -278,7 +278,11 @@ func (t *Tx) PutPayee(ctx context.Context, p support.Payee) error {
 
 // InsertPayRun implements support.Tx.
 func (t *Tx) InsertPayRun(ctx context.Context, r *support.PaymentRun) error {
-	id, err := t.insertID(ctx, `INSERT INTO sup_payment_runs (actor, created_at) VALUES (?, ?)`, r.Actor, tsArg(r.CreatedAt))
+	var key any
+	if r.Key != "" {
+		key = r.Key
+	}
+	id, err := t.insertID(ctx, `INSERT INTO sup_payment_runs (actor, created_at, request_key) VALUES (?, ?, ?)`, r.Actor, tsArg(r.CreatedAt), key)
 	r.ID = id
 	return err
 }
@@ -289,13 +293,14 @@ func (t *Tx) UpdatePayRun(ctx context.Context, r support.PaymentRun) error {
 	return err
 }
 
-const payRunCols = `id, actor, created_at, rows_n, total, reissues`
+const payRunCols = `id, actor, created_at, rows_n, total, reissues, request_key`
 
 func scanPayRun(sc interface{ Scan(...any) error }) (support.PaymentRun, error) {
 	var r support.PaymentRun
 	var total int64
-	err := sc.Scan(&r.ID, &r.Actor, tsCol{&r.CreatedAt}, &r.Rows, &total, &r.Reissues)
-	r.Total = money.Fen(total)
+	var key sql.NullString
+	err := sc.Scan(&r.ID, &r.Actor, tsCol{&r.CreatedAt}, &r.Rows, &total, &r.Reissues, &key)
+	r.Total, r.Key = money.Fen(total), key.String
 	return r, err
 }
 
@@ -321,6 +326,15 @@ func (t *Tx) ListPayRuns(ctx context.Context) ([]support.PaymentRun, error) {
 func (t *Tx) PayRun(ctx context.Context, id int64) (support.PaymentRun, error) {
 	r, err := scanPayRun(t.queryRow(ctx, "SELECT "+payRunCols+" FROM sup_payment_runs WHERE id = ?", id))
 	return r, notFound(err, "payment run", id)
+}
+
+// PayRunByKey implements support.Tx.
+func (t *Tx) PayRunByKey(ctx context.Context, key string) (support.PaymentRun, bool, error) {
+	r, err := scanPayRun(t.queryRow(ctx, "SELECT "+payRunCols+" FROM sup_payment_runs WHERE request_key = ?", key))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, false, nil
+	}
+	return r, err == nil, err
 }
 
 const payRowCols = `reference, run_id, grant_id, amount, bank, account, holder, status, failure, return_id, reissue`

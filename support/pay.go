@@ -17,45 +17,64 @@ type PayReport struct {
 	Run       PaymentRun `json:"run"`
 	NoAccount []int64    `json:"no_account,omitempty"` // approved grants left out: no payee account recorded
 	Waiting   []int64    `json:"waiting,omitempty"`    // failed grants left out: the account was not corrected since
+	// Repeated says the run was made before by a request with the same
+	// key (a queued job's earlier attempt) and nothing was paid now.
+	Repeated bool `json:"repeated,omitempty"`
 }
 
 // Pay issues every approved grant, and every failed grant whose payee
 // account was corrected after its failure (a re-issue), in one payment
 // run: a payment row per grant with a unique reference and the account
-// as recorded now; the grants become issued. Grants without an account
-// are left approved and listed. It needs RunSupport (city-wide) and fails
-// with Invalid when there is nothing to pay.
-func (s *Service) Pay(ctx context.Context) (PayReport, error) {
+// as recorded now; the grants become issued, so that no later run pays
+// them again. Grants without an account are left approved and listed.
+// A key ("" for none; a queued job's "queue_jobs/ID") is stored with the
+// run: asked again with the same key, Pay pays nothing and reports that
+// run (Repeated), so that a job tried again after its worker died does
+// not make a second run. It needs RunSupport (city-wide) and fails with
+// Invalid when there is nothing to pay.
+func (s *Service) Pay(ctx context.Context, key string) (PayReport, error) {
 	c, err := authorize(ctx, access.RunSupport, "")
 	if err != nil {
 		return PayReport{}, err
 	}
 	var rep PayReport
 	err = s.Store.Update(ctx, func(tx Tx) error {
-		rep = PayReport{Run: PaymentRun{Actor: c.Actor(), CreatedAt: s.now()}}
-		todo, err := s.payable(ctx, tx, &rep)
-		if err != nil {
-			return err
-		}
-		if len(todo) == 0 {
-			return fault.Invalidf("", "pay.nothing", "no approved grant with a payee account to pay (%d without an account, %d failed awaiting a corrected account)", len(rep.NoAccount), len(rep.Waiting))
-		}
-		if err := tx.InsertPayRun(ctx, &rep.Run); err != nil {
-			return err
-		}
-		var persons []int64
-		for _, it := range todo {
-			if err := s.issue(ctx, tx, &rep.Run, it); err != nil {
+		rep = PayReport{Run: PaymentRun{Actor: c.Actor(), CreatedAt: s.now(), Key: key}}
+		if key != "" {
+			run, ok, err := tx.PayRunByKey(ctx, key)
+			if err != nil || ok {
+				rep.Run, rep.Repeated = run, ok
 				return err
 			}
-			persons = append(persons, it.grant.PersonID)
 		}
-		if err := tx.UpdatePayRun(ctx, rep.Run); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, c, "support.pay", fmt.Sprintf("payrun/%d: %d rows, %s yuan", rep.Run.ID, rep.Run.Rows, rep.Run.Total), persons...)
+		return s.payAll(ctx, tx, c, &rep)
 	})
 	return rep, err
+}
+
+// payAll makes rep's run of every grant payable now and records it.
+func (s *Service) payAll(ctx context.Context, tx Tx, c access.Caller, rep *PayReport) error {
+	todo, err := s.payable(ctx, tx, rep)
+	if err != nil {
+		return err
+	}
+	if len(todo) == 0 {
+		return fault.Invalidf("", "pay.nothing", "no approved grant with a payee account to pay (%d without an account, %d failed awaiting a corrected account)", len(rep.NoAccount), len(rep.Waiting))
+	}
+	if err := tx.InsertPayRun(ctx, &rep.Run); err != nil {
+		return err
+	}
+	var persons []int64
+	for _, it := range todo {
+		if err := s.issue(ctx, tx, &rep.Run, it); err != nil {
+			return err
+		}
+		persons = append(persons, it.grant.PersonID)
+	}
+	if err := tx.UpdatePayRun(ctx, rep.Run); err != nil {
+		return err
+	}
+	return s.record(ctx, tx, c, "support.pay", fmt.Sprintf("payrun/%d: %d rows, %s yuan", rep.Run.ID, rep.Run.Rows, rep.Run.Total), persons...)
 }
 
 // payItem is a grant to issue with the account it is paid into.

@@ -61,6 +61,8 @@ type Tx interface {
 	UpdatePayRun(ctx context.Context, r PaymentRun) error
 	ListPayRuns(ctx context.Context) ([]PaymentRun, error)
 	PayRun(ctx context.Context, id int64) (PaymentRun, error)
+	// PayRunByKey returns the run made with key, if there is one.
+	PayRunByKey(ctx context.Context, key string) (PaymentRun, bool, error)
 	InsertPayRow(ctx context.Context, p Payment) error
 	// Payments lists the payments of a run (all runs when run is 0) of
 	// one grant when grant is not 0, in reference order.

@@ -281,7 +281,7 @@ func (c *city) approveAndPay(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := c.svc.Pay(caseAmy); err == nil || !strings.Contains(err.Error(), "no approved grant with a payee account") {
+	if _, err := c.svc.Pay(caseAmy, ""); err == nil || !strings.Contains(err.Error(), "no approved grant with a payee account") {
 		t.Fatalf("paid without accounts: %v", err)
 	}
 	gs, _ := c.svc.Grants(system, support.GrantFilter{Status: support.Approved})
@@ -290,9 +290,19 @@ func (c *city) approveAndPay(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rep, err := c.svc.Pay(caseAmy)
-	if err != nil || rep.Run.Rows != len(gs) {
+	rep, err := c.svc.Pay(caseAmy, "queue_jobs/7")
+	if err != nil || rep.Run.Rows != len(gs) || rep.Repeated || rep.Run.Key != "queue_jobs/7" {
 		t.Fatalf("pay %+v %v", rep, err)
+	}
+	// the same job tried again (its worker died after the run committed)
+	// reports that run and pays no one again; another request has
+	// nothing to pay
+	again, err := c.svc.Pay(caseAmy, "queue_jobs/7")
+	if err != nil || !again.Repeated || again.Run != rep.Run || len(c.payments(t, 0)) != len(gs) {
+		t.Fatalf("the job's second attempt: %+v %v (%d payments, want %d)", again, err, len(c.payments(t, 0)), len(gs))
+	}
+	if _, err := c.svc.Pay(caseAmy, "queue_jobs/8"); fault.RuleOf(err) != "pay.nothing" {
+		t.Fatalf("another job paid again: %v", err)
 	}
 	file, err := c.svc.BankFile(caseAmy, rep.Run.ID, false)
 	if err != nil || strings.Count(string(file), "\n") != len(gs)+1 {
@@ -337,13 +347,13 @@ func (c *city) bankReturn(t *testing.T, run int64, gs []support.Grant) {
 	if failed.Status != support.Failed {
 		t.Fatalf("failed grant %+v", failed)
 	}
-	if rep, err := c.svc.Pay(caseAmy); err == nil {
+	if rep, err := c.svc.Pay(caseAmy, ""); err == nil {
 		t.Fatalf("re-issued before the account was corrected: %+v", rep)
 	}
 	if _, err := c.svc.SetPayee(caseAmy, support.Payee{Kind: failed.Beneficiary, ID: failed.PayeeID, Bank: "嘉兴银行", Account: "6222999900001111", Holder: "收款人"}, ""); err != nil {
 		t.Fatal(err)
 	}
-	re, err := c.svc.Pay(caseAmy)
+	re, err := c.svc.Pay(caseAmy, "")
 	if err != nil || re.Run.Rows != 1 || re.Run.Reissues != 1 {
 		t.Fatalf("re-issue %+v %v", re, err)
 	}
@@ -555,7 +565,7 @@ func TestLoanSubsidyClaims(t *testing.T) {
 		if _, err := c.svc.SetPayee(caseAmy, support.Payee{Kind: rules.PaysBank, ID: l.ID, Bank: "嘉兴银行", Account: "9558000011112222", Holder: "嘉兴银行贴息专户"}, ""); err != nil {
 			t.Fatal(err)
 		}
-		rep, err := c.svc.Pay(caseAmy)
+		rep, err := c.svc.Pay(caseAmy, "")
 		if err != nil || rep.Run.Rows != 5 || rep.Run.Total != money.Fen(5*32500) {
 			t.Fatalf("pay %+v %v", rep, err)
 		}

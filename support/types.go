@@ -181,6 +181,9 @@ type PaymentRun struct {
 	Rows      int       `json:"rows"`
 	Total     money.Fen `json:"total"`
 	Reissues  int       `json:"reissues"` // rows that issue a failed grant again
+	// Key is the key of the request that made the run ("queue_jobs/ID"
+	// for a queued job), unique; "" for a run asked for without one.
+	Key string `json:"key,omitempty"`
 }
 
 // Payment is one row of a payment run: a grant paid into an account,

@@ -108,6 +108,8 @@ var catalogue = [][3]string{
 	{"rule.auth.permission", "您的角色无权进行此操作。", "Your role may not do this."},
 	{"rule.auth.read_only", "此令牌只能读取。", "This token may only read."},
 	{"rule.auth.four_eyes", "由您经办的事项须由另一位复核人复核。", "You prepared this: another reviewer must approve it."},
+	{"rule.auth.disabled", "提出此事项的用户已被停用或删除，此事项未执行。", "The user who asked for this is disabled or removed: it was not done."},
+	{"rule.auth.revoked", "提出此事项所用的API令牌已被吊销，此事项未执行。", "The API token this was asked for with is revoked: it was not done."},
 	{"rule.resident_id.length", "公民身份号码应为18位。", "A resident ID number has 18 characters."},
 	{"rule.resident_id.check_character", "公民身份号码校验码不正确。", "The check character of the resident ID number is wrong."},
 	{"rule.resident_id.digit", "公民身份号码前17位应为数字。", "The first 17 characters of a resident ID number are digits."},

@@ -364,7 +364,7 @@ func (s *Server) supPayee(w http.ResponseWriter, r *http.Request, svc *support.S
 }
 
 func (s *Server) supPay(w http.ResponseWriter, r *http.Request, svc *support.Service) {
-	rep, err := svc.Pay(r.Context())
+	rep, err := svc.Pay(r.Context(), "")
 	respond(w, r, http.StatusCreated, rep, err)
 }
 

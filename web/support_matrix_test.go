@@ -75,7 +75,7 @@ func supSetup(t *testing.T, w *world) {
 			t.Fatal(err)
 		}
 	}
-	rep, err := svc.Pay(sysCtx)
+	rep, err := svc.Pay(sysCtx, "")
 	if err != nil || rep.Run.Rows != 2 {
 		t.Fatalf("the matrix's payment run: %+v %v", rep, err)
 	}

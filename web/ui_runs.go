@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -62,10 +61,8 @@ func AssessmentKind(svc *insurance.Service) queue.Kind {
 // (unknown fields refused) and checks the period.
 func readAssessmentArgs(raw json.RawMessage) (assessmentArgs, error) {
 	var in assessmentArgs
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return in, fault.Invalidf("args", "queue.args", "the arguments do not fit this kind of job: %v", err)
+	if err := decodeJobArgs(raw, &in); err != nil {
+		return in, err
 	}
 	if _, err := period.ParseYearMonth(in.Period); err != nil {
 		return in, fault.Invalidf("period", "month.format", "%q is not a month YYYY-MM", in.Period)

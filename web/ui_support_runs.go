@@ -92,7 +92,7 @@ func (s *Server) renderGrantRuns(w http.ResponseWriter, r *http.Request, v *gran
 // uiGrantPay makes a payment run of every approved grant with an account
 // (and every failed one whose account was corrected since) and shows it.
 func (s *Server) uiGrantPay(w http.ResponseWriter, r *http.Request) {
-	rep, err := s.Support.Pay(r.Context())
+	rep, err := s.Support.Pay(r.Context(), "")
 	if formError(err) {
 		s.renderGrantRuns(w, r, &grantRunsView{}, err)
 		return

@@ -319,7 +319,7 @@ func demoPaySubsidies(ctx context.Context, g *globals, svc *support.Service, pre
 		return nil
 	}
 	sys := systemContext(ctx)
-	rep, err := svc.Pay(sys)
+	rep, err := svc.Pay(sys, "")
 	if err != nil {
 		return err
 	}

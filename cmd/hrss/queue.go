@@ -33,9 +33,11 @@ const JobPensionRecompute = "pension_recompute"
 // newQueue returns the job queue over a's database with every kind of
 // job a's server can run: the monthly assessment run, the support scan,
 // the benefit and grant payment runs, the billing of late fees, the scan
-// for pensions to recompute and the employment synchronisation. observe, when set, is told of each job's end.
+// for pensions to recompute and the employment synchronisation. A job
+// runs as the user who queued it as they are when it starts
+// (access.Service.Recheck). observe, when set, is told of each job's end.
 func newQueue(ws *web.Server, a *app, observe func(string, time.Time, error)) *queue.Queue {
-	q := &queue.Queue{Store: a.db.Queue(), Observe: observe}
+	q := &queue.Queue{Store: a.db.Queue(), Observe: observe, Recheck: a.access.Recheck}
 	if svc := ws.Insurance; svc != nil {
 		q.Register(web.AssessmentKind(svc))
 		q.Register(queue.Kind{Name: web.JobBenefitPayment, Perm: access.RunInsurance, Check: checkArgs[payArgs],
@@ -70,8 +72,7 @@ func newQueue(ws *web.Server, a *app, observe func(string, time.Time, error)) *q
 			Run: func(ctx context.Context, _ json.RawMessage, _ *queue.Run) (any, error) {
 				return svc.Scan(ctx, support.ScanOptions{})
 			}})
-		q.Register(queue.Kind{Name: web.JobGrantPayment, Perm: access.RunSupport, Check: checkArgs[noArgs], MaxAttempts: 1,
-			Run: func(ctx context.Context, _ json.RawMessage, _ *queue.Run) (any, error) { return svc.Pay(ctx) }})
+		q.Register(web.GrantPaymentKind(svc))
 	}
 	if svc := ws.Jobs; svc != nil {
 		q.Register(queue.Kind{Name: JobEmploymentSync, Perm: access.RunSync, Check: checkArgs[noArgs],

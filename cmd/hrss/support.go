@@ -442,7 +442,7 @@ func supportPay(g *globals, name string, args []string) error {
 		return err
 	}
 	return withSupport(g, "", func(ctx context.Context, svc *support.Service) error {
-		rep, err := svc.Pay(ctx)
+		rep, err := svc.Pay(ctx, "")
 		if err != nil {
 			return err
 		}
