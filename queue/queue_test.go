@@ -15,23 +15,10 @@ import (
 	"hrss/store/storetest"
 )
 
-// clock is a settable clock shared by the queues of a test.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // newQueue returns a queue named worker over db with kind "count", which
 // counts its runs in runs and reports progress 2 of 3.
-func newQueue(db *store.DB, worker string, clk *clock, runs *atomic.Int64, maxAttempts int) *queue.Queue {
-	q := &queue.Queue{Store: db.Queue(), Worker: worker, Now: clk.now, Beat: 20 * time.Millisecond, Lease: time.Minute}
+func newQueue(db *store.DB, worker string, clk *storetest.Clock, runs *atomic.Int64, maxAttempts int) *queue.Queue {
+	q := &queue.Queue{Store: db.Queue(), Worker: worker, Now: clk.Now, Beat: 20 * time.Millisecond, Lease: time.Minute}
 	q.Register(queue.Kind{Name: "count", Perm: access.RunSupport, MaxAttempts: maxAttempts,
 		Run: func(ctx context.Context, args json.RawMessage, r *queue.Run) (any, error) {
 			runs.Add(1)
@@ -48,7 +35,7 @@ func system() context.Context { return access.WithCaller(context.Background(), a
 func TestQueueRunsOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := system()
-		clk := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+		clk := storetest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 		var runs atomic.Int64
 		a, b := newQueue(db, "a", clk, &runs, 3), newQueue(db, "b", clk, &runs, 3)
 		j, err := a.Enqueue(ctx, "count", nil)
@@ -118,7 +105,7 @@ func TestQueueRunsOnce(t *testing.T) {
 func TestQueueLeaseExpires(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := system()
-		clk := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+		clk := storetest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 		var runs atomic.Int64
 		for _, max := range []int{2, 1} {
 			q := newQueue(db, "survivor", clk, &runs, max)
@@ -126,14 +113,14 @@ func TestQueueLeaseExpires(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			dead, ok, err := db.Queue().Claim(ctx, "dead", []string{"count"}, clk.now(), clk.now().Add(time.Minute))
+			dead, ok, err := db.Queue().Claim(ctx, "dead", []string{"count"}, clk.Now(), clk.Now().Add(time.Minute))
 			if err != nil || !ok || dead.ID != j.ID {
 				t.Fatalf("claim: %v %v %+v", ok, err, dead)
 			}
 			if ran, err := q.RunOne(ctx); err != nil || ran {
 				t.Fatalf("a job under a live lease was taken again (%v, %v)", ran, err)
 			}
-			clk.add(61 * time.Second)
+			clk.Add(61 * time.Second)
 			before := runs.Load()
 			ran, err := q.RunOne(ctx)
 			if err != nil {
@@ -152,7 +139,7 @@ func TestQueueLeaseExpires(t *testing.T) {
 					t.Fatalf("last attempt's lease ran out: ran %v, job %+v", ran, got)
 				}
 			}
-			held, err := db.Queue().Finish(ctx, j.ID, "dead", 1, queue.Progress{}, queue.Outcome{Result: json.RawMessage(`"late"`)}, clk.now())
+			held, err := db.Queue().Finish(ctx, j.ID, "dead", 1, queue.Progress{}, queue.Outcome{Result: json.RawMessage(`"late"`)}, clk.Now())
 			if err != nil || held {
 				t.Fatalf("the dead worker recorded its outcome (%v, %v)", held, err)
 			}

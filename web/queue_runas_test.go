@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"encoding/json"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,23 +15,10 @@ import (
 	"hrss/web"
 )
 
-// jobClock is a settable clock for the queues of a test.
-type jobClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *jobClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *jobClock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // workerQueue is a queue named worker over db as a server wires it (the
 // caller read again when a job starts) with kinds k.
-func workerQueue(db *store.DB, acc *access.Service, worker string, clk *jobClock, k ...queue.Kind) *queue.Queue {
-	q := &queue.Queue{Store: db.Queue(), Worker: worker, Now: clk.now, Beat: 20 * time.Millisecond, Lease: time.Minute, Recheck: acc.Recheck}
+func workerQueue(db *store.DB, acc *access.Service, worker string, clk *storetest.Clock, k ...queue.Kind) *queue.Queue {
+	q := &queue.Queue{Store: db.Queue(), Worker: worker, Now: clk.Now, Beat: 20 * time.Millisecond, Lease: time.Minute, Recheck: acc.Recheck}
 	for _, k := range k {
 		q.Register(k)
 	}
@@ -69,7 +55,7 @@ func TestGrantPaymentJobRetried(t *testing.T) {
 		}
 		svc := supportOf[c.a.reg]
 		kind := web.GrantPaymentKind(svc)
-		clk := &jobClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+		clk := storetest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 		live := workerQueue(db, c.a.acc, "live", clk, kind)
 		ctx := callerOf(t, c.a.acc, c.tok["city"])
 		j, err := live.Enqueue(ctx, web.JobGrantPayment, nil)
@@ -82,7 +68,7 @@ func TestGrantPaymentJobRetried(t *testing.T) {
 
 		// the worker that dies: it claims the job, makes the run, and
 		// stops before recording the outcome
-		now := clk.now()
+		now := clk.Now()
 		claimed, ok, err := db.Queue().Claim(context.Background(), "dead", []string{web.JobGrantPayment}, now, now.Add(time.Minute))
 		if err != nil || !ok || claimed.ID != j.ID {
 			t.Fatalf("claim %+v %v %v", claimed, ok, err)
@@ -96,7 +82,7 @@ func TestGrantPaymentJobRetried(t *testing.T) {
 			t.Fatalf("the first attempt's run: %+v", run)
 		}
 
-		clk.add(2 * time.Minute)
+		clk.Add(2 * time.Minute)
 		if ran, err := live.RunOne(context.Background()); err != nil || !ran {
 			t.Fatalf("the second attempt was not claimed: %v %v", ran, err)
 		}
@@ -152,7 +138,7 @@ func TestQueuedJobRunsAsTheUserNow(t *testing.T) {
 		svc := supportOf[a.reg]
 		scan := queue.Kind{Name: web.JobSupportScan, Perm: access.RunSupport,
 			Run: func(ctx context.Context, _ json.RawMessage, _ *queue.Run) (any, error) { return svc.Scan(ctx, support.ScanOptions{}) }}
-		clk := &jobClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+		clk := storetest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 		one, other := workerQueue(db, a.acc, "one", clk, scan), workerQueue(db, a.acc, "other", clk, scan)
 		users := map[string]access.User{}
 		for _, n := range []string{"stays", "leaves", "narrowed", "tokened"} {
