@@ -137,7 +137,9 @@ func TestQueuedJobRunsAsTheUserNow(t *testing.T) {
 		a := newApp(t, db)
 		svc := supportOf[a.reg]
 		scan := queue.Kind{Name: web.JobSupportScan, Perm: access.RunSupport,
-			Run: func(ctx context.Context, _ json.RawMessage, _ *queue.Run) (any, error) { return svc.Scan(ctx, support.ScanOptions{}) }}
+			Run: func(ctx context.Context, _ json.RawMessage, _ *queue.Run) (any, error) {
+				return svc.Scan(ctx, support.ScanOptions{})
+			}}
 		clk := storetest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 		one, other := workerQueue(db, a.acc, "one", clk, scan), workerQueue(db, a.acc, "other", clk, scan)
 		users := map[string]access.User{}
