@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -45,7 +46,14 @@ type DB struct {
 	// journal appends the audit entries of reads, several at once
 	// (access.Journal); one per database, whose chain it extends.
 	journal *access.Journal
+	// retried counts the attempts retry made again (Retried).
+	retried atomic.Int64
 }
+
+// Retried returns how many times since Open a transaction was tried
+// again after a serialization failure, a deadlock or a busy database
+// (hrss_db_retries_total): a figure that climbs shows writers contending.
+func (db *DB) Retried() int64 { return db.retried.Load() }
 
 // newDB returns the DB of the engine over its connection pools.
 func newDB(engine Engine, write, read *sql.DB, dsn string) *DB {
@@ -214,6 +222,7 @@ func (db *DB) retry(ctx context.Context, attempt func() error) error {
 		if err = attempt(); err == nil || !retryable(err) {
 			return unavailable(err) // unavailable.go: a full disk or a lost connection says so
 		}
+		db.retried.Add(1)
 		backoff := time.Duration(1<<min(i, 6))*5*time.Millisecond + time.Duration(rand.Int64N(int64(5*time.Millisecond)))
 		select {
 		case <-ctx.Done():

@@ -59,7 +59,8 @@ func loadMigrations(engine Engine) ([]migration, error) {
 // migrators on PostgreSQL (several instances starting at once) queue on a
 // session advisory lock taken before their transactions begin, so each
 // sees what the one before it applied. Afterwards it builds what a bulk
-// load that stopped half-way set aside (bulk_load.go).
+// load that stopped half-way set aside (bulk_load.go) and folds the
+// matcher version counts of exited PostgreSQL backends (cache.go).
 func (db *DB) Migrate(ctx context.Context) (int, error) {
 	ms, err := loadMigrations(db.engine)
 	if err != nil {
@@ -86,6 +87,9 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	})
 	if err == nil {
 		err = db.restoreAfterMigrate(ctx) // bulk_load.go: a load that stopped half-way
+	}
+	if err == nil {
+		err = db.foldMatcherVersions(ctx) // cache.go: the counts of exited backends
 	}
 	return applied, err
 }

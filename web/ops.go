@@ -39,6 +39,9 @@ type Database interface {
 	Ready(ctx context.Context) error
 	// PoolStats returns the connection pools' statistics by pool name.
 	PoolStats() map[string]sql.DBStats
+	// Retried returns how many transactions were tried again since the
+	// database was opened (serialization failures, busy).
+	Retried() int64
 }
 
 // requestIDHeader carries the request ID both ways.
@@ -234,13 +237,17 @@ var poolDescs = struct {
 	lifetimeClosed: poolDesc("max_lifetime_closed_total", "Connections closed because of their lifetime."),
 }
 
+// retriesDesc is the transactions the store tried again (store.DB.Retried).
+var retriesDesc = prometheus.NewDesc("hrss_db_retries_total",
+	"Transactions tried again after a serialization failure, a deadlock or a busy database.", nil, nil)
+
 func poolDesc(name, help string) *prometheus.Desc {
 	return prometheus.NewDesc("hrss_db_"+name, help+" By pool: write and read on SQLite, pool on PostgreSQL.", []string{"pool"}, nil)
 }
 
 func (c poolCollector) Describe(ch chan<- *prometheus.Desc) {
 	d := poolDescs
-	for _, x := range []*prometheus.Desc{d.maxOpen, d.open, d.inUse, d.idle, d.waits, d.waited, d.idleClosed, d.idleTimeClosed, d.lifetimeClosed} {
+	for _, x := range []*prometheus.Desc{d.maxOpen, d.open, d.inUse, d.idle, d.waits, d.waited, d.idleClosed, d.idleTimeClosed, d.lifetimeClosed, retriesDesc} {
 		ch <- x
 	}
 }
@@ -250,6 +257,7 @@ func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 		return
 	}
 	d := poolDescs
+	ch <- prometheus.MustNewConstMetric(retriesDesc, prometheus.CounterValue, float64(c.s.DB.Retried()))
 	for pool, st := range c.s.DB.PoolStats() {
 		g := func(desc *prometheus.Desc, v float64) {
 			ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, v, pool)

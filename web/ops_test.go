@@ -77,6 +77,7 @@ func (brokenDB) Ready(context.Context) error {
 	return errors.New("dial tcp 10.0.0.5:5432: connection refused")
 }
 func (brokenDB) PoolStats() map[string]sql.DBStats { return nil }
+func (brokenDB) Retried() int64                    { return 0 }
 
 // TestMetrics: /metrics serves request latency by route pattern (no IDs
 // in labels), jobs by outcome and the pools, to loopback only, to a
@@ -121,7 +122,7 @@ func TestMetrics(t *testing.T) {
 			}
 		}
 		pools := map[store.Engine]string{store.SQLite: `hrss_db_open_connections{pool="write"}`, store.Postgres: `hrss_db_open_connections{pool="pool"}`}
-		if !strings.Contains(body, pools[db.Engine()]) || !strings.Contains(body, "hrss_db_wait_count_total") {
+		if !strings.Contains(body, pools[db.Engine()]) || !strings.Contains(body, "hrss_db_wait_count_total") || !strings.Contains(body, "hrss_db_retries_total ") {
 			t.Errorf("no pool metrics in\n%s", grep(body, "hrss_db_"))
 		}
 		if regexp.MustCompile(`route="[^"]*/[0-9]+`).MatchString(body) || strings.Contains(body, "987654") {
