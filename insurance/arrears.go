@@ -88,7 +88,7 @@ func (s *Service) Arrears(ctx context.Context, asOf period.Date) (Arrears, error
 	if err != nil {
 		return out, err
 	}
-	byPayer := map[payerKey]int{}
+	byPayer := map[PayerRef]int{}
 	for _, bf := range bfs {
 		b := bf.bill
 		if !seesBill(c, b) {
@@ -101,7 +101,7 @@ func (s *Service) Arrears(ctx context.Context, asOf period.Date) (Arrears, error
 		if ab.Principal == 0 && ab.FeeOwed <= 0 {
 			continue
 		}
-		k := payerKey{b.PayerKind, b.PayerID}
+		k := PayerRef{b.PayerKind, b.PayerID}
 		i, ok := byPayer[k]
 		if !ok {
 			i = len(out.Payers)

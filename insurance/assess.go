@@ -103,8 +103,8 @@ func (s *Service) startRun(ctx context.Context, p period.YearMonth, c access.Cal
 		if err != nil {
 			return err
 		}
-		if st.Status == PeriodClosed {
-			return fault.Conflictf("period", "assessment.period_closed", "period %s is closed: it is never re-assessed; correct it with adjustments instead", p)
+		if st.Status.Final() {
+			return fault.Conflictf("period", "assessment.period_closed", "period %s is %s: it is never re-assessed; correct it with adjustments instead", p, st.Status)
 		}
 		if l, held, err := tx.Lock(ctx, p); err != nil {
 			return err
@@ -257,7 +257,7 @@ func (s *Service) finishRun(ctx context.Context, l RunLock, w *runWriter) (Summa
 		if err != nil {
 			return err
 		}
-		if st.Status == PeriodClosed {
+		if st.Status.Final() {
 			return fault.Conflictf("period", "assessment.period_closed", "period %s was closed during the run", l.Period)
 		}
 		old = st.CurrentRun
@@ -331,7 +331,7 @@ type runWriter struct {
 	seq      int32
 	flexBase map[flexLevel]money.Fen
 	credit   map[string]int64 // account rate (ppm) by division
-	bills    map[payerKey]*Bill
+	bills    map[PayerRef]*Bill
 	persons  personSet
 	lines    [rules.NumLines]money.Fen // sums of the lines
 	sum      Summary
@@ -434,9 +434,10 @@ type flexLevel struct {
 	pct      int
 }
 
-type payerKey struct {
-	kind PayerKind
-	id   int64
+// PayerRef names one payer: an employer or a flexible worker.
+type PayerRef struct {
+	Kind PayerKind
+	ID   int64
 }
 
 func newRunWriter(s *Service, l RunLock, total int, progress func(int, int)) *runWriter {
@@ -444,7 +445,7 @@ func newRunWriter(s *Service, l RunLock, total int, progress func(int, int)) *ru
 	return &runWriter{s: s, lock: l, total: total, progress: progress,
 		pop: rules.NewPopulation(n), meta: make([]registry.Insured, 0, n),
 		work: make(chan chunk, 1), dead: make(chan struct{}),
-		flexBase: map[flexLevel]money.Fen{}, credit: map[string]int64{}, bills: map[payerKey]*Bill{},
+		flexBase: map[flexLevel]money.Fen{}, credit: map[string]int64{}, bills: map[PayerRef]*Bill{},
 		sum: Summary{Period: l.Period, Run: l.Run, ByInsurance: map[rules.Insurance]money.Fen{}, ByParty: map[rules.Party]money.Fen{}}}
 }
 
@@ -602,7 +603,7 @@ func enrolledIn(in *registry.Insured) insuranceSet {
 
 // account adds a written row to the bills and the summary.
 func (w *runWriter) account(r *Row) {
-	k := payerKey{r.Kind, r.PayerID}
+	k := PayerRef{r.Kind, r.PayerID}
 	b := w.bills[k]
 	if b == nil {
 		b = &Bill{Period: r.Period, Run: r.Run, PayerKind: r.Kind, PayerID: r.PayerID, Division: r.Division}
@@ -658,7 +659,7 @@ func (w *runWriter) summary() Summary {
 		s.ByParty[rules.Line(l).Party()] += a
 	}
 	for k := range w.bills {
-		if k.kind == PayerEmployer {
+		if k.Kind == PayerEmployer {
 			s.Employers++
 		} else {
 			s.Flexible++

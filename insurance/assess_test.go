@@ -73,13 +73,13 @@ func TestClosedPeriodRefusesRun(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		c := newCity(t, db, 20)
 		p := ym("2025-03")
-		if _, err := c.svc.Close(system(), p); fault.KindOf(err) != fault.NotFound {
+		if _, err := c.svc.Close(system(), p, insurance.CloseOptions{}); fault.KindOf(err) != fault.NotFound {
 			t.Fatalf("closing an unassessed period: %v", err)
 		}
 		if _, err := c.svc.Assess(system(), p, insurance.AssessOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.svc.Close(system(), p); err != nil {
+		if _, err := c.svc.Close(system(), p, insurance.CloseOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		_, err := c.svc.Assess(system(), p, insurance.AssessOptions{})

@@ -28,7 +28,7 @@ func history(t *testing.T, c *city, months int) {
 			t.Fatal(err)
 		}
 		payAll(t, c, p)
-		if _, err := c.svc.Close(system(), ym(p)); err != nil {
+		if _, err := c.svc.Close(system(), ym(p), insurance.CloseOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -168,7 +168,7 @@ func (s *Service) applyCollection(ctx context.Context, tx Tx, importID int64, ro
 	rep.Amount += pay.Applied
 	rep.FeeAmount += pay.FeeApplied
 	if pay.Applied > 0 && pay.Applied == bill.Unpaid() {
-		return s.postCredits(ctx, tx, bill.Period, &payerKey{kind, id})
+		return s.postCredits(ctx, tx, bill.Period, PayerRef{kind, id})
 	}
 	return nil
 }

@@ -126,7 +126,7 @@ func (s *Service) correctPeriod(ctx context.Context, tx Tx, c Correction, p peri
 	if err := s.record(ctx, tx, c.caller, "insurance.correct", fmt.Sprintf("correction/%d/period/%s", c.ID, p), adj.PersonID); err != nil {
 		return err
 	}
-	return s.postCredits(ctx, tx, p, &payerKey{adj.Kind, adj.PayerID})
+	return s.postCredits(ctx, tx, p, PayerRef{adj.Kind, adj.PayerID})
 }
 
 // adjustment computes, without writing, the adjustment that correction c
@@ -137,7 +137,7 @@ func (s *Service) adjustment(ctx context.Context, tx Tx, c Correction, p period.
 	if st, err = tx.Period(ctx, p); err != nil {
 		return Row{}, st, "", err
 	}
-	if st.Status != PeriodClosed {
+	if !st.Status.Final() {
 		return Row{}, st, fmt.Sprintf("%s: not closed; re-run its assessment", p), nil
 	}
 	in, active, err := tx.InsuredRelation(ctx, c.Kind, c.RelationID, p)

@@ -145,7 +145,7 @@ func (s *Service) Rematch(ctx context.Context, ref string, target BillKey) (Paym
 			return err
 		}
 		if pay.Applied > 0 && pay.Applied == bill.Unpaid() {
-			return s.postCredits(ctx, tx, bill.Period, &payerKey{bill.PayerKind, bill.PayerID})
+			return s.postCredits(ctx, tx, bill.Period, PayerRef{bill.PayerKind, bill.PayerID})
 		}
 		return nil
 	})

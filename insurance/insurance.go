@@ -117,9 +117,15 @@ type PeriodStatus string
 
 // The statuses of a period.
 const (
-	PeriodOpen   PeriodStatus = "open"
-	PeriodClosed PeriodStatus = "closed"
+	PeriodOpen    PeriodStatus = "open"
+	PeriodClosing PeriodStatus = "closing" // being closed (Close): its accounts are credited in chunks
+	PeriodClosed  PeriodStatus = "closed"
 )
+
+// Final reports whether a period in status s is closing or closed: it is
+// never re-assessed again (corrections add adjustments instead), and a
+// bill of it paid in full credits its personal accounts at once.
+func (s PeriodStatus) Final() bool { return s == PeriodClosing || s == PeriodClosed }
 
 // PeriodState is a period's status and the run whose rows stand for it.
 type PeriodState struct {
@@ -128,6 +134,23 @@ type PeriodState struct {
 	CurrentRun int64            `json:"current_run"`
 	ClosedAt   time.Time        `json:"closed_at,omitzero"`
 	ClosedBy   string           `json:"closed_by,omitempty"`
+	// Credited is, while the period is closing, the last payer whose
+	// accounts the close has credited (zero before the first chunk):
+	// every payer before it in payer order is done.
+	Credited PayerRef `json:"-"`
+}
+
+// BillPayer is a payer of a period's run and the persons of its bill.
+type BillPayer struct {
+	ID      int64
+	Persons int
+}
+
+// PayerRange is the payers of one kind whose IDs are First to Last,
+// both included.
+type PayerRange struct {
+	Kind        PayerKind
+	First, Last int64
 }
 
 // RunStatus is where an assessment run stands.

@@ -212,10 +212,10 @@ func feeMarks(ctx context.Context, tx Tx) (map[BillKey]bool, map[BillKey]money.F
 // feePayments sets the applied payments of each bill of bfs: one payer's
 // at a time in a period with few of bfs, the period's at once otherwise.
 func (s *Service) feePayments(ctx context.Context, tx Tx, bfs []billFees, perPeriod map[period.YearMonth]int) error {
-	pays := map[period.YearMonth]map[payerKey][]Payment{}
+	pays := map[period.YearMonth]map[PayerRef][]Payment{}
 	for i := range bfs {
 		b := bfs[i].bill
-		k := payerKey{b.PayerKind, b.PayerID}
+		k := PayerRef{b.PayerKind, b.PayerID}
 		if perPeriod[b.Period] <= feeBillsPerPayer {
 			list, err := tx.FeePayments(ctx, b.Period, b.PayerKind, b.PayerID)
 			if err != nil {
@@ -238,11 +238,11 @@ func (s *Service) feePayments(ctx context.Context, tx Tx, bfs []billFees, perPer
 
 // appliedByPayer groups the applied payments of a list by payer, in the
 // list's (date) order.
-func appliedByPayer(list []Payment) map[payerKey][]Payment {
-	m := map[payerKey][]Payment{}
+func appliedByPayer(list []Payment) map[PayerRef][]Payment {
+	m := map[PayerRef][]Payment{}
 	for _, pay := range list {
 		if pay.Status == "applied" {
-			k := payerKey{pay.PayerKind, pay.PayerID}
+			k := PayerRef{pay.PayerKind, pay.PayerID}
 			m[k] = append(m[k], pay)
 		}
 	}

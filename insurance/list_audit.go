@@ -18,15 +18,15 @@ import (
 
 // auditList records that c was shown the list of kind with filter q
 // (nil: none) holding the persons of payers.
-func (s *Service) auditList(ctx context.Context, c access.Caller, kind string, q url.Values, payers []payerKey) error {
+func (s *Service) auditList(ctx context.Context, c access.Caller, kind string, q url.Values, payers []PayerRef) error {
 	object := kind
 	if e := q.Encode(); e != "" {
 		object += "?" + e
 	}
 	var persons []int64
 	for _, p := range payers {
-		if p.kind == PayerFlexible {
-			persons = append(persons, p.id)
+		if p.Kind == PayerFlexible {
+			persons = append(persons, p.ID)
 		}
 	}
 	return s.Store.AppendAudit(ctx, c, s.now(), access.Event{Action: "insurance." + kind + ".list", Object: object, Subjects: persons})
@@ -62,27 +62,27 @@ func (s *Service) auditBills(ctx context.Context, c access.Caller, f BillFilter,
 	if f.Limit != 0 {
 		q.Set("limit", strconv.Itoa(f.Limit))
 	}
-	payers := make([]payerKey, len(bills))
+	payers := make([]PayerRef, len(bills))
 	for i, b := range bills {
-		payers[i] = payerKey{b.PayerKind, b.PayerID}
+		payers[i] = PayerRef{b.PayerKind, b.PayerID}
 	}
 	return s.auditList(ctx, c, "bills", q, payers)
 }
 
 // auditPayments records the list of payments shown.
 func (s *Service) auditPayments(ctx context.Context, c access.Caller, p period.YearMonth, kind PayerKind, payer int64, pays []Payment) error {
-	payers := make([]payerKey, len(pays))
+	payers := make([]PayerRef, len(pays))
 	for i, pay := range pays {
-		payers[i] = payerKey{pay.PayerKind, pay.PayerID}
+		payers[i] = PayerRef{pay.PayerKind, pay.PayerID}
 	}
 	return s.auditList(ctx, c, "payments", listQuery(p, kind, payer, ""), payers)
 }
 
 // auditArrears records the arrears shown.
 func (s *Service) auditArrears(ctx context.Context, c access.Caller, a Arrears) error {
-	payers := make([]payerKey, len(a.Payers))
+	payers := make([]PayerRef, len(a.Payers))
 	for i, p := range a.Payers {
-		payers[i] = payerKey{p.PayerKind, p.PayerID}
+		payers[i] = PayerRef{p.PayerKind, p.PayerID}
 	}
 	return s.auditList(ctx, c, "arrears", url.Values{"as_of": {a.AsOf.String()}}, payers)
 }

@@ -4,76 +4,8 @@ import (
 	"context"
 	"sort"
 
-	"hrss/rules/fault"
 	"hrss/rules/period"
 )
-
-// Close closes period p: it will never be re-assessed (corrections add
-// adjustments instead), and the personal accounts of its paid bills are
-// credited. It fails with NotFound for a period never assessed and
-// Conflict while a run holds it. Closing a closed period does nothing.
-func (s *Service) Close(ctx context.Context, p period.YearMonth) (PeriodState, error) {
-	c, err := authorize(ctx, actBatch, "")
-	if err != nil {
-		return PeriodState{}, err
-	}
-	now := s.now()
-	var st PeriodState
-	err = s.Store.Update(ctx, func(tx Tx) error {
-		if st, err = tx.Period(ctx, p); err != nil {
-			return err
-		}
-		if st.Status == "" || st.CurrentRun == 0 {
-			return fault.NotFoundf("period %s has not been assessed", p)
-		}
-		if st.Status == PeriodClosed {
-			return nil
-		}
-		if l, held, err := tx.Lock(ctx, p); err != nil {
-			return err
-		} else if held && now.Sub(l.Heartbeat) < s.lockTTL() {
-			return fault.Conflictf("period", "assessment.run_in_progress", "run %d of period %s is in progress; close it afterwards", l.Run, p)
-		} else if held {
-			if err := tx.DeleteLock(ctx, p, l.Run); err != nil {
-				return err
-			}
-		}
-		st.Status, st.ClosedAt, st.ClosedBy = PeriodClosed, now, c.Actor()
-		if err := tx.PutPeriod(ctx, st); err != nil {
-			return err
-		}
-		if err := s.record(ctx, tx, c, "insurance.period.close", "period/"+p.String()); err != nil {
-			return err
-		}
-		return s.postCredits(ctx, tx, p, nil)
-	})
-	return st, err
-}
-
-// postCredits credits the personal accounts of the paid bills of closed
-// period p (of one payer when only is set): each row and adjustment of a
-// fully paid bill is recorded once as a paid contribution month.
-func (s *Service) postCredits(ctx context.Context, tx Tx, p period.YearMonth, only *payerKey) error {
-	st, err := tx.Period(ctx, p)
-	if err != nil || st.Status != PeriodClosed {
-		return err
-	}
-	year := p.Year()
-	if closed, err := tx.YearClosed(ctx, year); err != nil {
-		return err
-	} else if closed {
-		year = s.today().Y
-		if year <= p.Year() {
-			year = p.Year() + 1
-		}
-	}
-	var kind PayerKind
-	var id int64
-	if only != nil {
-		kind, id = only.kind, only.id
-	}
-	return tx.PostPaidCredits(ctx, p, st.CurrentRun, kind, id, year, s.now())
-}
 
 // Periods lists every assessed period with its state.
 func (s *Service) Periods(ctx context.Context) ([]PeriodState, error) {

@@ -193,7 +193,7 @@ func (s *Service) derivedSpan(ctx context.Context, tx Tx, c Correction, year int
 	}
 	for _, st := range periods {
 		p := st.Period
-		if st.Status != PeriodClosed || (year != 0 && p.Year() != year) {
+		if !st.Status.Final() || (year != 0 && p.Year() != year) {
 			continue
 		}
 		_, active, err := tx.InsuredRelation(ctx, c.Kind, c.RelationID, p)

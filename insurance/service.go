@@ -29,6 +29,10 @@ type Service struct {
 	// Chunk is the number of rows an assessment run commits at a time;
 	// 20,000 when zero.
 	Chunk int
+	// CloseChunk is about how many persons a month's close credits in
+	// one transaction (whole payers: an employer's staff is never split);
+	// 5,000 when zero.
+	CloseChunk int
 	// Writers is the number of chunks an assessment run commits at once,
 	// each on its own connection (PostgreSQL takes them in parallel;
 	// SQLite's one writer takes them in turn); 1 when zero.
@@ -135,9 +139,15 @@ type Tx interface {
 	YearClosed(ctx context.Context, year int) (bool, error)
 	// PostPaidCredits records as paid contribution months (and account
 	// credits) the rows and adjustments of the fully paid bills of p's
-	// run (of one payer when kind is not 0), booked in bookYear; rows
-	// already recorded are left alone.
-	PostPaidCredits(ctx context.Context, p period.YearMonth, run int64, kind PayerKind, payer int64, bookYear int, now time.Time) error
+	// run of the payers r, booked in bookYear; rows already recorded are
+	// left alone.
+	PostPaidCredits(ctx context.Context, p period.YearMonth, run int64, r PayerRange, bookYear int, now time.Time) error
+	// BillPayers lists, in ID order, at most limit payers of kind after
+	// the ID after that have a bill in p's run, with the bill's persons.
+	BillPayers(ctx context.Context, p period.YearMonth, run int64, kind PayerKind, after int64, limit int) ([]BillPayer, error)
+	// BilledPersons returns the persons of the bills of p's run: of the
+	// payers up to upTo in payer order (kind, then ID), and of all.
+	BilledPersons(ctx context.Context, p period.YearMonth, run int64, upTo PayerRef) (done, total int, err error)
 	// InsertImport records a collection file taken in; sets im.ID.
 	InsertImport(ctx context.Context, im *Import) error
 	// Payment returns the payment with a reference, if any.

@@ -89,17 +89,26 @@ func nullTSArg(t time.Time) any {
 	return tsArg(t)
 }
 
-// Period implements insurance.Tx.
-func (t *Tx) Period(ctx context.Context, p period.YearMonth) (insurance.PeriodState, error) {
-	st := insurance.PeriodState{Period: p}
+// periodCols are the columns of ins_periods that scanPeriod reads.
+const periodCols = `period, status, current_run, closed_at, closed_by, credited_kind, credited_payer`
+
+// scanPeriod reads a row of periodCols.
+func scanPeriod(row interface{ Scan(...any) error }) (insurance.PeriodState, error) {
+	var st insurance.PeriodState
 	var status string
 	var cur sql.NullInt64
-	err := t.queryRow(ctx, `SELECT status, current_run, closed_at, closed_by FROM ins_periods WHERE period = ?`, ymArg(p)).
-		Scan(&status, &cur, nullTS{&st.ClosedAt}, &st.ClosedBy)
+	var kind int16
+	err := row.Scan(ymCol{&st.Period}, &status, &cur, nullTS{&st.ClosedAt}, &st.ClosedBy, &kind, &st.Credited.ID)
+	st.Status, st.CurrentRun, st.Credited.Kind = insurance.PeriodStatus(status), cur.Int64, insurance.PayerKind(kind)
+	return st, err
+}
+
+// Period implements insurance.Tx.
+func (t *Tx) Period(ctx context.Context, p period.YearMonth) (insurance.PeriodState, error) {
+	st, err := scanPeriod(t.queryRow(ctx, `SELECT `+periodCols+` FROM ins_periods WHERE period = ?`, ymArg(p)))
 	if errors.Is(err, sql.ErrNoRows) {
-		return st, nil
+		return insurance.PeriodState{Period: p}, nil
 	}
-	st.Status, st.CurrentRun = insurance.PeriodStatus(status), cur.Int64
 	return st, wrapDBError(err)
 }
 
@@ -109,29 +118,27 @@ func (t *Tx) PutPeriod(ctx context.Context, st insurance.PeriodState) error {
 	if st.CurrentRun != 0 {
 		cur = st.CurrentRun
 	}
-	_, err := t.exec(ctx, `INSERT INTO ins_periods (period, status, current_run, closed_at, closed_by) VALUES (?, ?, ?, ?, ?)
+	_, err := t.exec(ctx, `INSERT INTO ins_periods (`+periodCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (period) DO UPDATE SET status = excluded.status, current_run = excluded.current_run,
-		closed_at = excluded.closed_at, closed_by = excluded.closed_by`,
-		ymArg(st.Period), string(st.Status), cur, nullTSArg(st.ClosedAt), st.ClosedBy)
+		closed_at = excluded.closed_at, closed_by = excluded.closed_by,
+		credited_kind = excluded.credited_kind, credited_payer = excluded.credited_payer`,
+		ymArg(st.Period), string(st.Status), cur, nullTSArg(st.ClosedAt), st.ClosedBy, int16(st.Credited.Kind), st.Credited.ID)
 	return err
 }
 
 // ListPeriods implements insurance.Tx.
 func (t *Tx) ListPeriods(ctx context.Context) ([]insurance.PeriodState, error) {
-	rows, err := t.query(ctx, `SELECT period, status, current_run, closed_at, closed_by FROM ins_periods ORDER BY period`)
+	rows, err := t.query(ctx, `SELECT `+periodCols+` FROM ins_periods ORDER BY period`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []insurance.PeriodState
 	for rows.Next() {
-		var st insurance.PeriodState
-		var status string
-		var cur sql.NullInt64
-		if err := rows.Scan(ymCol{&st.Period}, &status, &cur, nullTS{&st.ClosedAt}, &st.ClosedBy); err != nil {
+		st, err := scanPeriod(rows)
+		if err != nil {
 			return nil, err
 		}
-		st.Status, st.CurrentRun = insurance.PeriodStatus(status), cur.Int64
 		out = append(out, st)
 	}
 	return out, rows.Err()

@@ -200,8 +200,8 @@ type Plan struct {
 
 // ExplainHistory returns PostgreSQL's plans (EXPLAIN, nothing executed)
 // of the queries whose cost must not grow with the months of history:
-// a run's deletion of another run's rows, a period's close crediting its
-// paid rows, a payment crediting one payer's rows, a correction reading
+// a run's deletion of another run's rows, a chunk of a period's close
+// crediting its paid rows, a payment crediting one payer's rows, a correction reading
 // a relation's rows, a statement's credits and an employer's bills, for
 // period p's run, an employer, a person and an employment relation.
 func (db *DB) ExplainHistory(ctx context.Context, p period.YearMonth, run, employer, person, relation int64) ([]Plan, error) {
@@ -214,8 +214,8 @@ func (db *DB) ExplainHistory(ctx context.Context, p period.YearMonth, run, emplo
 		q    boundQuery
 	}{
 		{"run: delete 1,000 rows of a previous run", boundQuery{strings.ReplaceAll(deleteRows, "TABLE", "ins_assessments"), []any{ymArg(p), run, ymArg(p), run, 1000}}},
-		{"close: credit the period's paid rows", paidCredits(p, run, 0, 0, p.Year(), now)[0]},
-		{"payment: credit one employer's rows", paidCredits(p, run, insurance.PayerEmployer, employer, p.Year(), now)[0]},
+		{"close: a chunk's credits (50 employers)", paidCredits(p, run, insurance.PayerRange{Kind: insurance.PayerEmployer, First: employer, Last: employer + 49}, p.Year(), now)[0]},
+		{"payment: credit one employer's rows", paidCredits(p, run, insurance.PayerRange{Kind: insurance.PayerEmployer, First: employer, Last: employer}, p.Year(), now)[0]},
 		{"correction: one relation's rows", boundQuery{relationRowsQuery, []any{ymArg(p), run, int16(insurance.PayerEmployer), relation, ymArg(p), int16(insurance.PayerEmployer), relation}}},
 		{"statement: one person's credits", boundQuery{creditYearsQuery, []any{person}}},
 		{"bills: one employer's bills", billsQuery(insurance.BillFilter{PayerKind: insurance.PayerEmployer, PayerID: employer})},

@@ -149,36 +149,60 @@ func (t *Tx) YearClosed(ctx context.Context, year int) (bool, error) {
 }
 
 // paidBills is the derived table of the fully paid bills of one period
-// and run (payer_kind, payer_id), narrowed to one payer when kind is set
-// (inside its own derived tables, as billAggregatesOf), with its
-// arguments.
-func paidBills(p period.YearMonth, run int64, kind insurance.PayerKind, payer int64) (string, []any) {
-	adjOne, payOne, billOne, one := "", "", "", []any(nil)
-	if kind != 0 {
-		adjOne, payOne, billOne = " AND kind = ? AND payer_id = ?", " AND payer_kind = ? AND payer_id = ?", " AND b.payer_kind = ? AND b.payer_id = ?"
-		one = []any{int16(kind), payer}
-	}
+// and run (payer_kind, payer_id) of the payers r (inside its own derived
+// tables too, as billAggregatesOf), with its arguments.
+func paidBills(p period.YearMonth, run int64, r insurance.PayerRange) (string, []any) {
 	q := `(SELECT b.payer_kind, b.payer_id FROM ins_bills b
-		LEFT JOIN (SELECT kind, payer_id, SUM(` + adjSum + `) AS s FROM ins_adjustments WHERE period = ?` + adjOne + ` GROUP BY kind, payer_id) j
+		LEFT JOIN (SELECT kind, payer_id, SUM(` + adjSum + `) AS s FROM ins_adjustments
+			WHERE period = ? AND kind = ? AND payer_id BETWEEN ? AND ? GROUP BY kind, payer_id) j
 			ON j.kind = b.payer_kind AND j.payer_id = b.payer_id
-		LEFT JOIN (SELECT payer_kind, payer_id, SUM(applied) AS s FROM ins_payments WHERE status = 'applied' AND period = ?` + payOne + ` GROUP BY payer_kind, payer_id) p
+		LEFT JOIN (SELECT payer_kind, payer_id, SUM(applied) AS s FROM ins_payments
+			WHERE status = 'applied' AND period = ? AND payer_kind = ? AND payer_id BETWEEN ? AND ? GROUP BY payer_kind, payer_id) p
 			ON p.payer_kind = b.payer_kind AND p.payer_id = b.payer_id
-		WHERE b.period = ? AND b.run_id = ?` + billOne + ` AND COALESCE(p.s, 0) >= b.total + COALESCE(j.s, 0))`
-	var args []any
-	args = append(append(args, ymArg(p)), one...)
-	args = append(append(args, ymArg(p)), one...)
-	args = append(append(args, ymArg(p), run), one...)
+		WHERE b.period = ? AND b.run_id = ? AND b.payer_kind = ? AND b.payer_id BETWEEN ? AND ?
+			AND COALESCE(p.s, 0) >= b.total + COALESCE(j.s, 0))`
+	rg := []any{int16(r.Kind), r.First, r.Last}
+	args := append([]any{ymArg(p)}, rg...)
+	args = append(append(args, ymArg(p)), rg...)
+	args = append(append(args, ymArg(p), run), rg...)
 	return q, args
 }
 
 // PostPaidCredits implements insurance.Tx.
-func (t *Tx) PostPaidCredits(ctx context.Context, p period.YearMonth, run int64, kind insurance.PayerKind, payer int64, bookYear int, now time.Time) error {
-	for _, q := range paidCredits(p, run, kind, payer, bookYear, now) {
+func (t *Tx) PostPaidCredits(ctx context.Context, p period.YearMonth, run int64, r insurance.PayerRange, bookYear int, now time.Time) error {
+	for _, q := range paidCredits(p, run, r, bookYear, now) {
 		if _, err := t.exec(ctx, q.sql, q.args...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// BillPayers implements insurance.Tx.
+func (t *Tx) BillPayers(ctx context.Context, p period.YearMonth, run int64, kind insurance.PayerKind, after int64, limit int) ([]insurance.BillPayer, error) {
+	rows, err := t.query(ctx, `SELECT payer_id, persons FROM ins_bills WHERE period = ? AND run_id = ? AND payer_kind = ? AND payer_id > ?
+		ORDER BY payer_id LIMIT ?`, ymArg(p), run, int16(kind), after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []insurance.BillPayer
+	for rows.Next() {
+		var b insurance.BillPayer
+		if err := rows.Scan(&b.ID, &b.Persons); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// BilledPersons implements insurance.Tx.
+func (t *Tx) BilledPersons(ctx context.Context, p period.YearMonth, run int64, upTo insurance.PayerRef) (done, total int, err error) {
+	err = t.queryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN payer_kind < ? OR payer_kind = ? AND payer_id <= ? THEN persons ELSE 0 END), 0),
+		COALESCE(SUM(persons), 0) FROM ins_bills WHERE period = ? AND run_id = ?`,
+		int16(upTo.Kind), int16(upTo.Kind), upTo.ID, ymArg(p), run).Scan(&done, &total)
+	return done, total, err
 }
 
 // boundQuery is a statement with its arguments.
@@ -188,26 +212,23 @@ type boundQuery struct {
 }
 
 // paidCredits are the statements of PostPaidCredits: the credits of the
-// rows, then of the adjustments, of the fully paid bills of period p's
-// run (of one payer when kind is set).
-func paidCredits(p period.YearMonth, run int64, kind insurance.PayerKind, payer int64, bookYear int, now time.Time) []boundQuery {
-	paid, pa := paidBills(p, run, kind, payer)
-	one, oneArgs := "", []any{}
-	if kind != 0 {
-		one, oneArgs = " AND a.kind = ? AND a.payer_id = ?", []any{int16(kind), payer}
-	}
+// rows, then of the adjustments, of the fully paid bills of the payers r
+// in period p's run.
+func paidCredits(p period.YearMonth, run int64, r insurance.PayerRange, bookYear int, now time.Time) []boundQuery {
+	paid, pa := paidBills(p, run, r)
+	rg := []any{int16(r.Kind), r.First, r.Last}
 	cols := `INSERT INTO ins_credits (person_id, period, kind, relation_id, source, payer_id, base, amount, unemployment, book_year, created_at) `
 	rowsQ := cols + `SELECT a.person_id, a.period, a.kind, a.relation_id, 'run:' || CAST(a.run_id AS TEXT), a.payer_id, a.base, a.account_credit,
 			CASE WHEN a.unemp_ind > 0 THEN 1 ELSE 0 END, ?, ?
 		FROM ins_assessments a JOIN ` + paid + ` pb ON pb.payer_kind = a.kind AND pb.payer_id = a.payer_id
-		WHERE a.period = ? AND a.run_id = ?` + one + ` ON CONFLICT DO NOTHING`
+		WHERE a.period = ? AND a.run_id = ? AND a.kind = ? AND a.payer_id BETWEEN ? AND ? ON CONFLICT DO NOTHING`
 	args := append(append([]any{bookYear, tsArg(now)}, pa...), ymArg(p), run)
 	adjQ := cols + `SELECT a.person_id, a.period, a.kind, a.relation_id, 'adj:' || CAST(a.id AS TEXT), a.payer_id, a.base, a.account_credit,
 			CASE WHEN a.unemp_ind > 0 THEN 1 ELSE 0 END, ?, ?
 		FROM ins_adjustments a JOIN ` + paid + ` pb ON pb.payer_kind = a.kind AND pb.payer_id = a.payer_id
-		WHERE a.period = ?` + one + ` ON CONFLICT DO NOTHING`
+		WHERE a.period = ? AND a.kind = ? AND a.payer_id BETWEEN ? AND ? ON CONFLICT DO NOTHING`
 	adjArgs := append(append([]any{bookYear, tsArg(now)}, pa...), ymArg(p))
-	return []boundQuery{{rowsQ, append(args, oneArgs...)}, {adjQ, append(adjArgs, oneArgs...)}}
+	return []boundQuery{{rowsQ, append(args, rg...)}, {adjQ, append(adjArgs, rg...)}}
 }
 
 // insWhere builds the WHERE clause of an insurance query.

@@ -103,8 +103,9 @@ func newBrowserCity(t *testing.T) browserCity {
 	ins := &insurance.Service{Store: db.Insurance(), Insured: db, Params: params, Vault: v, Now: now}
 	c.sup = &support.Service{Store: db.Support(), Params: params, Now: now}
 	c.ins, c.insight = ins, &insight.Service{Store: db.Insight(), Params: params, Now: now}
-	q := &queue.Queue{Store: db.Queue(), Poll: 20 * time.Millisecond} // the runs screen's form enqueues the run; a worker runs it
+	q := &queue.Queue{Store: db.Queue(), Poll: 20 * time.Millisecond} // the runs screen's forms enqueue the run and the close; a worker runs them
 	q.Register(web.AssessmentKind(ins))
+	q.Register(web.PeriodCloseKind(ins))
 	ctx, stop := context.WithCancel(context.Background())
 	worked := make(chan struct{})
 	go func() { defer close(worked); q.Work(ctx) }()

@@ -28,7 +28,7 @@ func TestBrowserCorrection(t *testing.T) {
 	if _, err := city.ins.Assess(sysCtx, dec, insurance.AssessOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := city.ins.Close(sysCtx, dec); err != nil {
+	if _, err := city.ins.Close(sysCtx, dec, insurance.CloseOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(t.TempDir(), "wages.csv")

@@ -32,7 +32,7 @@ func (w *world) lateRelation(t *testing.T, div string) int64 {
 		if _, err := svc.Assess(sysCtx, period.New(2024, 12), insurance.AssessOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.Close(sysCtx, period.New(2024, 12)); err != nil {
+		if _, err := svc.Close(sysCtx, period.New(2024, 12), insurance.CloseOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		lateClosed[w] = true

@@ -126,7 +126,7 @@ func (s *Server) closePeriod(w http.ResponseWriter, r *http.Request, svc *insura
 		writeError(w, r, err)
 		return
 	}
-	st, err := svc.Close(r.Context(), p)
+	st, err := svc.Close(r.Context(), p, insurance.CloseOptions{})
 	respond(w, r, http.StatusOK, st, err)
 }
 

@@ -14,23 +14,50 @@ import (
 	"hrss/rules/period"
 )
 
-// The monthly run (核定) from the browser: a city-wide caseworker starts
-// the assessment of a period as a job of the queue (JobAssessment), which
-// whichever server's worker claims it runs with the caller's identity
-// (the insurance service decides whether they may); its page shows the
-// job's progress and outcome as stored in the database, so any server
-// shows it: static/run.js polls a small JSON answer every second, and
-// without scripts the page refreshes itself.
+// The monthly run (核定) and the month's close from the browser: a
+// city-wide caseworker starts the assessment of a period (JobAssessment)
+// or its close (JobPeriodClose) as a job of the queue, which whichever
+// server's worker claims it runs with the caller's identity (the
+// insurance service decides whether they may); its page shows the job's
+// progress and outcome as stored in the database, so any server shows
+// it: static/run.js polls a small JSON answer every second, and without
+// scripts the page refreshes itself.
 
-// runProgress is an assessment job as its page shows it.
+// runProgress is an assessment or close job as its page shows it.
 type runProgress struct {
 	Key      string // the job's ID
+	Kind     string // JobAssessment or JobPeriodClose
 	Period   period.YearMonth
 	Done     int
 	Total    int
 	Finished bool
 	Err      error
-	Summary  insurance.Summary
+	Summary  insurance.Summary     // of a finished assessment
+	State    insurance.PeriodState // of a finished close
+}
+
+// Closing reports whether the job is a month's close.
+func (r runProgress) Closing() bool { return r.Kind == JobPeriodClose }
+
+// ProgressKey is the message of the job's progress: rows assessed or
+// persons credited.
+func (r runProgress) ProgressKey() string {
+	if r.Closing() {
+		return "close.progress"
+	}
+	return "run.progress"
+}
+
+// EndKey is the message of the finished job: done or failed.
+func (r runProgress) EndKey() string {
+	kind, end := "run", "finished"
+	if r.Closing() {
+		kind = "close"
+	}
+	if r.Err != nil {
+		end = "failed"
+	}
+	return kind + "." + end
 }
 
 // assessmentArgs are the arguments of a JobAssessment job.
@@ -39,15 +66,23 @@ type assessmentArgs struct {
 	Takeover bool   `json:"takeover,omitempty"` // take over a period whose run lock another run holds
 }
 
+// closeArgs are the arguments of a JobPeriodClose job.
+type closeArgs struct {
+	Period string `json:"period"`
+}
+
+func (a assessmentArgs) month() string { return a.Period }
+func (a closeArgs) month() string      { return a.Period }
+
 // AssessmentKind is the queue's kind of the monthly assessment run over
 // svc: arguments {"period": "YYYY-MM", "takeover": bool}; a later attempt
 // follows a worker that died holding the period's run lock, so it takes
 // the period over; progress is the person-months written of the total.
 func AssessmentKind(svc *insurance.Service) queue.Kind {
 	return queue.Kind{Name: JobAssessment, Perm: access.RunInsurance,
-		Check: func(raw json.RawMessage) error { _, err := readAssessmentArgs(raw); return err },
+		Check: func(raw json.RawMessage) error { _, err := readPeriodJob[assessmentArgs](raw); return err },
 		Run: func(ctx context.Context, raw json.RawMessage, r *queue.Run) (any, error) {
-			in, err := readAssessmentArgs(raw)
+			in, err := readPeriodJob[assessmentArgs](raw)
 			if err != nil {
 				return nil, err
 			}
@@ -57,15 +92,33 @@ func AssessmentKind(svc *insurance.Service) queue.Kind {
 		}}
 }
 
-// readAssessmentArgs reads a JobAssessment job's arguments strictly
+// PeriodCloseKind is the queue's kind of a month's close over svc:
+// arguments {"period": "YYYY-MM"}; progress is the persons whose
+// accounts are credited of the period's billed persons; a later attempt
+// continues the close where the last one stopped (insurance.Service.Close
+// is resumable). Its result is the period's state.
+func PeriodCloseKind(svc *insurance.Service) queue.Kind {
+	return queue.Kind{Name: JobPeriodClose, Perm: access.RunInsurance,
+		Check: func(raw json.RawMessage) error { _, err := readPeriodJob[closeArgs](raw); return err },
+		Run: func(ctx context.Context, raw json.RawMessage, r *queue.Run) (any, error) {
+			in, err := readPeriodJob[closeArgs](raw)
+			if err != nil {
+				return nil, err
+			}
+			p, _ := period.ParseYearMonth(in.Period)
+			return svc.Close(ctx, p, insurance.CloseOptions{Progress: func(done, total int) { r.Report(int64(done), int64(total), "") }})
+		}}
+}
+
+// readPeriodJob reads the arguments of a job of a period strictly
 // (unknown fields refused) and checks the period.
-func readAssessmentArgs(raw json.RawMessage) (assessmentArgs, error) {
-	var in assessmentArgs
+func readPeriodJob[T interface{ month() string }](raw json.RawMessage) (T, error) {
+	var in T
 	if err := decodeJobArgs(raw, &in); err != nil {
 		return in, err
 	}
-	if _, err := period.ParseYearMonth(in.Period); err != nil {
-		return in, fault.Invalidf("period", "month.format", "%q is not a month YYYY-MM", in.Period)
+	if _, err := period.ParseYearMonth(in.month()); err != nil {
+		return in, fault.Invalidf("period", "month.format", "%q is not a month YYYY-MM", in.month())
 	}
 	return in, nil
 }
@@ -116,6 +169,18 @@ func (s *Server) uiRuns(w http.ResponseWriter, r *http.Request) {
 // uiStartRun enqueues the assessment of the period posted and goes to
 // its progress page.
 func (s *Server) uiStartRun(w http.ResponseWriter, r *http.Request) {
+	s.uiEnqueuePeriodJob(w, r, JobAssessment, func(p period.YearMonth) any { return assessmentArgs{Period: p.String()} })
+}
+
+// uiClosePeriod enqueues the close of the period posted (no more runs;
+// corrections only) and goes to its progress page.
+func (s *Server) uiClosePeriod(w http.ResponseWriter, r *http.Request) {
+	s.uiEnqueuePeriodJob(w, r, JobPeriodClose, func(p period.YearMonth) any { return closeArgs{Period: p.String()} })
+}
+
+// uiEnqueuePeriodJob enqueues a job of kind over the period posted, with
+// the arguments args makes, and goes to its progress page.
+func (s *Server) uiEnqueuePeriodJob(w http.ResponseWriter, r *http.Request, kind string, args func(period.YearMonth) any) {
 	if s.Insurance == nil || s.Queue == nil {
 		s.uiNotFound(w, r)
 		return
@@ -125,8 +190,8 @@ func (s *Server) uiStartRun(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, fault.Invalidf("period", "month.format", "%q is not a month YYYY-MM", r.PostFormValue("period")))
 		return
 	}
-	args, _ := json.Marshal(assessmentArgs{Period: p.String()})
-	j, err := s.Queue.Enqueue(r.Context(), JobAssessment, args)
+	raw, _ := json.Marshal(args(p))
+	j, err := s.Queue.Enqueue(r.Context(), kind, raw)
 	if err != nil {
 		s.uiError(w, r, err)
 		return
@@ -134,9 +199,9 @@ func (s *Server) uiStartRun(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/runs/"+strconv.FormatInt(j.ID, 10), http.StatusSeeOther)
 }
 
-// assessmentJob reads the assessment job of the path's key as the
+// periodJob reads the assessment or close job of the path's key as the
 // caller may see it (NotFound for another kind of job).
-func (s *Server) assessmentJob(r *http.Request) (runProgress, error) {
+func (s *Server) periodJob(r *http.Request) (runProgress, error) {
 	id, err := strconv.ParseInt(r.PathValue("key"), 10, 64)
 	if err != nil || s.Queue == nil {
 		return runProgress{}, fault.NotFoundf("no run %s", r.PathValue("key"))
@@ -145,21 +210,22 @@ func (s *Server) assessmentJob(r *http.Request) (runProgress, error) {
 	if err != nil {
 		return runProgress{}, err
 	}
-	var in assessmentArgs
-	if j.Kind != JobAssessment || json.Unmarshal(j.Args, &in) != nil {
+	var in closeArgs // the period, which both kinds have
+	if j.Kind != JobAssessment && j.Kind != JobPeriodClose || json.Unmarshal(j.Args, &in) != nil {
 		return runProgress{}, fault.NotFoundf("no run %d", id)
 	}
-	run := runProgress{Key: strconv.FormatInt(j.ID, 10), Done: int(j.Done), Total: int(j.Total),
+	run := runProgress{Key: strconv.FormatInt(j.ID, 10), Kind: j.Kind, Done: int(j.Done), Total: int(j.Total),
 		Finished: j.State == queue.Succeeded || j.State == queue.Failed}
 	run.Period, _ = period.ParseYearMonth(in.Period)
-	if j.Error != nil {
+	switch {
+	case j.Error != nil:
 		run.Err = j.Error.Fault()
-	} else if j.State == queue.Succeeded {
-		if err := json.Unmarshal(j.Result, &run.Summary); err != nil {
-			return runProgress{}, err
-		}
+	case j.State == queue.Succeeded && run.Closing():
+		err = json.Unmarshal(j.Result, &run.State)
+	case j.State == queue.Succeeded:
+		err = json.Unmarshal(j.Result, &run.Summary)
 	}
-	return run, nil
+	return run, err
 }
 
 // runView is a run's progress page.
@@ -182,7 +248,7 @@ func (v runView) Percent() int {
 
 // uiRun shows a run's progress (live with run.js), then its summary.
 func (s *Server) uiRun(w http.ResponseWriter, r *http.Request) {
-	run, err := s.assessmentJob(r)
+	run, err := s.periodJob(r)
 	if err != nil {
 		s.uiError(w, r, err)
 		return
@@ -198,7 +264,7 @@ func (s *Server) uiRun(w http.ResponseWriter, r *http.Request) {
 
 // uiRunProgress answers run.js: the progress as JSON.
 func (s *Server) uiRunProgress(w http.ResponseWriter, r *http.Request) {
-	run, err := s.assessmentJob(r)
+	run, err := s.periodJob(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -206,30 +272,11 @@ func (s *Server) uiRunProgress(w http.ResponseWriter, r *http.Request) {
 	l := langOf(r)
 	v := runView{Run: run}
 	out := map[string]any{"done": run.Done, "total": run.Total, "finished": run.Finished, "percent": v.Percent(),
-		"text": l.T("run.progress", l.Number(run.Done), l.Number(run.Total))}
+		"text": l.T(run.ProgressKey(), l.Number(run.Done), l.Number(run.Total))}
 	if run.Err != nil {
 		out["error"] = l.Error(run.Err)
 	}
 	writeJSON(w, http.StatusOK, out)
-}
-
-// uiClosePeriod closes the period posted (no more runs; corrections only)
-// and shows the periods again.
-func (s *Server) uiClosePeriod(w http.ResponseWriter, r *http.Request) {
-	if s.Insurance == nil {
-		s.uiNotFound(w, r)
-		return
-	}
-	p, err := period.ParseYearMonth(strings.TrimSpace(r.PostFormValue("period")))
-	if err != nil {
-		s.uiError(w, r, fault.Invalidf("period", "month.format", "%q is not a month YYYY-MM", r.PostFormValue("period")))
-		return
-	}
-	if _, err := s.Insurance.Close(r.Context(), p); err != nil {
-		s.uiError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/runs?period="+p.String(), http.StatusSeeOther)
 }
 
 // paymentView is the outcome of a benefit payment run.

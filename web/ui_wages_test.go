@@ -27,7 +27,7 @@ func TestUIWagesAndCorrection(t *testing.T) {
 	if _, err := city.ins.Assess(sysCtx, dec, insurance.AssessOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := city.ins.Close(sysCtx, dec); err != nil {
+	if _, err := city.ins.Close(sysCtx, dec, insurance.CloseOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	cw := signedIn(t, city, "cw402")

@@ -21,6 +21,8 @@
 //   - the month's run: the month's first run, and -reruns re-runs of it
 //     before it is closed (each also deletes the run it replaces), per
 //     person-month;
+//   - the month's close (crediting the accounts in chunks), per
+//     person-month credited;
 //
 // and prints PostgreSQL's plans of the queries over the history with the
 // partitions of ins_assessments each scans. At the end it prints each
@@ -190,11 +192,17 @@ func run(dsn string, cfg config) *results {
 		}
 		t = time.Now()
 		bills := pay(ctx, db, svc, p)
+		paying := time.Since(t)
+		t = time.Now()
 		closeMonth(ctx, svc, p)
 		closing := time.Since(t)
-		res.loading += closing
-		fmt.Printf("%s: assessed %d person-months in %s (%s a row), %d bills paid and the month closed in %s; load average %s\n",
-			p, sum.Rows, firstRun.Round(time.Millisecond), perRow(firstRun, sum.Rows), bills, closing.Round(time.Millisecond), loadAvg())
+		res.loading += paying + closing
+		if measured {
+			d.close = perRow(closing, sum.Rows)
+		}
+		fmt.Printf("%s: assessed %d person-months in %s (%s a row), %d bills paid in %s, the month closed in %s (%s a row); load average %s\n",
+			p, sum.Rows, firstRun.Round(time.Millisecond), perRow(firstRun, sum.Rows), bills, paying.Round(time.Millisecond),
+			closing.Round(time.Millisecond), perRow(closing, sum.Rows), loadAvg())
 		if measured {
 			measure(ctx, db, svc, cfg, p, d)
 			res.depths = append(res.depths, d)
@@ -205,20 +213,28 @@ func run(dsn string, cfg config) *results {
 	return res
 }
 
-// closeMonth closes p, trying again after a pause when the store gave up
-// on serialization failures: the close credits every paid row of the
-// month in one SERIALIZABLE transaction, which on a busy shared
-// PostgreSQL loses to others' transactions (docs/SCALING.md).
+// closeMonth closes p, printing its progress every 30 s. The close
+// credits the accounts in chunks of a few thousand persons, each its own
+// transaction; when the store gives up on one (serialization failures on
+// a busy shared PostgreSQL), it tries again after a pause, and the close
+// continues from the last chunk committed.
 func closeMonth(ctx context.Context, svc *insurance.Service, p period.YearMonth) {
+	t0, last := time.Now(), time.Now()
+	progress := func(done, total int) {
+		if time.Since(last) > 30*time.Second {
+			fmt.Printf("  closing %s: %d of %d persons credited, %s\n", p, done, total, time.Since(t0).Round(time.Second))
+			last = time.Now()
+		}
+	}
 	for try := 1; ; try++ {
-		_, err := svc.Close(ctx, p)
+		_, err := svc.Close(ctx, p, insurance.CloseOptions{Progress: progress})
 		if err == nil {
 			return
 		}
 		if try == 5 || !strings.Contains(err.Error(), "SQLSTATE 40001") && !strings.Contains(err.Error(), "SQLSTATE 53200") {
 			fail(fmt.Errorf("closing %s (try %d): %w", p, try, err))
 		}
-		fmt.Printf("  closing %s, try %d: %v; trying again in 10 s\n", p, try, err)
+		fmt.Printf("  closing %s, try %d: %v; continuing in 10 s\n", p, try, err)
 		time.Sleep(10 * time.Second)
 	}
 }

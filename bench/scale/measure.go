@@ -18,6 +18,7 @@ type depth struct {
 	rows     int             // person-months of the month's run
 	firstRun time.Duration   // the month's first run, per person-month
 	reruns   []time.Duration // its re-runs, per person-month
+	close    time.Duration   // the month's close, per person-month
 
 	statement, statementCall  []time.Duration // per credited month read and per call, one a round
 	bills, billsCall          []time.Duration // per bill read and per call, one a round
@@ -122,6 +123,7 @@ func (d *depth) print() {
 		short(median(d.billsCall)), short(median(d.bills)), d.sampledEmployers, d.billRows, len(d.bills))
 	fmt.Printf("    month's run      %9s a person-month the first run, %s a re-run (median of %d: %v)\n",
 		short(d.firstRun), short(median(d.reruns)), len(d.reruns), d.reruns)
+	fmt.Printf("    month's close    %9s a person-month credited\n", short(d.close))
 	fmt.Printf("    plans (EXPLAIN) of the queries over the history:\n")
 	for _, pl := range d.plans {
 		parts := "no partitioned table"
@@ -157,6 +159,7 @@ func (r *results) print(cfg config) {
 	line("employer's bills, a bill", func(d *depth) time.Duration { return median(d.bills) })
 	line("month's run, a person-month (first run)", func(d *depth) time.Duration { return d.firstRun })
 	line("month's run, a person-month (re-run)", func(d *depth) time.Duration { return median(d.reruns) })
+	line("month's close, a person-month credited", func(d *depth) time.Duration { return d.close })
 	line("statement, a call", func(d *depth) time.Duration { return median(d.statementCall) })
 	line("employer's bills, a call", func(d *depth) time.Duration { return median(d.billsCall) })
 	fmt.Printf("  (a statement and an employer's bills read one row per month of history: per call they grow with it, per row they must not;\n   the run assesses the same %d person-months each month)\n", first.rows)

@@ -110,7 +110,8 @@ func demoHistory(ctx context.Context, g *globals, a *app, cfg demo.Config, month
 		}
 		state := "open"
 		if i > demoOpenMonths {
-			if _, err := svc.Close(ctx, p); err != nil {
+			bar := newProgress(g.stderr, "closing "+p.String())
+			if _, err := svc.Close(ctx, p, insurance.CloseOptions{Progress: bar.update}); err != nil {
 				return fmt.Errorf("demo: closing %s: %w", p, err)
 			}
 			state = "closed"

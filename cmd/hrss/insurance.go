@@ -122,7 +122,7 @@ func runAssess(g *globals, args []string) error {
 }
 
 func runClose(g *globals, args []string) error {
-	fs := newFlags(g, "close", "close --period YYYY-MM\n\nClose a period: it is never re-assessed again, and the accounts of its paid bills are credited.")
+	fs := newFlags(g, "close", "close --period YYYY-MM\n\nClose a period: it is never re-assessed again, and the accounts of its paid bills are credited,\na few thousand persons a transaction (the period is closing meanwhile). A close that stopped\nhalf-way leaves the period closing: run close again and it continues where it stopped.")
 	per := fs.String("period", "", "the period to close, YYYY-MM")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -132,7 +132,8 @@ func runClose(g *globals, args []string) error {
 		return err
 	}
 	return withInsurance(g, func(ctx context.Context, svc *insurance.Service) error {
-		st, err := svc.Close(ctx, p)
+		bar := newProgress(g.stderr, "close "+p.String())
+		st, err := svc.Close(ctx, p, insurance.CloseOptions{Progress: bar.update})
 		if err != nil {
 			return err
 		}

@@ -31,7 +31,7 @@ const JobLateFees = "late_fees"
 const JobPensionRecompute = "pension_recompute"
 
 // newQueue returns the job queue over a's database with every kind of
-// job a's server can run: the monthly assessment run, the support scan,
+// job a's server can run: the monthly assessment run and close, the support scan,
 // the benefit and grant payment runs, the billing of late fees, the scan
 // for pensions to recompute and the employment synchronisation. A job
 // runs as the user who queued it as they are when it starts
@@ -40,6 +40,7 @@ func newQueue(ws *web.Server, a *app, observe func(string, time.Time, error)) *q
 	q := &queue.Queue{Store: a.db.Queue(), Observe: observe, Recheck: a.access.Recheck}
 	if svc := ws.Insurance; svc != nil {
 		q.Register(web.AssessmentKind(svc))
+		q.Register(web.PeriodCloseKind(svc))
 		q.Register(queue.Kind{Name: web.JobBenefitPayment, Perm: access.RunInsurance, Check: checkArgs[payArgs],
 			Run: func(ctx context.Context, raw json.RawMessage, r *queue.Run) (any, error) {
 				var in payArgs
