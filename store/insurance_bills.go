@@ -149,23 +149,21 @@ func (t *Tx) YearClosed(ctx context.Context, year int) (bool, error) {
 }
 
 // paidBills is the derived table of the fully paid bills of one period
-// and run (payer_kind, payer_id) of the payers r (inside its own derived
-// tables too, as billAggregatesOf), with its arguments.
+// and run (payer_kind, payer_id) of the payers r, with its arguments.
+// Each bill's payments and adjustments are summed by a subquery on the
+// bill's own payer (an index probe each): joined as derived tables
+// grouped over the range instead, PostgreSQL planned them, on tables it
+// had no statistics of yet (payments written just before the close), as
+// a nested loop that re-summed the range for every bill, quadratic in a
+// chunk of 5,000 flexible workers (found by bench/scale).
 func paidBills(p period.YearMonth, run int64, r insurance.PayerRange) (string, []any) {
 	q := `(SELECT b.payer_kind, b.payer_id FROM ins_bills b
-		LEFT JOIN (SELECT kind, payer_id, SUM(` + adjSum + `) AS s FROM ins_adjustments
-			WHERE period = ? AND kind = ? AND payer_id BETWEEN ? AND ? GROUP BY kind, payer_id) j
-			ON j.kind = b.payer_kind AND j.payer_id = b.payer_id
-		LEFT JOIN (SELECT payer_kind, payer_id, SUM(applied) AS s FROM ins_payments
-			WHERE status = 'applied' AND period = ? AND payer_kind = ? AND payer_id BETWEEN ? AND ? GROUP BY payer_kind, payer_id) p
-			ON p.payer_kind = b.payer_kind AND p.payer_id = b.payer_id
 		WHERE b.period = ? AND b.run_id = ? AND b.payer_kind = ? AND b.payer_id BETWEEN ? AND ?
-			AND COALESCE(p.s, 0) >= b.total + COALESCE(j.s, 0))`
-	rg := []any{int16(r.Kind), r.First, r.Last}
-	args := append([]any{ymArg(p)}, rg...)
-	args = append(append(args, ymArg(p)), rg...)
-	args = append(append(args, ymArg(p), run), rg...)
-	return q, args
+			AND COALESCE((SELECT SUM(y.applied) FROM ins_payments y
+				WHERE y.period = b.period AND y.payer_kind = b.payer_kind AND y.payer_id = b.payer_id AND y.status = 'applied'), 0)
+			>= b.total + COALESCE((SELECT SUM(` + adjSum + `) FROM ins_adjustments j
+				WHERE j.period = b.period AND j.kind = b.payer_kind AND j.payer_id = b.payer_id), 0))`
+	return q, []any{ymArg(p), run, int16(r.Kind), r.First, r.Last}
 }
 
 // PostPaidCredits implements insurance.Tx.
