@@ -51,11 +51,11 @@ func (s *Service) Assess(ctx context.Context, p period.YearMonth, opt AssessOpti
 	if p == 0 {
 		return Summary{}, fault.Invalidf("period", "assessment.period", "the period is required (YYYY-MM)")
 	}
-	run, total, err := s.startRun(ctx, p, c, opt.Takeover)
+	run, err := s.startRun(ctx, p, c, opt.Takeover)
 	if err != nil {
 		return Summary{}, err
 	}
-	w := newRunWriter(s, run, total, opt.Progress)
+	w := newRunWriter(s, run, opt.Progress)
 	w.ctx = ctx
 	w.start(ctx)
 	err = s.Insured.EachInsured(ctx, p, w.add)
@@ -75,8 +75,8 @@ func (s *Service) Assess(ctx context.Context, p period.YearMonth, opt AssessOpti
 
 // RowWriter is implemented by a Store that writes a run's rows faster
 // than Tx.InsertRows (COPY on PostgreSQL). WriteRows writes rows in one
-// or more transactions, each renewing l's heartbeat first, and reports
-// false, writing nothing more, when l's run no longer holds its period.
+// or more transactions, each renewing l's heartbeat, and reports false,
+// writing nothing more, when l's run no longer holds its period.
 type RowWriter interface {
 	WriteRows(ctx context.Context, l RunLock, rows []Row) (bool, error)
 }
@@ -84,20 +84,18 @@ type RowWriter interface {
 // BillWriter is implemented by a Store that writes a run's bills faster
 // than Tx.InsertBills in fenced transactions of Service.txRows bills
 // (COPY on PostgreSQL). WriteBills writes them in one transaction that
-// first renews l's heartbeat and in which the Store makes the run's rows
-// ready to be read (on PostgreSQL it attaches the partition the rows were
-// written into); it reports false, writing nothing, when l's run no
-// longer holds its period.
+// renews l's heartbeat, and which may run beside the fenced transaction
+// of Tx.PeriodWritten; it reports false, writing nothing, when l's run
+// no longer holds its period.
 type BillWriter interface {
 	WriteBills(ctx context.Context, l RunLock, bills []Bill) (bool, error)
 }
 
 // startRun refuses a closed or busy period, records the run, takes the
 // lock and clears what earlier crashed runs left.
-func (s *Service) startRun(ctx context.Context, p period.YearMonth, c access.Caller, takeover bool) (RunLock, int, error) {
+func (s *Service) startRun(ctx context.Context, p period.YearMonth, c access.Caller, takeover bool) (RunLock, error) {
 	now := s.now()
 	var lock RunLock
-	var total int
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		st, err := tx.Period(ctx, p)
 		if err != nil {
@@ -131,25 +129,16 @@ func (s *Service) startRun(ctx context.Context, p period.YearMonth, c access.Cal
 		return tx.AbandonRuns(ctx, p, r.ID)
 	})
 	if err != nil {
-		return lock, 0, err
+		return lock, err
 	}
-	// Counted outside the writing transactions: the count reads every
-	// relation (seconds on the 1,000,000-person city), and SQLite's one
-	// writer would be held that long.
-	err = s.Store.View(ctx, func(tx Tx) (err error) {
-		total, err = tx.CountInsured(ctx, p)
-		return err
-	})
-	if err == nil {
-		err = s.fenced(ctx, &lock, func(tx Tx) error { return tx.PreparePeriod(ctx, p) })
-	}
+	err = s.fenced(ctx, &lock, func(tx Tx) error { return tx.PreparePeriod(ctx, p) })
 	if err == nil {
 		err = s.deleteStale(ctx, p, &lock)
 	}
 	if err != nil {
-		return lock, 0, s.failRun(lock, err)
+		return lock, s.failRun(lock, err)
 	}
-	return lock, total, nil
+	return lock, nil
 }
 
 // deleteStale deletes the rows and bills of p that belong neither to the
@@ -242,17 +231,26 @@ func (s *Service) failRun(l RunLock, err error) error {
 
 // finishRun writes the bills, makes the run the period's, records the
 // summary, books overpayments a lower bill leaves, and drops the lock.
+// The bills are written while the Store makes the rows ready
+// (Tx.PeriodWritten): on PostgreSQL a BillWriter's COPY runs beside the
+// partition's ATTACH.
 func (s *Service) finishRun(ctx context.Context, l RunLock, w *runWriter) (Summary, error) {
 	sum := w.summary()
-	if err := s.fenced(ctx, &l, func(tx Tx) error { return tx.PeriodWritten(ctx, l.Period) }); err != nil {
-		return sum, s.failRun(l, err)
-	}
 	bills := w.billList()
-	if err := s.writeBills(ctx, &l, bills); err != nil {
+	billed := make(chan error, 1)
+	go func() {
+		bl := l
+		billed <- s.writeBills(ctx, &bl, bills)
+	}()
+	err := s.fenced(ctx, &l, func(tx Tx) error { return tx.PeriodWritten(ctx, l.Period) })
+	if berr := <-billed; err == nil {
+		err = berr
+	}
+	if err != nil {
 		return sum, s.failRun(l, err)
 	}
 	var old int64
-	err := s.fenced(ctx, &l, func(tx Tx) error {
+	err = s.fenced(ctx, &l, func(tx Tx) error {
 		st, err := tx.Period(ctx, l.Period)
 		if err != nil {
 			return err
@@ -315,7 +313,7 @@ func lockLost(l RunLock) error {
 type runWriter struct {
 	s        *Service
 	lock     RunLock
-	total    int
+	total    int // the rows expected, once counted
 	progress func(done, total int)
 	pop      *rules.Population  // the chunk being read
 	meta     []registry.Insured // the chunk being read
@@ -325,7 +323,7 @@ type runWriter struct {
 	fail     sync.Once
 	werr     error // why a stage failed
 	wg       sync.WaitGroup
-	mu       sync.Mutex // guards written and the callbacks
+	mu       sync.Mutex // guards total, written and the callbacks
 	written  int
 	out      rules.Assessment
 	seq      int32
@@ -344,7 +342,11 @@ type chunk struct {
 	meta []registry.Insured
 }
 
-// start runs the assessor and the writers: the assessor assesses the
+// start runs the counter, the assessor and the writers. The counter
+// counts the person-months the run expects, for the progress, beside the
+// reading (in a read transaction of its own: the count reads every
+// relation, and SQLite's one writer must not be held that long). The
+// assessor assesses the
 // chunks the reader hands off, in order, and accounts them to the bills
 // and the summary; Service.Writers writers commit the assessed chunks,
 // each in its own fenced transaction, while the reader reads on. A
@@ -352,7 +354,22 @@ type chunk struct {
 func (w *runWriter) start(ctx context.Context) {
 	writers := max(w.s.Writers, 1)
 	w.writes = make(chan []Row, writers)
-	w.wg.Add(1 + writers)
+	w.wg.Add(2 + writers)
+	go func() {
+		defer w.wg.Done()
+		var n int
+		err := w.s.Store.View(ctx, func(tx Tx) (err error) {
+			n, err = tx.CountInsured(ctx, w.lock.Period)
+			return err
+		})
+		if err != nil {
+			w.stop(err)
+			return
+		}
+		w.mu.Lock()
+		w.total = n
+		w.mu.Unlock()
+	}()
 	go func() {
 		defer w.wg.Done()
 		defer close(w.writes)
@@ -440,9 +457,9 @@ type PayerRef struct {
 	ID   int64
 }
 
-func newRunWriter(s *Service, l RunLock, total int, progress func(int, int)) *runWriter {
+func newRunWriter(s *Service, l RunLock, progress func(int, int)) *runWriter {
 	n := s.chunk()
-	return &runWriter{s: s, lock: l, total: total, progress: progress,
+	return &runWriter{s: s, lock: l, progress: progress,
 		pop: rules.NewPopulation(n), meta: make([]registry.Insured, 0, n),
 		work: make(chan chunk, 1), dead: make(chan struct{}),
 		flexBase: map[flexLevel]money.Fen{}, credit: map[string]int64{}, bills: map[PayerRef]*Bill{},

@@ -117,8 +117,9 @@ type Tx interface {
 	// PreparePeriod makes the storage for rows of p ready (a partition).
 	PreparePeriod(ctx context.Context, p period.YearMonth) error
 	// PeriodWritten is told that a run's rows of p are all written, so
-	// that storage refreshes what it keeps about their size (the
-	// planner's statistics of a partition).
+	// that storage makes them ready to be read (attaches the partition
+	// PreparePeriod made) and refreshes what it keeps about their size
+	// (the planner's statistics of a partition).
 	PeriodWritten(ctx context.Context, p period.YearMonth) error
 	// DeleteRunRows deletes at most limit of the rows and bills of p
 	// whose run is neither keep1 nor keep2 and returns how many it did.

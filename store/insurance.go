@@ -263,18 +263,6 @@ func (t *Tx) PreparePeriod(ctx context.Context, p period.YearMonth) error {
 	return err
 }
 
-// PeriodWritten implements insurance.Tx: on PostgreSQL it analyzes the
-// period's partition of ins_assessments, which autovacuum reaches only
-// later, so that the run's bills and the period's close are planned
-// from its real size rather than from an empty partition's.
-func (t *Tx) PeriodWritten(ctx context.Context, p period.YearMonth) error {
-	if t.engine != Postgres {
-		return nil
-	}
-	_, err := t.exec(ctx, fmt.Sprintf(`ANALYZE ins_assessments_p%d`, ymArg(p)))
-	return err
-}
-
 // partitionName is the name of period p's partition of ins_assessments
 // on PostgreSQL.
 func partitionName(p period.YearMonth) string { return fmt.Sprintf("ins_assessments_p%d", ymArg(p)) }
@@ -511,66 +499,68 @@ func (s insuranceStore) WriteRows(ctx context.Context, l insurance.RunLock, rows
 		return held, nil
 	}
 	return s.db.fencedCopy(ctx, l, func(tx pgx.Tx) error {
-		_, err := tx.CopyFrom(ctx, pgx.Identifier{partitionName(l.Period)}, assessmentCols, &rowSource{rows: rows, i: -1})
-		return err
+		return copyRows(ctx, tx, partitionName(l.Period), rows)
 	})
 }
 
 // fencedCopy runs fn in one READ COMMITTED transaction of pgx on
-// PostgreSQL (retried like every write) that first renews l's heartbeat:
-// the UPDATE waits for and re-reads a concurrent takeover, so the fence
-// holds. It reports false, running nothing, when l's run no longer holds
-// its period.
+// PostgreSQL (pgxUpdate, retried like every write) that renews l's
+// heartbeat after fn, just before its commit: the UPDATE waits for and
+// re-reads a concurrent takeover, so the fence holds, and it reports
+// false, rolling fn's work back, when l's run no longer holds its period.
+// The UPDATE holds the lock's row until the commit, so that two fenced
+// transactions of a run (its writers, its bills beside the ATTACH of
+// PeriodWritten) wait for each other only to commit, not to write. A
+// takeover that truncates the partition (PreparePeriod) while a writer
+// of the old run is in its COPY waits for it, and the writer for the
+// takeover's lock: PostgreSQL breaks the deadlock, and the retry of the
+// one it aborted finds the lock taken, or taken over.
 func (db *DB) fencedCopy(ctx context.Context, l insurance.RunLock, fn func(pgx.Tx) error) (bool, error) {
 	var held bool
 	err := db.retry(ctx, func() error {
 		held = false
-		conn, err := db.write.Conn(ctx)
-		if err != nil {
-			return err
-		}
-		defer conn.Close()
-		return conn.Raw(func(dc any) error {
-			pc := dc.(*stdlib.Conn).Conn()
-			tx, err := pc.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
-			if err != nil {
-				return err
-			}
-			defer tx.Rollback(ctx)
-			tag, err := tx.Exec(ctx, `UPDATE ins_run_locks SET heartbeat_at = $1 WHERE period = $2 AND run_id = $3`, l.Heartbeat, ymArg(l.Period), l.Run)
-			if err != nil || tag.RowsAffected() != 1 {
-				return err
-			}
+		return db.pgxUpdate(ctx, func(tx pgx.Tx) error {
 			if err := fn(tx); err != nil {
 				return wrapDBError(err)
 			}
-			if err := tx.Commit(ctx); err != nil {
+			tag, err := tx.Exec(ctx, `UPDATE ins_run_locks SET heartbeat_at = $1 WHERE period = $2 AND run_id = $3`, l.Heartbeat, ymArg(l.Period), l.Run)
+			if err != nil {
 				return err
 			}
-			held = true
+			if held = tag.RowsAffected() == 1; !held {
+				return errNotHeld // roll fn's work back
+			}
 			return nil
 		})
 	})
-	return held, err
-}
-
-// rowSource feeds assessment rows to COPY without building [][]any.
-type rowSource struct {
-	rows []insurance.Row
-	i    int
-	vals [17]any
-}
-
-func (r *rowSource) Next() bool { r.i++; return r.i < len(r.rows) }
-
-func (r *rowSource) Values() ([]any, error) {
-	x := &r.rows[r.i]
-	v := r.vals[:0]
-	v = append(v, int32(ymArg(x.Period)), x.Run, x.Seq, x.PersonID, int16(x.Kind), x.RelationID, x.PayerID, x.Division, int64(x.Base))
-	for _, a := range x.Lines {
-		v = append(v, int64(a))
+	if errors.Is(err, errNotHeld) {
+		err = nil
 	}
-	return append(v, int64(x.AccountCredit)), nil
+	return held && err == nil, err
 }
 
-func (r *rowSource) Err() error { return nil }
+// errNotHeld rolls back a fencedCopy whose run lost its period.
+var errNotHeld = errors.New("store: the run no longer holds its period")
+
+// pgxUpdate runs fn in one READ COMMITTED transaction of pgx on a
+// connection of the write pool (PostgreSQL only) and commits it if fn
+// returns nil; it is not retried.
+func (db *DB) pgxUpdate(ctx context.Context, fn func(pgx.Tx) error) error {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		tx, err := pc.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback(ctx)
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return tx.Commit(ctx)
+	})
+}
