@@ -15,7 +15,7 @@ import (
 // assessmentCols) on PostgreSQL in COPY's binary format, encoded here:
 // pgx's CopyFrom takes each value as an interface and looks up its
 // encoder, which cost the run more client time than the rest of the
-// assessment (go run ./bench/assess). TestCopyRows reads the rows back.
+// assessment (go run ./bench/assess). TestCopyRows (insurance_runs_test.go) reads the rows back.
 func copyRows(ctx context.Context, tx pgx.Tx, table string, rows []insurance.Row) error {
 	_, err := tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(rowsCopyData(rows)), copyRowsSQL(table))
 	return err

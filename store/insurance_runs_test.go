@@ -2,10 +2,12 @@ package store_test
 
 import (
 	"context"
+	"math"
 	"testing"
 	"time"
 
 	"hrss/insurance"
+	"hrss/rules/money"
 	"hrss/rules/period"
 	"hrss/store"
 	"hrss/store/storetest"
@@ -20,23 +22,8 @@ func TestRunRowsInParts(t *testing.T) {
 		ins := db.Insurance()
 		p := period.New(2025, 3)
 		now := time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC)
-		a, b := insurance.Run{Period: p, Status: insurance.RunRunning, Actor: "test", StartedAt: now}, insurance.Run{}
-		update(t, ins, func(tx insurance.Tx) error {
-			b = a
-			if err := tx.PutPeriod(ctx, insurance.PeriodState{Period: p, Status: insurance.PeriodOpen}); err != nil {
-				return err
-			}
-			if err := tx.InsertRun(ctx, &a); err != nil {
-				return err
-			}
-			if err := tx.InsertRun(ctx, &b); err != nil {
-				return err
-			}
-			if err := tx.PutLock(ctx, insurance.RunLock{Period: p, Run: a.ID, Heartbeat: now}); err != nil {
-				return err
-			}
-			return tx.PreparePeriod(ctx, p)
-		})
+		runs := prepareRuns(t, ins, p, now, 2)
+		a, b := runs[0], runs[1]
 		rw := ins.(insurance.RowWriter)
 		write := func(run int64, from, n int) bool {
 			t.Helper()
@@ -83,6 +70,74 @@ func TestRunRowsInParts(t *testing.T) {
 			t.Fatalf("deleted %v at a time, want [5 0]", got)
 		}
 	})
+}
+
+// TestCopyRows writes rows whose every column differs, with amounts
+// negative and at the ends of int64, through the run's RowWriter (the
+// binary COPY of copyRows on PostgreSQL), makes the period's rows ready
+// (PeriodWritten: the ATTACH of the partition on PostgreSQL) and reads
+// them back as they were written.
+func TestCopyRows(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx, ins, p := context.Background(), db.Insurance(), period.New(2025, 3)
+		now := time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC)
+		r := prepareRuns(t, ins, p, now, 1)[0]
+		want := []insurance.Row{
+			{Period: p, Run: r.ID, Seq: 1, PersonID: 1 << 40, Kind: insurance.PayerEmployer, RelationID: 7, PayerID: 1<<33 + 5, Division: "330402",
+				Base: 123456, Lines: [7]money.Fen{1, -2, 3, -4, 5, -6, 7}, AccountCredit: 9876},
+			{Period: p, Run: r.ID, Seq: math.MaxInt32, PersonID: 2, Kind: insurance.PayerFlexible, RelationID: 1 << 50, PayerID: 2, Division: "330483",
+				Base: math.MaxInt64, Lines: [7]money.Fen{math.MinInt64, math.MaxInt64, 0, 0, 0, 0, 0}, AccountCredit: -1},
+			{Period: p, Run: r.ID, Seq: 2, PersonID: 3, Kind: insurance.PayerEmployer, RelationID: 9, PayerID: 11, Division: "",
+				Lines: [7]money.Fen{0, 0, 0, 0, 0, 0, 1}},
+		}
+		held, err := ins.(insurance.RowWriter).WriteRows(ctx, insurance.RunLock{Period: p, Run: r.ID, Heartbeat: now}, want)
+		if err != nil || !held {
+			t.Fatalf("WriteRows: held %v, %v", held, err)
+		}
+		update(t, ins, func(tx insurance.Tx) error {
+			if err := tx.PeriodWritten(ctx, p); err != nil {
+				return err
+			}
+			return tx.PutPeriod(ctx, insurance.PeriodState{Period: p, Status: insurance.PeriodOpen, CurrentRun: r.ID})
+		})
+		got, err := db.AssessmentRows(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[1], want[2] = want[2], want[1] // read in seq order
+		if len(got) != len(want) {
+			t.Fatalf("read %d rows, want %d", len(got), len(want))
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Errorf("row %d read back as\n%+v, want\n%+v", i, got[i], want[i])
+			}
+		}
+	})
+}
+
+// prepareRuns opens period p, records n runs of it, gives the first its
+// lock and makes the period ready for rows (PreparePeriod).
+func prepareRuns(t *testing.T, ins insurance.Store, p period.YearMonth, now time.Time, n int) []insurance.Run {
+	t.Helper()
+	ctx := context.Background()
+	runs := make([]insurance.Run, n)
+	update(t, ins, func(tx insurance.Tx) error {
+		if err := tx.PutPeriod(ctx, insurance.PeriodState{Period: p, Status: insurance.PeriodOpen}); err != nil {
+			return err
+		}
+		for i := range runs {
+			runs[i] = insurance.Run{Period: p, Status: insurance.RunRunning, Actor: "test", StartedAt: now}
+			if err := tx.InsertRun(ctx, &runs[i]); err != nil {
+				return err
+			}
+		}
+		if err := tx.PutLock(ctx, insurance.RunLock{Period: p, Run: runs[0].ID, Heartbeat: now}); err != nil {
+			return err
+		}
+		return tx.PreparePeriod(ctx, p)
+	})
+	return runs
 }
 
 func update(t *testing.T, s insurance.Store, fn func(insurance.Tx) error) {
