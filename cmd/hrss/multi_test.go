@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"hrss/access"
+	"hrss/queue"
 	"hrss/store"
 	"hrss/store/storetest"
 	"hrss/support"
@@ -27,7 +28,9 @@ import (
 // TestTwoServers starts two real `hrss serve` processes, built from this
 // tree, on one PostgreSQL schema (a small demo city) and proves that they
 // behave as one: the scheduled scan runs once; a monthly run queued
-// through one is seen, with its progress and outcome, from the other;
+// through one is seen, with its progress and outcome, from the other; a
+// period's pension payment run queued through each runs once and pays no
+// one twice; the scheduled employment sync runs once;
 // the matcher of one serves fresh results after a write through the
 // other; the sign-in throttle counts the failures sent to both; and the
 // X-Forwarded-For header names the client only on the server that
@@ -119,6 +122,36 @@ func TestTwoServers(t *testing.T) {
 		t.Fatalf("the run's summary: %v", job["result"])
 	}
 
+	// a pension payment run queued through b, run once and followed
+	// through a; queued again through a, it pays no one twice
+	pay := func(through, follow *server) map[string]any {
+		var j map[string]any
+		through.call(t, tok, "POST", "/api/v1/queue", `{"kind":"benefit_payment_run","args":{"kind":"pension","period":"`+period+`"}}`, 202, &j)
+		id := int64(j["id"].(float64))
+		waitFor(t, "the queued payment run", func() bool {
+			follow.call(t, tok, "GET", fmt.Sprintf("/api/v1/queue/%d", id), "", 200, &j)
+			return j["state"] == "succeeded" || j["state"] == "failed"
+		})
+		if j["state"] != "succeeded" || j["attempts"].(float64) != 1 {
+			t.Fatalf("the payment run as %s sees it: %v", follow.url, j)
+		}
+		res, _ := j["result"].(map[string]any)
+		return res
+	}
+	first, again := pay(b, a), pay(a, b)
+	if first["payments"].(float64) == 0 || first["id"] != again["id"] || again["added"].(float64) != 0 || again["payments"] != first["payments"] {
+		t.Fatalf("the period's payment run queued twice: %v then %v", first, again)
+	}
+
+	// the scheduled employment sync (System's kind): one job for the slot
+	waitFor(t, "the scheduled employment sync", func() bool {
+		js, err := db.Queue().Jobs(context.Background(), queue.Filter{Kinds: []string{"employment_sync"}, Limit: 10})
+		return err == nil && len(js) > 0 && js[0].State == queue.Succeeded
+	})
+	if js, err := db.Queue().Jobs(context.Background(), queue.Filter{Kinds: []string{"employment_sync"}, Limit: 10}); err != nil || len(js) != 1 || js[0].Attempts != 1 {
+		t.Fatalf("the sync's jobs for one slot: %+v %v", js, err)
+	}
+
 	// a monthly run started from a's runs screen (its form enqueues the
 	// job), followed on b's: the progress and summary are the queue's
 	ui := newBrowser(t)
@@ -200,11 +233,11 @@ func maxFailures() int { return 20 }
 // server is one `hrss serve` process.
 type server struct{ url string }
 
-// startServer starts `hrss serve` on a free port with the given flags and
-// a scan every hour; it is stopped when the test ends.
+// startServer starts `hrss serve` on a free port with the given flags, a
+// scan and a sync every hour; it is stopped when the test ends.
 func startServer(t *testing.T, bin, dsn, key string, flags ...string) *server {
 	t.Helper()
-	args := append([]string{"--db", dsn, "--key-file", key, "serve", "--addr", "127.0.0.1:0", "--scan-every", "1h"}, flags...)
+	args := append([]string{"--db", dsn, "--key-file", key, "serve", "--addr", "127.0.0.1:0", "--scan-every", "1h", "--sync-every", "1h"}, flags...)
 	cmd := exec.Command(bin, args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
