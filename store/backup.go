@@ -256,11 +256,16 @@ func RestoreFile(ctx context.Context, src, dst string, opt RestoreOptions) (Rest
 }
 
 // CheckUnused fails with Conflict, naming the process, when another
-// process has the SQLite database at path open (see RestoreFile); on
-// systems where this cannot be told it always fails so. Connections of
-// this process are not seen.
-func CheckUnused(path string) error {
-	release, err := lockUnused(path)
+// process has the database of dsn open: for SQLite, a process holding the
+// file (see RestoreFile; on systems where this cannot be told it always
+// fails so); for PostgreSQL, another hrss process connected to the same
+// schema (pg_stat_activity, by the application_name every hrss
+// connection carries). Connections of this process are not seen.
+func CheckUnused(dsn string) error {
+	if IsPostgres(dsn) {
+		return checkPostgresUnused(context.Background(), dsn)
+	}
+	release, err := lockUnused(dsn)
 	release()
 	return err
 }

@@ -18,12 +18,13 @@ func (t *Tx) MatcherVersion(ctx context.Context) (int64, error) {
 	return v, err
 }
 
-// foldMatcherVersions adds the rows of the PostgreSQL backends that have
-// exited into the 'matcher' row and deletes them, in one READ COMMITTED
-// statement, so that the table holds a row per live backend and the sum
-// never changes (a writer whose backend reused a pid meanwhile waits for
-// the row and is retried). SQLite counts in the one row.
-func (db *DB) foldMatcherVersions(ctx context.Context) error {
+// FoldCacheVersions adds the matcher version rows of the PostgreSQL
+// backends that have exited into the 'matcher' row and deletes them, in
+// one READ COMMITTED statement, so that the table holds about a row per
+// live backend and the sum never changes (a writer whose backend reused a
+// pid meanwhile waits for the row and is retried). Migrate runs it, and
+// hrss serve every ten minutes. SQLite counts in the one row.
+func (db *DB) FoldCacheVersions(ctx context.Context) error {
 	if db.engine != Postgres {
 		return nil
 	}

@@ -97,7 +97,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 }
 
 func openPostgres(dsn string) (*DB, error) {
-	pool, err := sql.Open("pgx", dsn)
+	pool, err := sql.Open("pgx", withAppName(dsn)) // inuse_postgres.go: tells other hrss processes apart
 	if err != nil {
 		return nil, fmt.Errorf("open PostgreSQL: %w", err)
 	}

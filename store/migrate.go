@@ -89,7 +89,7 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 		err = db.restoreAfterMigrate(ctx) // bulk_load.go: a load that stopped half-way
 	}
 	if err == nil {
-		err = db.foldMatcherVersions(ctx) // cache.go: the counts of exited backends
+		err = db.FoldCacheVersions(ctx) // cache.go: the counts of exited backends
 	}
 	return applied, err
 }

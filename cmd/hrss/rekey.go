@@ -43,7 +43,7 @@ func runRekey(g *globals, args []string) error {
 		"key every server's key; servers started with the old one are refused.")
 	newKeyFile := flags.String("new-key-file", "", "file holding the new key (64 hexadecimal characters or the base64 of 32 bytes), created with a fresh random key (0600) if it does not exist")
 	chunk := flags.Int("chunk", 2000, "persons resealed per transaction")
-	force := flags.Bool("force", false, "run even though the SQLite database seems in use (stop every server first anyway)")
+	force := flags.Bool("force", false, "run even though the database seems in use by another hrss process (stop every server first anyway)")
 	if err := parseFlags(flags, args); err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func runRekey(g *globals, args []string) error {
 	if *chunk < 1 || *chunk > 100_000 {
 		return fault.Invalidf("chunk", "rekey.chunk", "--chunk %d must lie between 1 and 100000", *chunk)
 	}
-	if !store.IsPostgres(g.db) && !*force {
+	if !*force {
 		if err := store.CheckUnused(g.db); err != nil {
 			return err
 		}

@@ -89,6 +89,7 @@ func serveApp(ctx context.Context, g *globals, a *app, addr string) error {
 	if ws.Insight != nil { // every server refreshes: the refresh overtaken writes nothing (insight.go)
 		go scheduleRefresh(ctx, ws.Insight, time.Minute, ws.ObserveJob)
 	}
+	go foldCacheVersions(ctx, a.db, 10*time.Minute)
 	select {
 	case err := <-errc:
 		return err
@@ -149,4 +150,24 @@ func startJobs(ctx context.Context, g *globals, q *queue.Queue) error {
 		}
 	}
 	return nil
+}
+
+// foldCacheVersions folds, every interval until ctx ends, the matcher
+// version counts of the database backends that have exited (a pool
+// closes idle connections, and each new one counts in a row of its own:
+// store.DB.FoldCacheVersions), so the rows stay about as many as the
+// connections open.
+func foldCacheVersions(ctx context.Context, db *store.DB, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := db.FoldCacheVersions(ctx); err != nil && ctx.Err() == nil {
+			slog.Warn("fold the cache versions", "err", err) // the next tick tries again; nothing depends on it but the sum's cost
+		}
+	}
 }

@@ -9,7 +9,8 @@
 -- and every 'matcher/...' row (store/cache.go), read in the snapshot the
 -- matcher is built from, so it moves with every commit and only then.
 -- The rows of backends that have exited are folded into 'matcher' when a
--- process opens the database (DB.Migrate), which keeps the sum.
+-- process opens the database and by every server each ten minutes
+-- (DB.FoldCacheVersions), which keeps the sum.
 CREATE OR REPLACE FUNCTION matcher_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO cache_versions (name, version) VALUES ('matcher/' || pg_backend_pid(), 1)
