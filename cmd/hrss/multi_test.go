@@ -29,7 +29,7 @@ import (
 // tree, on one PostgreSQL schema (a small demo city) and proves that they
 // behave as one: the scheduled scan runs once; a monthly run queued
 // through one is seen, with its progress and outcome, from the other; a
-// period's pension payment run queued through each runs once and pays no
+// month's benefit payment run queued through each runs once and pays no
 // one twice; the scheduled employment sync runs once;
 // the matcher of one serves fresh results after a write through the
 // other; the sign-in throttle counts the failures sent to both; and the
@@ -122,11 +122,13 @@ func TestTwoServers(t *testing.T) {
 		t.Fatalf("the run's summary: %v", job["result"])
 	}
 
-	// a pension payment run queued through b, run once and followed
-	// through a; queued again through a, it pays no one twice
+	// this month's unemployment benefit payment run (the demo paid the
+	// months before) queued through b, run once and followed through a;
+	// queued again through a, it pays no one twice
+	month := time.Now().UTC().Format("2006-01")
 	pay := func(through, follow *server) map[string]any {
 		var j map[string]any
-		through.call(t, tok, "POST", "/api/v1/queue", `{"kind":"benefit_payment_run","args":{"kind":"pension","period":"`+period+`"}}`, 202, &j)
+		through.call(t, tok, "POST", "/api/v1/queue", `{"kind":"benefit_payment_run","args":{"kind":"unemployment","period":"`+month+`"}}`, 202, &j)
 		id := int64(j["id"].(float64))
 		waitFor(t, "the queued payment run", func() bool {
 			follow.call(t, tok, "GET", fmt.Sprintf("/api/v1/queue/%d", id), "", 200, &j)
