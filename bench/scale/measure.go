@@ -78,25 +78,15 @@ func measure(ctx context.Context, db *store.DB, svc *insurance.Service, cfg conf
 	persons, employers := sampleIDs(cfg.persons, cfg.sample), sampleIDs(cfg.employers, cfg.sample)
 	d.sampled, d.sampledEmployers = len(persons), len(employers)
 	for range cfg.rounds {
-		rows, t := 0, time.Now()
-		for _, id := range persons {
-			st, err := svc.Statement(ctx, id)
-			if err != nil {
-				fail(fmt.Errorf("statement of person %d: %w", id, err))
-			}
-			rows += st.Months
-		}
-		el := time.Since(t)
+		rows, el := readRound(ctx, "statements", len(persons), func(i int) (int, error) {
+			st, err := svc.Statement(ctx, persons[i])
+			return st.Months, err
+		})
 		d.statement, d.statementCall, d.statementRows = append(d.statement, perRow(el, rows)), append(d.statementCall, perRow(el, len(persons))), rows
-		rows, t = 0, time.Now()
-		for _, id := range employers {
-			bs, err := svc.Bills(ctx, insurance.BillFilter{PayerKind: insurance.PayerEmployer, PayerID: id})
-			if err != nil {
-				fail(fmt.Errorf("bills of employer %d: %w", id, err))
-			}
-			rows += len(bs)
-		}
-		el = time.Since(t)
+		rows, el = readRound(ctx, "employers' bills", len(employers), func(i int) (int, error) {
+			bs, err := svc.Bills(ctx, insurance.BillFilter{PayerKind: insurance.PayerEmployer, PayerID: employers[i]})
+			return len(bs), err
+		})
 		d.bills, d.billsCall, d.billRows = append(d.bills, perRow(el, rows)), append(d.billsCall, perRow(el, len(employers))), rows
 	}
 	st, err := svc.Periods(ctx)
@@ -112,6 +102,32 @@ func measure(ctx context.Context, db *store.DB, svc *insurance.Service, cfg conf
 	person := persons[len(persons)/2] | 1
 	if d.plans, err = db.ExplainHistory(ctx, p, st[i].CurrentRun, employers[0], person, person); err != nil {
 		fail(err)
+	}
+}
+
+// readRound reads n times (read(i) returns the rows read) and returns
+// the rows and the time taken. A round in which the store gave up on
+// serialization failures (a shared PostgreSQL whose other users hold
+// huge SERIALIZABLE transactions makes it summarise its conflict
+// tracking, and then fails transactions that conflict with nothing) is
+// thrown away, said, and read again after a pause, up to five times.
+func readRound(ctx context.Context, what string, n int, read func(i int) (int, error)) (int, time.Duration) {
+	for try := 1; ; try++ {
+		rows, t := 0, time.Now()
+		var err error
+		for i := 0; i < n && err == nil; i++ {
+			var r int
+			r, err = read(i)
+			rows += r
+		}
+		if err == nil {
+			return rows, time.Since(t)
+		}
+		if try == 5 || !strings.Contains(err.Error(), "SQLSTATE 40001") {
+			fail(fmt.Errorf("reading %s (try %d): %w", what, try, err))
+		}
+		fmt.Printf("  reading %s, try %d: %v; the round is read again in 10 s\n", what, try, err)
+		time.Sleep(10 * time.Second)
 	}
 }
 
