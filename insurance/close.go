@@ -124,10 +124,11 @@ func (s *Service) creditClosing(ctx context.Context, st PeriodState, progress fu
 }
 
 // creditChunk credits the next chunk of closing period p in one
-// transaction and returns its persons, or more false once every payer is
-// done (or p is no longer closing: another close finished it).
+// transaction (Store.UpdateChunk) and returns its persons, or more false
+// once every payer is done (or p is no longer closing: another close
+// finished it).
 func (s *Service) creditChunk(ctx context.Context, p period.YearMonth) (persons int, more bool, err error) {
-	err = s.Store.Update(ctx, func(tx Tx) error {
+	err = s.Store.UpdateChunk(ctx, func(tx Tx) error {
 		persons, more = 0, false
 		st, err := tx.Period(ctx, p)
 		if err != nil || st.Status != PeriodClosing {

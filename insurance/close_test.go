@@ -111,8 +111,8 @@ type failingStore struct {
 	failAt, puts int
 }
 
-func (s *failingStore) Update(ctx context.Context, fn func(insurance.Tx) error) error {
-	return s.Store.Update(ctx, func(tx insurance.Tx) error { return fn(failingTx{tx, s}) })
+func (s *failingStore) UpdateChunk(ctx context.Context, fn func(insurance.Tx) error) error {
+	return s.Store.UpdateChunk(ctx, func(tx insurance.Tx) error { return fn(failingTx{tx, s}) })
 }
 
 type failingTx struct {

@@ -78,6 +78,12 @@ type Store interface {
 	// Update runs fn in one read-write transaction, retried as a whole on
 	// a serialization failure; fn's error rolls it back and is returned.
 	Update(ctx context.Context, fn func(Tx) error) error
+	// UpdateChunk is Update for one chunk of a batch job that reads
+	// thousands of rows (a close's credits): serialized with every Update
+	// as Update is, but without tracking what it reads for serialization
+	// (REPEATABLE READ on PostgreSQL), whose locks a long transaction
+	// anywhere on the server keeps alive until they fill its memory.
+	UpdateChunk(ctx context.Context, fn func(Tx) error) error
 	// View runs fn in one read-only transaction.
 	View(ctx context.Context, fn func(Tx) error) error
 	// Appender appends the audit entry of a read after its snapshot
