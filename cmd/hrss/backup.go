@@ -190,8 +190,9 @@ func pgBackup(ctx context.Context, g *globals, file string) error {
 
 // pgRestore runs pg_restore of a pg_dump --format=custom file into the
 // database: refused when the file holds no hrss schema, when it holds
-// another schema than the database's, and (without force) when the
-// database already holds hrss's tables.
+// another schema than the database's, (without force) when the database
+// already holds hrss's tables, and (with force, which moves them aside)
+// while another hrss process is connected to the schema.
 func pgRestore(ctx context.Context, g *globals, file string, force bool) error {
 	bin, err := exec.LookPath("pg_restore")
 	if err != nil {
@@ -236,6 +237,10 @@ func pgRestore(ctx context.Context, g *globals, file string, force bool) error {
 	}
 	aside := ""
 	if exists && force {
+		// a server still connected would go on in the empty schema
+		if err := store.CheckUnused(g.db); err != nil {
+			return err
+		}
 		// pg_restore --clean cannot drop partitioned tables in order: the
 		// schema goes aside whole (kept until the restore is checked)
 		if aside, err = db.MoveSchemaAside(ctx, target, time.Now()); err != nil {

@@ -346,6 +346,23 @@ func TestPostgresBackupRestore(t *testing.T) {
 	if code, _, errs := hrssAt(t, target, key, "restore", dump); code != 1 || !strings.Contains(errs, "already holds hrss's tables") {
 		t.Errorf("restore over hrss's tables: exit %d %s", code, errs)
 	}
+	// a server still connected (its connections name it): --force does not
+	// move the schema from under it
+	srvURL := tu
+	q := srvURL.Query()
+	q.Set("application_name", "hrss:0123456789ab:"+q.Get("search_path"))
+	srvURL.RawQuery = q.Encode()
+	server, err := sql.Open("pgx", srvURL.String())
+	if err == nil {
+		err = server.Ping()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := hrssAt(t, target, key, "restore", "--force", dump); code != 1 || !strings.Contains(errs, "in use by 1 other hrss process") {
+		t.Errorf("restore --force under a server: exit %d %s", code, errs)
+	}
+	server.Close()
 	if out := mustHrss(t, target, key, "restore", "--force", dump); !strings.Contains(out, "_replaced_") {
 		t.Errorf("restore --force: %s", out)
 	}
