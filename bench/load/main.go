@@ -58,7 +58,8 @@ type config struct {
 	Citizens int           // citizens signed in (each client acts for one)
 	Agents   int           // employer agents signed in, each of another employer
 	Seed     int64
-	Keep     bool // keep the temporary folder (database copy, server log)
+	Keep     bool   // keep the temporary folder (database copy, server log)
+	Pprof    string // the server's profiler address (hrss serve --pprof), empty none
 	Out      io.Writer
 
 	// tamper, when set, runs after the load and before the check of the
@@ -97,6 +98,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.Agents, "agents", 10, "employer agent users, of as many employers")
 	fs.Int64Var(&cfg.Seed, "seed", 1, "seed of the clients' choices")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the temporary folder (database copy, server log)")
+	fs.StringVar(&cfg.Pprof, "pprof", "", "serve the server's profiler on this loopback address (hrss serve --pprof), to profile it under the load")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}

@@ -94,7 +94,7 @@ func prepare(ctx context.Context, cfg config, dir string) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{bin: bin, db: db, keyFile: cfg.KeyFile}
+	s := &server{bin: bin, db: db, keyFile: cfg.KeyFile, pprof: cfg.Pprof}
 	return s, s.start(ctx, filepath.Join(dir, "serve.log"))
 }
 

@@ -19,6 +19,7 @@ import (
 // server is `hrss serve`, a child process on a loopback port.
 type server struct {
 	bin, db, keyFile string
+	pprof            string // hrss serve --pprof, empty none
 	cmd              *exec.Cmd
 	base             string // http://127.0.0.1:PORT
 	log              *os.File
@@ -92,7 +93,11 @@ func (s *server) start(ctx context.Context, logPath string) error {
 	if s.log, err = os.Create(logPath); err != nil {
 		return err
 	}
-	s.cmd = exec.Command(s.bin, "--db", s.db, "--key-file", s.keyFile, "serve", "--addr", "127.0.0.1:0", "--scan-every", "0")
+	args := []string{"--db", s.db, "--key-file", s.keyFile, "serve", "--addr", "127.0.0.1:0", "--scan-every", "0"}
+	if s.pprof != "" {
+		args = append(args, "--pprof", s.pprof)
+	}
+	s.cmd = exec.Command(s.bin, args...)
 	s.cmd.Stderr = s.log
 	stdout, err := s.cmd.StdoutPipe()
 	if err != nil {

@@ -20,7 +20,7 @@ import (
 )
 
 func runServe(g *globals, args []string) error {
-	fs := newFlags(g, "serve", "serve [--addr HOST:PORT] [--scan-every DURATION] [--sync-every DURATION] [--late-fees-every DURATION] [--recompute-every DURATION] [--workers N] [--trusted-proxy CIDR,...]")
+	fs := newFlags(g, "serve", "serve [--addr HOST:PORT] [--scan-every DURATION] [--sync-every DURATION] [--late-fees-every DURATION] [--recompute-every DURATION] [--workers N] [--trusted-proxy CIDR,...] [--pprof 127.0.0.1:PORT]")
 	addr := fs.String("addr", envOr("HRSS_ADDR", "127.0.0.1:8080"), "address to listen on (env HRSS_ADDR)")
 	fs.DurationVar(&g.scanEvery, "scan-every", 24*time.Hour, "run the support programmes' proactive scan once in every slot of this length, counted from the Unix epoch, whichever server takes it (0: never)")
 	fs.DurationVar(&g.serve.syncEvery, "sync-every", 0, "run the employment services' city-wide synchronisation once in every slot of this length (0: never)")
@@ -28,10 +28,14 @@ func runServe(g *globals, args []string) error {
 	fs.DurationVar(&g.serve.recomputeEvery, "recompute-every", 24*time.Hour, "prepare the recomputations of provisional pensions whose base a parameter file now publishes (hrss pensions recompute) once in every slot of this length (0: never)")
 	fs.IntVar(&g.serve.workers, "workers", 1, "jobs of the queue this server runs at once (0: none; another server's workers run them)")
 	proxies := fs.String("trusted-proxy", envOr("HRSS_TRUSTED_PROXY", ""), "addresses or CIDR prefixes of the proxies whose X-Forwarded-For names the client (env HRSS_TRUSTED_PROXY)")
+	fs.StringVar(&g.serve.pprof, "pprof", envOr("HRSS_PPROF", ""), "serve Go's profiler (net/http/pprof) on this loopback address, apart from the application (env HRSS_PPROF; empty: off)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	var err error
+	if err := checkPprofAddr(g.serve.pprof); err != nil {
+		return err
+	}
 	if g.serve.proxies, err = web.ParseTrustedProxies(*proxies); err != nil {
 		return err
 	}
@@ -57,6 +61,7 @@ type serveOptions struct {
 	// recompute, 0 never.
 	recomputeEvery time.Duration
 	proxies        []netip.Prefix // trusted proxies (web.Server.TrustedProxies)
+	pprof          string         // loopback address of the profiler, empty off (pprof.go)
 }
 
 // serveApp serves a on addr until ctx ends, then shuts down gracefully.
@@ -82,6 +87,10 @@ func serveApp(ctx context.Context, g *globals, a *app, addr string) error {
 	fmt.Fprintf(g.stdout, "hrss serving %s database on http://%s/ (API: http://%s/api/v1/openapi.json); Ctrl-C stops\n", engineName(a.db), ln.Addr(), ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if err := serveProfiler(ctx, g.serve.pprof); err != nil { // pprof.go
+		srv.Close()
+		return err
+	}
 	if err := startJobs(ctx, g, ws.Queue); err != nil {
 		srv.Close()
 		return err
