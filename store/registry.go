@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"hrss/access"
 	"hrss/registry"
@@ -80,15 +81,32 @@ func (t *Tx) Person(ctx context.Context, id int64) (registry.SealedPerson, error
 
 // ListPersons implements registry.Tx.
 func (t *Tx) ListPersons(ctx context.Context, f registry.PersonFilter) ([]registry.SealedPerson, error) {
+	q, args := t.personsQuery(f)
+	return queryList(ctx, t, q, args, scanPerson)
+}
+
+// personsQuery is ListPersons' query of f and its arguments.
+func (t *Tx) personsQuery(f registry.PersonFilter) (string, []any) {
 	w := where{}
 	w.add(f.IDHash != nil, "id_hash = ?", f.IDHash)
 	w.add(f.NamePrefix != "", "name LIKE ? ESCAPE '\\'", likePrefix(f.NamePrefix))
+	if f.NamePrefix != "" && t.engine == SQLite {
+		// SQLite's LIKE is case-insensitive and cannot search the BINARY
+		// name index: without the range it read persons in ID order until
+		// it had found a page of the name (all million for a rare one).
+		// PostgreSQL's LIKE searches its text_pattern_ops index, and its
+		// collation need not be in code point order.
+		w.add(true, "name >= ?", f.NamePrefix)
+		if end, ok := prefixEnd(f.NamePrefix); ok {
+			w.add(true, "name < ?", end)
+		}
+	}
 	w.add(f.Division != "", "residence_division = ?", f.Division)
 	w.add(f.ID != 0, "id = ?", f.ID)
 	w.addIn("residence_division", f.Divisions)
 	w.add(f.EmployerID != 0, "id IN (SELECT person_id FROM employments WHERE employer_id = ?)", f.EmployerID)
 	w.add(true, "id > ?", f.After)
-	return queryList(ctx, t, "SELECT "+personCols+" FROM persons WHERE "+w.sql()+" ORDER BY id LIMIT ?", append(w.args, f.Limit), scanPerson)
+	return "SELECT " + personCols + " FROM persons WHERE " + w.sql() + " ORDER BY id LIMIT ?", append(w.args, f.Limit)
 }
 
 // where builds a conjunction of conditions with their arguments.
@@ -125,6 +143,23 @@ func (w *where) addInf(cond string, vals []string) {
 }
 
 func (w *where) sql() string { return strings.Join(w.conds, " AND ") }
+
+// prefixEnd is the least string above every string that starts with p,
+// in code point order (UTF-8's byte order, SQLite's BINARY): p with its
+// last character incremented; false when there is none (p empty, not
+// UTF-8 at its end, or ending in U+10FFFF).
+func prefixEnd(p string) (string, bool) {
+	r, size := utf8.DecodeLastRuneInString(p)
+	switch {
+	case size == 0 || r == utf8.MaxRune || r == utf8.RuneError && size == 1:
+		return "", false
+	case r == 0xD7FF: // the surrogates are not characters
+		r = 0xE000
+	default:
+		r++
+	}
+	return p[:len(p)-size] + string(r), true
+}
 
 // likePrefix escapes s for a LIKE prefix match.
 func likePrefix(s string) string {
