@@ -43,11 +43,21 @@ type AssessOptions struct {
 // it (a lock renewed within Service.LockTTL), Invalid when the rules
 // refuse a row (naming the relation), and Forbidden for a caller who may
 // not run assessments.
+//
+// The run is batch work (access.Background): its transactions wait for
+// the interactive ones waiting for the same writer. It reads the period's
+// person-months as fast as it can, the chunks queued for the assessor
+// (room for readAhead of them), so that its one read snapshot
+// lasts seconds rather than the whole run: on SQLite a snapshot keeps the
+// write-ahead log from being copied into the file past it, and every
+// reader's page lookup then searched the whole grown log (under
+// bench/load a quarter of the server's processor time).
 func (s *Service) Assess(ctx context.Context, p period.YearMonth, opt AssessOptions) (Summary, error) {
 	c, err := authorize(ctx, actBatch, "")
 	if err != nil {
 		return Summary{}, err
 	}
+	ctx = access.Background(ctx)
 	if p == 0 {
 		return Summary{}, fault.Invalidf("period", "assessment.period", "the period is required (YYYY-MM)")
 	}
@@ -185,8 +195,9 @@ func (s *Service) deleteStale(ctx context.Context, p period.YearMonth, fence *Ru
 // txRows is the number of rows a run deletes, or bills it writes, per
 // transaction: on the 1,000,000-person city a transaction of 1,000 holds
 // SQLite's one writer (which audited reads wait for) about 10 ms, one of
-// 20,000 about 200 ms.
-func (s *Service) txRows() int { return min(s.chunk(), 1_000) }
+// 20,000 about 200 ms; under bench/load on a machine at load average 10,
+// 1,000 held it 18 ms at the median and 148 ms at the 99th percentile.
+func (s *Service) txRows() int { return min(s.chunk(), 250) }
 
 // fenced runs fn in one transaction that first renews the lock and fails
 // with Conflict if the run no longer holds it.
@@ -446,6 +457,13 @@ func (w *runWriter) handoff() error {
 	return nil
 }
 
+// readAhead is how many chunks the reading may run ahead of the
+// assessor: every chunk of a province's month (20,000,000 person-months
+// in chunks of 20,000), so that the reading never waits for the writers
+// (the month's person-months are then in memory at once, about 150 MB
+// on the 1,000,000-person city).
+const readAhead = 1024
+
 type flexLevel struct {
 	division string
 	pct      int
@@ -461,7 +479,7 @@ func newRunWriter(s *Service, l RunLock, progress func(int, int)) *runWriter {
 	n := s.chunk()
 	return &runWriter{s: s, lock: l, progress: progress,
 		pop: rules.NewPopulation(n), meta: make([]registry.Insured, 0, n),
-		work: make(chan chunk, 1), dead: make(chan struct{}),
+		work: make(chan chunk, readAhead), dead: make(chan struct{}),
 		flexBase: map[flexLevel]money.Fen{}, credit: map[string]int64{}, bills: map[PayerRef]*Bill{},
 		sum: Summary{Period: l.Period, Run: l.Run, ByInsurance: map[rules.Insurance]money.Fen{}, ByParty: map[rules.Party]money.Fen{}}}
 }

@@ -263,7 +263,7 @@ func (q *Queue) run(ctx context.Context, j Job) {
 	c, err := q.runAs(ctx, k, j)
 	var res any
 	if err == nil {
-		res, err = q.runLeased(access.WithCaller(ctx, c), k, r)
+		res, err = q.runLeased(access.Background(access.WithCaller(ctx, c)), k, r) // a job waits for the interactive work
 	}
 	o := Outcome{}
 	if err == nil {

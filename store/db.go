@@ -48,6 +48,12 @@ type DB struct {
 	journal *access.Journal
 	// retried counts the attempts retry made again (Retried).
 	retried atomic.Int64
+	// turns orders this process's waiters for the one writer, interactive
+	// work first (gate.go).
+	turns *gate
+	// ckpt copies SQLite's write-ahead log into the file, apart from the
+	// writer (checkpoint.go); nil on PostgreSQL.
+	ckpt *checkpointer
 }
 
 // Retried returns how many times since Open a transaction was tried
@@ -57,7 +63,7 @@ func (db *DB) Retried() int64 { return db.retried.Load() }
 
 // newDB returns the DB of the engine over its connection pools.
 func newDB(engine Engine, write, read *sql.DB, dsn string) *DB {
-	db := &DB{engine: engine, write: write, read: read, dsn: dsn}
+	db := &DB{engine: engine, write: write, read: read, dsn: dsn, turns: newGate()}
 	db.journal = access.NewJournal(func(ctx context.Context, fn func(access.AuditTx) error) error {
 		return db.updateAudited(ctx, func(t *Tx) error { return fn(t) })
 	})
@@ -121,7 +127,7 @@ func openSQLite(path string) (*DB, error) {
 	if err := refuseForeign(path); err != nil { // foreign.go: never write to a file that is not hrss's
 		return nil, err
 	}
-	w, err := sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas+"&_txlock=immediate")
+	w, err := sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas+"&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
 	}
@@ -139,7 +145,15 @@ func openSQLite(path string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return newDB(SQLite, w, r, path), nil
+	cp, err := startCheckpointer(path)
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
+	}
+	db := newDB(SQLite, w, r, path)
+	db.ckpt = cp
+	return db, nil
 }
 
 // pingSQLite opens the first connection. Switching a new file to WAL
@@ -165,6 +179,9 @@ func (db *DB) Close() error {
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
+	if db.ckpt != nil {
+		err = errors.Join(err, db.ckpt.close())
+	}
 	return err
 }
 
@@ -175,9 +192,31 @@ const maxAttempts = 16
 
 // update runs fn in a read-write transaction (SERIALIZABLE on PostgreSQL,
 // IMMEDIATE on SQLite) and commits it; a serialization failure or a busy
-// database anywhere in it retries the whole transaction with backoff.
+// database anywhere in it retries the whole transaction with backoff. On
+// SQLite each attempt takes its turn of the one writer (writerTurn).
 func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
-	return db.retry(ctx, func() error { return db.runTx(ctx, db.write, db.writeOpts(), fn) })
+	return db.retry(ctx, func() error {
+		if db.engine == Postgres { // a pool of writers: no one writer to wait for
+			return db.runTx(ctx, db.write, db.writeOpts(), fn)
+		}
+		return db.writerTurn(ctx, func() error { return db.runTx(ctx, db.write, db.writeOpts(), fn) })
+	})
+}
+
+// writerTurn runs fn, which takes the one writer (SQLite's connection,
+// PostgreSQL's audit lock), in its turn of the gate: a batch context
+// (access.Background) after the interactive work waiting.
+func (db *DB) writerTurn(ctx context.Context, fn func() error) error {
+	batch := access.IsBackground(ctx)
+	if batch {
+		access.Yield(ctx) // and the processors first, to the requests in flight
+	}
+	leave, err := db.turns.enter(ctx, batch)
+	if err != nil {
+		return err
+	}
+	defer leave()
+	return fn()
 }
 
 // updateAudited is update for the transactions that append to the audit
@@ -186,9 +225,12 @@ func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 // sees the head its predecessor wrote (under SERIALIZABLE, waiting for the
 // head row inside the transaction ends in a serialization failure every
 // time two collide). On SQLite the one writer connection queues them.
+// Either way each attempt takes its turn of the writer (writerTurn).
 func (db *DB) updateAudited(ctx context.Context, fn func(*Tx) error) error {
 	return db.retry(ctx, func() error {
-		return db.withLock(ctx, auditLockKey, func(b beginner) error { return db.runTx(ctx, b, db.writeOpts(), fn) })
+		return db.writerTurn(ctx, func() error {
+			return db.withLock(ctx, auditLockKey, func(b beginner) error { return db.runTx(ctx, b, db.writeOpts(), fn) })
+		})
 	})
 }
 

@@ -336,6 +336,11 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		info := &requestInfo{id: requestID(r.Header.Get(requestIDHeader))}
 		w.Header().Set(requestIDHeader, info.id)
 		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
+		if s.Pacer != nil {
+			ctx, done := s.Pacer.Enter(r.Context())
+			r = r.WithContext(ctx)
+			defer done()
+		}
 		rec := &recorder{ResponseWriter: w}
 		o.inflight.Inc()
 		defer o.inflight.Dec()

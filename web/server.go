@@ -57,6 +57,10 @@ type Server struct {
 	// TrustedProxies are the peers whose X-Forwarded-For names the client
 	// (proxy.go); from any other peer the header is ignored.
 	TrustedProxies []netip.Prefix
+	// Pacer, when set, counts the requests in flight, so that batch work
+	// (the monthly run, the queue's jobs) gives way to them
+	// (access.Yield).
+	Pacer *access.Pacer
 
 	signins memoryCounter // failed sign-ins when SignIns is nil
 	ops     ops           // metrics (ops.go)

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"hrss/access"
 	"hrss/insight"
 	"hrss/insurance"
 	"hrss/rules"
@@ -126,7 +127,7 @@ func addInsightCheck(g *globals, rep *insurance.CheckReport) error {
 // at once and then every interval until ctx ends. Every server may run
 // it: two refreshes at once are safe, the one overtaken writes nothing.
 func scheduleRefresh(ctx context.Context, svc *insight.Service, every time.Duration, observe func(job string, started time.Time, err error)) {
-	ctx = systemContext(ctx)
+	ctx = access.Background(systemContext(ctx)) // batch work: the requests' writes go first
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {

@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"hrss/access"
 	"hrss/queue"
 	"hrss/rules/fault"
 	"hrss/store"
@@ -83,6 +84,7 @@ func serveApp(ctx context.Context, g *globals, a *app, addr string) error {
 	ws.DB, ws.MetricsToken, ws.RequestLog = a.db, envOr("HRSS_METRICS_TOKEN", ""), slog.Default() // /readyz, /metrics, request log (web/ops.go)
 	ws.SignIns, ws.TrustedProxies = a.db, g.serve.proxies                                         // the throttle every server shares; the client behind a proxy
 	ws.Queue = newQueue(ws, a, ws.ObserveJob)                                                     // queue.go
+	ws.Pacer = &access.Pacer{}                                                                    // batch work gives way to the requests in flight
 	srv := web.NewHTTPServer(addr, ws.Handler())
 	fmt.Fprintf(g.stdout, "hrss serving %s database on http://%s/ (API: http://%s/api/v1/openapi.json); Ctrl-C stops\n", engineName(a.db), ln.Addr(), ln.Addr())
 	errc := make(chan error, 1)
@@ -91,12 +93,12 @@ func serveApp(ctx context.Context, g *globals, a *app, addr string) error {
 		srv.Close()
 		return err
 	}
-	if err := startJobs(ctx, g, ws.Queue); err != nil {
+	if err := startJobs(access.WithPacer(ctx, ws.Pacer), g, ws.Queue); err != nil {
 		srv.Close()
 		return err
 	}
 	if ws.Insight != nil { // every server refreshes: the refresh overtaken writes nothing (insight.go)
-		go scheduleRefresh(ctx, ws.Insight, time.Minute, ws.ObserveJob)
+		go scheduleRefresh(access.WithPacer(ctx, ws.Pacer), ws.Insight, time.Minute, ws.ObserveJob)
 	}
 	go foldCacheVersions(ctx, a.db, 10*time.Minute)
 	select {
