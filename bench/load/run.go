@@ -67,8 +67,9 @@ func run(ctx context.Context, cfg config) (*result, error) {
 	if cfg.Think > 0 {
 		thinks = append(thinks, cfg.Think)
 	}
-	for _, n := range cfg.Clients {
-		for _, think := range thinks {
+	for i, n := range cfg.Clients {
+		for j, think := range thinks {
+			fx.startLevel(i*len(thinks)+j, len(cfg.Clients)*len(thinks))
 			lv, err := runLevel(ctx, cfg, s, a, fx, led, n, think)
 			if err != nil {
 				return res, err
@@ -165,14 +166,40 @@ func runLevel(ctx context.Context, cfg config, s *server, a *api, fx *fixtures, 
 	return lv, err
 }
 
-// monthlyRun assesses the latest open period again, as the month-end run.
+// monthlyRun assesses the latest open period again, as the month-end
+// run: enqueued on the job queue, as the runs screen does, and followed
+// until it ends (a synchronous POST /api/v1/assessments would outlast
+// the server's 5-minute write timeout on a loaded machine, and no
+// bureau runs a month from a request that waits for it).
 func monthlyRun(ctx context.Context, a *api, fx *fixtures) runResult {
 	start := time.Now()
-	var sum struct {
-		Persons int `json:"persons"`
+	var job struct {
+		ID     int64  `json:"id"`
+		State  string `json:"state"`
+		Result struct {
+			Persons int `json:"persons"`
+		} `json:"result"`
+		Error *struct {
+			Message string `json:"message"`
+		} `json:"error"`
 	}
-	err := a.json(ctx, "POST", "/api/v1/assessments", fx.caseworker.token, map[string]string{"period": fx.runPeriod}, &sum)
-	return runResult{took: time.Since(start), persons: sum.Persons, err: err}
+	in := map[string]any{"kind": "assessment", "args": map[string]string{"period": fx.runPeriod}}
+	err := a.json(ctx, "POST", "/api/v1/queue", fx.caseworker.token, in, &job)
+	for err == nil && job.State != "succeeded" && job.State != "failed" {
+		select {
+		case <-ctx.Done():
+			err = ctx.Err()
+		case <-time.After(time.Second):
+			err = a.json(ctx, "GET", fmt.Sprintf("/api/v1/queue/%d", job.ID), fx.caseworker.token, nil, &job)
+		}
+	}
+	if err == nil && job.State == "failed" {
+		err = fmt.Errorf("the run (job %d) failed", job.ID)
+		if job.Error != nil {
+			err = fmt.Errorf("the run (job %d) failed: %s", job.ID, job.Error.Message)
+		}
+	}
+	return runResult{took: time.Since(start), persons: job.Result.Persons, err: err}
 }
 
 // drive runs n clients against a until budget requests are sent, or

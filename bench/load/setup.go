@@ -42,16 +42,28 @@ type fixtures struct {
 	persons                                       []person     // to read and search
 	hireable                                      []person     // employed by none of the agents' employers
 	next                                          atomic.Int64 // the next of hireable
+	share                                         int          // hireable persons of each level
+	levelEnd                                      int64        // the end of this level's share of hireable
 	imports                                       atomic.Int64 // collection files sent, for their references
 	bills                                         []bill
 	runPeriod                                     string // the latest open period: the monthly run's
 	run                                           string // this run's mark in names and references
 }
 
-// nextHire gives the next person to hire, once each; false when none is left.
+// startLevel gives level k (counted from 0 over the clients and the
+// modes) its own share of the hireable persons, so that a closed loop
+// does not hire them all and leave the later levels without hires.
+func (fx *fixtures) startLevel(k, levels int) {
+	fx.share = len(fx.hireable) / max(levels, 1)
+	fx.next.Store(int64(k * fx.share))
+	fx.levelEnd = int64((k + 1) * fx.share)
+}
+
+// nextHire gives the next person to hire of the level's share, once
+// each; false when none is left.
 func (fx *fixtures) nextHire() (person, bool) {
 	i := fx.next.Add(1) - 1
-	if i >= int64(len(fx.hireable)) {
+	if i >= fx.levelEnd || i >= int64(len(fx.hireable)) {
 		return person{}, false
 	}
 	return fx.hireable[i], true
@@ -247,8 +259,8 @@ func (fx *fixtures) findHireable(ctx context.Context, a *api) error {
 }
 
 // maxHireable bounds the persons set aside to be hired (each needs its
-// whole resident ID read once in setup).
-const maxHireable = 2000
+// whole resident ID read once in setup), shared out among the levels.
+const maxHireable = 3000
 
 // revealHireable reads the whole resident ID of each hireable person, as
 // the caseworker, for a stated reason (lists show it masked, PIPL; an
