@@ -254,8 +254,24 @@ func (db *DB) view(ctx context.Context, fn func(*Tx) error) error {
 	opts := &sql.TxOptions{}
 	if db.engine == Postgres {
 		opts = &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
+		if access.IsBackground(ctx) {
+			fn = serial(ctx, fn)
+		}
 	}
 	return db.retry(ctx, func() error { return db.runTx(ctx, db.read, opts, fn) })
+}
+
+// serial runs fn's queries without PostgreSQL's parallel workers: a batch
+// read (the indicators' refresh, whose scans of a month's assessments
+// took every processor in parallel under bench/load) then takes one
+// processor and leaves the others to the requests.
+func serial(ctx context.Context, fn func(*Tx) error) func(*Tx) error {
+	return func(t *Tx) error {
+		if _, err := t.exec(ctx, "SET LOCAL max_parallel_workers_per_gather = 0"); err != nil {
+			return err
+		}
+		return fn(t)
+	}
 }
 
 func (db *DB) retry(ctx context.Context, attempt func() error) error {
