@@ -136,7 +136,7 @@ func bench(engine, dsn string, n, employers int, p period.YearMonth) {
 	fmt.Printf("  floor: raw bulk insert + index  %9s  %14s  ratio run/floor %.2f (goal <= 1.5)\n", floor.Round(time.Millisecond), rate(floor), assess.Seconds()/floor.Seconds())
 	fmt.Printf("  (floor's insert alone           %9s  %14s  ratio run/insert %.2f; its payer index %s)\n", write.Round(time.Millisecond), rate(write), assess.Seconds()/write.Seconds(), index.Round(time.Millisecond))
 	fmt.Printf("  plain SQL INSERT ... SELECT     %9s  %14s  ratio run/plain %.2f (goal < 1), %s\n", plain.Round(time.Millisecond), rate(plain), assess.Seconds()/plain.Seconds(), same)
-	fmt.Printf("  (run phases: first chunk committed at %s, last at %s, bills and switch %s)\n", first.Round(time.Millisecond), last.Round(time.Millisecond), (assess - last).Round(time.Millisecond))
+	fmt.Printf("  (run phases: first chunk committed at %s, last at %s, attach, bills and switch %s)\n", first.Round(time.Millisecond), last.Round(time.Millisecond), (assess - last).Round(time.Millisecond))
 	fmt.Printf("  (reading the registry alone     %9s  %14s)\n", read.Round(time.Millisecond), rate(read))
 	fmt.Printf("  peak Go heap during the run     %9.0f MiB (goal <= 1024)\n\n", float64(peak)/(1<<20))
 }
