@@ -248,11 +248,8 @@ func (s *Service) failRun(l RunLock, err error) error {
 func (s *Service) finishRun(ctx context.Context, l RunLock, w *runWriter) (Summary, error) {
 	sum := w.summary()
 	bills := w.billList()
-	billed := make(chan error, 1)
-	go func() {
-		bl := l
-		billed <- s.writeBills(ctx, &bl, bills)
-	}()
+	billed, bl := make(chan error, 1), l // bl: the bills' copy of the lock, renewed apart
+	go func() { billed <- s.writeBills(ctx, &bl, bills) }()
 	err := s.fenced(ctx, &l, func(tx Tx) error { return tx.PeriodWritten(ctx, l.Period) })
 	if berr := <-billed; err == nil {
 		err = berr
