@@ -48,6 +48,31 @@ func (db *DB) DropBenchTables(ctx context.Context) error {
 	})
 }
 
+// BenchSettle brings the database to rest between the benchmark's
+// measurements, so that none pays for what another left: on PostgreSQL
+// it vacuums and analyzes the registry once it is written (autovacuum
+// would otherwise visit the freshly loaded tables during the run, which
+// alone reads them), then checkpoints (so that a measurement does not
+// flush the writes of the one before); on SQLite it checkpoints the WAL
+// into the database file.
+func (db *DB) BenchSettle(ctx context.Context, registry bool) error {
+	var qs []string
+	if db.engine == Postgres {
+		if registry {
+			qs = append(qs, `VACUUM (ANALYZE) persons, employers, employments, declared_wages, flexible_workers`)
+		}
+		qs = append(qs, `CHECKPOINT`)
+	} else {
+		qs = append(qs, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	}
+	for _, q := range qs {
+		if _, err := db.write.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	return nil
+}
+
 // AssessmentRows reads the rows of period p's current run, in order.
 func (db *DB) AssessmentRows(ctx context.Context, p period.YearMonth) ([]insurance.Row, error) {
 	var out []insurance.Row

@@ -13,7 +13,11 @@
 //   - a plain-SQL assessment: one INSERT … SELECT over the registry with
 //     the rates joined in, which must give the same total;
 //
-// and prints the times, the ratios and the peak heap of the run.
+// and prints the times, the ratios and the peak heap of the run. The
+// database is brought to rest before each measurement
+// (store.DB.BenchSettle: the registry vacuumed and analyzed once written,
+// a checkpoint before the run and before the floor), so that none pays
+// for what the one before left.
 //
 //	go run ./bench/assess [-n 1000000] [-pg postgres://…] [-period 2025-03]
 //
@@ -85,6 +89,9 @@ func bench(engine, dsn string, n, employers int, p period.YearMonth) {
 		fail(err)
 	}
 	fmt.Printf("%s: registry of %d person-months written in %s\n", engine, n, time.Since(t0).Round(time.Millisecond))
+	if err := db.BenchSettle(ctx, true); err != nil {
+		fail(err)
+	}
 	params, err := rules.Embedded()
 	if err != nil {
 		fail(err)
@@ -96,6 +103,9 @@ func bench(engine, dsn string, n, employers int, p period.YearMonth) {
 		fail(err)
 	}
 	read := time.Since(t0)
+	if err := db.BenchSettle(ctx, false); err != nil {
+		fail(err)
+	}
 	runtime.GC()
 	stop := peakHeap()
 	t0 = time.Now()
@@ -114,6 +124,9 @@ func bench(engine, dsn string, n, employers int, p period.YearMonth) {
 	}
 	rows, err := db.AssessmentRows(ctx, p)
 	if err != nil {
+		fail(err)
+	}
+	if err := db.BenchSettle(ctx, false); err != nil {
 		fail(err)
 	}
 	write, index, err := db.BenchFloor(ctx, rows)
