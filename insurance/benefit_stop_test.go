@@ -50,7 +50,7 @@ func TestBenefitStopsOnRegistration(t *testing.T) {
 		a, regA := approvedUnemployment(t, c, db, 0)
 		b, regB := approvedUnemployment(t, c, db, 1)
 		for _, p := range []string{"2024-06", "2024-07"} {
-			run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym(p))
+			run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym(p), "")
 			if err != nil || run.Added != 2 || run.AddedMedical <= 0 || run.AddedMedical%2 != 0 {
 				t.Fatalf("%s: %+v %v", p, run, err)
 			}
@@ -87,7 +87,7 @@ func TestBenefitStopsOnRegistration(t *testing.T) {
 			got.FinalDue != money.Fen((2*int64(b.Monthly)*20+31)/62) {
 			t.Fatalf("after the second refusal: %+v", got)
 		}
-		run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym("2024-08"))
+		run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym("2024-08"), "")
 		if err != nil || run.Added != 1 || run.AddedSum != got.FinalDue {
 			t.Fatalf("the August run: %+v %v", run, err)
 		}
@@ -105,7 +105,7 @@ func TestPensionStopsBenefitAndNets(t *testing.T) {
 		history(t, c, 5)
 		u, _ := approvedUnemployment(t, c, db, 0)
 		for _, p := range []string{"2024-06", "2024-07", "2024-08"} {
-			if _, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym(p)); err != nil {
+			if _, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym(p), ""); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -120,7 +120,7 @@ func TestPensionStopsBenefitAndNets(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym("2024-09"))
+		run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym("2024-09"), "")
 		if err != nil || len(run.Stopped) != 1 || run.Added != 0 {
 			t.Fatalf("the September run: %+v %v", run, err)
 		}
@@ -128,7 +128,7 @@ func TestPensionStopsBenefitAndNets(t *testing.T) {
 		if got.StopGround != insurance.StopPension || got.StopDate != date("2024-08-01") || got.CarriedMonths != 10 {
 			t.Fatalf("stopped by the pension: %+v", got)
 		}
-		pr, err := c.svc.Pay(system(), insurance.ClaimPension, ym("2024-08"))
+		pr, err := c.svc.Pay(system(), insurance.ClaimPension, ym("2024-08"), "")
 		if err != nil || pr.AddedNetted != u.Monthly {
 			t.Fatalf("the pension run nets the whole August benefit %s: %+v %v", u.Monthly, pr, err)
 		}

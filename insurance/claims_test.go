@@ -86,12 +86,12 @@ func TestPensionClaimFourEyes(t *testing.T) {
 		if err != nil || ok.Status != insurance.ClaimApproved || ok.Reviewer != "bob" {
 			t.Fatalf("approval %+v %v", ok, err)
 		}
-		run, err := c.svc.Pay(system(), insurance.ClaimPension, ym("2024-05"))
+		run, err := c.svc.Pay(system(), insurance.ClaimPension, ym("2024-05"), "")
 		if err != nil || run.Payments != 1 || run.Total != cl.Monthly {
 			t.Fatalf("run %+v %v", run, err)
 		}
-		again, err := c.svc.Pay(system(), insurance.ClaimPension, ym("2024-05"))
-		if err != nil || !again.Already || again.ID != run.ID || again.Added != 0 || again.Payments != 1 {
+		again, err := c.svc.Pay(system(), insurance.ClaimPension, ym("2024-05"), "queue_jobs/76")
+		if err != nil || !again.Already || again.ID != run.ID || again.Added != 0 || again.Payments != 1 || again.Repeated {
 			t.Fatalf("second run %+v %v", again, err)
 		}
 		// a claim approved after the month's run is paid by running the month again, in a batch of its own
@@ -106,9 +106,22 @@ func TestPensionClaimFourEyes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		third, err := c.svc.Pay(system(), insurance.ClaimPension, ym("2024-05"))
-		if err != nil || third.Added != 1 || third.Batch != 2 || third.Payments != 2 || third.Total != cl.Monthly+cl2.Monthly {
+		// a job's attempt repeated with the key of one that paid no one
+		// reports that, and pays no claim approved since
+		if rep, err := c.svc.Pay(system(), insurance.ClaimPension, ym("2024-05"), "queue_jobs/76"); err != nil || !rep.Repeated || rep.Added != 0 || rep.Batch != 0 || rep.Payments != 1 {
+			t.Fatalf("the second run repeated %+v %v", rep, err)
+		}
+		third, err := c.svc.Pay(system(), insurance.ClaimPension, ym("2024-05"), "queue_jobs/77")
+		if err != nil || third.Added != 1 || third.Batch != 2 || third.Payments != 2 || third.Total != cl.Monthly+cl2.Monthly || third.Repeated {
 			t.Fatalf("third run %+v %v", third, err)
+		}
+		// repeated with its key, the third reports its batch as it made it
+		rep, err := c.svc.Pay(system(), insurance.ClaimPension, ym("2024-05"), "queue_jobs/77")
+		if err != nil || !rep.Repeated || rep.Added != 1 || rep.Batch != 2 || rep.AddedSum != cl2.Monthly || rep.Payments != 2 || rep.ID != third.ID {
+			t.Fatalf("the third run repeated %+v %v", rep, err)
+		}
+		if _, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym("2024-05"), "queue_jobs/77"); fault.KindOf(err) != fault.Invalid {
+			t.Fatalf("a key of a pension run asked for unemployment: %v", err)
 		}
 		file, err := c.svc.Disbursement(system(), insurance.ClaimPension, ym("2024-05"), 0)
 		if err != nil || strings.Count(string(file), "\n") != 2 || !strings.Contains(string(file), fmt.Sprintf("pension,2024-05,2,%d,84,", cl2.ID)) {
@@ -146,7 +159,7 @@ func TestUnemploymentStopsOnRehire(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, p := range []string{"2024-06", "2024-07"} {
-			if run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym(p)); err != nil || run.Payments != 1 {
+			if run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym(p), ""); err != nil || run.Payments != 1 {
 				t.Fatalf("%s: %+v %v", p, run, err)
 			}
 		}
@@ -156,7 +169,7 @@ func TestUnemploymentStopsOnRehire(t *testing.T) {
 		if err := db.Bulk().Employments(context.Background(), []registry.Employment{rehire}); err != nil {
 			t.Fatal(err)
 		}
-		run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym("2024-08"))
+		run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym("2024-08"), "")
 		// the run stops the claim from the 12th and pays August's 11 days before it, half-up to the fen
 		if err != nil || run.Payments != 1 || len(run.Stopped) != 1 || run.AddedSum != money.Fen((2*int64(cl.Monthly)*11+31)/62) {
 			t.Fatalf("after re-hire: %+v %v", run, err)

@@ -39,7 +39,7 @@ func TestHireStopsUnemploymentClaim(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, p := range []string{"2024-06", "2024-07"} {
-			if run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym(p)); err != nil || run.Payments != 1 {
+			if run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym(p), ""); err != nil || run.Payments != 1 {
 				t.Fatalf("%s: %+v %v", p, run, err)
 			}
 		}
@@ -78,11 +78,11 @@ func TestHireStopsUnemploymentClaim(t *testing.T) {
 			got.StopDate != date("2024-08-12") || got.StopGround != insurance.StopReemployed || got.FinalDue != final {
 			t.Fatalf("claim after the hire: %+v, want final %s", got, final)
 		}
-		run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym("2024-08"))
+		run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym("2024-08"), "")
 		if err != nil || run.Payments != 1 || run.AddedSum != final || len(run.Stopped) != 0 {
 			t.Fatalf("the run after the hire: %+v %v", run, err)
 		}
-		if run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym("2024-09")); err != nil || run.Added != 0 {
+		if run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym("2024-09"), ""); err != nil || run.Added != 0 {
 			t.Fatalf("the final days were paid twice: %+v %v", run, err)
 		}
 		trail, err := (&access.Service{Store: db.Access()}).ListAudit(system(), access.AuditFilter{PersonID: 1, Action: "insurance.claim.stop.reemployed"})
@@ -190,7 +190,7 @@ func TestLateHireNamesOverpaidMonths(t *testing.T) {
 			claims = append(claims, cl)
 		}
 		for _, p := range []string{"2024-06", "2024-07", "2024-08"} {
-			if run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym(p)); err != nil || run.Payments != 2 {
+			if run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym(p), ""); err != nil || run.Payments != 2 {
 				t.Fatalf("%s: %+v %v", p, run, err)
 			}
 		}
@@ -205,7 +205,7 @@ func TestLateHireNamesOverpaidMonths(t *testing.T) {
 		if err := db.Bulk().Employments(context.Background(), []registry.Employment{late}); err != nil {
 			t.Fatal(err)
 		}
-		run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym("2024-09"))
+		run, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym("2024-09"), "")
 		if err != nil || run.Payments != 0 || len(run.Stopped) != 1 {
 			t.Fatalf("the September run: %+v %v", run, err)
 		}

@@ -26,7 +26,7 @@ func TestRecoveryAndOverpaymentCheck(t *testing.T) {
 			history(t, c, 5)
 			u, reg := approvedUnemployment(t, c, db, 0)
 			for _, p := range []string{"2024-06", "2024-07"} {
-				if _, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym(p)); err != nil {
+				if _, err := c.svc.Pay(system(), insurance.ClaimUnemployment, ym(p), ""); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"hrss/access"
 	"hrss/rules"
 	"hrss/rules/fault"
 	"hrss/rules/money"
@@ -161,6 +162,11 @@ type PaymentRun struct {
 	// call's payments, each on its payment's own line.
 	AddedBackPay money.Fen `json:"added_back_pay"`
 	Already      bool      `json:"already"` // the period was run before: only claims not yet paid for it were paid
+	// Repeated says a request with the same key (a queued job's earlier
+	// attempt) made this call's batch before: nothing was paid now, and
+	// Batch and the Added figures are that batch's (its Stopped are not
+	// listed again).
+	Repeated bool `json:"repeated,omitempty"`
 }
 
 // BenefitPayment is one month of benefit paid on a claim.
@@ -196,9 +202,13 @@ type BenefitPayment struct {
 // its stop month is paid. A payment keeps what the person owes of an
 // earlier overpayment (netted). Running a period again pays only the claims
 // not yet paid for it (approved since), as a new batch with its own
-// disbursement file; a claim is never paid twice for a month. It fails
+// disbursement file; a claim is never paid twice for a month. A key (""
+// for none; a queued job's "queue_jobs/ID") is stored with the batch,
+// even one that paid no one: asked again with the same key, Pay pays
+// nothing and reports that batch (Repeated), so that a job tried again
+// after its worker died reports what its first attempt paid. It fails
 // with Forbidden for a caller who may not run batch jobs.
-func (s *Service) Pay(ctx context.Context, kind ClaimKind, p period.YearMonth) (PaymentRun, error) {
+func (s *Service) Pay(ctx context.Context, kind ClaimKind, p period.YearMonth, key string) (PaymentRun, error) {
 	c, err := authorize(ctx, actBatch, "")
 	if err != nil {
 		return PaymentRun{}, err
@@ -208,57 +218,107 @@ func (s *Service) Pay(ctx context.Context, kind ClaimKind, p period.YearMonth) (
 	}
 	var run PaymentRun
 	err = s.Store.Update(ctx, func(tx Tx) error {
+		if key != "" {
+			var done bool
+			var err error
+			if run, done, err = repeatedBatch(ctx, tx, kind, p, key); err != nil || done {
+				return err
+			}
+		}
 		var paid map[int64]bool
 		var err error
 		if run, paid, err = s.openBenefitRun(ctx, tx, kind, p, c.Actor()); err != nil {
 			return err
 		}
-		claims, err := tx.ListClaims(ctx, ClaimFilter{Kind: kind, Status: ClaimApproved})
-		if err != nil {
+		if err := s.payBatch(ctx, tx, c, &run, paid, kind, p); err != nil {
 			return err
 		}
-		finals, err := tx.ListClaims(ctx, ClaimFilter{Kind: kind, Status: ClaimStopped, FinalDue: true})
-		if err != nil {
-			return err
+		if key != "" {
+			return tx.InsertBenefitRequest(ctx, key, run.ID, run.Batch)
 		}
-		var pays []BenefitPayment
-		pending := map[int64]money.Fen{}
-		for _, cl := range append(claims, finals...) {
-			if paid[cl.ID] {
-				continue
-			}
-			pay, err := s.payClaim(ctx, tx, &run, cl, p)
-			if err != nil {
-				return err
-			}
-			if pay == nil {
-				continue
-			}
-			if err := netOverpayment(ctx, tx, pay, pending); err != nil {
-				return err
-			}
-			pays = append(pays, *pay)
+		return nil
+	})
+	return run, err
+}
+
+// repeatedBatch returns, when key made a batch of kind for p before, the
+// run as that batch left it: Batch and the Added figures are the batch's.
+func repeatedBatch(ctx context.Context, tx Tx, kind ClaimKind, p period.YearMonth, key string) (PaymentRun, bool, error) {
+	runID, batch, ok, err := tx.BenefitRequest(ctx, key)
+	if err != nil || !ok {
+		return PaymentRun{}, false, err
+	}
+	run, ok, err := tx.BenefitRun(ctx, kind, p)
+	if err != nil {
+		return run, false, err
+	}
+	if !ok || run.ID != runID {
+		return run, false, fault.Invalidf("key", "pay.key", "the key %q made a payment run of another kind or period", key)
+	}
+	run.Batch, run.Repeated, run.Already = batch, true, batch != 1
+	if batch == 0 {
+		return run, true, nil
+	}
+	pays, err := tx.BenefitPayments(ctx, run.ID)
+	for _, pay := range pays {
+		if pay.Batch == batch {
+			run.Added++
 			run.AddedSum += pay.Amount
 			run.AddedMedical += pay.Medical
 			run.AddedNetted += pay.Netted
 			run.AddedBackPay += pay.BackPay
 		}
-		run.Added = len(pays)
-		if len(pays) == 0 {
-			run.Batch = 0
-			return nil
+	}
+	return run, true, err
+}
+
+// payBatch pays, as the next batch of run, the claims of kind due for p
+// and not paid yet, and records it (run.Batch 0 when it paid no one).
+func (s *Service) payBatch(ctx context.Context, tx Tx, c access.Caller, run *PaymentRun, paid map[int64]bool, kind ClaimKind, p period.YearMonth) error {
+	claims, err := tx.ListClaims(ctx, ClaimFilter{Kind: kind, Status: ClaimApproved})
+	if err != nil {
+		return err
+	}
+	finals, err := tx.ListClaims(ctx, ClaimFilter{Kind: kind, Status: ClaimStopped, FinalDue: true})
+	if err != nil {
+		return err
+	}
+	var pays []BenefitPayment
+	pending := map[int64]money.Fen{}
+	for _, cl := range append(claims, finals...) {
+		if paid[cl.ID] {
+			continue
 		}
-		run.Payments += len(pays)
-		run.Total += run.AddedSum
-		if err := tx.InsertBenefitPayments(ctx, pays); err != nil {
+		pay, err := s.payClaim(ctx, tx, run, cl, p)
+		if err != nil {
 			return err
 		}
-		if err := tx.UpdateBenefitRun(ctx, run); err != nil {
+		if pay == nil {
+			continue
+		}
+		if err := netOverpayment(ctx, tx, pay, pending); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, c, "insurance.pay", fmt.Sprintf("payment_run/%d/batch/%d", run.ID, run.Batch))
-	})
-	return run, err
+		pays = append(pays, *pay)
+		run.AddedSum += pay.Amount
+		run.AddedMedical += pay.Medical
+		run.AddedNetted += pay.Netted
+		run.AddedBackPay += pay.BackPay
+	}
+	run.Added = len(pays)
+	if len(pays) == 0 {
+		run.Batch = 0
+		return nil
+	}
+	run.Payments += len(pays)
+	run.Total += run.AddedSum
+	if err := tx.InsertBenefitPayments(ctx, pays); err != nil {
+		return err
+	}
+	if err := tx.UpdateBenefitRun(ctx, *run); err != nil {
+		return err
+	}
+	return s.record(ctx, tx, c, "insurance.pay", fmt.Sprintf("payment_run/%d/batch/%d", run.ID, run.Batch))
 }
 
 // openBenefitRun returns the run of kind for p (made if new), the next

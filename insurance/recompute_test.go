@@ -72,7 +72,7 @@ func provisionalPension(t *testing.T, c *city, last string) insurance.Claim {
 		t.Fatal(err)
 	}
 	for p := ym("2024-05"); p <= ym(last); p++ {
-		if _, err := c.svc.Pay(system(), insurance.ClaimPension, p); err != nil {
+		if _, err := c.svc.Pay(system(), insurance.ClaimPension, p, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -157,11 +157,11 @@ func TestPensionRecomputedWhenTheBaseIsPublished(t *testing.T) {
 		}
 
 		// the next run pays the new amount and the back pay on its own line, once
-		run, err := c.svc.Pay(system(), insurance.ClaimPension, ym("2024-08"))
+		run, err := c.svc.Pay(system(), insurance.ClaimPension, ym("2024-08"), "")
 		if err != nil || run.AddedBackPay != r.Difference || run.AddedSum != want {
 			t.Fatalf("the next run %+v %v", run, err)
 		}
-		if _, err := c.svc.Pay(system(), insurance.ClaimPension, ym("2024-09")); err != nil {
+		if _, err := c.svc.Pay(system(), insurance.ClaimPension, ym("2024-09"), ""); err != nil {
 			t.Fatal(err)
 		}
 		pays, err := c.svc.ClaimPayments(amy, cl.ID)
@@ -197,14 +197,14 @@ func TestPensionRecomputedLowerIsRecovered(t *testing.T) {
 		}
 		want := recomputedTotal(t, c.svc.Params, cl)
 		// a run pays a month between the preparation and the approval: the approval counts it
-		if _, err := c.svc.Pay(system(), insurance.ClaimPension, ym("2024-07")); err != nil {
+		if _, err := c.svc.Pay(system(), insurance.ClaimPension, ym("2024-07"), ""); err != nil {
 			t.Fatal(err)
 		}
 		got, err := c.svc.DecideRecomputation(bob, r.ID, true, "")
 		if err != nil || got.Months != 3 || got.Difference != 3*(want-cl.Monthly) || got.OverpaymentID == 0 || got.From != ym("2024-08") {
 			t.Fatalf("approved %+v %v, want 3 months of %s - %s", got, err, want, cl.Monthly)
 		}
-		if _, err := c.svc.Pay(system(), insurance.ClaimPension, ym("2024-08")); err != nil {
+		if _, err := c.svc.Pay(system(), insurance.ClaimPension, ym("2024-08"), ""); err != nil {
 			t.Fatal(err)
 		}
 		pays, err := c.svc.ClaimPayments(amy, cl.ID)
@@ -328,7 +328,7 @@ func TestPensionRecomputationsCheck(t *testing.T) {
 				_, err = c.svc.DecideRecomputation(staff(access.Reviewer, 12), r.ID, true, "")
 			}
 			if err == nil {
-				_, err = c.svc.Pay(system(), insurance.ClaimPension, ym("2024-07"))
+				_, err = c.svc.Pay(system(), insurance.ClaimPension, ym("2024-07"), "")
 			}
 			if err != nil {
 				t.Fatal(err)

@@ -216,6 +216,12 @@ type Tx interface {
 	BenefitRun(ctx context.Context, kind ClaimKind, p period.YearMonth) (PaymentRun, bool, error)
 	InsertBenefitRun(ctx context.Context, r *PaymentRun) error // sets r.ID
 	UpdateBenefitRun(ctx context.Context, r PaymentRun) error
+	// BenefitRequest returns the run and batch (0: it paid no one) that
+	// the request key made; ok is false for a key not seen.
+	BenefitRequest(ctx context.Context, key string) (runID int64, batch int, ok bool, err error)
+	// InsertBenefitRequest records that key made batch of run runID; a
+	// key used before fails with Conflict.
+	InsertBenefitRequest(ctx context.Context, key string, runID int64, batch int) error
 	InsertBenefitPayments(ctx context.Context, pays []BenefitPayment) error
 	// BenefitPayments lists the payments of a run with the persons' names.
 	BenefitPayments(ctx context.Context, run int64) ([]BenefitPayment, error)

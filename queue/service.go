@@ -10,6 +10,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -52,6 +53,11 @@ func (r *Run) Report(done, total int64, note string) {
 	r.p = Progress{Done: done, Total: total, Note: note}
 	r.mu.Unlock()
 }
+
+// Key is the job's request key, "queue_jobs/ID", the same for every
+// attempt: a handler that stores it with what it made (a payment run)
+// finds it again on a later attempt instead of making it twice.
+func (r *Run) Key() string { return "queue_jobs/" + strconv.FormatInt(r.Job.ID, 10) }
 
 func (r *Run) progress() Progress {
 	r.mu.Lock()

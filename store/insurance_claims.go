@@ -199,6 +199,23 @@ func (t *Tx) UpdateBenefitRun(ctx context.Context, r insurance.PaymentRun) error
 	return err
 }
 
+// BenefitRequest implements insurance.Tx.
+func (t *Tx) BenefitRequest(ctx context.Context, key string) (int64, int, bool, error) {
+	var run int64
+	var batch int
+	err := t.queryRow(ctx, `SELECT run_id, batch FROM ins_benefit_requests WHERE request_key = ?`, key).Scan(&run, &batch)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, false, nil
+	}
+	return run, batch, err == nil, wrapDBError(err)
+}
+
+// InsertBenefitRequest implements insurance.Tx.
+func (t *Tx) InsertBenefitRequest(ctx context.Context, key string, runID int64, batch int) error {
+	_, err := t.exec(ctx, `INSERT INTO ins_benefit_requests (request_key, run_id, batch) VALUES (?, ?, ?)`, key, runID, batch)
+	return wrapDBError(err)
+}
+
 // InsertBenefitPayments implements insurance.Tx.
 func (t *Tx) InsertBenefitPayments(ctx context.Context, pays []insurance.BenefitPayment) error {
 	for i := 0; i < len(pays); i += 500 {

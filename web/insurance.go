@@ -324,7 +324,7 @@ func (s *Server) payRun(w http.ResponseWriter, r *http.Request, svc *insurance.S
 		writeError(w, r, err)
 		return
 	}
-	run, err := svc.Pay(r.Context(), in.Kind, p)
+	run, err := svc.Pay(r.Context(), in.Kind, p, "")
 	respond(w, r, http.StatusCreated, run, err)
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"strconv"
 
 	"hrss/access"
 	"hrss/queue"
@@ -21,7 +20,7 @@ import (
 func GrantPaymentKind(svc *support.Service) queue.Kind {
 	return queue.Kind{Name: JobGrantPayment, Perm: access.RunSupport, Check: noJobArgs,
 		Run: func(ctx context.Context, _ json.RawMessage, r *queue.Run) (any, error) {
-			return svc.Pay(ctx, "queue_jobs/"+strconv.FormatInt(r.Job.ID, 10))
+			return svc.Pay(ctx, r.Key())
 		}}
 }
 

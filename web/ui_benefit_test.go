@@ -62,7 +62,7 @@ func (bc benefitCase) approveAndPay(t *testing.T, city browserCity) insurance.Cl
 		t.Fatal(err)
 	}
 	for m := cls[0].Start; m <= period.New(2026, 2); m = m.Add(1) {
-		if _, err := city.ins.Pay(sysCtx, insurance.ClaimUnemployment, m); err != nil {
+		if _, err := city.ins.Pay(sysCtx, insurance.ClaimUnemployment, m, ""); err != nil {
 			t.Fatal(err)
 		}
 	}

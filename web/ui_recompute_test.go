@@ -43,7 +43,7 @@ func provisionalCityPension(t *testing.T, city browserCity) insurance.Claim {
 	if _, err := city.ins.Approve(rv, cl.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := city.ins.Pay(sysCtx, insurance.ClaimPension, period.New(2026, 2)); err != nil {
+	if _, err := city.ins.Pay(sysCtx, insurance.ClaimPension, period.New(2026, 2), ""); err != nil {
 		t.Fatal(err)
 	}
 	return cl
@@ -107,7 +107,7 @@ func TestUIPensionRecomputation(t *testing.T) {
 	if r.status != 200 || !strings.Contains(r.body, `id="recompute-decided"`) || !strings.Contains(r.body, "已批准") {
 		t.Fatalf("approve: %d %q", r.status, errorOf(r.body))
 	}
-	if _, err := city.ins.Pay(sysCtx, insurance.ClaimPension, period.New(2026, 3)); err != nil {
+	if _, err := city.ins.Pay(sysCtx, insurance.ClaimPension, period.New(2026, 3), ""); err != nil {
 		t.Fatal(err)
 	}
 	r = cw.do("GET", claim, nil, nil)

@@ -301,7 +301,7 @@ func (s *Server) uiPay(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, fault.Invalidf("kind", "claim.kind", "%q is not a benefit", kind))
 		return
 	}
-	run, err := s.Insurance.Pay(r.Context(), kind, p)
+	run, err := s.Insurance.Pay(r.Context(), kind, p, "")
 	if err != nil {
 		s.uiError(w, r, err)
 		return

@@ -320,11 +320,18 @@ func TestPostgresBackupRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer admin.Close()
+	// the cleanup drops the database, then closes admin: a deferred Close
+	// ran before the cleanups, so the drop failed unseen on a closed pool
+	// and left every hrss_restore_* database on the server
+	t.Cleanup(func() {
+		if _, err := admin.Exec("DROP DATABASE IF EXISTS " + dbName + " WITH (FORCE)"); err != nil {
+			t.Errorf("drop the restore's database %s: %v", dbName, err)
+		}
+		admin.Close()
+	})
 	if _, err := admin.Exec("CREATE DATABASE " + dbName); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { admin.Exec("DROP DATABASE " + dbName + " WITH (FORCE)") })
 	su, _ := url.Parse(src)
 	tu := *su
 	tu.Path = "/" + dbName

@@ -81,7 +81,7 @@ func demoClaims(ctx context.Context, g *globals, a *app, cfg demo.Config, months
 			if err := openDemoClaims(ctx, svc, todo[k], p, tally[k]); err != nil {
 				return fmt.Errorf("demo %s claims of %s: %w", k, p, err)
 			}
-			run, err := svc.Pay(systemContext(ctx), k, p)
+			run, err := svc.Pay(systemContext(ctx), k, p, "")
 			if err != nil {
 				return fmt.Errorf("demo %s payments of %s: %w", k, p, err)
 			}

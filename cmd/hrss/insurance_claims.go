@@ -162,7 +162,7 @@ func runPay(g *globals, args []string) error {
 		kind = insurance.ClaimUnemployment
 	}
 	return withInsurance(g, func(ctx context.Context, svc *insurance.Service) error {
-		run, err := svc.Pay(ctx, kind, p)
+		run, err := svc.Pay(ctx, kind, p, "")
 		if err != nil {
 			return err
 		}

@@ -48,7 +48,7 @@ func newQueue(ws *web.Server, a *app, observe func(string, time.Time, error)) *q
 					return nil, err
 				}
 				p, _ := period.ParseYearMonth(in.Period)
-				return svc.Pay(ctx, insurance.ClaimKind(in.Kind), p)
+				return svc.Pay(ctx, insurance.ClaimKind(in.Kind), p, r.Key())
 			}})
 		q.Register(queue.Kind{Name: JobPensionRecompute, Perm: access.OpenClaims, Check: checkArgs[recomputeArgs],
 			Run: func(ctx context.Context, raw json.RawMessage, _ *queue.Run) (any, error) {
