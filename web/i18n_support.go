@@ -164,6 +164,7 @@ var supportCatalogue = [][3]string{
 	{"grant_runs.pay", "生成发放批次", "Make a payment run"},
 	{"grant_runs.pay_submit", "发放已核准的补贴", "Pay the approved grants"},
 	{"grant_runs.pay_help", "将已核准且已登记收款账户的补贴（以及更正账户后的失败补贴）生成一个发放批次和银行代发文件；未登记账户的补贴列出待补登。", "Puts every approved grant with a payee account (and every failed one whose account was corrected) into one run with the bank's file; grants without an account are listed."},
+	{"grant_runs.repeated", "此表单已提交过：以上是第一次提交生成的发放批次，本次未发放任何补贴。", "This form was submitted before: above is the run its first submit made; nothing was paid now."},
 	{"grant_runs.paid", "发放批次 #%d：%d 笔，合计 %s，其中重新发放 %d 笔。", "Payment run #%d: %d payments, %s in all, %d of them issued again."},
 	{"grant_runs.no_account", "%d 项补贴尚未登记收款账户，未发放：", "%d grants have no payee account and were left out:"},
 	{"grant_runs.waiting", "%d 项发放失败的补贴尚未更正账户：", "%d failed grants await a corrected account:"},

@@ -104,6 +104,7 @@ var catalogue = [][3]string{
 	{"rule.auth.totp_required", "请输入动态验证码。", "Enter the one-time code of your authenticator."},
 	{"rule.auth.session", "登录已失效，请重新登录。", "Your session has ended; sign in again."},
 	{"rule.auth.required", "请先登录。", "Sign in first."},
+	{"rule.request.key", "请求键无效：应为 1 至 128 个可打印 ASCII 字符，不含空格。请刷新页面后重试。", "The request key is not valid: 1 to 128 printable ASCII characters, no spaces. Reload the page and try again."},
 	{"rule.auth.csrf", "表单已过期或来源不明，请刷新页面后重试。", "The form has expired or comes from elsewhere; reload the page and try again."},
 	{"rule.auth.permission", "您的角色无权进行此操作。", "Your role may not do this."},
 	{"rule.auth.read_only", "此令牌只能读取。", "This token may only read."},

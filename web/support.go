@@ -363,9 +363,21 @@ func (s *Server) supPayee(w http.ResponseWriter, r *http.Request, svc *support.S
 	})
 }
 
+// supPay makes a payment run: 201 with it, or, repeated with the
+// Idempotency-Key of an earlier request, 200 with that request's run
+// (repeated) and nothing paid now.
 func (s *Server) supPay(w http.ResponseWriter, r *http.Request, svc *support.Service) {
-	rep, err := svc.Pay(r.Context(), "")
-	respond(w, r, http.StatusCreated, rep, err)
+	key, err := apiRequestKey(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	rep, err := svc.Pay(r.Context(), key)
+	status := http.StatusCreated
+	if rep.Repeated {
+		status = http.StatusOK
+	}
+	respond(w, r, status, rep, err)
 }
 
 func (s *Server) supRuns(w http.ResponseWriter, r *http.Request, svc *support.Service) {

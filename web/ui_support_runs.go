@@ -62,7 +62,8 @@ func (s *Server) uiScan(w http.ResponseWriter, r *http.Request) {
 // files, the forms that pay and take in a return, and what the last form
 // did.
 type grantRunsView struct {
-	Runs   []support.PaymentRun
+	Runs       []support.PaymentRun
+	RequestKey string // the pay form's request key, new at each showing
 	Pay    *support.PayReport
 	Return *support.ReturnReport
 	Errors []uploadError // the return file's bad rows
@@ -79,7 +80,7 @@ func (s *Server) renderGrantRuns(w http.ResponseWriter, r *http.Request, v *gran
 		s.uiError(w, r, err)
 		return
 	}
-	v.Runs = runs
+	v.Runs, v.RequestKey = runs, newRequestKey()
 	p := newPage(r, "grant_runs.title", v)
 	if formErr != nil {
 		p.Error, p.Status = p.L.Error(formErr), statusOf(fault.KindOf(formErr))
@@ -91,17 +92,22 @@ func (s *Server) renderGrantRuns(w http.ResponseWriter, r *http.Request, v *gran
 
 // uiGrantPay makes a payment run of every approved grant with an account
 // (and every failed one whose account was corrected since) and shows it.
+// The form's request key makes a second submit of the same form (a
+// double click, a reload) show the run the first made, paying no one.
 func (s *Server) uiGrantPay(w http.ResponseWriter, r *http.Request) {
-	rep, err := s.Support.Pay(r.Context(), "")
-	if formError(err) {
+	key, err := formRequestKey(r)
+	var rep support.PayReport
+	if err == nil {
+		rep, err = s.Support.Pay(r.Context(), key)
+	}
+	switch {
+	case formError(err):
 		s.renderGrantRuns(w, r, &grantRunsView{}, err)
-		return
-	}
-	if err != nil {
+	case err != nil:
 		s.uiError(w, r, err)
-		return
+	default:
+		s.renderGrantRuns(w, r, &grantRunsView{Pay: &rep}, nil)
 	}
-	s.renderGrantRuns(w, r, &grantRunsView{Pay: &rep}, nil)
 }
 
 // uiBankFile downloads the bank's file of payment run {id}: CSV, or
