@@ -64,9 +64,9 @@ func (s *Server) uiScan(w http.ResponseWriter, r *http.Request) {
 type grantRunsView struct {
 	Runs       []support.PaymentRun
 	RequestKey string // the pay form's request key, new at each showing
-	Pay    *support.PayReport
-	Return *support.ReturnReport
-	Errors []uploadError // the return file's bad rows
+	Pay        *support.PayReport
+	Return     *support.ReturnReport
+	Errors     []uploadError // the return file's bad rows
 }
 
 // uiGrantRuns lists the payment runs (city-wide caseworkers).
