@@ -108,6 +108,18 @@ type Progress struct {
 type Outcome struct {
 	Result json.RawMessage
 	Error  *Failure
+	// Refused says Error is a refusal of the job's caller (Forbidden or
+	// Unauthorized: the user disabled, their token revoked, their role or
+	// scope narrowed since they asked): Finish records it in the audit
+	// trail too (action queue.refused, as the job's caller, naming the
+	// job, its kind and the rule), in the same transaction.
+	Refused bool
+}
+
+// refusal reports whether err refuses the job's caller.
+func refusal(err error) bool {
+	k := fault.KindOf(err)
+	return k == fault.Forbidden || k == fault.Unauthorized
 }
 
 // Filter selects jobs for a list, newest first.
@@ -136,7 +148,8 @@ type Store interface {
 	// still holds it at attempt; held is false otherwise.
 	Renew(ctx context.Context, id int64, worker string, attempt int, p Progress, until time.Time) (held bool, err error)
 	// Finish records the outcome of job id if worker still holds it at
-	// attempt; held is false otherwise (another worker took it).
+	// attempt; held is false otherwise (another worker took it). A
+	// refused outcome (o.Refused) is audited with it.
 	Finish(ctx context.Context, id int64, worker string, attempt int, p Progress, o Outcome, now time.Time) (held bool, err error)
 	// Jobs lists the jobs f selects, newest first.
 	Jobs(ctx context.Context, f Filter) ([]Job, error)

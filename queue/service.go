@@ -267,11 +267,20 @@ func (q *Queue) run(ctx context.Context, j Job) {
 	r := &Run{Job: j}
 	started := time.Now()
 	c, err := q.runAs(ctx, k, j)
+	if err != nil && !refusal(err) && j.Attempts < j.MaxAttempts && ctx.Err() == nil {
+		// the caller could not be read (the database unreachable, a
+		// serialization failure given up): not a refusal, so the job is
+		// left to its lease, which runs out unrenewed, and is tried
+		// again like a job whose worker died; the last attempt records
+		// the error
+		slog.Warn("queue: the caller could not be read again; the job is tried again when its lease runs out", "job", j.ID, "kind", j.Kind, "attempt", j.Attempts, "err", err)
+		return
+	}
 	var res any
 	if err == nil {
 		res, err = q.runLeased(access.Background(access.WithCaller(ctx, c)), k, r) // a job waits for the interactive work
 	}
-	o := Outcome{}
+	o := Outcome{Refused: refusal(err)}
 	if err == nil {
 		o.Result, err = json.Marshal(res)
 	}
@@ -302,7 +311,8 @@ func (q *Queue) run(ctx context.Context, j Job) {
 
 // runAs returns the caller job j runs as: the one who queued it, read
 // again through Recheck, who must still hold k's permission (a scheduled
-// job's System always does).
+// job's System always does). A refusal is Forbidden or Unauthorized; any
+// other error is the store's (transient).
 func (q *Queue) runAs(ctx context.Context, k Kind, j Job) (access.Caller, error) {
 	c := j.Caller
 	if q.Recheck != nil && !c.IsSystem() {

@@ -173,17 +173,36 @@ func (s queueStore) Finish(ctx context.Context, id int64, worker string, attempt
 		}
 		state, errText = queue.Failed, string(b)
 	}
+	run := s.db.claimTx
+	if o.Refused {
+		run = s.db.updateAudited
+	}
 	var n int64
-	err := s.db.claimTx(ctx, func(tx *Tx) error {
+	err := run(ctx, func(tx *Tx) error {
 		res, err := tx.exec(ctx, `UPDATE queue_jobs SET state = ?, done = ?, total = ?, note = ?, result = ?, error = ?, finished_at = ?, lease_until = NULL
 			WHERE id = ? AND state = 'running' AND worker = ? AND attempts = ?`,
 			string(state), p.Done, p.Total, p.Note, string(o.Result), errText, queueTS(now), id, worker, attempt)
 		if err == nil {
 			n, err = res.RowsAffected()
 		}
+		if err == nil && n == 1 && o.Refused {
+			err = auditRefusal(ctx, tx, id, o.Error, now)
+		}
 		return err
 	})
 	return n == 1, err
+}
+
+// auditRefusal records in the audit trail that job id was refused to its
+// caller: who (the caller, from the address they asked from), what job
+// and kind, and why (the rule and message of f).
+func auditRefusal(ctx context.Context, tx *Tx, id int64, f *queue.Failure, now time.Time) error {
+	j, err := tx.queueJob(ctx, id)
+	if err != nil {
+		return err
+	}
+	object := "queue_jobs/" + strconv.FormatInt(id, 10) + " " + j.Kind + ": " + f.Rule + ": " + f.Message
+	return access.Record(ctx, tx, j.Caller, now, access.Event{Action: "queue.refused", Object: object})
 }
 
 func (s queueStore) Jobs(ctx context.Context, f queue.Filter) ([]queue.Job, error) {

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"testing"
 	"time"
 
@@ -118,6 +119,15 @@ func TestGrantPaymentJobRetried(t *testing.T) {
 	})
 }
 
+func mustJob(t *testing.T, q *queue.Queue, id int64) queue.Job {
+	t.Helper()
+	j, err := q.Store.Job(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
 func grantPayments(db *store.DB, grant int64) (out []support.Payment, err error) {
 	err = db.Support().View(sysCtx, func(tx support.Tx) error {
 		out, err = tx.PayRows(sysCtx, 0, grant)
@@ -188,6 +198,22 @@ func TestQueuedJobRunsAsTheUserNow(t *testing.T) {
 				t.Errorf("%s's job: %s %+v", n, j.State, j.Error)
 			case rule != "" && (j.State != queue.Failed || j.Error == nil || j.Error.Rule != rule || j.Error.Kind != fault.Forbidden):
 				t.Errorf("%s's job: %s %+v, want refused with %s", n, j.State, j.Error, rule)
+			}
+		}
+		// each refusal is in the audit trail: who, which job, why
+		refused, err := a.acc.ListAudit(sysCtx, access.AuditFilter{Action: "queue.refused", Limit: 10})
+		if err != nil || len(refused) != 3 {
+			t.Fatalf("the refusals audited: %+v %v (want three)", refused, err)
+		}
+		for _, e := range refused {
+			n := ""
+			for name, u := range users {
+				if u.ID == e.UserID {
+					n = name
+				}
+			}
+			if want[n] == "" || e.Object != "queue_jobs/"+strconv.FormatInt(queued[n].ID, 10)+" "+web.JobSupportScan+": "+want[n]+": "+mustJob(t, other, queued[n].ID).Error.Message || e.IP != "192.0.2.7" {
+				t.Errorf("a refusal audited as %+v", e)
 			}
 		}
 		scans, err := a.acc.ListAudit(sysCtx, access.AuditFilter{Action: "support.scan", Limit: 10})
