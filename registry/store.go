@@ -68,6 +68,7 @@ type PersonFilter struct {
 	ID         int64    // this person only
 	Divisions  []string // residence division in any of these (a caller's scope)
 	EmployerID int64    // persons with a relation (past or present) to this employer
+	Newest     bool     // the newest first (by id, descending)
 	Page
 }
 

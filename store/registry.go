@@ -106,7 +106,11 @@ func (t *Tx) personsQuery(f registry.PersonFilter) (string, []any) {
 	w.addIn("residence_division", f.Divisions)
 	w.add(f.EmployerID != 0, "id IN (SELECT person_id FROM employments WHERE employer_id = ?)", f.EmployerID)
 	w.add(true, "id > ?", f.After)
-	return "SELECT " + personCols + " FROM persons WHERE " + w.sql() + " ORDER BY id LIMIT ?", append(w.args, f.Limit)
+	order := "id"
+	if f.Newest {
+		order = "id DESC"
+	}
+	return "SELECT " + personCols + " FROM persons WHERE " + w.sql() + " ORDER BY " + order + " LIMIT ?", append(w.args, f.Limit)
 }
 
 // where builds a conjunction of conditions with their arguments.

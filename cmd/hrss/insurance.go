@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"hrss/access"
 	"hrss/demo"
 	"hrss/insurance"
+	"hrss/registry"
 	"hrss/rules"
 	"hrss/rules/fault"
 	"hrss/rules/period"
@@ -143,7 +146,7 @@ func runClose(g *globals, args []string) error {
 }
 
 func runCheck(g *globals, args []string) error {
-	fs := newFlags(g, "check", "check [--json]\n\nVerify social insurance's and the support programmes' invariants and the indicators' summary; exit status 1 on any breach.")
+	fs := newFlags(g, "check", "check [--json]\n\nVerify social insurance's and the support programmes' invariants, the indicators' summary and that the\nresident IDs open under the key given (HRSS_KEY or --key-file; the oldest and newest 500 persons); exit status 1 on any breach.")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -157,6 +160,9 @@ func runCheck(g *globals, args []string) error {
 			return err
 		}
 		if err := addInsightCheck(g, &rep); err != nil {
+			return err
+		}
+		if err := addSealCheck(g, &rep); err != nil {
 			return err
 		}
 		if *asJSON {
@@ -178,6 +184,36 @@ func runCheck(g *globals, args []string) error {
 		}
 		return nil
 	})
+}
+
+// addSealCheck appends resident_id_key to rep: the resident IDs of a
+// sample of persons (registry.CheckSeals) must open under the key given,
+// so that a restore or a rotation with the wrong key fails the check,
+// naming the key and how many of how many failed.
+func addSealCheck(g *globals, rep *insurance.CheckReport) error {
+	return withApp(g, func(ctx context.Context, a *app) error {
+		sc, err := a.registry.CheckSeals(ctx)
+		if err != nil {
+			return err
+		}
+		r := insurance.CheckResult{Invariant: "resident_id_key", Checked: sc.Checked, Breaches: []string{}, OK: sc.Failed == 0}
+		if !r.OK {
+			r.Breaches = append(r.Breaches, fmt.Sprintf("%d of %d persons sampled (the oldest and newest %d) have a resident ID that does not open under %s (persons %v): restore or rotate with the key file they were sealed under",
+				sc.Failed, sc.Checked, registry.SealSample, keySource(g), sc.Persons))
+		}
+		rep.Results = append(rep.Results, r)
+		rep.OK = rep.OK && r.OK
+		return nil
+	})
+}
+
+// keySource names where the resident-ID key comes from: HRSS_KEY when
+// set, else the key file.
+func keySource(g *globals) string {
+	if strings.TrimSpace(os.Getenv("HRSS_KEY")) != "" {
+		return "the key in HRSS_KEY"
+	}
+	return "the key file " + g.keyFile
 }
 
 // addSupportCheck appends the support programmes' invariants to rep.
