@@ -576,6 +576,7 @@ var catalogue = [][3]string{
 	{"payment.title", "待遇发放", "Benefit payment run"},
 	{"payment.submit", "发放", "Pay"},
 	{"payment.help", "按已核准的申领生成当月发放记录和银行代发文件；同一月可再次运行，只补发尚未发放的。", "Pays the approved claims for the month and makes the bank file; running a month again pays only the claims not yet paid."},
+	{"payment.repeated", "此表单已提交过：以下是第一次提交发放的批次，本次未发放任何待遇。", "This form was submitted before: below is the batch its first submit paid; nothing was paid now."},
 	{"payment.already", "本月此前已发放：本次只补发新核准的申领。", "This month was paid before: only newly approved claims were paid now."},
 	{"payment.payments", "发放笔数", "Payments"},
 	{"payment.added", "本次新增", "Added now"},

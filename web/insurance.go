@@ -313,6 +313,9 @@ type payBody struct {
 	Period string              `json:"period"`
 }
 
+// payRun pays a month's benefit: 201 with the batch, or, repeated with
+// the Idempotency-Key of an earlier request, 200 with that request's
+// batch (repeated) and nothing paid now.
 func (s *Server) payRun(w http.ResponseWriter, r *http.Request, svc *insurance.Service) {
 	var in payBody
 	if err := decode(r, &in); err != nil {
@@ -324,8 +327,17 @@ func (s *Server) payRun(w http.ResponseWriter, r *http.Request, svc *insurance.S
 		writeError(w, r, err)
 		return
 	}
-	run, err := svc.Pay(r.Context(), in.Kind, p, "")
-	respond(w, r, http.StatusCreated, run, err)
+	key, err := apiRequestKey(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	run, err := svc.Pay(r.Context(), in.Kind, p, key)
+	status := http.StatusCreated
+	if run.Repeated {
+		status = http.StatusOK
+	}
+	respond(w, r, status, run, err)
 }
 
 func (s *Server) disbursement(w http.ResponseWriter, r *http.Request, svc *insurance.Service) {

@@ -74,9 +74,16 @@ func TestInsuranceAPIScenario(t *testing.T) {
 		}
 		do(w.a.signIn(t, "m-caseworker"), "POST", "/api/v1/claims/"+id+"/approve", "", 403)
 		do(rv, "POST", "/api/v1/claims/"+id+"/approve", "", 200)
-		run := do(city, "POST", "/api/v1/payment-runs", `{"kind":"pension","period":"2025-02"}`, 201).json()
-		if run["added"] != 1.0 {
-			t.Fatalf("run %v", run)
+		key := map[string]string{"Idempotency-Key": "pensions-2025-02"}
+		first := w.a.do(t, city, "POST", "/api/v1/payment-runs", `{"kind":"pension","period":"2025-02"}`, key)
+		run := first.json()
+		if first.status != 201 || run["added"] != 1.0 || run["repeated"] != nil {
+			t.Fatalf("run %d %s", first.status, first.body)
+		}
+		// the same request again (a client's retry): the first batch, paid once
+		repeat := w.a.do(t, city, "POST", "/api/v1/payment-runs", `{"kind":"pension","period":"2025-02"}`, key)
+		if rep := repeat.json(); repeat.status != 200 || rep["repeated"] != true || rep["added"] != 1.0 || rep["batch"] != run["batch"] || rep["payments"] != 1.0 {
+			t.Fatalf("the repeat %d %s", repeat.status, repeat.body)
 		}
 		csv := do(city, "GET", "/api/v1/payment-runs/pension/2025-02/disbursement", "", 200)
 		if !strings.Contains(string(csv.body), "pension,2025-02,1,"+id+",") {

@@ -349,11 +349,20 @@ func TestUIClaims(t *testing.T) {
 	}
 	op := newUIClient(t, city.srv.URL)
 	op.do("POST", "/signin", url.Values{"username": {"cwcity"}, "password": {city.password}}, nil)
-	op.do("GET", "/runs", nil, nil)
-	pay := op.do("POST", "/payments", url.Values{"csrf_token": {op.csrf}, "kind": {"pension"}, "period": {ret.RetireMonth.String()}}, nil)
+	runs := op.do("GET", "/runs", nil, nil)
+	key := regexp.MustCompile(`name="request_key" value="([^"]+)"`).FindStringSubmatch(runs.body)
+	if key == nil {
+		t.Fatalf("the pay form has no request key")
+	}
+	form := url.Values{"csrf_token": {op.csrf}, "kind": {"pension"}, "period": {ret.RetireMonth.String()}, "request_key": {key[1]}}
+	pay := op.do("POST", "/payments", form, nil)
 	m := regexp.MustCompile(`href="(/payments/pension/[0-9-]+/disbursement\.csv\?batch=[0-9]+)"`).FindStringSubmatch(pay.body)
-	if pay.status != 200 || m == nil || !strings.Contains(pay.body, `id="payment-count">1<`) {
+	if pay.status != 200 || m == nil || !strings.Contains(pay.body, `id="payment-count">1<`) || strings.Contains(pay.body, `id="payment-repeated"`) {
 		t.Fatalf("payment run: %d", pay.status)
+	}
+	// the same form submitted again (a double click): the batch it paid, nothing paid now
+	if again := op.do("POST", "/payments", form, nil); again.status != 200 || !strings.Contains(again.body, `id="payment-repeated"`) || !strings.Contains(again.body, m[1]) || !strings.Contains(again.body, `id="payment-count">1<`) {
+		t.Fatalf("the form submitted again: %d %s", again.status, errorOf(again.body))
 	}
 	if f := op.do("GET", m[1], nil, nil); f.status != 200 || strings.Count(f.body, "\n") < 2 {
 		t.Errorf("disbursement file: %d %q", f.status, f.body)

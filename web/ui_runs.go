@@ -130,6 +130,9 @@ type runsView struct {
 	Period  string
 	CanRun  bool
 	Jobs    []jobOut // the queue's latest jobs the caller may see, of every server
+	// RequestKey is the pay form's request key, new at each showing: a
+	// second submit of the same form shows the batch the first paid.
+	RequestKey string
 }
 
 // uiRuns lists the periods and the runs of one (?period=, the latest by
@@ -149,7 +152,7 @@ func (s *Server) uiRuns(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, err)
 		return
 	}
-	v := runsView{Periods: ps, Period: r.URL.Query().Get("period"), CanRun: c.Role == access.Caseworker && c.CityWide()}
+	v := runsView{Periods: ps, Period: r.URL.Query().Get("period"), CanRun: c.Role == access.Caseworker && c.CityWide(), RequestKey: newRequestKey()}
 	if v.Period == "" {
 		v.Period = s.today().Month().String()
 		if len(ps) > 0 {
@@ -285,7 +288,8 @@ type paymentView struct {
 }
 
 // uiPay runs the monthly benefit payments of the kind and period posted
-// and shows the run with its disbursement file.
+// and shows the run with its disbursement file; the form's request key
+// makes a second submit of it show the batch the first paid.
 func (s *Server) uiPay(w http.ResponseWriter, r *http.Request) {
 	if s.Insurance == nil {
 		s.uiNotFound(w, r)
@@ -301,7 +305,11 @@ func (s *Server) uiPay(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, fault.Invalidf("kind", "claim.kind", "%q is not a benefit", kind))
 		return
 	}
-	run, err := s.Insurance.Pay(r.Context(), kind, p, "")
+	key, err := formRequestKey(r)
+	var run insurance.PaymentRun
+	if err == nil {
+		run, err = s.Insurance.Pay(r.Context(), kind, p, key)
+	}
 	if err != nil {
 		s.uiError(w, r, err)
 		return
