@@ -44,16 +44,7 @@ func callerOf(t *testing.T, acc *access.Service, secret string) context.Context 
 func TestGrantPaymentJobRetried(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		c := newSupCity(t, db)
-		var steps []supStep
-		for _, part := range [][]supStep{supScanSteps(), supSeeSteps(), supBatchSteps(), supPaySteps()} {
-			steps = append(steps, part...)
-		}
-		for _, s := range steps {
-			if s.name == "a division's caseworker does not pay" {
-				break
-			}
-			c.step(t, s)
-		}
+		c.stepUntil(t, "a division's caseworker does not pay")
 		svc := supportOf[c.a.reg]
 		kind := web.GrantPaymentKind(svc)
 		clk := storetest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))

@@ -20,18 +20,7 @@ var requestKeyRE = regexp.MustCompile(`name="request_key" value="([^"]+)"`)
 func TestGrantPaymentRequestKey(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		c := newSupCity(t, db)
-		var steps []supStep
-		for _, part := range [][]supStep{supScanSteps(), supSeeSteps(), supBatchSteps(), supPaySteps()} {
-			steps = append(steps, part...)
-		}
-		var h2Account supStep
-		for _, s := range steps {
-			if s.name == "H2's account" {
-				h2Account = s
-				break
-			}
-			c.step(t, s)
-		}
+		h2Account := c.stepUntil(t, "H2's account")
 		pay := func(key string) response {
 			return c.a.do(t, c.tok["city"], "POST", "/api/v1/grant-payments", "", map[string]string{"Idempotency-Key": key})
 		}

@@ -140,6 +140,22 @@ func (c *supCity) step(t *testing.T, s supStep) {
 	}
 }
 
+// stepUntil runs the scenario's steps up to the payment run, stopping
+// before the step named stop, which it returns.
+func (c *supCity) stepUntil(t *testing.T, stop string) supStep {
+	t.Helper()
+	for _, part := range [][]supStep{supScanSteps(), supSeeSteps(), supBatchSteps(), supPaySteps()} {
+		for _, s := range part {
+			if s.name == stop {
+				return s
+			}
+			c.step(t, s)
+		}
+	}
+	t.Fatalf("no step %q", stop)
+	return supStep{}
+}
+
 func supScenario() []supStep {
 	var steps []supStep
 	for _, part := range [][]supStep{supScanSteps(), supSeeSteps(), supBatchSteps(), supPaySteps(), supReturnSteps()} {
