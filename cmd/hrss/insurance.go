@@ -198,8 +198,8 @@ func addSealCheck(g *globals, rep *insurance.CheckReport) error {
 		}
 		r := insurance.CheckResult{Invariant: "resident_id_key", Checked: sc.Checked, Breaches: []string{}, OK: sc.Failed == 0}
 		if !r.OK {
-			r.Breaches = append(r.Breaches, fmt.Sprintf("%d of %d persons sampled (the oldest and newest %d) have a resident ID that does not open under %s (persons %v): restore or rotate with the key file they were sealed under",
-				sc.Failed, sc.Checked, registry.SealSample, keySource(g), sc.Persons))
+			r.Breaches = append(r.Breaches, fmt.Sprintf("%d of %d persons sampled (the oldest and newest %d) have a resident ID that does not open under %s (the first: persons %s): restore or rotate with the key file they were sealed under",
+				sc.Failed, sc.Checked, registry.SealSample, keySource(g), strings.ReplaceAll(access.JoinIDs(sc.Persons), ",", ", ")))
 		}
 		rep.Results = append(rep.Results, r)
 		rep.OK = rep.OK && r.OK
