@@ -8,9 +8,14 @@ import (
 	"hrss/rules/fault"
 )
 
-// SealSample is how many persons CheckSeals reads at each end of the
-// registry by id: the oldest and the newest.
+// SealSample is how many persons hrss check has CheckSeals read at each
+// end of the registry by id: the oldest and the newest.
 const SealSample = 500
+
+// SealSampleAtStart is how many hrss serve reads at each end before it
+// serves: enough to refuse a wrong or newly created key at once, cheap
+// enough for every start.
+const SealSampleAtStart = 5
 
 // SealCheck is what CheckSeals found.
 type SealCheck struct {
@@ -20,8 +25,8 @@ type SealCheck struct {
 }
 
 // CheckSeals checks that the service's key is the key the resident IDs
-// were sealed under: the IDs of the oldest and the newest SealSample
-// persons (by id) must open under it and hash to their lookup hash. A
+// were sealed under: the IDs of the oldest and the newest n persons (by
+// id) must open under it and hash to their lookup hash. A
 // sample, not every person: a wrong key (a restore or a rotation with
 // another key file) fails every person, and persons sealed under a wrong
 // key since (a server started with it) are the newest, so both ends
@@ -29,7 +34,7 @@ type SealCheck struct {
 // millions would decrypt every resident ID at every check. Nothing is
 // shown or audited: no number leaves the check. It needs System (the
 // operator's CLI); a failure to read is the error, a failed ID is not.
-func (s *Service) CheckSeals(ctx context.Context) (SealCheck, error) {
+func (s *Service) CheckSeals(ctx context.Context, n int) (SealCheck, error) {
 	c, err := access.Current(ctx)
 	if err != nil {
 		return SealCheck{}, err
@@ -40,11 +45,11 @@ func (s *Service) CheckSeals(ctx context.Context) (SealCheck, error) {
 	var out SealCheck
 	err = s.Store.View(ctx, func(tx Tx) error {
 		out = SealCheck{}
-		oldest, err := tx.ListPersons(ctx, PersonFilter{Page: Page{Limit: SealSample}})
+		oldest, err := tx.ListPersons(ctx, PersonFilter{Page: Page{Limit: n}})
 		if err != nil {
 			return err
 		}
-		newest, err := tx.ListPersons(ctx, PersonFilter{Newest: true, Page: Page{Limit: SealSample}})
+		newest, err := tx.ListPersons(ctx, PersonFilter{Newest: true, Page: Page{Limit: n}})
 		if err != nil {
 			return err
 		}

@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"strings"
 
 	"hrss/access"
 	"hrss/employment"
@@ -26,6 +29,10 @@ type app struct {
 	access   *access.Service
 	jobs     *employment.Service // one instance: its matcher cache is the one a hire invalidates
 	params   string              // directory of parameter overrides (g.params)
+	// keyCreated is set when the key file did not exist and this start
+	// created it (serve refuses it, and removes it, over a registry sealed
+	// under another key: checkSealsAtStart).
+	keyCreated bool
 }
 
 // openApp opens the database named by g.db, applies the migrations and
@@ -36,6 +43,8 @@ func openApp(ctx context.Context, g *globals) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	_, statErr := os.Stat(g.keyFile)
+	created := strings.TrimSpace(os.Getenv("HRSS_KEY")) == "" && errors.Is(statErr, fs.ErrNotExist)
 	key, err := ident.LoadKey(os.Getenv("HRSS_KEY"), g.keyFile)
 	var vault *ident.Vault
 	if err == nil {
@@ -61,7 +70,7 @@ func openApp(ctx context.Context, g *globals) (*app, error) {
 	jobs := &employment.Service{Store: db.Jobs(), Params: params, BenefitEvent: func(ctx context.Context, tx employment.Tx, person int64) error {
 		return stops.BenefitEvent(ctx, tx, person)
 	}}
-	return &app{db: db, vault: vault, params: g.params, jobs: jobs, registry: &registry.Service{Store: db.Registry(), Vault: vault, Hired: hired(jobs.Hired, stops.Hired)},
+	return &app{db: db, vault: vault, params: g.params, jobs: jobs, keyCreated: created, registry: &registry.Service{Store: db.Registry(), Vault: vault, Hired: hired(jobs.Hired, stops.Hired)},
 		access: &access.Service{Store: db.Access(), KnownDivision: isCounty, TOTPKey: subkey(key, "hrss totp secrets v1")}}, nil
 }
 

@@ -1,10 +1,15 @@
 package main
 
 import (
+	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"hrss/store/storetest"
 )
@@ -32,6 +37,32 @@ func TestCheckWrongKey(t *testing.T) {
 			if code != 1 || m == nil || m[1] != m[2] || m[2] != m[3] || m[1] == "0" || !strings.Contains(out, "the key file "+wrong) {
 				t.Fatalf("check with the wrong key: exit %d\n%s%s", code, out, errs)
 			}
+			refusesToServe(t, db, wrong, "the key file")
+			missing := filepath.Join(dir, "mistyped.key")
+			refusesToServe(t, db, missing, "did not exist and was created by this start")
+			if _, err := os.Stat(missing); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("the key file serve created for the mistyped path is still there: %v", err)
+			}
 		})
+	}
+}
+
+// refusesToServe starts hrss serve over db with the key in keyFile and
+// wants it to refuse at once, saying why (the sampled resident IDs do
+// not open), with want in its error.
+func refusesToServe(t *testing.T, db, keyFile, want string) {
+	t.Helper()
+	done := make(chan [3]string, 1)
+	go func() {
+		code, out, errs := hrssAt(t, db, keyFile, "serve", "--addr", "127.0.0.1:0", "--workers", "0")
+		done <- [3]string{strconv.Itoa(code), out, errs}
+	}()
+	select {
+	case r := <-done:
+		if r[0] == "0" || !strings.Contains(r[2], "resident IDs sampled do not open under") || !strings.Contains(r[2], want) {
+			t.Errorf("serve with %s: exit %s\n%s%s", keyFile, r[0], r[1], r[2])
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatalf("serve with %s did not refuse the key: it is serving", keyFile)
 	}
 }

@@ -192,7 +192,7 @@ func runCheck(g *globals, args []string) error {
 // naming the key and how many of how many failed.
 func addSealCheck(g *globals, rep *insurance.CheckReport) error {
 	return withApp(g, func(ctx context.Context, a *app) error {
-		sc, err := a.registry.CheckSeals(ctx)
+		sc, err := a.registry.CheckSeals(ctx, registry.SealSample)
 		if err != nil {
 			return err
 		}

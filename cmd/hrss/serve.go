@@ -75,6 +75,10 @@ func serveApp(ctx context.Context, g *globals, a *app, addr string) error {
 		ln.Close()
 		return err
 	}
+	if err := checkSealsAtStart(ctx, g, a); err != nil { // rekey.go
+		ln.Close()
+		return err
+	}
 	slog.SetDefault(slog.New(web.LogHandler(slog.NewJSONHandler(g.stderr, nil)))) // JSON lines with request IDs
 	ws := a.server()
 	if ws.Rules, err = loadParams(g); err != nil { // the screens compute with the same parameters as the CLI
