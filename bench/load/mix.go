@@ -100,9 +100,9 @@ func (c *client) search() request {
 	p := c.anyone()
 	q := url.Values{"limit": {"20"}}
 	switch c.rng.IntN(3) {
-	case 0: // by a whole number (lists give them masked): one of the hireable, revealed in setup
-		if len(c.fx.hireable) > 0 {
-			p = c.fx.hireable[c.rng.IntN(len(c.fx.hireable))]
+	case 0: // by a whole number (lists give them masked): one of those revealed in setup
+		if len(c.fx.known) > 0 {
+			p = c.fx.known[c.rng.IntN(len(c.fx.known))]
 		}
 		q.Set("resident_id", p.ResidentID)
 	case 1:
