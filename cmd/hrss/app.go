@@ -29,15 +29,12 @@ type app struct {
 	access   *access.Service
 	jobs     *employment.Service // one instance: its matcher cache is the one a hire invalidates
 	params   string              // directory of parameter overrides (g.params)
-	// keyCreated is set when the key file did not exist and this start
-	// created it (serve refuses it, and removes it, over a registry sealed
-	// under another key: checkSealsAtStart).
-	keyCreated bool
 }
 
 // openApp opens the database named by g.db, applies the migrations and
 // wires the services. The identifier key comes from HRSS_KEY or the key
-// file (created on first start).
+// file (created on first start: a key file created over a database that
+// already holds resident IDs is removed again and refused, refuseNewKey).
 func openApp(ctx context.Context, g *globals) (*app, error) {
 	db, err := store.Open(ctx, g.db) // first: a --db that is not hrss's is refused before a key file is made
 	if err != nil {
@@ -70,8 +67,28 @@ func openApp(ctx context.Context, g *globals) (*app, error) {
 	jobs := &employment.Service{Store: db.Jobs(), Params: params, BenefitEvent: func(ctx context.Context, tx employment.Tx, person int64) error {
 		return stops.BenefitEvent(ctx, tx, person)
 	}}
-	return &app{db: db, vault: vault, params: g.params, jobs: jobs, keyCreated: created, registry: &registry.Service{Store: db.Registry(), Vault: vault, Hired: hired(jobs.Hired, stops.Hired)},
-		access: &access.Service{Store: db.Access(), KnownDivision: isCounty, TOTPKey: subkey(key, "hrss totp secrets v1")}}, nil
+	a := &app{db: db, vault: vault, params: g.params, jobs: jobs, registry: &registry.Service{Store: db.Registry(), Vault: vault, Hired: hired(jobs.Hired, stops.Hired)},
+		access: &access.Service{Store: db.Access(), KnownDivision: isCounty, TOTPKey: subkey(key, "hrss totp secrets v1")}}
+	if created {
+		if err := refuseNewKey(ctx, g, a); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// refuseNewKey refuses the key file openApp has just created when the
+// database already holds resident IDs (sealed, then, under another key):
+// a mistyped --key-file would otherwise seal every person registered from
+// then on under a key nobody kept. The new file is removed again.
+func refuseNewKey(ctx context.Context, g *globals, a *app) error {
+	sc, err := a.registry.CheckSeals(access.WithCaller(ctx, access.System), registry.SealSampleAtStart)
+	if err != nil || sc.Checked == 0 {
+		return err
+	}
+	os.Remove(g.keyFile)
+	return fmt.Errorf("identifier key: the key file %s did not exist, but the database already holds resident IDs sealed under another key; it was not kept: give the key file the database was made with (--key-file or HRSS_KEY)", g.keyFile)
 }
 
 // hired composes the registry's hire hooks: each runs in the transaction

@@ -182,22 +182,16 @@ func existingKey(g *globals) ([]byte, error) {
 
 // checkSealsAtStart refuses to serve with a key the stored resident IDs
 // do not open (registry.CheckSeals over the oldest and newest
-// registry.SealSampleAtStart persons): a mistyped --key-file, which
-// would otherwise be created and seal every new person under a key of
-// its own, or the key of another city. A key file this start created is
-// removed again. An empty registry has nothing to compare.
+// registry.SealSampleAtStart persons): the key of another city, or a
+// wrong copy. (A key file created for a mistyped --key-file is refused
+// before, by openApp.) An empty registry has nothing to compare.
 func checkSealsAtStart(ctx context.Context, g *globals, a *app) error {
 	sc, err := a.registry.CheckSeals(access.WithCaller(ctx, access.System), registry.SealSampleAtStart)
 	if err != nil || sc.Failed == 0 {
 		return err
 	}
-	what := keySource(g)
-	if a.keyCreated {
-		os.Remove(g.keyFile)
-		what = fmt.Sprintf("the key file %s, which did not exist and was created by this start (now removed again)", g.keyFile)
-	}
 	return fmt.Errorf("identifier key: %d of %d resident IDs sampled do not open under %s: start with the key the database was made with (HRSS_KEY or --key-file)",
-		sc.Failed, sc.Checked, what)
+		sc.Failed, sc.Checked, keySource(g))
 }
 
 // checkServingKey refuses to serve while a rotation of the resident-ID key
