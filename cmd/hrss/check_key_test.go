@@ -29,6 +29,9 @@ func TestCheckWrongKey(t *testing.T) {
 			db, dir := newDB(t), t.TempDir()
 			right, wrong := filepath.Join(dir, "right.key"), filepath.Join(dir, "wrong.key")
 			smallCity(t, db, right, 150)
+			if err := os.WriteFile(wrong, []byte(strings.Repeat("5a", 32)+"\n"), 0o600); err != nil { // another city's key
+				t.Fatal(err)
+			}
 			if out := mustHrss(t, db, right, "check"); !regexp.MustCompile(`resident_id_key +\d+ checked  ok`).MatchString(out) {
 				t.Fatalf("check with the right key:\n%s", out)
 			}
