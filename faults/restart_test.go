@@ -49,8 +49,12 @@ func TestPostgresRestartDuringJobs(t *testing.T) {
 	per := fmt.Sprintf("%04d-%02d", p/100, p%100)
 
 	// the run, held by a lock on its period's row: it blocks in its last
-	// transaction, which makes its rows and bills the period's
-	code, errs := crashDuring(t, c, faulted, "SELECT status FROM ins_periods WHERE period = $1 FOR UPDATE", []any{p},
+	// transaction, which makes its rows and bills the period's (FOR NO KEY
+	// UPDATE: the foreign-key checks of the bills' COPY and of the
+	// partition's ATTACH, on their own connections beside each other, take
+	// KEY SHARE on the row and pass; FOR UPDATE held them, so the crash
+	// came before the bills were written)
+	code, errs := crashDuring(t, c, faulted, "SELECT status FROM ins_periods WHERE period = $1 FOR NO KEY UPDATE", []any{p},
 		"assess", "--period", per)
 	lostDatabase(t, "assess", code, errs)
 	if n := count(t, faulted.sqlDB(t), `SELECT count(*) FROM ins_bills b JOIN ins_periods s ON s.period = b.period

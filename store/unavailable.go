@@ -20,7 +20,8 @@ import (
 // rolled back: the disk holding the database full (SQLITE_FULL,
 // PostgreSQL's 53100), or the connection to PostgreSQL lost (a restart
 // or crash of the server, a cut network: an unexpected end of the
-// stream, a refused or reset connection, SQLSTATE class 08 or 57P01-03).
+// stream, a refused or reset connection, a connection pgx closed under a
+// second connection's COPY, SQLSTATE class 08 or 57P01-03).
 // Any other error, nil included, is returned as it is.
 func unavailable(err error) error {
 	if err == nil {
@@ -58,6 +59,6 @@ func connectionLost(err error) bool {
 	var ce *pgconn.ConnectError
 	var ne net.Error
 	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, pgconn.ErrConnClosed) ||
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
