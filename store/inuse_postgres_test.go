@@ -27,20 +27,7 @@ func TestPostgresInUse(t *testing.T) {
 		t.Fatalf("this process alone: %v", err)
 	}
 	schema, _ := url.Parse(dsn)
-	other := func(schemaName string) *sql.DB {
-		u, _ := url.Parse(dsn)
-		q := u.Query()
-		q.Set("application_name", "hrss:0123456789ab:"+schemaName) // as another hrss process names its connections
-		u.RawQuery = q.Encode()
-		db, err := sql.Open("pgx", u.String())
-		if err == nil {
-			err = db.Ping()
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return db
-	}
+	other := func(schemaName string) *sql.DB { return storetest.OtherProcess(t, dsn, schemaName) }
 	elsewhere := other("another_schema")
 	if err := store.CheckUnused(dsn); err != nil {
 		t.Fatalf("a process on another schema: %v", err)

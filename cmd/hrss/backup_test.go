@@ -355,17 +355,7 @@ func TestPostgresBackupRestore(t *testing.T) {
 	}
 	// a server still connected (its connections name it): --force does not
 	// move the schema from under it
-	srvURL := tu
-	q := srvURL.Query()
-	q.Set("application_name", "hrss:0123456789ab:"+q.Get("search_path"))
-	srvURL.RawQuery = q.Encode()
-	server, err := sql.Open("pgx", srvURL.String())
-	if err == nil {
-		err = server.Ping()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	server := storetest.OtherProcess(t, target, tu.Query().Get("search_path"))
 	if code, _, errs := hrssAt(t, target, key, "restore", "--force", dump); code != 1 || !strings.Contains(errs, "in use by 1 other hrss process") {
 		t.Errorf("restore --force under a server: exit %d %s", code, errs)
 	}

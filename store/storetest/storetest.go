@@ -100,3 +100,27 @@ func open(t *testing.T, dsn string) *store.DB {
 	}
 	return db
 }
+
+// OtherProcess opens a connection to the PostgreSQL database of dsn named
+// as another hrss process's connections to schema are
+// (application_name "hrss:PROCESS:SCHEMA"), for the tests of what refuses
+// while another hrss process is connected. It is closed with the test.
+func OtherProcess(t *testing.T, dsn, schema string) *sql.DB {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("application_name", "hrss:0123456789ab:"+schema)
+	u.RawQuery = q.Encode()
+	db, err := sql.Open("pgx", u.String())
+	if err == nil {
+		err = db.Ping()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
