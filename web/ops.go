@@ -170,7 +170,7 @@ func (s *Server) metrics() *ops {
 		o.jobOK = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "hrss_job_last_success_timestamp_seconds", Help: "When each job last ended well (Unix time).",
 		}, []string{"job"})
-		o.reg.MustRegister(o.requests, o.inflight, o.jobs, o.jobOK, poolCollector{s},
+		o.reg.MustRegister(o.requests, o.inflight, o.jobs, o.jobOK, poolCollector{s}, schedCollector{},
 			collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	})
 	return o

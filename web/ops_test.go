@@ -116,6 +116,8 @@ func TestMetrics(t *testing.T) {
 			`hrss_job_last_success_timestamp_seconds{job="assessment"}`,
 			`hrss_http_requests_in_flight 1`,
 			`go_goroutines`,
+			`hrss_sched_latency_seconds_bucket{le="0.02"}`,
+			`hrss_gc_pause_seconds_bucket{le="0.001"}`,
 		} {
 			if !strings.Contains(body, want) {
 				t.Errorf("metrics lack %s", want)

@@ -58,6 +58,7 @@ func printLevel(cfg config, lv *level) {
 		goal = fmt.Sprintf(" (%s × the floor's %s ms; the goal is judged on paced clients, -think)", ratio(q[2], fq[2]), ms(fq[2]))
 	}
 	fmt.Fprintf(cfg.Out, "  %s; server peak memory %.0f MiB (VmHWM %s); load average %s; reads p99 %s ms%s\n", run, lv.peakMiB, peak, loadAverage(), ms(q[2]), goal)
+	fmt.Fprintf(cfg.Out, "  server: %s\n", lv.sched)
 	for _, k := range kinds {
 		if ks := lv.hrss.kinds[k.name]; ks != nil {
 			for _, e := range ks.first {

@@ -19,7 +19,8 @@ type level struct {
 	hrss, floor *stats
 	run         runResult
 	peakMiB     float64
-	peakOfLevel bool // false: the peak is the server's whole life's
+	peakOfLevel bool   // false: the peak is the server's whole life's
+	sched       string // the server's scheduler latencies and collector pauses during the level (schedLine)
 }
 
 // runResult is the monthly run of a level.
@@ -146,6 +147,10 @@ func check(ctx context.Context, cfg config, s *server, a *api, fx *fixtures, led
 func runLevel(ctx context.Context, cfg config, s *server, a *api, fx *fixtures, led *ledger, n int, think time.Duration) (*level, error) {
 	lv := &level{clients: n, think: think, hrss: newStats()}
 	lv.peakOfLevel = s.resetPeak()
+	before, err := s.scrape(ctx, schedMetrics)
+	if err != nil {
+		return lv, err
+	}
 	runDone := make(chan struct{})
 	go func() {
 		defer close(runDone)
@@ -158,10 +163,14 @@ func runLevel(ctx context.Context, cfg config, s *server, a *api, fx *fixtures, 
 	case <-time.After(cfg.RunLimit):
 		return lv, fmt.Errorf("%d clients: the monthly run did not end within %s", n, cfg.RunLimit)
 	}
-	var err error
 	if lv.peakMiB, err = s.peakMiB(); err != nil {
 		return lv, err
 	}
+	after, err := s.scrape(ctx, schedMetrics)
+	if err != nil {
+		return lv, err
+	}
+	lv.sched = schedLine(before, after)
 	lv.floor, err = floorLevel(ctx, cfg, fx, lv.hrss, n, think, sent)
 	return lv, err
 }
