@@ -3,6 +3,7 @@ package access
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -31,8 +32,8 @@ type Pacer struct {
 	// MaxWait bounds one Yield; 0 is DefaultYield.
 	MaxWait time.Duration
 
-	mu      sync.Mutex
-	n       int           // requests in flight
+	n       atomic.Int64  // requests in flight (read without the lock by Yield's fast path)
+	mu      sync.Mutex    // guards changed
 	changed chan struct{} // closed, and replaced, when a request ends
 }
 
@@ -54,14 +55,12 @@ func WithPacer(ctx context.Context, p *Pacer) context.Context {
 // called; the returned context carries p and marks the request as
 // counted (a Yield in it excepts it).
 func (p *Pacer) Enter(ctx context.Context) (context.Context, func()) {
-	p.mu.Lock()
-	p.n++
-	p.mu.Unlock()
+	p.n.Add(1)
 	ctx = context.WithValue(WithPacer(ctx, p), countedKey{}, p)
 	return ctx, func() {
 		p.mu.Lock()
 		defer p.mu.Unlock()
-		p.n--
+		p.n.Add(-1)
 		if p.changed != nil {
 			close(p.changed)
 			p.changed = nil
@@ -70,16 +69,20 @@ func (p *Pacer) Enter(ctx context.Context) (context.Context, func()) {
 }
 
 // Yield waits until no request but ctx's own is in flight on ctx's
-// Pacer, at most its MaxWait, or until ctx ends; without a Pacer it
-// returns at once.
+// Pacer, at most its MaxWait, or until ctx ends; without a Pacer, or
+// with no request in flight, it returns at once (a load of a counter:
+// batch loops call it every few thousand rows).
 func Yield(ctx context.Context) {
 	p, _ := ctx.Value(pacerKey{}).(*Pacer)
 	if p == nil {
 		return
 	}
-	self := 0
+	self := int64(0)
 	if ctx.Value(countedKey{}) == p {
 		self = 1
+	}
+	if p.n.Load() <= self {
+		return
 	}
 	wait := p.MaxWait
 	if wait <= 0 {
@@ -89,7 +92,7 @@ func Yield(ctx context.Context) {
 	defer t.Stop()
 	for {
 		p.mu.Lock()
-		if p.n <= self {
+		if p.n.Load() <= self {
 			p.mu.Unlock()
 			return
 		}

@@ -385,6 +385,7 @@ func (w *runWriter) start(ctx context.Context) {
 			if w.failed() {
 				continue // drain
 			}
+			access.Yield(ctx)
 			rows, err := w.assess(c)
 			if err != nil {
 				w.stop(err)
@@ -496,11 +497,22 @@ func (w *runWriter) add(in registry.Insured) error {
 		return relationError(in, err)
 	}
 	w.meta = append(w.meta, in)
+	if len(w.meta)%yieldRows == 0 {
+		access.Yield(w.ctx) // the processors to the requests in flight
+	}
 	if len(w.meta) >= w.s.chunk() {
 		return w.handoff()
 	}
 	return nil
 }
+
+// yieldRows is how many rows a run's reading and assessing go between
+// two access.Yield: a few milliseconds of processor, so that a request
+// arriving meanwhile waits that long at most for the processor the run
+// holds (the Go scheduler takes a processor from a goroutine that does
+// not give it up only after 10 ms, and then hands it in turn among every
+// runnable goroutine, the run's included).
+const yieldRows = 2048
 
 func (w *runWriter) flexibleBase(in registry.Insured) (money.Fen, error) {
 	key := flexLevel{in.Division, in.BasePct}

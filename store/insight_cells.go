@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"hrss/access"
 	"hrss/insight"
 	"hrss/rules/period"
 )
@@ -237,6 +238,7 @@ func (db *DB) RefreshInsight(ctx context.Context, years [][]insight.Month) (insi
 		err = db.view(ctx, func(t *Tx) error {
 			t.sum, year = state, nil
 			for _, ind := range insight.Catalogue {
+				access.Yield(ctx) // batch work: the processors to the requests in flight first
 				held, err := t.heldMonths(ctx, ind.Name, ms)
 				if err != nil {
 					return err
