@@ -2,6 +2,7 @@ package insurance
 
 import (
 	"context"
+	"time"
 
 	"hrss/rules/fault"
 	"hrss/rules/period"
@@ -69,27 +70,61 @@ func (s *Service) Close(ctx context.Context, p period.YearMonth, opt CloseOption
 	return st, err
 }
 
+// CheckClose makes, reading only, the checks Close makes before it
+// writes anything: the caller runs the bureau's batch jobs (a city-wide
+// caseworker; Forbidden otherwise), the period was assessed (NotFound)
+// and no live run holds it (Conflict). It returns the period's state: a
+// closing or closed period passes (closing it continues, or does
+// nothing). A server calls it to refuse a close at once before it
+// queues one; the queued Close checks again when it starts.
+func (s *Service) CheckClose(ctx context.Context, p period.YearMonth) (PeriodState, error) {
+	if _, err := authorize(ctx, actBatch, ""); err != nil {
+		return PeriodState{}, err
+	}
+	var st PeriodState
+	err := s.Store.View(ctx, func(tx Tx) (err error) {
+		st, _, err = s.closable(ctx, tx, p, s.now())
+		return err
+	})
+	return st, err
+}
+
+// closable reads period p in tx and fails unless it may be closed at
+// now: NotFound for a period never assessed, Conflict while a run's lock
+// was renewed within LockTTL. stale is the lock of a run that stopped,
+// which the close removes (nil when none).
+func (s *Service) closable(ctx context.Context, tx Tx, p period.YearMonth, now time.Time) (st PeriodState, stale *RunLock, err error) {
+	if st, err = tx.Period(ctx, p); err != nil {
+		return st, nil, err
+	}
+	if st.Status == "" || st.CurrentRun == 0 {
+		return st, nil, fault.NotFoundf("period %s has not been assessed", p)
+	}
+	if st.Status.Final() {
+		return st, nil, nil
+	}
+	l, held, err := tx.Lock(ctx, p)
+	switch {
+	case err != nil || !held:
+		return st, nil, err
+	case now.Sub(l.Heartbeat) < s.lockTTL():
+		return st, nil, fault.Conflictf("period", "assessment.run_in_progress", "run %d of period %s is in progress; close it afterwards", l.Run, p)
+	}
+	return st, &l, nil
+}
+
 // beginClose marks p closing in one short transaction and returns its
 // state (closed already: nothing to do; closing already: a close to
 // continue).
 func (s *Service) beginClose(ctx context.Context, p period.YearMonth) (st PeriodState, err error) {
 	now := s.now()
 	err = s.Store.Update(ctx, func(tx Tx) error {
-		if st, err = tx.Period(ctx, p); err != nil {
+		var stale *RunLock
+		if st, stale, err = s.closable(ctx, tx, p, now); err != nil || st.Status.Final() {
 			return err
 		}
-		if st.Status == "" || st.CurrentRun == 0 {
-			return fault.NotFoundf("period %s has not been assessed", p)
-		}
-		if st.Status.Final() {
-			return nil
-		}
-		if l, held, err := tx.Lock(ctx, p); err != nil {
-			return err
-		} else if held && now.Sub(l.Heartbeat) < s.lockTTL() {
-			return fault.Conflictf("period", "assessment.run_in_progress", "run %d of period %s is in progress; close it afterwards", l.Run, p)
-		} else if held {
-			if err := tx.DeleteLock(ctx, p, l.Run); err != nil {
+		if stale != nil {
+			if err := tx.DeleteLock(ctx, p, stale.Run); err != nil {
 				return err
 			}
 		}

@@ -159,29 +159,38 @@ func (q *Queue) kind(name string) (Kind, error) {
 // arguments, Unauthorized without a caller and Forbidden when the caller
 // may not run the kind.
 func (q *Queue) Enqueue(ctx context.Context, kind string, args json.RawMessage) (Job, error) {
+	j, _, err := q.EnqueueKey(ctx, kind, "", args)
+	return j, err
+}
+
+// EnqueueKey is Enqueue with the job's unique key (none when ""): when a
+// job of kind with key exists it returns that job and created false, and
+// queues nothing. A caller's request key (an Idempotency-Key, scoped to
+// the user) as the key makes a repeated request answer the first one's
+// job. The checks and errors are Enqueue's.
+func (q *Queue) EnqueueKey(ctx context.Context, kind, key string, args json.RawMessage) (j Job, created bool, err error) {
 	k, err := q.kind(kind)
 	if err != nil {
-		return Job{}, err
+		return Job{}, false, err
 	}
 	c, err := access.Require(ctx, k.Perm)
 	if err != nil {
-		return Job{}, err
+		return Job{}, false, err
 	}
 	if len(args) == 0 {
 		args = json.RawMessage("{}")
 	}
 	if !json.Valid(args) {
-		return Job{}, fault.Invalidf("args", "queue.args", "the arguments are not JSON")
+		return Job{}, false, fault.Invalidf("args", "queue.args", "the arguments are not JSON")
 	}
 	if k.Check != nil {
 		if err := k.Check(args); err != nil {
-			return Job{}, err
+			return Job{}, false, err
 		}
 	}
 	now := q.now()
-	j, _, err := q.Store.Enqueue(ctx, Job{Kind: kind, Args: args, Caller: c, CreatedBy: c.Name, State: Queued,
+	return q.Store.Enqueue(ctx, Job{Kind: kind, Key: key, Args: args, Caller: c, CreatedBy: c.Name, State: Queued,
 		MaxAttempts: k.MaxAttempts, RunAt: now, CreatedAt: now}, true)
-	return j, err
 }
 
 // Slot returns the start of the slot of length every that holds t (slots

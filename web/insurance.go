@@ -120,16 +120,6 @@ func (s *Server) listRuns(w http.ResponseWriter, r *http.Request, svc *insurance
 	respond(w, r, http.StatusOK, items(runs), err)
 }
 
-func (s *Server) closePeriod(w http.ResponseWriter, r *http.Request, svc *insurance.Service) {
-	p, err := parsePeriod("period", r.PathValue("period"))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	st, err := svc.Close(r.Context(), p, insurance.CloseOptions{})
-	respond(w, r, http.StatusOK, st, err)
-}
-
 func (s *Server) listBills(w http.ResponseWriter, r *http.Request, svc *insurance.Service) {
 	q := r.URL.Query()
 	f := insurance.BillFilter{Division: q.Get("division"), Unpaid: q.Get("unpaid") == "true"}

@@ -62,7 +62,9 @@ func TestInsuranceAPIScenario(t *testing.T) {
 			t.Fatalf("bad file %v", bad)
 		}
 		do(cw, "GET", "/api/v1/arrears?as_of=2025-06-30", "", 200)
-		do(city, "POST", "/api/v1/periods/2025-02/close", "", 200)
+		if j := closeQueued(t, w.a, city, "2025-02"); j.State != "succeeded" || j.Result.Status != "closed" {
+			t.Fatalf("the close job: %+v", j)
+		}
 		do(city, "POST", "/api/v1/assessments", `{"period":"2025-02"}`, 409)
 		claim := do(cw, "POST", "/api/v1/claims/pension", fmt.Sprintf(`{"person_id":%d,"category":"male","retire":"2024-03"}`, f.oA), 201).json()
 		id := fmt.Sprint(claim["id"])

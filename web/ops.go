@@ -189,14 +189,13 @@ const (
 // jobRoutes are the routes that run a job within their request: the
 // request's duration and status are the job's.
 var jobRoutes = map[string]string{
-	"POST /api/v1/assessments":            JobAssessment,
-	"POST /api/v1/periods/{period}/close": JobPeriodClose,
-	"POST /api/v1/support/scans":          JobSupportScan,
-	"POST /grant-scans":                   JobSupportScan,
-	"POST /api/v1/payment-runs":           JobBenefitPayment,
-	"POST /payments":                      JobBenefitPayment,
-	"POST /api/v1/grant-payments":         JobGrantPayment,
-	"POST /grant-runs":                    JobGrantPayment,
+	"POST /api/v1/assessments":    JobAssessment,
+	"POST /api/v1/support/scans":  JobSupportScan,
+	"POST /grant-scans":           JobSupportScan,
+	"POST /api/v1/payment-runs":   JobBenefitPayment,
+	"POST /payments":              JobBenefitPayment,
+	"POST /api/v1/grant-payments": JobGrantPayment,
+	"POST /grant-runs":            JobGrantPayment,
 }
 
 // ObserveJob records in the metrics that job (one of the Job names) ran

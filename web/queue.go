@@ -34,6 +34,9 @@ func (s *Server) withQueue(h func(http.ResponseWriter, *http.Request, *queue.Que
 type jobOut struct {
 	queue.Job
 	Percent int `json:"percent"`
+	// Repeated says a request key's earlier request queued the job: a
+	// repeat of that request queued nothing.
+	Repeated bool `json:"repeated,omitempty"`
 }
 
 func newJobOut(j queue.Job) jobOut {

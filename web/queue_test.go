@@ -17,17 +17,25 @@ import (
 	"hrss/web"
 )
 
-// testQueue is the queue of the test servers: the support scan as its
-// one kind (no worker runs in them; cmd/hrss's TestTwoServers runs
-// jobs through real servers).
+// testQueue is the queue of the test servers: the support scan and a
+// month's close (newApp makes the insurance service first). No worker
+// runs in them: a test that needs a job done runs it (queueOf[reg].
+// RunOne); cmd/hrss's TestTwoServers runs jobs through real servers.
 func testQueue(db *store.DB, reg *registry.Service) *queue.Queue {
 	q := &queue.Queue{Store: db.Queue()}
 	q.Register(queue.Kind{Name: web.JobSupportScan, Perm: access.RunSupport,
 		Run: func(ctx context.Context, _ json.RawMessage, _ *queue.Run) (any, error) {
 			return supportOf[reg].Scan(ctx, support.ScanOptions{})
 		}})
+	if ins := insuranceOf[reg]; ins != nil {
+		q.Register(web.PeriodCloseKind(ins))
+	}
+	queueOf[reg] = q
 	return q
 }
+
+// queueOf finds the queue of a test app by its registry.
+var queueOf = map[*registry.Service]*queue.Queue{}
 
 // queued enqueues a scan as the matrix's caseworker and returns its path.
 func queued(t *testing.T, w *world) req {

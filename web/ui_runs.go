@@ -131,7 +131,9 @@ type runsView struct {
 	CanRun  bool
 	Jobs    []jobOut // the queue's latest jobs the caller may see, of every server
 	// RequestKey is the pay form's request key, new at each showing: a
-	// second submit of the same form shows the batch the first paid.
+	// second submit of the same form shows the batch the first paid; a
+	// period's close button sends it with the period appended, so a
+	// second submit follows the job the first queued.
 	RequestKey string
 }
 
@@ -175,12 +177,6 @@ func (s *Server) uiStartRun(w http.ResponseWriter, r *http.Request) {
 	s.uiEnqueuePeriodJob(w, r, JobAssessment, func(p period.YearMonth) any { return assessmentArgs{Period: p.String()} })
 }
 
-// uiClosePeriod enqueues the close of the period posted (no more runs;
-// corrections only) and goes to its progress page.
-func (s *Server) uiClosePeriod(w http.ResponseWriter, r *http.Request) {
-	s.uiEnqueuePeriodJob(w, r, JobPeriodClose, func(p period.YearMonth) any { return closeArgs{Period: p.String()} })
-}
-
 // uiEnqueuePeriodJob enqueues a job of kind over the period posted, with
 // the arguments args makes, and goes to its progress page.
 func (s *Server) uiEnqueuePeriodJob(w http.ResponseWriter, r *http.Request, kind string, args func(period.YearMonth) any) {
@@ -188,9 +184,9 @@ func (s *Server) uiEnqueuePeriodJob(w http.ResponseWriter, r *http.Request, kind
 		s.uiNotFound(w, r)
 		return
 	}
-	p, err := period.ParseYearMonth(strings.TrimSpace(r.PostFormValue("period")))
+	p, err := postedPeriod(r)
 	if err != nil {
-		s.uiError(w, r, fault.Invalidf("period", "month.format", "%q is not a month YYYY-MM", r.PostFormValue("period")))
+		s.uiError(w, r, err)
 		return
 	}
 	raw, _ := json.Marshal(args(p))
@@ -200,6 +196,15 @@ func (s *Server) uiEnqueuePeriodJob(w http.ResponseWriter, r *http.Request, kind
 		return
 	}
 	http.Redirect(w, r, "/runs/"+strconv.FormatInt(j.ID, 10), http.StatusSeeOther)
+}
+
+// postedPeriod reads the month of a form's field period.
+func postedPeriod(r *http.Request) (period.YearMonth, error) {
+	p, err := period.ParseYearMonth(strings.TrimSpace(r.PostFormValue("period")))
+	if err != nil {
+		return 0, fault.Invalidf("period", "month.format", "%q is not a month YYYY-MM", r.PostFormValue("period"))
+	}
+	return p, nil
 }
 
 // periodJob reads the assessment or close job of the path's key as the
@@ -295,9 +300,9 @@ func (s *Server) uiPay(w http.ResponseWriter, r *http.Request) {
 		s.uiNotFound(w, r)
 		return
 	}
-	p, err := period.ParseYearMonth(strings.TrimSpace(r.PostFormValue("period")))
+	p, err := postedPeriod(r)
 	if err != nil {
-		s.uiError(w, r, fault.Invalidf("period", "month.format", "%q is not a month YYYY-MM", r.PostFormValue("period")))
+		s.uiError(w, r, err)
 		return
 	}
 	kind := insurance.ClaimKind(r.PostFormValue("kind"))
