@@ -158,11 +158,13 @@ type server struct {
 	done chan error
 }
 
-// serve starts hrss serve on e on a free loopback port and waits until
-// it listens; the process is killed when the test ends.
-func (e env) serve(t *testing.T) *server {
+// serve starts hrss serve on e on a free loopback port, with serve's
+// flags extra, and waits until it listens; the process is killed when
+// the test ends.
+func (e env) serve(t *testing.T, extra ...string) *server {
 	t.Helper()
-	cmd := exec.Command(hrssBin, "--db", e.db, "--key-file", e.key, "serve", "--addr", "127.0.0.1:0", "--scan-every", "0")
+	args := append([]string{"--db", e.db, "--key-file", e.key, "serve", "--addr", "127.0.0.1:0", "--scan-every", "0"}, extra...)
+	cmd := exec.Command(hrssBin, args...)
 	s := &server{cmd: cmd, logs: &syncBuffer{}, done: make(chan error, 1)}
 	cmd.Stderr = s.logs
 	out, err := cmd.StdoutPipe()

@@ -160,13 +160,25 @@ func TestUIMonthlyRun(t *testing.T) {
 	}
 	// closed, the period takes no more runs: the run page says why
 	// the close is a job of the queue too: its page follows it to the end
-	closing := u.do("POST", "/runs/close", url.Values{"csrf_token": {u.csrf}, "period": {"2026-02"}}, nil)
+	// refused at once, nothing queued, a month never assessed; the close
+	// button sends its form's request key
+	if res := u.do("POST", "/runs/close", url.Values{"csrf_token": {u.csrf}, "period": {"2020-01"}}, nil); res.status != 404 || res.url != "/runs/close" {
+		t.Errorf("the close of a month never assessed: %d %s", res.status, res.url)
+	}
+	if l := u.do("GET", "/runs?period=2026-02", nil, nil); !regexp.MustCompile(`name="request_key" value="[^"]+-2026-02"><button type="submit" class="secondary" id="close-2026-02"`).MatchString(l.body) {
+		t.Errorf("the close button of 2026-02 sends no request key of its own")
+	}
+	closeForm := url.Values{"csrf_token": {u.csrf}, "period": {"2026-02"}, "request_key": {"ui-close-2026-02"}}
+	closing := u.do("POST", "/runs/close", closeForm, nil)
 	for i := 0; i < 300 && closing.status == 200 && !strings.Contains(closing.body, `id="close-summary"`); i++ {
 		time.Sleep(20 * time.Millisecond)
 		closing = u.do("GET", closing.url, nil, nil)
 	}
 	if !strings.Contains(closing.body, `id="close-summary"`) || !strings.Contains(closing.body, "关账完成") || !strings.Contains(closing.body, "已关账") {
 		t.Errorf("close: %d %s", closing.status, closing.body)
+	}
+	if twice := u.do("POST", "/runs/close", closeForm, nil); twice.url != closing.url {
+		t.Errorf("the close form submitted twice went to %s, not to the first's job %s", twice.url, closing.url)
 	}
 	if l := u.do("GET", "/runs?period=2026-02", nil, nil); !strings.Contains(l.body, "已关账") || !strings.Contains(l.body, "月度关账") {
 		t.Errorf("the periods page does not show the period closed by its job")

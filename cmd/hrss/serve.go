@@ -21,13 +21,14 @@ import (
 )
 
 func runServe(g *globals, args []string) error {
-	fs := newFlags(g, "serve", "serve [--addr HOST:PORT] [--scan-every DURATION] [--sync-every DURATION] [--late-fees-every DURATION] [--recompute-every DURATION] [--workers N] [--trusted-proxy CIDR,...] [--pprof 127.0.0.1:PORT]")
+	fs := newFlags(g, "serve", "serve [--addr HOST:PORT] [--scan-every DURATION] [--sync-every DURATION] [--late-fees-every DURATION] [--recompute-every DURATION] [--workers N] [--close-chunk N] [--trusted-proxy CIDR,...] [--pprof 127.0.0.1:PORT]")
 	addr := fs.String("addr", envOr("HRSS_ADDR", "127.0.0.1:8080"), "address to listen on (env HRSS_ADDR)")
 	fs.DurationVar(&g.scanEvery, "scan-every", 24*time.Hour, "run the support programmes' proactive scan once in every slot of this length, counted from the Unix epoch, whichever server takes it (0: never)")
 	fs.DurationVar(&g.serve.syncEvery, "sync-every", 0, "run the employment services' city-wide synchronisation once in every slot of this length (0: never)")
 	fs.DurationVar(&g.serve.feesEvery, "late-fees-every", 24*time.Hour, "bill the late fees due to the day once in every slot of this length, whichever server takes it (0: never)")
 	fs.DurationVar(&g.serve.recomputeEvery, "recompute-every", 24*time.Hour, "prepare the recomputations of provisional pensions whose base a parameter file now publishes (hrss pensions recompute) once in every slot of this length (0: never)")
 	fs.IntVar(&g.serve.workers, "workers", 1, "jobs of the queue this server runs at once (0: none; another server's workers run them)")
+	fs.IntVar(&g.serve.closeChunk, "close-chunk", 0, "about how many persons a month's close credits in one transaction, whole payers (0: insurance's default, 5,000)")
 	proxies := fs.String("trusted-proxy", envOr("HRSS_TRUSTED_PROXY", ""), "addresses or CIDR prefixes of the proxies whose X-Forwarded-For names the client (env HRSS_TRUSTED_PROXY)")
 	fs.StringVar(&g.serve.pprof, "pprof", envOr("HRSS_PPROF", ""), "serve Go's profiler (net/http/pprof) on this loopback address, apart from the application (env HRSS_PPROF; empty: off)")
 	if err := parseFlags(fs, args); err != nil {
@@ -42,6 +43,9 @@ func runServe(g *globals, args []string) error {
 	}
 	if g.serve.workers < 0 {
 		return fault.Invalidf("workers", "serve.workers", "--workers must be 0 or more")
+	}
+	if g.serve.closeChunk < 0 {
+		return fault.Invalidf("close-chunk", "serve.close_chunk", "--close-chunk must be 0 (the default) or more")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -61,6 +65,7 @@ type serveOptions struct {
 	// recomputeEvery is the slot of the scan for provisional pensions to
 	// recompute, 0 never.
 	recomputeEvery time.Duration
+	closeChunk     int            // persons a close's transaction credits (insurance.Service.CloseChunk), 0 its default
 	proxies        []netip.Prefix // trusted proxies (web.Server.TrustedProxies)
 	pprof          string         // loopback address of the profiler, empty off (pprof.go)
 }
@@ -81,6 +86,9 @@ func serveApp(ctx context.Context, g *globals, a *app, addr string) error {
 	}
 	slog.SetDefault(slog.New(web.LogHandler(slog.NewJSONHandler(g.stderr, nil)))) // JSON lines with request IDs
 	ws := a.server()
+	if ws.Insurance != nil {
+		ws.Insurance.CloseChunk = g.serve.closeChunk
+	}
 	if ws.Rules, err = loadParams(g); err != nil { // the screens compute with the same parameters as the CLI
 		ln.Close()
 		return err
