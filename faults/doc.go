@@ -8,6 +8,9 @@
 //     API (SQLite and PostgreSQL): every write answered 2xx is there,
 //     none is half-written (a person without its audit entry, a relation
 //     without its person).
+//   - kill -9 of hrss serve during a month's close queued through the API
+//     (SQLite and PostgreSQL): the restarted server's worker finishes the
+//     close, which then equals a copy's closed without interruption.
 //   - PostgreSQL stopped (immediate mode, as a crash) and started again
 //     during a monthly assessment run and during a collection import, on
 //     a private PostgreSQL cluster of the test's own (initdb into a

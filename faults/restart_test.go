@@ -176,8 +176,7 @@ func lostDatabase(t *testing.T, job string, code int, errs string) {
 // are the same, row for row (identities and timestamps aside).
 func sameAs(t *testing.T, a, b env, when string) {
 	t.Helper()
-	xa, xb := a.sqlDB(t), b.sqlDB(t)
-	for _, q := range []string{
+	sameRows(t, a, b, when, []string{
 		"SELECT period, status FROM ins_periods ORDER BY period",
 		"SELECT period, status, persons, payers, total FROM ins_runs WHERE status = 'done' ORDER BY id",
 		`SELECT a.period, a.kind, a.relation_id, a.person_id, a.payer_id, a.division, a.base, a.pension_ind, a.pension_emp,
@@ -189,7 +188,15 @@ func sameAs(t *testing.T, a, b env, when string) {
 		"SELECT period, payer_kind, payer_id, amount FROM ins_overpayments ORDER BY 1, 2, 3, 4",
 		"SELECT person_id, period, kind, relation_id, payer_id, base, amount, unemployment, book_year FROM ins_credits ORDER BY 1, 2, 3, 4",
 		"SELECT file_name, sha256, row_count FROM ins_imports ORDER BY id",
-	} {
+	})
+}
+
+// sameRows fails the test unless each query answers the same rows on a
+// and b, naming the first difference.
+func sameRows(t *testing.T, a, b env, when string, queries []string) {
+	t.Helper()
+	xa, xb := a.sqlDB(t), b.sqlDB(t)
+	for _, q := range queries {
 		ra, rb := rowsOf(t, xa, q), rowsOf(t, xb, q)
 		if !slices.Equal(ra, rb) {
 			i := 0

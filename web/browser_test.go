@@ -515,6 +515,19 @@ func TestBrowser(t *testing.T) {
 	if got := text("#whatif-total"); got == "" || strings.HasPrefix(got, "0.00") {
 		t.Errorf("the what-if's difference %q", got)
 	}
+	// 11b. and closes the month from the periods list: the button queues
+	// the close, whose page follows the job until the period is closed
+	run("month-closed",
+		chromedp.Navigate(base+"/runs?period=2026-02"),
+		chromedp.WaitVisible(chromedp.CSS("#close-2026-02")),
+		loaded,
+		chromedp.Click(chromedp.CSS("#close-2026-02")),
+		chromedp.WaitVisible(chromedp.CSS("#close-summary")),
+		loaded,
+	)
+	if got := text("#close-summary"); !strings.Contains(got, "closed") || !strings.Contains(got, "cwcity") {
+		t.Errorf("the close's summary %q", got)
+	}
 	// 12. a citizen sees a job fair to come with its employer and books a slot
 	fair := city.fairWithEmployer(t)
 	if _, err := city.acc.CreateUser(sysCtx, access.UserInput{Name: "citizen1", Role: "citizen", PersonID: city.inside.ID, Password: city.password}); err != nil {

@@ -35,7 +35,7 @@ func (s *Server) enqueueClose(r *http.Request, p period.YearMonth, field, key st
 	if q, ok, err := s.closeQueued(r, p); err != nil {
 		return j, false, err
 	} else if ok && (key == "" || q.Key != key) {
-		return j, false, fault.Conflictf("period", "close.queued", "the close of %s is already %s as job %d: follow it (GET /api/v1/queue/%d)", p, q.State, q.ID, q.ID)
+		return j, false, fault.Conflictf("period", "close.queued", "the close of %s is already %s as job %d: follow it (GET /api/v1/queue/%d, or the runs screen's /runs/%d)", p, q.State, q.ID, q.ID, q.ID)
 	}
 	raw, _ := json.Marshal(closeArgs{Period: p.String()})
 	j, created, err = s.Queue.EnqueueKey(ctx, JobPeriodClose, key, raw)
@@ -78,12 +78,7 @@ func (s *Server) closePeriod(w http.ResponseWriter, r *http.Request, _ *insuranc
 		writeError(w, r, fault.NotFoundf("this server runs no job queue: close the period with hrss close"))
 		return
 	}
-	p, err := parsePeriod("period", r.PathValue("period"))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	key, err := apiRequestKey(r)
+	p, key, err := periodAndKey(r, r.PathValue("period"))
 	if err != nil {
 		writeError(w, r, err)
 		return

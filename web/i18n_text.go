@@ -593,6 +593,7 @@ var catalogue = [][3]string{
 	{"period.status.open", "未关账", "open"},
 	{"period.status.closing", "关账中", "closing"},
 	{"period.status.closed", "已关账", "closed"},
+	{"close.title", "关账进度", "Close progress"},
 	{"close.of", "%s 关账", "Close of %s"},
 	{"close.progress", "已记入个人账户 %s / %s 人", "%s of %s persons credited to their accounts"},
 	{"close.finished", "关账完成。", "The period is closed."},

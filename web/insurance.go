@@ -67,6 +67,17 @@ func items[T any](xs []T) list[T] {
 	return list[T]{Items: xs}
 }
 
+// periodAndKey reads the period v (YYYY-MM) and the request's
+// Idempotency-Key, scoped to the caller ("" without one).
+func periodAndKey(r *http.Request, v string) (period.YearMonth, string, error) {
+	p, err := parsePeriod("period", v)
+	if err != nil {
+		return 0, "", err
+	}
+	key, err := apiRequestKey(r)
+	return p, key, err
+}
+
 // parsePeriod reads a YYYY-MM value of field.
 func parsePeriod(field, v string) (period.YearMonth, error) {
 	p, err := period.ParseYearMonth(v)
@@ -312,12 +323,7 @@ func (s *Server) payRun(w http.ResponseWriter, r *http.Request, svc *insurance.S
 		writeError(w, r, err)
 		return
 	}
-	p, err := parsePeriod("period", in.Period)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	key, err := apiRequestKey(r)
+	p, key, err := periodAndKey(r, in.Period)
 	if err != nil {
 		writeError(w, r, err)
 		return

@@ -261,7 +261,11 @@ func (s *Server) uiRun(w http.ResponseWriter, r *http.Request) {
 		s.uiError(w, r, err)
 		return
 	}
-	p := newPage(r, "run.title", nil)
+	title := "run.title"
+	if run.Closing() {
+		title = "close.title"
+	}
+	p := newPage(r, title, nil)
 	v := runView{Run: run, JSON: "/runs/" + run.Key + "/progress"}
 	if run.Err != nil {
 		v.Error = p.L.Error(run.Err)
