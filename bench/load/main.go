@@ -27,7 +27,7 @@
 // Loopback only, bounded in requests and time, it stops by itself:
 //
 //	go run ./cmd/hrss demo --no-serve --persons 20000 --db /tmp/load/city.db --key-file /tmp/load/city.key
-//	go run ./bench/load -db /tmp/load/city.db -key-file /tmp/load/city.key [-clients 1,10,50] [-duration 20s] [-think 1s]
+//	go run ./bench/load -db /tmp/load/city.db -key-file /tmp/load/city.key [-clients 1,10,50] [-duration 20s] [-think 1s [-paced-only]]
 //	go run ./bench/load -db 'postgres://postgres@127.0.0.1:5432/scratch?sslmode=disable' -scratch -key-file city.key
 package main
 
@@ -52,6 +52,7 @@ type config struct {
 	Binary   string        // a built hrss; empty: build it from this tree
 	Clients  []int         // concurrent clients of each level
 	Think    time.Duration // >0: each level is also run with paced clients, who wait this long on average between requests
+	Paced    bool          // with Think: the paced clients only, no closed loop
 	Duration time.Duration // how long each level sends requests (at least until its monthly run ends)
 	Requests int           // at most this many requests per level
 	RunLimit time.Duration // a level waits at most this long for its monthly run
@@ -91,6 +92,7 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&cfg.Binary, "hrss", "", "an hrss binary to serve with (default: built from this tree)")
 	clients := fs.String("clients", "1,10,50", "concurrent clients of each level, comma-separated")
 	fs.DurationVar(&cfg.Think, "think", 0, "also run each level with paced clients that think this long on average (exponentially distributed) between requests, as caseworkers do; 0: closed loop only")
+	fs.BoolVar(&cfg.Paced, "paced-only", false, "with -think: run the paced clients only, not the closed loop")
 	fs.DurationVar(&cfg.Duration, "duration", 20*time.Second, "how long each level sends requests (it also lasts until its monthly run ends)")
 	fs.IntVar(&cfg.Requests, "requests", 50000, "at most this many requests per level")
 	fs.DurationVar(&cfg.RunLimit, "run-limit", 10*time.Minute, "a level waits at most this long for its monthly run")
@@ -134,6 +136,8 @@ func (cfg config) check() error {
 		return errors.New("-db: a PostgreSQL database is written to by the load; name a scratch database and pass -scratch")
 	case cfg.Think < 0:
 		return errors.New("-think must not be negative")
+	case cfg.Paced && cfg.Think == 0:
+		return errors.New("-paced-only needs -think: the paced clients' mean think time")
 	case cfg.Duration <= 0 || cfg.Requests < 1:
 		return errors.New("-duration and -requests must be positive")
 	case cfg.Citizens < 1 || cfg.Agents < 1:

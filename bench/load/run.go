@@ -68,6 +68,9 @@ func run(ctx context.Context, cfg config) (*result, error) {
 	if cfg.Think > 0 {
 		thinks = append(thinks, cfg.Think)
 	}
+	if cfg.Paced {
+		thinks = thinks[1:]
+	}
 	for i, n := range cfg.Clients {
 		for j, think := range thinks {
 			fx.startLevel(i*len(thinks)+j, len(cfg.Clients)*len(thinks))
