@@ -185,9 +185,13 @@ func run(dsn string, cfg config) *results {
 		if measured {
 			d = &depth{months: m, rows: sum.Rows, firstRun: perRow(firstRun, sum.Rows)}
 			for range cfg.reruns {
+				var dt deletionTimes
+				svc.AfterDelete = dt.mark
 				t := time.Now()
 				s := assess(ctx, svc, p)
 				d.reruns = append(d.reruns, perRow(time.Since(t), s.Rows))
+				svc.AfterDelete = nil
+				fmt.Printf("  re-run of %s: %s; deletion of the previous run: %s\n", p, time.Since(t).Round(time.Millisecond), dt.String())
 			}
 		}
 		t = time.Now()

@@ -180,3 +180,47 @@ func (r *results) print(cfg config) {
 	line("employer's bills, a call", func(d *depth) time.Duration { return median(d.billsCall) })
 	fmt.Printf("  (a statement and an employer's bills read one row per month of history: per call they grow with it, per row they must not;\n   the run assesses the same %d person-months each month)\n", first.rows)
 }
+
+// deletionTimes are the times of the transactions of a run's deletion of
+// the run it replaces, from insurance.Service.AfterDelete: each is the
+// time since the previous one committed (the first, which has none, is
+// left out), so that a deletion whose transactions grow slower as it
+// goes (a statement re-reading what the ones before deleted) shows as a
+// last tenth slower than its first.
+type deletionTimes struct {
+	last  time.Time
+	rows  int
+	times []time.Duration
+}
+
+func (dt *deletionTimes) mark(rows int) {
+	now := time.Now()
+	if !dt.last.IsZero() && rows > dt.rows {
+		dt.times = append(dt.times, now.Sub(dt.last))
+	}
+	dt.last, dt.rows = now, rows
+}
+
+// String says how many transactions deleted how many rows and bills, in
+// what time, and the mean transaction of the first and the last tenth.
+func (dt *deletionTimes) String() string {
+	n := len(dt.times)
+	if n < 10 {
+		return fmt.Sprintf("%d rows and bills in %d transactions", dt.rows, n+1)
+	}
+	var total time.Duration
+	for _, t := range dt.times {
+		total += t
+	}
+	first, last := meanOf(dt.times[:n/10]), meanOf(dt.times[n-n/10:])
+	return fmt.Sprintf("%d rows and bills in %d transactions, %s; a transaction %s in the first tenth, %s in the last (ratio %.2f)",
+		dt.rows, n+1, total.Round(time.Millisecond), short(first), short(last), float64(last)/float64(max(1, first)))
+}
+
+func meanOf(ds []time.Duration) time.Duration {
+	var sum time.Duration
+	for _, d := range ds {
+		sum += d
+	}
+	return sum / time.Duration(max(1, len(ds)))
+}
