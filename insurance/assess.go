@@ -156,10 +156,17 @@ func (s *Service) startRun(ctx context.Context, p period.YearMonth, c access.Cal
 // is that run and each transaction renews it): rows no reader counts. It
 // deletes txRows rows per transaction, so that the one writer of SQLite
 // (and the audit lock of PostgreSQL) is never held long; a crash between
-// two leaves rows the next run deletes.
+// two leaves rows the next run deletes. Each transaction starts at the
+// mark where the one before it ended (DeleteMark): one that found the
+// run's first row again past every key deleted before it (dead index
+// entries on PostgreSQL until vacuumed) made the deletion quadratic.
+// The mark is kept only in memory and only for a committed transaction:
+// a retried one starts again from the mark it was given, and a run that
+// takes over after a crash starts from the zero mark.
 func (s *Service) deleteStale(ctx context.Context, p period.YearMonth, fence *RunLock) error {
+	var mark DeleteMark
 	for deleted := 0; ; {
-		n := 0
+		n, next := 0, mark
 		step := func(tx Tx) error {
 			st, err := tx.Period(ctx, p)
 			if err != nil {
@@ -173,7 +180,7 @@ func (s *Service) deleteStale(ctx context.Context, p period.YearMonth, fence *Ru
 			} else if held {
 				holder = l.Run
 			}
-			n, err = tx.DeleteRunRows(ctx, p, st.CurrentRun, holder, s.txRows())
+			next, n, err = tx.DeleteRunRows(ctx, p, st.CurrentRun, holder, mark, s.txRows())
 			return err
 		}
 		var err error
@@ -185,11 +192,27 @@ func (s *Service) deleteStale(ctx context.Context, p period.YearMonth, fence *Ru
 		if err != nil || n == 0 {
 			return err
 		}
-		deleted += n
+		mark, deleted = next, deleted+n
 		if s.AfterDelete != nil {
 			s.AfterDelete(deleted)
 		}
 	}
+}
+
+// DeleteMark is where a deletion of a period's stale runs
+// (Tx.DeleteRunRows) got to: of the runs other than Keep1 and Keep2,
+// those before Run are deleted, and of Run its rows up to Seq (every row
+// once RowsDone) and its bills up to Payer, in key order. A run numbers
+// its rows from 1 and payers are of kind 1 or 2 with positive IDs, so the
+// zero mark is the start. A mark made with other keeps (the period's
+// current run or its lock's holder changed) counts as the zero mark: a
+// run it had passed over as kept may be stale now.
+type DeleteMark struct {
+	Keep1, Keep2 int64
+	Run          int64
+	Seq          int32
+	RowsDone     bool
+	Payer        PayerRef
 }
 
 // txRows is the number of rows a run deletes, or bills it writes, per

@@ -128,8 +128,11 @@ type Tx interface {
 	// (the planner's statistics of a partition).
 	PeriodWritten(ctx context.Context, p period.YearMonth) error
 	// DeleteRunRows deletes at most limit of the rows and bills of p
-	// whose run is neither keep1 nor keep2 and returns how many it did.
-	DeleteRunRows(ctx context.Context, p period.YearMonth, keep1, keep2 int64, limit int) (int, error)
+	// whose run is neither keep1 nor keep2, past the mark from (the
+	// zero mark, or one made with other keeps, is the start), and
+	// returns how many it did and the mark of where it got to, to pass
+	// to the next call (DeleteMark).
+	DeleteRunRows(ctx context.Context, p period.YearMonth, keep1, keep2 int64, from DeleteMark, limit int) (DeleteMark, int, error)
 	// InsertRows writes assessment rows.
 	InsertRows(ctx context.Context, rows []Row) error
 	// InsertBills writes bills.

@@ -300,55 +300,139 @@ func (t *Tx) assessmentPartition(ctx context.Context, p period.YearMonth) (name 
 const partitionState = `SELECT (SELECT relispartition FROM pg_class WHERE oid = to_regclass($1))`
 
 // DeleteRunRows implements insurance.Tx: it deletes the rows, then the
-// bills, of each run of p (ins_runs) other than keep1 and keep2, by their
-// keys, at most limit rows in all. On PostgreSQL the rows are deleted
-// from the period's partition itself, attached or not (PreparePeriod).
-func (t *Tx) DeleteRunRows(ctx context.Context, p period.YearMonth, keep1, keep2 int64, limit int) (int, error) {
-	runs, err := t.queryIDs(ctx, `SELECT id FROM ins_runs WHERE period = ? AND id <> ? AND id <> ? ORDER BY id`, ymArg(p), keep1, keep2)
+// bills, of each run of p (ins_runs, in ID order) other than keep1 and
+// keep2, by their keys, from the mark from on, at most limit rows in all.
+// On PostgreSQL the rows are deleted from the period's partition itself,
+// attached or not (PreparePeriod).
+func (t *Tx) DeleteRunRows(ctx context.Context, p period.YearMonth, keep1, keep2 int64, from insurance.DeleteMark, limit int) (insurance.DeleteMark, int, error) {
+	if from.Keep1 != keep1 || from.Keep2 != keep2 {
+		from = insurance.DeleteMark{Keep1: keep1, Keep2: keep2}
+	}
+	runs, err := t.queryIDs(ctx, `SELECT id FROM ins_runs WHERE period = ? AND id >= ? AND id <> ? AND id <> ? ORDER BY id`, ymArg(p), from.Run, keep1, keep2)
 	if err != nil || len(runs) == 0 {
-		return 0, err
+		return from, 0, err
 	}
 	rowsTable := "ins_assessments"
 	if t.engine == Postgres {
 		name, exists, _, err := t.assessmentPartition(ctx, p)
 		if err != nil {
-			return 0, err
+			return from, 0, err
 		}
 		if rowsTable = name; !exists {
 			rowsTable = ""
 		}
 	}
-	done := 0
+	d := runDeletion{t: t, p: ymArg(p), rows: rowsTable, mark: from, limit: limit}
 	for _, run := range runs {
-		for _, d := range []struct{ table, q string }{{rowsTable, deleteRows}, {"ins_bills", deleteBills}} {
-			if d.table == "" {
-				continue
-			}
-			r, err := t.exec(ctx, strings.ReplaceAll(d.q, "TABLE", d.table), ymArg(p), run, ymArg(p), run, limit-done)
-			if err != nil {
-				return done, err
-			}
-			n, err := r.RowsAffected()
-			if done += int(n); err != nil || done >= limit {
-				return done, err
-			}
+		if run != d.mark.Run {
+			d.mark = insurance.DeleteMark{Keep1: keep1, Keep2: keep2, Run: run}
+		}
+		if full, err := d.deleteRun(ctx); err != nil || full {
+			return d.mark, d.done, err
 		}
 	}
-	return done, nil
+	// Every run is done: the next call starts past the last.
+	d.mark = insurance.DeleteMark{Keep1: keep1, Keep2: keep2, Run: runs[len(runs)-1] + 1}
+	return d.mark, d.done, nil
 }
 
-// deleteRows and deleteBills delete at most a number of the rows (from
-// TABLE: ins_assessments or a partition of it) and of the bills of one
-// run of a period, by their primary keys. The rows go as a range of seq
-// from the run's lowest, read from the key: a semi-join on a sub-select
-// with a LIMIT, as the bills go, was planned on a partition PostgreSQL
-// had no statistics for yet as a nested loop over the whole run for each
-// deletion, quadratic in the run's rows (found by go run ./bench/scale).
+// runDeletion is one DeleteRunRows: it deletes run by run, keeping the
+// mark of the last key deleted so that each statement starts its index
+// scan there rather than at the run's first key, past the entries of
+// every row deleted before it (on PostgreSQL they stay in the index,
+// dead, until vacuumed; each statement walked them again, and at
+// 1,000,000 rows the last deletions took 150 ms each).
+type runDeletion struct {
+	t     *Tx
+	p     int
+	rows  string // the table of the period's rows; "" when there is none
+	mark  insurance.DeleteMark
+	limit int
+	done  int
+}
+
+// deleteRun deletes what it may of the rows, then the bills, of the
+// mark's run past the mark, and reports whether it reached the limit.
+func (d *runDeletion) deleteRun(ctx context.Context) (bool, error) {
+	if !d.mark.RowsDone && d.rows != "" {
+		if full, err := d.deleteRows(ctx); err != nil || full {
+			return full, err
+		}
+	}
+	d.mark.RowsDone = true
+	return d.deleteBills(ctx)
+}
+
+// deleteRows deletes up to the limit of the run's rows past the mark's
+// seq: the seq of the last row it may delete is read first (the key
+// scanned from the mark), then the rows up to it go by a range of the
+// key. When fewer rows are left, it deletes them all.
+func (d *runDeletion) deleteRows(ctx context.Context) (bool, error) {
+	q := strings.ReplaceAll(rowsBound, "TABLE", d.rows)
+	var last int32
+	err := d.t.queryRow(ctx, q, d.p, d.mark.Run, d.mark.Seq, d.limit-d.done-1).Scan(&last)
+	if errors.Is(err, sql.ErrNoRows) {
+		q = strings.ReplaceAll(deleteRowsRest, "TABLE", d.rows)
+		return false, d.exec(ctx, q, d.p, d.mark.Run, d.mark.Seq)
+	}
+	if err != nil {
+		return false, wrapDBError(err)
+	}
+	q = strings.ReplaceAll(deleteRowsRange, "TABLE", d.rows)
+	if err := d.exec(ctx, q, d.p, d.mark.Run, d.mark.Seq, last); err != nil {
+		return false, err
+	}
+	d.mark.Seq = last
+	return d.done >= d.limit, nil
+}
+
+// deleteBills deletes up to the limit of the run's bills past the mark's
+// payer, as deleteRows does the rows.
+func (d *runDeletion) deleteBills(ctx context.Context) (bool, error) {
+	var last insurance.PayerRef
+	from := d.mark.Payer
+	err := d.t.queryRow(ctx, billsBound, d.p, d.mark.Run, int16(from.Kind), from.ID, d.limit-d.done-1).Scan(&last.Kind, &last.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, d.exec(ctx, deleteBillsRest, d.p, d.mark.Run, int16(from.Kind), from.ID)
+	}
+	if err != nil {
+		return false, wrapDBError(err)
+	}
+	if err := d.exec(ctx, deleteBillsRange, d.p, d.mark.Run, int16(from.Kind), from.ID, int16(last.Kind), last.ID); err != nil {
+		return false, err
+	}
+	d.mark.Payer = last
+	return d.done >= d.limit, nil
+}
+
+// exec runs a deletion and counts the rows it deleted.
+func (d *runDeletion) exec(ctx context.Context, q string, args ...any) error {
+	r, err := d.t.exec(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	n, err := r.RowsAffected()
+	d.done += int(n)
+	return err
+}
+
+// The statements of runDeletion, by the primary keys of the rows (TABLE:
+// ins_assessments or a partition of it) and of the bills. Each bound is
+// the key of the last row the deletion may take: the OFFSET reads the
+// key from the mark on, and the deletion is then a range of it. (A
+// semi-join on a sub-select with a LIMIT was planned on a partition
+// PostgreSQL had no statistics for yet as a nested loop over the whole
+// run for each deletion: found by go run ./bench/scale.)
 const (
-	deleteRows = `DELETE FROM TABLE WHERE period = ? AND run_id = ? AND seq <
-		(SELECT min(seq) FROM TABLE WHERE period = ? AND run_id = ?) + ?`
-	deleteBills = `DELETE FROM TABLE WHERE period = ? AND run_id = ? AND (payer_kind, payer_id) IN
-		(SELECT payer_kind, payer_id FROM TABLE WHERE period = ? AND run_id = ? LIMIT ?)`
+	rowsBound = `SELECT seq FROM TABLE WHERE period = ? AND run_id = ? AND seq > ?
+		ORDER BY seq LIMIT 1 OFFSET ?`
+	deleteRowsRange = `DELETE FROM TABLE WHERE period = ? AND run_id = ? AND seq > ? AND seq <= ?`
+	deleteRowsRest  = `DELETE FROM TABLE WHERE period = ? AND run_id = ? AND seq > ?`
+	billsBound      = `SELECT payer_kind, payer_id FROM ins_bills WHERE period = ? AND run_id = ? AND (payer_kind, payer_id) > (?, ?)
+		ORDER BY payer_kind, payer_id LIMIT 1 OFFSET ?`
+	deleteBillsRange = `DELETE FROM ins_bills WHERE period = ? AND run_id = ?
+		AND (payer_kind, payer_id) > (?, ?) AND (payer_kind, payer_id) <= (?, ?)`
+	deleteBillsRest = `DELETE FROM ins_bills WHERE period = ? AND run_id = ? AND (payer_kind, payer_id) > (?, ?)`
 )
 
 func (t *Tx) queryIDs(ctx context.Context, q string, args ...any) ([]int64, error) {

@@ -239,7 +239,7 @@ type Plan struct {
 
 // ExplainHistory returns PostgreSQL's plans (EXPLAIN, nothing executed)
 // of the queries whose cost must not grow with the months of history:
-// a run's deletion of another run's rows, a chunk of a period's close
+// a run's deletion of another run's rows and bills, a chunk of a period's close
 // crediting its paid rows, a payment crediting one payer's rows, a correction reading
 // a relation's rows, a statement's credits and an employer's bills, for
 // period p's run, an employer, a person and an employment relation.
@@ -252,7 +252,9 @@ func (db *DB) ExplainHistory(ctx context.Context, p period.YearMonth, run, emplo
 		name string
 		q    boundQuery
 	}{
-		{"run: delete 1,000 rows of a previous run", boundQuery{strings.ReplaceAll(deleteRows, "TABLE", "ins_assessments"), []any{ymArg(p), run, ymArg(p), run, 1000}}},
+		{"run: the last of 250 rows to delete", boundQuery{strings.ReplaceAll(rowsBound, "TABLE", "ins_assessments"), []any{ymArg(p), run, 1000, 249}}},
+		{"run: delete 250 rows of a previous run", boundQuery{strings.ReplaceAll(deleteRowsRange, "TABLE", "ins_assessments"), []any{ymArg(p), run, 1000, 1250}}},
+		{"run: the last of 250 bills to delete", boundQuery{billsBound, []any{ymArg(p), run, int16(insurance.PayerEmployer), employer, 249}}},
 		{"close: a chunk's credits (50 employers)", paidCredits(p, run, insurance.PayerRange{Kind: insurance.PayerEmployer, First: employer, Last: employer + 49}, p.Year(), now)[0]},
 		{"payment: credit one employer's rows", paidCredits(p, run, insurance.PayerRange{Kind: insurance.PayerEmployer, First: employer, Last: employer}, p.Year(), now)[0]},
 		{"correction: one relation's rows", boundQuery{relationRowsQuery, []any{ymArg(p), run, int16(insurance.PayerEmployer), relation, ymArg(p), int16(insurance.PayerEmployer), relation}}},
