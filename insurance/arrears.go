@@ -81,7 +81,7 @@ func (s *Service) Arrears(ctx context.Context, asOf period.Date) (Arrears, error
 	}
 	var bfs []billFees
 	err = s.Store.View(ctx, func(tx Tx) (err error) {
-		bfs, err = s.feeBills(ctx, tx, asOf)
+		bfs, err = s.feeBills(ctx, tx, asOf, FeeScope{})
 		return err
 	})
 	out := Arrears{AsOf: asOf, Payers: []PayerArrears{}}

@@ -73,7 +73,9 @@ type FeeCredit struct {
 }
 
 // FeeRun is one billing of late fees: the fees accrued to AsOf that no
-// earlier billing covered.
+// earlier billing covered. It commits in chunks of bills (see
+// BillLateFees): Lines and Amount are those of the chunks committed, the
+// Cursor the last bill billed.
 type FeeRun struct {
 	ID        int64       `json:"id"`
 	AsOf      period.Date `json:"as_of"`
@@ -81,7 +83,30 @@ type FeeRun struct {
 	Lines     int         `json:"lines"`
 	Amount    money.Fen   `json:"amount"`
 	CreatedAt time.Time   `json:"created_at"`
+	Status    string      `json:"status"` // FeeRunRunning or FeeRunDone
 	Fees      []LateFee   `json:"fees,omitempty"`
+	Holder    string      `json:"-"` // the billing that holds a running one
+	Heartbeat time.Time   `json:"-"` // renewed by each chunk
+	Cursor    BillKey     `json:"-"` // the last bill billed, in key order
+}
+
+// The statuses of a late fee billing.
+const (
+	FeeRunRunning = "running" // chunks are still to bill
+	FeeRunDone    = "done"
+)
+
+// FeeRunStep is what one chunk of a billing records on its run: the
+// lines and amount it added, the last bill it billed, the heartbeat, and
+// Done for the billing's last step.
+type FeeRunStep struct {
+	ID        int64
+	Holder    string
+	Heartbeat time.Time
+	Cursor    BillKey
+	Lines     int
+	Amount    money.Fen
+	Done      bool
 }
 
 // LateFeeFilter narrows a list of late fee lines; the zero value lists
@@ -91,12 +116,19 @@ type LateFeeFilter struct {
 	PayerKind PayerKind
 	PayerID   int64
 	Run       int64
+	Payers    PayerRange // when Kind is set (every ID of it when Last is 0)
 }
 
 // MoneyTx is what late fees, credits and refunds read and write inside a
 // transaction (part of Tx).
 type MoneyTx interface {
 	InsertFeeRun(ctx context.Context, r *FeeRun) error // sets r.ID
+	// StepFeeRun records st on its run if st.Holder still holds it
+	// running, and reports whether it did.
+	StepFeeRun(ctx context.Context, st FeeRunStep) (bool, error)
+	// TakeFeeRun gives running billing id held by from to holder, and
+	// reports whether it was still so held.
+	TakeFeeRun(ctx context.Context, id int64, from, holder string, heartbeat time.Time) (bool, error)
 	InsertLateFees(ctx context.Context, fees []LateFee) error
 	// LateFees lists the late fee lines of f in (period, payer, to, id)
 	// order.
@@ -112,16 +144,17 @@ type MoneyTx interface {
 	// billed.
 	MarkFeeStale(ctx context.Context, k BillKey, since time.Time) error
 	MarkPeriodFeesStale(ctx context.Context, p period.YearMonth, since time.Time) error
-	// StaleFees lists the marked bills; ClearFeeStale removes marks.
-	StaleFees(ctx context.Context) ([]BillKey, error)
+	// StaleFees lists the marked bills of sc; ClearFeeStale removes marks.
+	StaleFees(ctx context.Context, sc FeeScope) ([]BillKey, error)
 	ClearFeeStale(ctx context.Context, keys []BillKey) error
-	// InsertFeeCredit records c (sets c.ID); FeeCredits lists them all.
+	// InsertFeeCredit records c (sets c.ID); FeeCredits lists those of
+	// sc's bills.
 	InsertFeeCredit(ctx context.Context, c *FeeCredit) error
-	FeeCredits(ctx context.Context) ([]FeeCredit, error)
-	// FeePayments lists the applied payments of period p (of one payer
-	// when kind is set) in (paid_on, reference) order with what a late
-	// fee reads of them: payer, amount, applied parts, date.
-	FeePayments(ctx context.Context, p period.YearMonth, kind PayerKind, payer int64) ([]Payment, error)
+	FeeCredits(ctx context.Context, sc FeeScope) ([]FeeCredit, error)
+	// FeePayments lists the applied payments of period p (of the payers
+	// of r when r.Kind is set) in (paid_on, reference) order with what a
+	// late fee reads of them: payer, amount, applied parts, date.
+	FeePayments(ctx context.Context, p period.YearMonth, r PayerRange) ([]Payment, error)
 	// Credits lists the credits (overpaid and unmatched payments,
 	// overpayments of re-runs, fee credits) with what was re-matched and
 	// refunded of each.
@@ -135,6 +168,14 @@ type MoneyTx interface {
 	RefundRun(ctx context.Context, id int64) (RefundRun, error)
 	RefundRuns(ctx context.Context) ([]RefundRun, error)
 	InsertRefundReturn(ctx context.Context, r *bank.Return) error // sets r.ID
+}
+
+// FeeScope narrows the bills a late fee reads to those of Period (when
+// set) and of its Payers (when Payers.Kind is set); the zero value is
+// every bill.
+type FeeScope struct {
+	Period period.YearMonth
+	Payers PayerRange
 }
 
 // billFees is a bill with what its late fee needs: its applied payments
@@ -152,17 +193,17 @@ type billFees struct {
 // payments of one by one; above it, it reads the period's at once.
 const feeBillsPerPayer = 200
 
-// feeBills reads, in tx, the bills due before asOf whose late fee may be
-// owed or billed: those with principal unpaid, a line billed, or a mark
-// (a payment after the due date, a re-assessment), each with its
+// feeBills reads, in tx, the bills of sc due before asOf whose late fee
+// may be owed or billed: those with principal unpaid, a line billed, or
+// a mark (a payment after the due date, a re-assessment), each with its
 // payments, lines and fee credits. A bill paid in full on time, never
 // billed nor marked, owes no late fee and is not read.
-func (s *Service) feeBills(ctx context.Context, tx Tx, asOf period.Date) ([]billFees, error) {
-	bills, err := tx.Bills(ctx, BillFilter{FeeCandidates: true})
+func (s *Service) feeBills(ctx context.Context, tx Tx, asOf period.Date, sc FeeScope) ([]billFees, error) {
+	bills, err := tx.Bills(ctx, BillFilter{FeeCandidates: true, Period: sc.Period, Payers: sc.Payers})
 	if err != nil {
 		return nil, err
 	}
-	lines, err := tx.LateFees(ctx, LateFeeFilter{})
+	lines, err := tx.LateFees(ctx, LateFeeFilter{Period: sc.Period, Payers: sc.Payers})
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +212,7 @@ func (s *Service) feeBills(ctx context.Context, tx Tx, asOf period.Date) ([]bill
 		k := BillKey{l.Period, l.PayerKind, l.PayerID}
 		byBill[k] = append(byBill[k], l)
 	}
-	stale, credited, err := feeMarks(ctx, tx)
+	stale, credited, err := feeMarks(ctx, tx, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -188,12 +229,13 @@ func (s *Service) feeBills(ctx context.Context, tx Tx, asOf period.Date) ([]bill
 		perPeriod[b.Period]++
 		out = append(out, billFees{bill: b, lines: byBill[k], credited: credited[k], stale: stale[k]})
 	}
-	return out, s.feePayments(ctx, tx, out, perPeriod)
+	return out, s.feePayments(ctx, tx, out, perPeriod, sc)
 }
 
-// feeMarks reads the bills marked stale and the fee credits per bill.
-func feeMarks(ctx context.Context, tx Tx) (map[BillKey]bool, map[BillKey]money.Fen, error) {
-	keys, err := tx.StaleFees(ctx)
+// feeMarks reads the bills of sc marked stale and the fee credits per
+// bill.
+func feeMarks(ctx context.Context, tx Tx, sc FeeScope) (map[BillKey]bool, map[BillKey]money.Fen, error) {
+	keys, err := tx.StaleFees(ctx, sc)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -201,7 +243,7 @@ func feeMarks(ctx context.Context, tx Tx) (map[BillKey]bool, map[BillKey]money.F
 	for _, k := range keys {
 		stale[k] = true
 	}
-	fcs, err := tx.FeeCredits(ctx)
+	fcs, err := tx.FeeCredits(ctx, sc)
 	credited := map[BillKey]money.Fen{}
 	for _, fc := range fcs {
 		credited[BillKey{fc.Period, fc.PayerKind, fc.PayerID}] += fc.Amount
@@ -210,14 +252,15 @@ func feeMarks(ctx context.Context, tx Tx) (map[BillKey]bool, map[BillKey]money.F
 }
 
 // feePayments sets the applied payments of each bill of bfs: one payer's
-// at a time in a period with few of bfs, the period's at once otherwise.
-func (s *Service) feePayments(ctx context.Context, tx Tx, bfs []billFees, perPeriod map[period.YearMonth]int) error {
+// at a time in a period with few of bfs, the period's (or the payers of
+// sc's, when sc names them) at once otherwise.
+func (s *Service) feePayments(ctx context.Context, tx Tx, bfs []billFees, perPeriod map[period.YearMonth]int, sc FeeScope) error {
 	pays := map[period.YearMonth]map[PayerRef][]Payment{}
 	for i := range bfs {
 		b := bfs[i].bill
 		k := PayerRef{b.PayerKind, b.PayerID}
-		if perPeriod[b.Period] <= feeBillsPerPayer {
-			list, err := tx.FeePayments(ctx, b.Period, b.PayerKind, b.PayerID)
+		if perPeriod[b.Period] <= feeBillsPerPayer && sc.Payers.Kind == 0 {
+			list, err := tx.FeePayments(ctx, b.Period, PayerRange{b.PayerKind, b.PayerID, b.PayerID})
 			if err != nil {
 				return err
 			}
@@ -225,7 +268,7 @@ func (s *Service) feePayments(ctx context.Context, tx Tx, bfs []billFees, perPer
 			continue
 		}
 		if pays[b.Period] == nil {
-			list, err := tx.FeePayments(ctx, b.Period, 0, 0)
+			list, err := tx.FeePayments(ctx, b.Period, sc.Payers)
 			if err != nil {
 				return err
 			}
@@ -387,7 +430,7 @@ func (s *Service) stretch(out *[]LateFee, b Bill, unpaid money.Fen, from, to per
 // the principal as it stands, leaving out those marked for the next
 // billing to recompute.
 func (s *Service) feeDueBreaches(ctx context.Context, tx Tx, limit int) ([]string, error) {
-	bfs, err := s.feeBills(ctx, tx, period.Date{Y: 9999, M: 12, D: 31})
+	bfs, err := s.feeBills(ctx, tx, period.Date{Y: 9999, M: 12, D: 31}, FeeScope{})
 	if err != nil {
 		return nil, err
 	}
@@ -421,97 +464,6 @@ func feeSum(lines []LateFee) money.Fen {
 		t += l.Amount
 	}
 	return t
-}
-
-// BillLateFees bills, in one transaction, every bill's late fee due to
-// asOf given every payment known that the lines billed before do not
-// hold: a line no longer due (a payment dated back into its days, a
-// credit re-matched, a re-assessment or correction of the principal) is
-// reversed and its days billed again as due (see LateFee), then the fee
-// accrued since the last line (or the due date) is billed, one line per
-// stretch of an unchanged unpaid principal, with the rate, its legal
-// source and confidence, the days and the rounding rule. So the lines
-// of a bill add up to the fee due on its days, and a second billing on
-// the same date bills nothing. Late fee paid beyond the fee billed once
-// a correction lowered it becomes the payer's credit (FeeCredit). The
-// lines are owed with their bill: a collection pays them after the
-// principal (the order contribution.fee_allocation says). It needs a
-// city-wide caseworker; asOf may not be after today nor before the last
-// billing's date.
-func (s *Service) BillLateFees(ctx context.Context, asOf period.Date) (FeeRun, error) {
-	c, err := authorize(ctx, actBatch, "")
-	if err != nil {
-		return FeeRun{}, err
-	}
-	if asOf.IsZero() {
-		return FeeRun{}, fault.Invalidf("as_of", "late_fees.as_of", "the date is required (YYYY-MM-DD)")
-	}
-	if s.today().Before(asOf) {
-		return FeeRun{}, fault.Invalidf("as_of", "late_fees.future", "late fees cannot be billed ahead of today (%s is after %s)", asOf, s.today())
-	}
-	var run FeeRun
-	err = s.Store.Update(ctx, func(tx Tx) error {
-		last, err := tx.FeeRuns(ctx, 1)
-		if err != nil {
-			return err
-		}
-		if len(last) > 0 && asOf.Before(last[0].AsOf) {
-			return fault.Conflictf("as_of", "late_fees.before_last", "late fees were billed to %s already (billing %d): bill to that day or later", last[0].AsOf, last[0].ID)
-		}
-		run = FeeRun{AsOf: asOf, Actor: c.Actor(), CreatedAt: s.now(), Fees: []LateFee{}}
-		credits, cleared, err := s.feesDue(ctx, tx, &run)
-		if err != nil {
-			return err
-		}
-		run.Lines, run.Amount = len(run.Fees), feeSum(run.Fees)
-		if err := tx.InsertFeeRun(ctx, &run); err != nil {
-			return err
-		}
-		for i := range run.Fees {
-			run.Fees[i].Run = run.ID
-		}
-		if err := tx.InsertLateFees(ctx, run.Fees); err != nil {
-			return err
-		}
-		for i := range credits {
-			credits[i].Run = run.ID
-			if err := tx.InsertFeeCredit(ctx, &credits[i]); err != nil {
-				return err
-			}
-		}
-		if err := tx.ClearFeeStale(ctx, cleared); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, c, "insurance.late_fees.bill", fmt.Sprintf("feerun/%d: %d lines, %d fee credits", run.ID, run.Lines, len(credits)))
-	})
-	return run, err
-}
-
-// feesDue puts into run.Fees the corrections and the new lines of every
-// bill due before run.AsOf, and returns the fee credits the corrections
-// leave and the marked bills it recomputed.
-func (s *Service) feesDue(ctx context.Context, tx Tx, run *FeeRun) ([]FeeCredit, []BillKey, error) {
-	bfs, err := s.feeBills(ctx, tx, run.AsOf)
-	if err != nil {
-		return nil, nil, err
-	}
-	var credits []FeeCredit
-	var cleared []BillKey
-	for _, bf := range bfs {
-		a, err := s.accrue(bf, run.AsOf)
-		if err != nil {
-			return nil, nil, err
-		}
-		lines := append(a.fix, a.unbilled...)
-		run.Fees = append(run.Fees, lines...)
-		if bf.stale {
-			cleared = append(cleared, BillKey{bf.bill.Period, bf.bill.PayerKind, bf.bill.PayerID})
-		}
-		if fc, ok := feeCreditOf(bf, feeSum(bf.lines)+feeSum(lines), run); ok {
-			credits = append(credits, fc)
-		}
-	}
-	return credits, cleared, nil
 }
 
 // feeCreditOf is the fee credit of bf once its lines add up to billed:

@@ -45,6 +45,7 @@ type BillFilter struct {
 	FeeCandidates bool
 	Limit         int // at most this many (0: all)
 	After         BillKey
+	Payers        PayerRange // when Kind is set (every ID of it when Last is 0)
 }
 
 // BillKey orders bills: period, payer kind, payer.

@@ -44,6 +44,13 @@ type Service struct {
 	// AfterDelete, when set, is called after each committed chunk of a
 	// run's deletion of other runs' rows with the rows deleted so far.
 	AfterDelete func(rows int)
+	// FeeChunk is the number of bills a late fee billing bills per
+	// transaction; 250 when zero.
+	FeeChunk int
+	// AfterFeeChunk, when set, is called after each committed chunk of a
+	// late fee billing with the last bill billed (tests use it to
+	// interrupt a billing half-way).
+	AfterFeeChunk func(last BillKey)
 }
 
 func (s *Service) now() time.Time {

@@ -23,16 +23,16 @@ func billAggregates(p period.YearMonth) (string, []any) {
 // billAggregatesIn is billAggregates narrowed to the periods from..to
 // when from is set.
 func billAggregatesIn(from, to period.YearMonth) (string, []any) {
-	return billAggregatesOf(from, to, 0, 0)
+	return billAggregatesOf(from, to, insurance.PayerRange{})
 }
 
 // billAggregatesOf is billAggregatesIn narrowed further to the payers of
-// kind when kind is set and to payer id when id is set. The narrowing
+// r (see insWhere.payers). The narrowing
 // is inside the derived tables, so that the lookup of one payer's bill
 // reads that payer's rows only (through the (period, kind, payer) index
 // of each table) rather than summing the whole period's and joining
 // the one row: an import looks up a bill per row.
-func billAggregatesOf(from, to period.YearMonth, kind insurance.PayerKind, id int64) (string, []any) {
+func billAggregatesOf(from, to period.YearMonth, r insurance.PayerRange) (string, []any) {
 	var adj, pay insWhere // ins_adjustments names its kind column kind; the others payer_kind
 	if from != 0 && from == to {
 		adj.add(true, "period = ?", ymArg(from))
@@ -41,10 +41,8 @@ func billAggregatesOf(from, to period.YearMonth, kind insurance.PayerKind, id in
 		adj.add(true, "period BETWEEN ? AND ?", ymArg(from), ymArg(to))
 		pay.add(true, "period BETWEEN ? AND ?", ymArg(from), ymArg(to))
 	}
-	adj.add(kind != 0, "kind = ?", int16(kind))
-	pay.add(kind != 0, "payer_kind = ?", int16(kind))
-	adj.add(id != 0, "payer_id = ?", id)
-	pay.add(id != 0, "payer_id = ?", id)
+	adj.payers(r, "kind", "payer_id")
+	pay.payers(r, "payer_kind", "payer_id")
 	adjWhere, adjArgs := adj.and()
 	payWhere, payArgs := pay.and()
 	q := `LEFT JOIN (SELECT period, kind, payer_id, SUM(` + adjSum + `) AS s FROM ins_adjustments WHERE 1=1` + adjWhere + ` GROUP BY period, kind, payer_id) j
@@ -97,11 +95,16 @@ func lastPayment(a string) string {
 
 // billsQuery is the query of Bills.
 func billsQuery(f insurance.BillFilter) boundQuery {
-	agg, args := billAggregatesOf(f.Period, f.Period, f.PayerKind, f.PayerID)
+	payers := f.Payers
+	if f.PayerKind != 0 {
+		payers = insurance.PayerRange{Kind: f.PayerKind, First: f.PayerID, Last: f.PayerID}
+	}
+	agg, args := billAggregatesOf(f.Period, f.Period, payers)
 	w := insWhere{}
 	w.add(f.Period != 0, "b.period = ?", ymArg(f.Period))
 	w.add(f.PayerKind != 0, "b.payer_kind = ?", int16(f.PayerKind))
 	w.add(f.PayerID != 0, "b.payer_id = ?", f.PayerID)
+	w.payers(f.Payers, "b.payer_kind", "b.payer_id")
 	w.add(f.Division != "", "b.division = ?", f.Division)
 	w.add(f.Unpaid, "b.total + COALESCE(j.s, 0) > COALESCE(p.applied, 0)")
 	w.add(f.FeeCandidates, feeCandidate)

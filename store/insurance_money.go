@@ -15,10 +15,55 @@ import (
 
 // InsertFeeRun implements insurance.Tx.
 func (t *Tx) InsertFeeRun(ctx context.Context, r *insurance.FeeRun) error {
-	id, err := t.insertID(ctx, `INSERT INTO ins_fee_runs (as_of, actor, lines, amount, created_at) VALUES (?, ?, ?, ?, ?)`,
-		r.AsOf.String(), r.Actor, r.Lines, int64(r.Amount), tsArg(r.CreatedAt))
+	id, err := t.insertID(ctx, `INSERT INTO ins_fee_runs (as_of, actor, lines, amount, created_at, status, holder, heartbeat, cursor_period, cursor_kind, cursor_payer)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.AsOf.String(), r.Actor, r.Lines, int64(r.Amount), tsArg(r.CreatedAt), r.Status, r.Holder, tsArg(r.Heartbeat),
+		ymArg(r.Cursor.Period), int16(r.Cursor.PayerKind), r.Cursor.PayerID)
 	r.ID = id
 	return err
+}
+
+// StepFeeRun implements insurance.Tx.
+func (t *Tx) StepFeeRun(ctx context.Context, st insurance.FeeRunStep) (bool, error) {
+	status := insurance.FeeRunRunning
+	if st.Done {
+		status = insurance.FeeRunDone
+	}
+	res, err := t.exec(ctx, `UPDATE ins_fee_runs SET lines = lines + ?, amount = amount + ?, heartbeat = ?, status = ?,
+			cursor_period = ?, cursor_kind = ?, cursor_payer = ?
+		WHERE id = ? AND holder = ? AND status = 'running'`,
+		st.Lines, int64(st.Amount), tsArg(st.Heartbeat), status, ymArg(st.Cursor.Period), int16(st.Cursor.PayerKind), st.Cursor.PayerID, st.ID, st.Holder)
+	return affectedOne(res, err)
+}
+
+// TakeFeeRun implements insurance.Tx.
+func (t *Tx) TakeFeeRun(ctx context.Context, id int64, from, holder string, heartbeat time.Time) (bool, error) {
+	res, err := t.exec(ctx, `UPDATE ins_fee_runs SET holder = ?, heartbeat = ? WHERE id = ? AND holder = ? AND status = 'running'`,
+		holder, tsArg(heartbeat), id, from)
+	return affectedOne(res, err)
+}
+
+// affectedOne reports whether the statement of res changed a row.
+func affectedOne(res sql.Result, err error) (bool, error) {
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// feeScope adds to w the conditions of sc's bills on a table whose
+// payer kind column is kindCol.
+func (w *insWhere) feeScope(sc insurance.FeeScope, kindCol string) {
+	w.add(sc.Period != 0, "period = ?", ymArg(sc.Period))
+	w.payers(sc.Payers, kindCol, "payer_id")
+}
+
+// payers adds to w the condition of the payers of r (when r.Kind is set;
+// every ID of the kind when r.Last is 0).
+func (w *insWhere) payers(r insurance.PayerRange, kindCol, idCol string) {
+	w.add(r.Kind != 0, kindCol+" = ?", int16(r.Kind))
+	w.add(r.Kind != 0 && r.Last != 0, idCol+" BETWEEN ? AND ?", r.First, r.Last)
 }
 
 const lateFeeCols = `id, fee_run_id, period, payer_kind, payer_id, division, principal, from_date, to_date, days, rate, amount, reference, confidence, rounding,
@@ -48,6 +93,7 @@ func (t *Tx) LateFees(ctx context.Context, f insurance.LateFeeFilter) ([]insuran
 	w.add(f.Period != 0, "period = ?", ymArg(f.Period))
 	w.add(f.PayerKind != 0, "payer_kind = ? AND payer_id = ?", int16(f.PayerKind), f.PayerID)
 	w.add(f.Run != 0, "fee_run_id = ?", f.Run)
+	w.payers(f.Payers, "payer_kind", "payer_id")
 	cond, args := w.sql()
 	rows, err := t.query(ctx, "SELECT "+lateFeeCols+" FROM ins_late_fees"+cond+" ORDER BY period, payer_kind, payer_id, to_date, id", args...)
 	if err != nil {
@@ -71,7 +117,8 @@ func (t *Tx) LateFees(ctx context.Context, f insurance.LateFeeFilter) ([]insuran
 
 // FeeRuns implements insurance.Tx.
 func (t *Tx) FeeRuns(ctx context.Context, limit int) ([]insurance.FeeRun, error) {
-	q := `SELECT id, as_of, actor, lines, amount, created_at FROM ins_fee_runs ORDER BY id DESC`
+	q := `SELECT id, as_of, actor, lines, amount, created_at, status, holder, COALESCE(heartbeat, created_at), cursor_period, cursor_kind, cursor_payer
+		FROM ins_fee_runs ORDER BY id DESC`
 	var args []any
 	if limit > 0 {
 		q += " LIMIT ?"
@@ -86,10 +133,12 @@ func (t *Tx) FeeRuns(ctx context.Context, limit int) ([]insurance.FeeRun, error)
 	for rows.Next() {
 		var r insurance.FeeRun
 		var amount int64
-		if err := rows.Scan(&r.ID, dateCol{&r.AsOf}, &r.Actor, &r.Lines, &amount, tsCol{&r.CreatedAt}); err != nil {
+		var kind int16
+		if err := rows.Scan(&r.ID, dateCol{&r.AsOf}, &r.Actor, &r.Lines, &amount, tsCol{&r.CreatedAt}, &r.Status, &r.Holder, tsCol{&r.Heartbeat},
+			ymCol{&r.Cursor.Period}, &kind, &r.Cursor.PayerID); err != nil {
 			return nil, err
 		}
-		r.Amount = money.Fen(amount)
+		r.Amount, r.Cursor.PayerKind = money.Fen(amount), insurance.PayerKind(kind)
 		out = append(out, r)
 	}
 	return out, rows.Err()
@@ -126,8 +175,11 @@ func (t *Tx) MarkPeriodFeesStale(ctx context.Context, p period.YearMonth, since 
 }
 
 // StaleFees implements insurance.Tx.
-func (t *Tx) StaleFees(ctx context.Context) ([]insurance.BillKey, error) {
-	rows, err := t.query(ctx, `SELECT period, payer_kind, payer_id FROM ins_fee_stale ORDER BY period, payer_kind, payer_id`)
+func (t *Tx) StaleFees(ctx context.Context, sc insurance.FeeScope) ([]insurance.BillKey, error) {
+	w := insWhere{}
+	w.feeScope(sc, "payer_kind")
+	cond, args := w.sql()
+	rows, err := t.query(ctx, `SELECT period, payer_kind, payer_id FROM ins_fee_stale`+cond+` ORDER BY period, payer_kind, payer_id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -164,8 +216,11 @@ func (t *Tx) InsertFeeCredit(ctx context.Context, c *insurance.FeeCredit) error 
 }
 
 // FeeCredits implements insurance.Tx.
-func (t *Tx) FeeCredits(ctx context.Context) ([]insurance.FeeCredit, error) {
-	rows, err := t.query(ctx, `SELECT id, fee_run_id, period, payer_kind, payer_id, amount, source_ref, created_at FROM ins_fee_credits ORDER BY id`)
+func (t *Tx) FeeCredits(ctx context.Context, sc insurance.FeeScope) ([]insurance.FeeCredit, error) {
+	w := insWhere{}
+	w.feeScope(sc, "payer_kind")
+	cond, args := w.sql()
+	rows, err := t.query(ctx, `SELECT id, fee_run_id, period, payer_kind, payer_id, amount, source_ref, created_at FROM ins_fee_credits`+cond+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -352,10 +407,10 @@ func (t *Tx) InsertRefundReturn(ctx context.Context, r *bank.Return) error {
 
 // FeePayments implements insurance.Tx: the columns a late fee reads, no
 // payer's division (Payments looks it up per row).
-func (t *Tx) FeePayments(ctx context.Context, p period.YearMonth, kind insurance.PayerKind, payer int64) ([]insurance.Payment, error) {
+func (t *Tx) FeePayments(ctx context.Context, p period.YearMonth, r insurance.PayerRange) ([]insurance.Payment, error) {
 	w := insWhere{}
 	w.add(true, "status = 'applied' AND period = ?", ymArg(p))
-	w.add(kind != 0, "payer_kind = ? AND payer_id = ?", int16(kind), payer)
+	w.payers(r, "payer_kind", "payer_id")
 	cond, args := w.sql()
 	rows, err := t.query(ctx, `SELECT reference, payer_kind, payer_id, amount, applied, fee_applied, paid_on, status FROM ins_payments`+cond+` ORDER BY paid_on, reference`, args...)
 	if err != nil {
