@@ -61,3 +61,69 @@ func size(t *testing.T, path string) int64 {
 	}
 	return st.Size()
 }
+
+// TestCheckpointResetsLog: under a steady stream of small commits and
+// short reads (a run's chunks, the views' audit entries) SQLite never
+// starts the log over by itself; the checkpointer does (TRUNCATE in a
+// turn of the writer's gate) once the log is past resetFrames, so the
+// log stays near that length instead of growing by all that was
+// written (32 MB here; the log is reset past 1 MB).
+func TestCheckpointResetsLog(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "reset.db")
+	db, err := openSQLite(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.ckpt.resetFrames = 256
+	ctx := context.Background()
+	if err := db.update(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, "CREATE TABLE big (k INTEGER PRIMARY KEY, v TEXT)")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	readers := make(chan error, 1)
+	go func() { // short reads all along, as under load
+		var err error
+		for err == nil {
+			select {
+			case <-stop:
+				readers <- nil
+				return
+			default:
+			}
+			err = db.view(ctx, func(tx *Tx) error {
+				var n int
+				return tx.queryRow(ctx, "SELECT count(*) FROM big WHERE k > (SELECT max(k) - 10 FROM big)").Scan(&n)
+			})
+		}
+		readers <- err
+	}()
+	var peak int64
+	for i := range 2000 { // 2,000 commits of 4 pages: 32 MB of log
+		if err := db.update(ctx, func(tx *Tx) error {
+			for j := range 4 {
+				if _, err := tx.exec(ctx, "INSERT INTO big VALUES (?, ?)", i*4+j, strings.Repeat("x", 4000)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := os.Stat(path + "-wal"); err == nil {
+			peak = max(peak, st.Size())
+		}
+		time.Sleep(time.Millisecond) // 8 MB/s: about 4 MB a tick
+	}
+	close(stop)
+	if err := <-readers; err != nil {
+		t.Fatal(err)
+	}
+	if n := db.ckpt.resets.Load(); n == 0 || peak > 12<<20 {
+		t.Fatalf("the log peaked at %d bytes after %d resets, want it started over past 1 MB", peak, n)
+	}
+	t.Logf("log peak %d bytes, %d resets", peak, db.ckpt.resets.Load())
+}

@@ -145,13 +145,13 @@ func openSQLite(path string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	cp, err := startCheckpointer(path)
+	db := newDB(SQLite, w, r, path)
+	cp, err := startCheckpointer(path, db.turns)
 	if err != nil {
 		w.Close()
 		r.Close()
 		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
 	}
-	db := newDB(SQLite, w, r, path)
 	db.ckpt = cp
 	return db, nil
 }
