@@ -59,6 +59,7 @@ type checkpointer struct {
 	done        sync.WaitGroup
 	closed      sync.Once
 	resets      atomic.Int64 // the log started over
+	every       atomic.Int64 // the tick, checkpointEvery (tests shorten it)
 }
 
 // startCheckpointer opens the checkpointer's connection on path and
@@ -71,6 +72,7 @@ func startCheckpointer(path string, turns *gate) (*checkpointer, error) {
 	c.SetMaxOpenConns(1)
 	c.SetMaxIdleConns(1)
 	cp := &checkpointer{conn: c, turns: turns, resetFrames: resetFrames, stop: make(chan struct{})}
+	cp.every.Store(int64(checkpointEvery))
 	cp.done.Add(1)
 	go cp.loop()
 	return cp, nil
@@ -78,14 +80,12 @@ func startCheckpointer(path string, turns *gate) (*checkpointer, error) {
 
 func (cp *checkpointer) loop() {
 	defer cp.done.Done()
-	t := time.NewTicker(checkpointEvery)
-	defer t.Stop()
 	skip, backoff := 0, 0 // ticks to skip before the next reset, and the last skip
 	for {
 		select {
 		case <-cp.stop:
 			return
-		case <-t.C:
+		case <-time.After(time.Duration(cp.every.Load())):
 			log, _, ok := cp.checkpoint("PASSIVE")
 			if skip > 0 || !ok || log < cp.resetFrames {
 				skip = max(skip-1, 0)
