@@ -47,11 +47,17 @@ type AssessOptions struct {
 // The run is batch work (access.Background): its transactions wait for
 // the interactive ones waiting for the same writer. It reads the period's
 // person-months as fast as it can, the chunks queued for the assessor
-// (room for readAhead of them), so that its one read snapshot
+// (room for readAhead of them, Service.ReadAheadBytes of them in memory
+// and the rest in a spool file, see spool), so that its one read snapshot
 // lasts seconds rather than the whole run: on SQLite a snapshot keeps the
 // write-ahead log from being copied into the file past it, and every
 // reader's page lookup then searched the whole grown log (under
-// bench/load a quarter of the server's processor time).
+// bench/load a quarter of the server's processor time). The run needs
+// that one snapshot: it assesses one state of the registry (an
+// employer's new risk class, a wage declaration of its staff, a hire
+// that moves a person between employers all reach the bills whole or not
+// at all), which reading the registry in ranges of its own snapshots
+// would not give.
 func (s *Service) Assess(ctx context.Context, p period.YearMonth, opt AssessOptions) (Summary, error) {
 	c, err := authorize(ctx, actBatch, "")
 	if err != nil {
@@ -68,11 +74,12 @@ func (s *Service) Assess(ctx context.Context, p period.YearMonth, opt AssessOpti
 	w := newRunWriter(s, run, opt.Progress)
 	w.ctx = ctx
 	w.start(ctx)
+	defer w.spool.close()
 	err = s.Insured.EachInsured(ctx, p, w.add)
 	if err == nil {
 		err = w.handoff()
 	}
-	close(w.work)
+	close(w.spool.items)
 	w.wg.Wait()
 	if w.werr != nil {
 		err = w.werr
@@ -346,9 +353,8 @@ type runWriter struct {
 	lock     RunLock
 	total    int // the rows expected, once counted
 	progress func(done, total int)
-	pop      *rules.Population  // the chunk being read
 	meta     []registry.Insured // the chunk being read
-	work     chan chunk         // chunks read, to assess
+	spool    *spool             // chunks read, to assess
 	writes   chan []Row         // chunks assessed, to write
 	dead     chan struct{}      // closed when a stage fails
 	fail     sync.Once
@@ -404,12 +410,12 @@ func (w *runWriter) start(ctx context.Context) {
 	go func() {
 		defer w.wg.Done()
 		defer close(w.writes)
-		for c := range w.work {
+		for it := range w.spool.items {
 			if w.failed() {
 				continue // drain
 			}
 			access.Yield(ctx)
-			rows, err := w.assess(c)
+			rows, err := w.assessItem(it)
 			if err != nil {
 				w.stop(err)
 				continue
@@ -463,26 +469,35 @@ func (w *runWriter) committed(n int) {
 	}
 }
 
-// handoff passes the chunk read so far to the writer.
+// handoff passes the chunk read so far to the assessor, in memory or
+// spilled (see spool).
 func (w *runWriter) handoff() error {
 	if len(w.meta) == 0 {
 		return nil
 	}
+	it, inMemory, err := w.spool.item(w.meta)
+	if err != nil {
+		return err
+	}
 	select {
-	case w.work <- chunk{w.pop, w.meta}:
+	case w.spool.items <- it:
 	case <-w.dead:
 		return errStopped
 	}
-	n := w.s.chunk()
-	w.pop, w.meta = rules.NewPopulation(n), make([]registry.Insured, 0, n)
+	if inMemory {
+		w.meta = make([]registry.Insured, 0, w.s.chunk())
+	} else {
+		w.meta = w.meta[:0]
+	}
 	return nil
 }
 
 // readAhead is how many chunks the reading may run ahead of the
 // assessor: every chunk of a province's month (20,000,000 person-months
-// in chunks of 20,000), so that the reading never waits for the writers
-// (the month's person-months are then in memory at once, about 150 MB
-// on the 1,000,000-person city).
+// in chunks of 20,000), so that the reading never waits for the writers.
+// Those beyond Service.ReadAheadBytes wait in the spool file: about 30
+// bytes a person-month, 16 MB on the 1,000,000-person city, whose
+// month in memory at once was about 150 MB.
 const readAhead = 1024
 
 type flexLevel struct {
@@ -499,26 +514,14 @@ type PayerRef struct {
 func newRunWriter(s *Service, l RunLock, progress func(int, int)) *runWriter {
 	n := s.chunk()
 	return &runWriter{s: s, lock: l, progress: progress,
-		pop: rules.NewPopulation(n), meta: make([]registry.Insured, 0, n),
-		work: make(chan chunk, readAhead), dead: make(chan struct{}),
+		meta: make([]registry.Insured, 0, n), spool: newSpool(s.readAheadBytes(), readAhead), dead: make(chan struct{}),
 		flexBase: map[flexLevel]money.Fen{}, credit: map[string]int64{}, bills: map[PayerRef]*Bill{},
 		sum: Summary{Period: l.Period, Run: l.Run, ByInsurance: map[rules.Insurance]money.Fen{}, ByParty: map[rules.Party]money.Fen{}}}
 }
 
-// add takes one insured person-month; a full chunk is assessed and written.
+// add takes one insured person-month; a full chunk is handed to the
+// assessor.
 func (w *runWriter) add(in registry.Insured) error {
-	p := w.lock.Period
-	row := rules.Person{Division: in.Division, Kind: rules.KindEmployee, Wage: in.Wage, RiskClass: in.RiskClass, FloatPct: in.RiskFloatPct, Period: p}
-	if in.Kind == registry.KindFlexible {
-		base, err := w.flexibleBase(in)
-		if err != nil {
-			return err
-		}
-		row = rules.Person{Division: in.Division, Kind: rules.KindFlexible, Wage: base, Period: p}
-	}
-	if err := w.pop.Append(row); err != nil {
-		return relationError(in, err)
-	}
 	w.meta = append(w.meta, in)
 	if len(w.meta)%yieldRows == 0 {
 		access.Yield(w.ctx) // the processors to the requests in flight
@@ -536,6 +539,39 @@ func (w *runWriter) add(in registry.Insured) error {
 // not give it up only after 10 ms, and then hands it in turn among every
 // runnable goroutine, the run's included).
 const yieldRows = 2048
+
+// assessItem assesses the chunk of it (read back if spilled).
+func (w *runWriter) assessItem(it spoolItem) ([]Row, error) {
+	meta, err := w.spool.take(it)
+	if err != nil {
+		return nil, err
+	}
+	pop, err := w.population(meta)
+	if err != nil {
+		return nil, err
+	}
+	return w.assess(chunk{pop, meta})
+}
+
+// population is the engine's population of a chunk of person-months.
+func (w *runWriter) population(meta []registry.Insured) (*rules.Population, error) {
+	p := w.lock.Period
+	pop := rules.NewPopulation(len(meta))
+	for _, in := range meta {
+		row := rules.Person{Division: in.Division, Kind: rules.KindEmployee, Wage: in.Wage, RiskClass: in.RiskClass, FloatPct: in.RiskFloatPct, Period: p}
+		if in.Kind == registry.KindFlexible {
+			base, err := w.flexibleBase(in)
+			if err != nil {
+				return nil, err
+			}
+			row = rules.Person{Division: in.Division, Kind: rules.KindFlexible, Wage: base, Period: p}
+		}
+		if err := pop.Append(row); err != nil {
+			return nil, relationError(in, err)
+		}
+	}
+	return pop, nil
+}
 
 func (w *runWriter) flexibleBase(in registry.Insured) (money.Fen, error) {
 	key := flexLevel{in.Division, in.BasePct}

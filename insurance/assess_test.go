@@ -5,33 +5,44 @@ import (
 
 	"hrss/insurance"
 	"hrss/rules/fault"
+	"hrss/rules/period"
 	"hrss/store"
 	"hrss/store/storetest"
 )
 
+// TestAssessTotalsMatchRules assesses 2025-01 with the read-ahead in
+// memory, then 2025-02 with its memory at 1 byte: every chunk but the
+// one held is spilled to the spool file and read back.
 func TestAssessTotalsMatchRules(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		c := newCity(t, db, 60)
-		p := ym("2025-01")
-		sum, err := c.svc.Assess(system(), p, insurance.AssessOptions{})
-		if err != nil {
-			t.Fatal(err)
+		for i, p := range []period.YearMonth{ym("2025-01"), ym("2025-02")} {
+			c.svc.ReadAheadBytes = int64(i)
+			assessMatchesRules(t, c, p)
 		}
-		want, total := c.expected(t, p)
-		if sum.Total != total || sum.Rows != len(c.jobs)+len(c.flex) || sum.Employers != 4 || sum.Flexible != len(c.flex) {
-			t.Fatalf("summary %+v, want total %s rows %d", sum, total, len(c.jobs)+len(c.flex))
-		}
-		got := billMap(t, c.svc, p)
-		if len(got) != len(want) {
-			t.Fatalf("%d bills, want %d", len(got), len(want))
-		}
-		for k, w := range want {
-			if got[k].Total != w || got[k].Due != w {
-				t.Errorf("bill %v = %s, want %s", k, got[k].Total, w)
-			}
-		}
-		mustCheck(t, c.svc)
 	})
+}
+
+func assessMatchesRules(t *testing.T, c *city, p period.YearMonth) {
+	t.Helper()
+	sum, err := c.svc.Assess(system(), p, insurance.AssessOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, total := c.expected(t, p)
+	if sum.Total != total || sum.Rows != len(c.jobs)+len(c.flex) || sum.Employers != 4 || sum.Flexible != len(c.flex) {
+		t.Fatalf("summary %+v, want total %s rows %d", sum, total, len(c.jobs)+len(c.flex))
+	}
+	got := billMap(t, c.svc, p)
+	if len(got) != len(want) {
+		t.Fatalf("%d bills, want %d", len(got), len(want))
+	}
+	for k, w := range want {
+		if got[k].Total != w || got[k].Due != w {
+			t.Errorf("bill %v = %s, want %s", k, got[k].Total, w)
+		}
+	}
+	mustCheck(t, c.svc)
 }
 
 func TestAssessRerunReplacesExactly(t *testing.T) {

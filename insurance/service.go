@@ -44,6 +44,10 @@ type Service struct {
 	// AfterDelete, when set, is called after each committed chunk of a
 	// run's deletion of other runs' rows with the rows deleted so far.
 	AfterDelete func(rows int)
+	// ReadAheadBytes bounds the memory of the person-months an
+	// assessment run has read and not yet assessed; the rest waits in a
+	// spool file (see spool); 32 MiB when zero.
+	ReadAheadBytes int64
 	// FeeChunk is the number of bills a late fee billing bills per
 	// transaction; 250 when zero.
 	FeeChunk int
@@ -70,6 +74,13 @@ func (s *Service) lockTTL() time.Duration {
 		return s.LockTTL
 	}
 	return 2 * time.Minute
+}
+
+func (s *Service) readAheadBytes() int64 {
+	if s.ReadAheadBytes > 0 {
+		return s.ReadAheadBytes
+	}
+	return readAheadBytes
 }
 
 func (s *Service) chunk() int {
