@@ -44,22 +44,56 @@ func NewJournal(update func(ctx context.Context, fn func(AuditTx) error) error) 
 // Append appends the entry for ev by c at time at to the audit trail and
 // returns once it is committed (see Journal).
 func (j *Journal) Append(ctx context.Context, c Caller, at time.Time, ev Event) error {
-	p := &pending{c: c, at: at, ev: ev, done: make(chan error, 1), leads: make(chan struct{}, 1)}
+	return j.AppendAll(ctx, []TimedEvent{{Caller: c, At: at, Event: ev}})
+}
+
+// TimedEvent is the entry to append for Event by Caller at time At.
+type TimedEvent struct {
+	Caller Caller
+	At     time.Time
+	Event  Event
+}
+
+// AppendAll appends es, in order, in one batch (they are queued
+// together, so whichever caller writes the batch writes them all) and
+// returns once they are committed, or the batch's error.
+func (j *Journal) AppendAll(ctx context.Context, es []TimedEvent) error {
+	if len(es) == 0 {
+		return nil
+	}
+	ps := make([]*pending, len(es))
+	for i, e := range es {
+		ps[i] = &pending{c: e.Caller, at: e.At, ev: e.Event, done: make(chan error, 1), leads: make(chan struct{}, 1)}
+	}
 	j.mu.Lock()
-	j.queue = append(j.queue, p)
+	j.queue = append(j.queue, ps...)
 	if j.busy {
 		j.mu.Unlock()
 		select {
-		case err := <-p.done:
+		case err := <-ps[0].done: // the others went in the same batch
+			if werr := wait(ps[1:]); err == nil {
+				err = werr
+			}
 			return err
-		case <-p.leads:
+		case <-ps[0].leads:
 		}
 	} else {
 		j.busy = true
 		j.mu.Unlock()
 	}
 	j.writeBatch(ctx)
-	return <-p.done
+	return wait(ps)
+}
+
+// wait returns the first error of the batch of ps, once each has its outcome.
+func wait(ps []*pending) error {
+	var first error
+	for _, p := range ps {
+		if err := <-p.done; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // writeBatch writes every queued entry in one transaction, tells each
@@ -109,7 +143,8 @@ type ViewStore[T any] interface {
 // the entry for that event by c at time at is appended (Journal), and
 // only once it is committed does ViewAudited return nil. A read that
 // fails appends nothing, nor does an event without an action (a read
-// that showed no one's data).
+// that showed no one's data). In a context of DeferViews the entry is
+// kept for the Deferred's Flush instead.
 func ViewAudited[T any](ctx context.Context, s ViewStore[T], c Caller, at time.Time, read func(T) (Event, error)) error {
 	var ev Event
 	if err := s.View(ctx, func(tx T) (err error) {
@@ -117,6 +152,10 @@ func ViewAudited[T any](ctx context.Context, s ViewStore[T], c Caller, at time.T
 		return err
 	}); err != nil || ev.Action == "" {
 		return err
+	}
+	if d := deferredOf(ctx); d != nil {
+		d.add(s, TimedEvent{Caller: c, At: at, Event: ev}) // appended by d.Flush
+		return nil
 	}
 	return s.AppendAudit(ctx, c, at, ev)
 }

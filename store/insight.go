@@ -21,6 +21,9 @@ func (s insightStore) AppendAudit(ctx context.Context, c access.Caller, at time.
 	return s.db.AppendAudit(ctx, c, at, ev)
 }
 
+// AuditJournal implements access.Journaled: the database's journal.
+func (s insightStore) AuditJournal() *access.Journal { return s.db.journal }
+
 func (s insightStore) Update(ctx context.Context, fn func(insight.Tx) error) error {
 	return s.db.updateAudited(ctx, func(t *Tx) error { return fn(t) })
 }

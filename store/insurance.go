@@ -32,6 +32,9 @@ func (s insuranceStore) AppendAudit(ctx context.Context, c access.Caller, at tim
 	return s.db.AppendAudit(ctx, c, at, ev)
 }
 
+// AuditJournal implements access.Journaled: the database's journal.
+func (s insuranceStore) AuditJournal() *access.Journal { return s.db.journal }
+
 // pgInsuranceStore is the Store on PostgreSQL: it also writes a run's
 // bills with COPY (insurance.BillWriter, insurance_finish.go).
 type pgInsuranceStore struct{ insuranceStore }

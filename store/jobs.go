@@ -23,6 +23,9 @@ func (s jobsStore) AppendAudit(ctx context.Context, c access.Caller, at time.Tim
 	return s.db.AppendAudit(ctx, c, at, ev)
 }
 
+// AuditJournal implements access.Journaled: the database's journal.
+func (s jobsStore) AuditJournal() *access.Journal { return s.db.journal }
+
 func (s jobsStore) Update(ctx context.Context, fn func(employment.Tx) error) error {
 	return s.db.updateAudited(ctx, func(t *Tx) error { return fn(t) })
 }

@@ -21,6 +21,9 @@ func (s registryStore) AppendAudit(ctx context.Context, c access.Caller, at time
 	return s.db.AppendAudit(ctx, c, at, ev)
 }
 
+// AuditJournal implements access.Journaled: the database's journal.
+func (s registryStore) AuditJournal() *access.Journal { return s.db.journal }
+
 func (s registryStore) Update(ctx context.Context, fn func(registry.Tx) error) error {
 	return s.db.updateAudited(ctx, func(t *Tx) error { return fn(t) })
 }

@@ -26,6 +26,9 @@ func (s supportStore) AppendAudit(ctx context.Context, c access.Caller, at time.
 	return s.db.AppendAudit(ctx, c, at, ev)
 }
 
+// AuditJournal implements access.Journaled: the database's journal.
+func (s supportStore) AuditJournal() *access.Journal { return s.db.journal }
+
 func (s supportStore) Update(ctx context.Context, fn func(support.Tx) error) error {
 	return s.db.updateAudited(ctx, func(t *Tx) error { return fn(t) })
 }

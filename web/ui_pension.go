@@ -68,7 +68,14 @@ func (s *Server) uiPension(w http.ResponseWriter, r *http.Request) {
 		pid = c.PersonID
 	}
 	if pid != 0 {
-		if err := s.prefillPension(r, pid, today, &f); err != nil {
+		// the person, the employments and the statement read for the
+		// form are three views, audited in one batch of the journal
+		ctx, views := access.DeferViews(r.Context())
+		err := s.prefillPension(r.WithContext(ctx), pid, today, &f)
+		if ferr := views.Flush(r.Context()); err == nil {
+			err = ferr
+		}
+		if err != nil {
 			s.uiError(w, r, err)
 			return
 		}
