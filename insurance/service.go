@@ -155,8 +155,6 @@ type Tx interface {
 	InsertRows(ctx context.Context, rows []Row) error
 	// InsertBills writes bills.
 	InsertBills(ctx context.Context, bills []Bill) error
-	// CountInsured counts the insured person-months of p (for progress).
-	CountInsured(ctx context.Context, p period.YearMonth) (int, error)
 	// Bills lists the bills of the current runs with their adjustments,
 	// payments and overpayments.
 	Bills(ctx context.Context, f BillFilter) ([]Bill, error)

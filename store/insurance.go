@@ -570,17 +570,6 @@ func (t *Tx) InsertBills(ctx context.Context, bills []insurance.Bill) error {
 	return nil
 }
 
-// CountInsured implements insurance.Tx.
-func (t *Tx) CountInsured(ctx context.Context, p period.YearMonth) (int, error) {
-	first, last := p.First().String(), p.Last().String()
-	var a, b int
-	if err := t.queryRow(ctx, `SELECT count(*) FROM employments WHERE start_date <= ? AND (end_date IS NULL OR end_date >= ?)`, last, first).Scan(&a); err != nil {
-		return 0, wrapDBError(err)
-	}
-	err := t.queryRow(ctx, `SELECT count(*) FROM flexible_workers WHERE start_date <= ? AND (end_date IS NULL OR end_date >= ?)`, last, first).Scan(&b)
-	return a + b, wrapDBError(err)
-}
-
 // WriteRows implements insurance.RowWriter: on PostgreSQL one fenced
 // transaction (fencedCopy) COPYs the rows into the period's partition
 // (PreparePeriod); on SQLite transactions of sqliteTxRows rows renew the
