@@ -21,10 +21,12 @@ import (
 	"hrss/store/storetest"
 )
 
-// closeChunk is the persons a close's transaction credits in these
-// tests (hrss serve --close-chunk): small, so that the demo city's close
-// takes a few dozen chunks and the kill lands between two of them.
-const closeChunk = "100"
+// The servers of the close test: 100 persons a close's transaction
+// credits (hrss serve --close-chunk), so that the demo city's close takes
+// some fifteen chunks and the kill lands between two of them, and a job
+// lease of 10 seconds (--job-lease), so that the restarted server takes
+// the dead one's job 10 seconds after its last renewal, not a minute.
+var closeServe = []string{"--close-chunk", "100", "--job-lease", "10s"}
 
 // TestKillServeDuringClose queues the close of a month through the API
 // (POST /api/v1/periods/{period}/close) on a demo city, kills hrss serve
@@ -70,7 +72,7 @@ func testKillDuringClose(t *testing.T, e env, copyOf func(*testing.T) env) {
 
 	// the faulted close: killed between two of its chunks
 	token := e.writerToken(t)
-	srv := e.serve(t, "--close-chunk", closeChunk)
+	srv := e.serve(t, closeServe...)
 	job := queueClose(t, srv, token, per)
 	killed := killMidClose(t, e, srv, p)
 	x := e.sqlDB(t)
@@ -84,7 +86,7 @@ func testKillDuringClose(t *testing.T, e env, copyOf func(*testing.T) env) {
 	}
 	e.intact(t) // a period closing half-way is whole
 
-	srv = e.serve(t, "--close-chunk", closeChunk)
+	srv = e.serve(t, closeServe...)
 	resumed := finished(t, srv, token, job, 3*time.Minute)
 	if resumed.State != "succeeded" || resumed.Attempts != 2 || resumed.Result.Status != "closed" || resumed.Done != resumed.Total {
 		t.Fatalf("the close after the restart: %+v\n%s", resumed, srv.logs.String())

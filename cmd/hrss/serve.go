@@ -21,13 +21,14 @@ import (
 )
 
 func runServe(g *globals, args []string) error {
-	fs := newFlags(g, "serve", "serve [--addr HOST:PORT] [--scan-every DURATION] [--sync-every DURATION] [--late-fees-every DURATION] [--recompute-every DURATION] [--workers N] [--close-chunk N] [--trusted-proxy CIDR,...] [--pprof 127.0.0.1:PORT]")
+	fs := newFlags(g, "serve", "serve [--addr HOST:PORT] [--scan-every DURATION] [--sync-every DURATION] [--late-fees-every DURATION] [--recompute-every DURATION] [--workers N] [--job-lease DURATION] [--close-chunk N] [--trusted-proxy CIDR,...] [--pprof 127.0.0.1:PORT]")
 	addr := fs.String("addr", envOr("HRSS_ADDR", "127.0.0.1:8080"), "address to listen on (env HRSS_ADDR)")
 	fs.DurationVar(&g.scanEvery, "scan-every", 24*time.Hour, "run the support programmes' proactive scan once in every slot of this length, counted from the Unix epoch, whichever server takes it (0: never)")
 	fs.DurationVar(&g.serve.syncEvery, "sync-every", 0, "run the employment services' city-wide synchronisation once in every slot of this length (0: never)")
 	fs.DurationVar(&g.serve.feesEvery, "late-fees-every", 24*time.Hour, "bill the late fees due to the day once in every slot of this length, whichever server takes it (0: never)")
 	fs.DurationVar(&g.serve.recomputeEvery, "recompute-every", 24*time.Hour, "prepare the recomputations of provisional pensions whose base a parameter file now publishes (hrss pensions recompute) once in every slot of this length (0: never)")
 	fs.IntVar(&g.serve.workers, "workers", 1, "jobs of the queue this server runs at once (0: none; another server's workers run them)")
+	fs.DurationVar(&g.serve.jobLease, "job-lease", time.Minute, "how long a worker's claim on a job holds unrenewed (it is renewed every second): a job whose server died is taken by another worker once it runs out")
 	fs.IntVar(&g.serve.closeChunk, "close-chunk", 0, "about how many persons a month's close credits in one transaction, whole payers (0: insurance's default, 5,000)")
 	proxies := fs.String("trusted-proxy", envOr("HRSS_TRUSTED_PROXY", ""), "addresses or CIDR prefixes of the proxies whose X-Forwarded-For names the client (env HRSS_TRUSTED_PROXY)")
 	fs.StringVar(&g.serve.pprof, "pprof", envOr("HRSS_PPROF", ""), "serve Go's profiler (net/http/pprof) on this loopback address, apart from the application (env HRSS_PPROF; empty: off)")
@@ -44,6 +45,9 @@ func runServe(g *globals, args []string) error {
 	if g.serve.workers < 0 {
 		return fault.Invalidf("workers", "serve.workers", "--workers must be 0 or more")
 	}
+	if g.serve.jobLease < minJobLease {
+		return fault.Invalidf("job-lease", "serve.job_lease", "--job-lease must be at least %s: the lease is renewed every second, and a slow beat must not lose it", minJobLease)
+	}
 	if g.serve.closeChunk < 0 {
 		return fault.Invalidf("close-chunk", "serve.close_chunk", "--close-chunk must be 0 (the default) or more")
 	}
@@ -57,6 +61,9 @@ func runServe(g *globals, args []string) error {
 	return serveApp(ctx, g, a, *addr)
 }
 
+// minJobLease is the shortest lease serve --job-lease takes.
+const minJobLease = 5 * time.Second
+
 // serveOptions are serve's settings beyond the address and the scan.
 type serveOptions struct {
 	workers   int           // jobs run at once by this server's queue worker
@@ -65,6 +72,7 @@ type serveOptions struct {
 	// recomputeEvery is the slot of the scan for provisional pensions to
 	// recompute, 0 never.
 	recomputeEvery time.Duration
+	jobLease       time.Duration  // a worker's claim unrenewed (queue.Queue.Lease)
 	closeChunk     int            // persons a close's transaction credits (insurance.Service.CloseChunk), 0 its default
 	proxies        []netip.Prefix // trusted proxies (web.Server.TrustedProxies)
 	pprof          string         // loopback address of the profiler, empty off (pprof.go)
@@ -96,7 +104,8 @@ func serveApp(ctx context.Context, g *globals, a *app, addr string) error {
 	ws.DB, ws.MetricsToken, ws.RequestLog = a.db, envOr("HRSS_METRICS_TOKEN", ""), slog.Default() // /readyz, /metrics, request log (web/ops.go)
 	ws.SignIns, ws.TrustedProxies = a.db, g.serve.proxies                                         // the throttle every server shares; the client behind a proxy
 	ws.Queue = newQueue(ws, a, ws.ObserveJob)                                                     // queue.go
-	ws.Pacer = &access.Pacer{}                                                                    // batch work gives way to the requests in flight
+	ws.Queue.Lease = g.serve.jobLease
+	ws.Pacer = &access.Pacer{} // batch work gives way to the requests in flight
 	srv := web.NewHTTPServer(addr, ws.Handler())
 	fmt.Fprintf(g.stdout, "hrss serving %s database on http://%s/ (API: http://%s/api/v1/openapi.json); Ctrl-C stops\n", engineName(a.db), ln.Addr(), ln.Addr())
 	errc := make(chan error, 1)
