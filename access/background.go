@@ -31,6 +31,9 @@ func IsBackground(ctx context.Context) bool {
 type Pacer struct {
 	// MaxWait bounds one Yield; 0 is DefaultYield.
 	MaxWait time.Duration
+	// Nice, when above 0, lowers the scheduling priority of the threads
+	// batch work runs on by that much (Go, Lowered; 1-19 as nice(1)).
+	Nice int
 
 	n       atomic.Int64  // requests in flight (read without the lock by Yield's fast path)
 	mu      sync.Mutex    // guards changed

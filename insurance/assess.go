@@ -279,7 +279,7 @@ func (s *Service) finishRun(ctx context.Context, l RunLock, w *runWriter) (Summa
 	sum := w.summary()
 	bills := w.billList()
 	billed, bl := make(chan error, 1), l // bl: the bills' copy of the lock, renewed apart
-	go func() { billed <- s.writeBills(ctx, &bl, bills) }()
+	access.Go(ctx, func() { billed <- s.writeBills(ctx, &bl, bills) })
 	err := s.fenced(ctx, &l, func(tx Tx) error { return tx.PeriodWritten(ctx, l.Period) })
 	if berr := <-billed; err == nil {
 		err = berr
@@ -393,7 +393,7 @@ func (w *runWriter) start(ctx context.Context) {
 	writers := max(w.s.Writers, 1)
 	w.writes = make(chan []Row, writers)
 	w.wg.Add(1 + writers)
-	go func() {
+	access.Go(ctx, func() { // the assessor
 		defer w.wg.Done()
 		defer close(w.writes)
 		for it := range w.spool.items {
@@ -411,9 +411,9 @@ func (w *runWriter) start(ctx context.Context) {
 			case <-w.dead:
 			}
 		}
-	}()
+	})
 	for range writers {
-		go func() {
+		access.Go(ctx, func() { // a writer
 			defer w.wg.Done()
 			for rows := range w.writes {
 				if w.failed() {
@@ -425,7 +425,7 @@ func (w *runWriter) start(ctx context.Context) {
 				}
 				w.committed(len(rows))
 			}
-		}()
+		})
 	}
 }
 

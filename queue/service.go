@@ -347,7 +347,9 @@ func (q *Queue) runLeased(ctx context.Context, k Kind, r *Run) (any, error) {
 		defer beats.Done()
 		q.heartbeat(jctx, r, stop, cancel)
 	}()
-	res, err := safeRun(jctx, k, r.Job.Args, r)
+	var res any
+	var err error
+	access.Lowered(jctx, func() { res, err = safeRun(jctx, k, r.Job.Args, r) }) // on a thread of lowered priority when the server's Pacer says so
 	close(stop)
 	beats.Wait()
 	return res, err

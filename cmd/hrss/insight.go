@@ -132,7 +132,9 @@ func scheduleRefresh(ctx context.Context, svc *insight.Service, every time.Durat
 	defer t.Stop()
 	for {
 		started := time.Now()
-		rep, err := svc.Refresh(ctx)
+		var rep insight.RefreshReport
+		var err error
+		access.Lowered(ctx, func() { rep, err = svc.Refresh(ctx) }) // at the batch work's priority
 		if rep.Months > 0 || err != nil {
 			observe(web.JobInsightRefresh, started, err)
 		}

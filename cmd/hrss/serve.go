@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/netip"
 	"os/signal"
+	"runtime"
 	"slices"
 	"syscall"
 	"time"
@@ -21,7 +22,7 @@ import (
 )
 
 func runServe(g *globals, args []string) error {
-	fs := newFlags(g, "serve", "serve [--addr HOST:PORT] [--scan-every DURATION] [--sync-every DURATION] [--late-fees-every DURATION] [--recompute-every DURATION] [--workers N] [--job-lease DURATION] [--close-chunk N] [--trusted-proxy CIDR,...] [--pprof 127.0.0.1:PORT]")
+	fs := newFlags(g, "serve", "serve [--addr HOST:PORT] [--scan-every DURATION] [--sync-every DURATION] [--late-fees-every DURATION] [--recompute-every DURATION] [--workers N] [--job-lease DURATION] [--close-chunk N] [--trusted-proxy CIDR,...] [--batch-nice N] [--pprof 127.0.0.1:PORT]")
 	addr := fs.String("addr", envOr("HRSS_ADDR", "127.0.0.1:8080"), "address to listen on (env HRSS_ADDR)")
 	fs.DurationVar(&g.scanEvery, "scan-every", 24*time.Hour, "run the support programmes' proactive scan once in every slot of this length, counted from the Unix epoch, whichever server takes it (0: never)")
 	fs.DurationVar(&g.serve.syncEvery, "sync-every", 0, "run the employment services' city-wide synchronisation once in every slot of this length (0: never)")
@@ -29,6 +30,7 @@ func runServe(g *globals, args []string) error {
 	fs.DurationVar(&g.serve.recomputeEvery, "recompute-every", 24*time.Hour, "prepare the recomputations of provisional pensions whose base a parameter file now publishes (hrss pensions recompute) once in every slot of this length (0: never)")
 	fs.IntVar(&g.serve.workers, "workers", 1, "jobs of the queue this server runs at once (0: none; another server's workers run them)")
 	fs.DurationVar(&g.serve.jobLease, "job-lease", time.Minute, "how long a worker's claim on a job holds unrenewed (it is renewed every second): a job whose server died is taken by another worker once it runs out")
+	fs.IntVar(&g.serve.batchNice, "batch-nice", defaultBatchNice, "lower the scheduling priority of the threads the jobs run on (monthly runs, closes, scans, the indicators' refresh) by this much, 0-19 as nice(1), so that the requests get the processors first (0: the same priority; Linux only)")
 	fs.IntVar(&g.serve.closeChunk, "close-chunk", 0, "about how many persons a month's close credits in one transaction, whole payers (0: insurance's default, 5,000)")
 	proxies := fs.String("trusted-proxy", envOr("HRSS_TRUSTED_PROXY", ""), "addresses or CIDR prefixes of the proxies whose X-Forwarded-For names the client (env HRSS_TRUSTED_PROXY)")
 	fs.StringVar(&g.serve.pprof, "pprof", envOr("HRSS_PPROF", ""), "serve Go's profiler (net/http/pprof) on this loopback address, apart from the application (env HRSS_PPROF; empty: off)")
@@ -47,6 +49,9 @@ func runServe(g *globals, args []string) error {
 	}
 	if g.serve.jobLease < minJobLease {
 		return fault.Invalidf("job-lease", "serve.job_lease", "--job-lease must be at least %s: the lease is renewed every second, and a slow beat must not lose it", minJobLease)
+	}
+	if g.serve.batchNice < 0 || g.serve.batchNice > 19 {
+		return fault.Invalidf("batch-nice", "serve.batch_nice", "--batch-nice must be between 0 and 19")
 	}
 	if g.serve.closeChunk < 0 {
 		return fault.Invalidf("close-chunk", "serve.close_chunk", "--close-chunk must be 0 (the default) or more")
@@ -76,6 +81,7 @@ type serveOptions struct {
 	closeChunk     int            // persons a close's transaction credits (insurance.Service.CloseChunk), 0 its default
 	proxies        []netip.Prefix // trusted proxies (web.Server.TrustedProxies)
 	pprof          string         // loopback address of the profiler, empty off (pprof.go)
+	batchNice      int            // how much lower the jobs' threads run (access.Pacer.Nice)
 }
 
 // serveApp serves a on addr until ctx ends, then shuts down gracefully.
@@ -105,7 +111,7 @@ func serveApp(ctx context.Context, g *globals, a *app, addr string) error {
 	ws.SignIns, ws.TrustedProxies = a.db, g.serve.proxies                                         // the throttle every server shares; the client behind a proxy
 	ws.Queue = newQueue(ws, a, ws.ObserveJob)                                                     // queue.go
 	ws.Queue.Lease = g.serve.jobLease
-	ws.Pacer = &access.Pacer{} // batch work gives way to the requests in flight
+	ws.Pacer = batchPacer(g.serve.batchNice) // batch work gives way to the requests in flight
 	srv := web.NewHTTPServer(addr, ws.Handler())
 	fmt.Fprintf(g.stdout, "hrss serving %s database on http://%s/ (API: http://%s/api/v1/openapi.json); Ctrl-C stops\n", engineName(a.db), ln.Addr(), ln.Addr())
 	errc := make(chan error, 1)
@@ -134,6 +140,23 @@ func serveApp(ctx context.Context, g *globals, a *app, addr string) error {
 		return err
 	}
 	return nil
+}
+
+// defaultBatchNice is --batch-nice's default: the kernel then gives a
+// job's thread about a tenth of a processor the requests' threads want
+// (nice 10 weighs 110 against nice 0's 1,024), all of what they leave.
+const defaultBatchNice = 10
+
+// batchPacer is the server's Pacer: batch work yields to the requests in
+// flight, and with nice above 0 runs on threads of lowered priority; the
+// runtime then gets two processors more than it would use (GOMAXPROCS),
+// so that those threads, running or waiting for the kernel, never hold
+// every processor the requests' goroutines need.
+func batchPacer(nice int) *access.Pacer {
+	if nice > 0 {
+		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + 2)
+	}
+	return &access.Pacer{Nice: nice}
 }
 
 func engineName(db *store.DB) string {
