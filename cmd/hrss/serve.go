@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"runtime"
 	"slices"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -30,7 +31,7 @@ func runServe(g *globals, args []string) error {
 	fs.DurationVar(&g.serve.recomputeEvery, "recompute-every", 24*time.Hour, "prepare the recomputations of provisional pensions whose base a parameter file now publishes (hrss pensions recompute) once in every slot of this length (0: never)")
 	fs.IntVar(&g.serve.workers, "workers", 1, "jobs of the queue this server runs at once (0: none; another server's workers run them)")
 	fs.DurationVar(&g.serve.jobLease, "job-lease", time.Minute, "how long a worker's claim on a job holds unrenewed (it is renewed every second): a job whose server died is taken by another worker once it runs out")
-	fs.IntVar(&g.serve.batchNice, "batch-nice", defaultBatchNice, "lower the scheduling priority of the threads the jobs run on (monthly runs, closes, scans, the indicators' refresh) by this much, 0-19 as nice(1), so that the requests get the processors first (0: the same priority; Linux only)")
+	nice := fs.String("batch-nice", envOr("HRSS_BATCH_NICE", strconv.Itoa(defaultBatchNice)), "lower the scheduling priority of the threads the jobs run on (monthly runs, closes, scans, the indicators' refresh) by this much, 0-19 as nice(1), so that the requests get the processors first (0: the same priority; Linux only; env HRSS_BATCH_NICE)")
 	fs.IntVar(&g.serve.closeChunk, "close-chunk", 0, "about how many persons a month's close credits in one transaction, whole payers (0: insurance's default, 5,000)")
 	proxies := fs.String("trusted-proxy", envOr("HRSS_TRUSTED_PROXY", ""), "addresses or CIDR prefixes of the proxies whose X-Forwarded-For names the client (env HRSS_TRUSTED_PROXY)")
 	fs.StringVar(&g.serve.pprof, "pprof", envOr("HRSS_PPROF", ""), "serve Go's profiler (net/http/pprof) on this loopback address, apart from the application (env HRSS_PPROF; empty: off)")
@@ -50,7 +51,7 @@ func runServe(g *globals, args []string) error {
 	if g.serve.jobLease < minJobLease {
 		return fault.Invalidf("job-lease", "serve.job_lease", "--job-lease must be at least %s: the lease is renewed every second, and a slow beat must not lose it", minJobLease)
 	}
-	if g.serve.batchNice < 0 || g.serve.batchNice > 19 {
+	if g.serve.batchNice, err = strconv.Atoi(*nice); err != nil || g.serve.batchNice < 0 || g.serve.batchNice > 19 {
 		return fault.Invalidf("batch-nice", "serve.batch_nice", "--batch-nice must be between 0 and 19")
 	}
 	if g.serve.closeChunk < 0 {

@@ -14,6 +14,8 @@ func TestServeRefusesBadJobFlags(t *testing.T) {
 	for _, c := range []struct{ flag, value string }{
 		{"--job-lease", "2s"},
 		{"--close-chunk", "-1"},
+		{"--batch-nice", "20"},
+		{"--batch-nice", "low"},
 	} {
 		code, out, errs := hrssAt(t, db, key, "serve", "--addr", "127.0.0.1:0", c.flag, c.value)
 		if code == 0 || !strings.Contains(errs, c.flag) {
