@@ -282,3 +282,76 @@ func TestCheckCatchesTampering(t *testing.T) {
 		})
 	}
 }
+
+// TestRerunDeletionInterrupted re-runs a period whose deletion of the
+// run it replaced (seven rows or bills a transaction, Service.Chunk 7)
+// is cut short after three transactions, then re-runs it again: the
+// next run's start deletes the rest of the first run from the start
+// (it has no mark of the one cut short), its end deletes the second
+// run, and every row and bill left is the last run's.
+func TestRerunDeletionInterrupted(t *testing.T) {
+	for name, dsn := range engines(t) {
+		t.Run(name, func(t *testing.T) {
+			c := newCity(t, openDSN(t, dsn), 80)
+			p := ym("2025-05")
+			first, err := c.svc.Assess(system(), p, insurance.AssessOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(system())
+			defer cancel()
+			c.svc.AfterDelete = func(deleted int) {
+				if deleted >= 21 {
+					cancel() // the deletion's next transaction fails
+				}
+			}
+			second, err := c.svc.Assess(ctx, p, insurance.AssessOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw := openRaw(t, dsn)
+			rows, bills := runCounts(t, raw, "ins_assessments"), runCounts(t, raw, "ins_bills")
+			if rows[second.Run] != second.Rows || rows[first.Run] != first.Rows-21 {
+				t.Fatalf("rows by run after the deletion cut short: %v, want %d of run %d and %d of run %d", rows, second.Rows, second.Run, first.Rows-21, first.Run)
+			}
+			if n := first.Employers + first.Flexible; len(bills) != 2 || bills[first.Run] != n || bills[second.Run] != n {
+				t.Fatalf("bills by run after the deletion cut short: %v, want %d of runs %d and %d (the rows go first)", bills, n, first.Run, second.Run)
+			}
+			c.svc.AfterDelete = nil
+			third, err := c.svc.Assess(system(), p, insurance.AssessOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, bills = runCounts(t, raw, "ins_assessments"), runCounts(t, raw, "ins_bills")
+			if len(rows) != 1 || rows[third.Run] != third.Rows || len(bills) != 1 || bills[third.Run] != third.Employers+third.Flexible {
+				t.Fatalf("rows %v and bills %v by run, want run %d's alone (%d rows, %d bills)", rows, bills, third.Run, third.Rows, third.Employers+third.Flexible)
+			}
+			want, _ := c.expected(t, p)
+			assertBills(t, c.svc, p, want)
+			mustCheck(t, c.svc)
+		})
+	}
+}
+
+// runCounts counts the rows of table by run.
+func runCounts(t *testing.T, raw *sql.DB, table string) map[int64]int {
+	t.Helper()
+	rows, err := raw.Query("SELECT run_id, count(*) FROM " + table + " GROUP BY run_id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var run int64
+		var n int
+		if err := rows.Scan(&run, &n); err != nil {
+			t.Fatal(err)
+		}
+		out[run] = n
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
