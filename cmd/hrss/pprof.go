@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"net/netip"
+	"runtime"
 	"time"
 
 	"hrss/rules/fault"
@@ -26,12 +27,24 @@ func checkPprofAddr(addr string) error {
 	return nil
 }
 
+// Sampling of the block and mutex profiles while the profiler is served:
+// one blocking event per blockRate spent blocked, one mutex contention in
+// mutexFraction. Where requests wait (the pool's connections, the
+// journal, the gate) shows in /debug/pprof/block and /debug/pprof/mutex.
+const (
+	blockRate     = int(time.Millisecond)
+	mutexFraction = 100
+)
+
 // serveProfiler serves net/http/pprof's handlers on addr (loopback,
-// checkPprofAddr) until ctx ends; an empty addr serves nothing.
+// checkPprofAddr) until ctx ends, with the block and mutex profiles
+// sampled; an empty addr serves nothing.
 func serveProfiler(ctx context.Context, addr string) error {
 	if addr == "" {
 		return nil
 	}
+	runtime.SetBlockProfileRate(blockRate)
+	runtime.SetMutexProfileFraction(mutexFraction)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("--pprof: %w", err)
