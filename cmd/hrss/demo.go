@@ -89,8 +89,14 @@ func generate(ctx context.Context, g *globals, a *app, cfg demo.Config, months i
 	if err := auditBulk(ctx, a, "demo.generate", fmt.Sprintf("city/seed-%d: %d persons, %d employers, %d relations", cfg.Seed, sum.Persons, sum.Employers, sum.Employments)); err != nil {
 		return err
 	}
+	if err := a.db.Analyze(ctx); err != nil { // the registry just loaded, for the history's plans
+		return fmt.Errorf("demo: analyze the city: %w", err)
+	}
 	if err := demoHistory(ctx, g, a, cfg, months, payers); err != nil {
 		return err
+	}
+	if err := a.db.Analyze(ctx); err != nil { // the months of history, for the support scan's plans
+		return fmt.Errorf("demo: analyze the history: %w", err)
 	}
 	sup, err := demoSupport(ctx, g, a, cfg)
 	if err != nil {
