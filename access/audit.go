@@ -116,19 +116,41 @@ type Event struct {
 // tx: it reads the head, numbers and chains the entry and inserts it. Call
 // it inside the transaction whose read or write it records.
 func Record(ctx context.Context, tx AuditTx, c Caller, at time.Time, ev Event) error {
+	return RecordAll(ctx, tx, []TimedEvent{{Caller: c, At: at, Event: ev}})
+}
+
+// RecordAll appends an entry for each of as, in order, to the audit trail
+// of tx: it reads the head once, numbers and chains the entries in memory
+// and inserts them at once (AuditTx.InsertAudit), so that a batch of the
+// journal costs the statements of one entry rather than of each.
+func RecordAll(ctx context.Context, tx AuditTx, as []TimedEvent) error {
+	if len(as) == 0 {
+		return nil
+	}
 	head, err := tx.AuditHead(ctx)
 	if err != nil {
 		return err
 	}
+	if len(head.Hash) == 0 {
+		head.Hash = genesis
+	}
+	es := make([]Entry, len(as))
+	for i, a := range as {
+		es[i] = chained(head, a)
+		head = Head{Seq: es[i].Seq, Hash: es[i].Hash}
+	}
+	return tx.InsertAudit(ctx, es)
+}
+
+// chained is the entry of a that follows head.
+func chained(head Head, a TimedEvent) Entry {
+	c, ev := a.Caller, a.Event
 	e := Entry{
-		Seq: head.Seq + 1, At: at.UTC().Truncate(time.Microsecond), UserID: c.UserID, Actor: c.Actor(), Role: c.Role,
+		Seq: head.Seq + 1, At: a.At.UTC().Truncate(time.Microsecond), UserID: c.UserID, Actor: c.Actor(), Role: c.Role,
 		Action: ev.Action, Object: ev.Object, Subjects: normalIDs(ev.Subjects), IP: c.IP, Reason: c.Reason, PrevHash: head.Hash,
 	}
-	if len(e.PrevHash) == 0 {
-		e.PrevHash = genesis
-	}
 	e.Hash = e.ComputeHash()
-	return tx.InsertAudit(ctx, &e)
+	return e
 }
 
 // normalIDs returns ids ascending without duplicates or zeros.

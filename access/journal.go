@@ -28,9 +28,7 @@ type Journal struct {
 // pending is one entry waiting for its batch. done receives the batch's
 // outcome, or lead (true) when this entry is to write the next batch.
 type pending struct {
-	c     Caller
-	at    time.Time
-	ev    Event
+	a     TimedEvent
 	done  chan error
 	leads chan struct{}
 }
@@ -63,7 +61,7 @@ func (j *Journal) AppendAll(ctx context.Context, es []TimedEvent) error {
 	}
 	ps := make([]*pending, len(es))
 	for i, e := range es {
-		ps[i] = &pending{c: e.Caller, at: e.At, ev: e.Event, done: make(chan error, 1), leads: make(chan struct{}, 1)}
+		ps[i] = &pending{a: e, done: make(chan error, 1), leads: make(chan struct{}, 1)}
 	}
 	j.mu.Lock()
 	j.queue = append(j.queue, ps...)
@@ -106,14 +104,11 @@ func (j *Journal) writeBatch(ctx context.Context) {
 	j.queue = nil
 	j.mu.Unlock()
 	ctx = context.WithoutCancel(ctx)
-	err := j.update(ctx, func(tx AuditTx) error {
-		for _, p := range batch {
-			if err := Record(ctx, tx, p.c, p.at, p.ev); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	as := make([]TimedEvent, len(batch))
+	for i, p := range batch {
+		as[i] = p.a
+	}
+	err := j.update(ctx, func(tx AuditTx) error { return RecordAll(ctx, tx, as) })
 	for _, p := range batch {
 		p.done <- err
 	}

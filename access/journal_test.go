@@ -19,9 +19,10 @@ type chainTx struct {
 
 func (t *chainTx) AuditHead(context.Context) (access.Head, error) { return t.head, nil }
 
-func (t *chainTx) InsertAudit(_ context.Context, e *access.Entry) error {
-	t.entries = append(t.entries, *e)
-	t.head = access.Head{Seq: e.Seq, Hash: e.Hash}
+func (t *chainTx) InsertAudit(_ context.Context, es []access.Entry) error {
+	t.entries = append(t.entries, es...)
+	last := es[len(es)-1]
+	t.head = access.Head{Seq: last.Seq, Hash: last.Hash}
 	return nil
 }
 

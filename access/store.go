@@ -24,9 +24,10 @@ type AuditTx interface {
 	// the zero digest for an empty trail), locking it until the
 	// transaction ends where the engine can.
 	AuditHead(ctx context.Context) (Head, error)
-	// InsertAudit stores e (sequence and hashes set by Record), indexes
-	// its subjects and moves the head to it.
-	InsertAudit(ctx context.Context, e *Entry) error
+	// InsertAudit stores es (numbered and chained by RecordAll, in
+	// order, after the head), indexes their subjects and moves the head
+	// to the last.
+	InsertAudit(ctx context.Context, es []Entry) error
 }
 
 // Tx is what the access service reads and writes inside a transaction.

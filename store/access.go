@@ -286,29 +286,53 @@ func (t *Tx) auditHead(ctx context.Context, q string) (access.Head, error) {
 	return h, wrapDBError(err)
 }
 
-// subjectRows is how many subjects one INSERT writes.
-const subjectRows = 200
+// subjectRows is how many subjects one INSERT writes, and entryRows how
+// many entries (12 parameters each: PostgreSQL takes 65,535 a statement,
+// SQLite 32,766).
+const (
+	subjectRows = 200
+	entryRows   = 200
+)
 
-// InsertAudit implements access.AuditTx.
-func (t *Tx) InsertAudit(ctx context.Context, e *access.Entry) error {
-	if _, err := t.exec(ctx, `INSERT INTO audit_entries (seq, at, user_id, actor, role, action, object, subjects, ip, reason, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.Seq, tsArg(e.At), e.UserID, e.Actor, string(e.Role), e.Action, e.Object,
-		access.JoinIDs(e.Subjects), e.IP, e.Reason, []byte(e.PrevHash), []byte(e.Hash)); err != nil {
-		return err
+// InsertAudit implements access.AuditTx: the entries go in one INSERT of
+// many rows (entryRows at a time), their subjects likewise, and the head
+// moves once, to the last: a batch of the journal of 50 views is a
+// handful of statements, not 150.
+func (t *Tx) InsertAudit(ctx context.Context, es []access.Entry) error {
+	if len(es) == 0 {
+		return nil
 	}
-	for i := 0; i < len(e.Subjects); i += subjectRows {
-		chunk := e.Subjects[i:min(i+subjectRows, len(e.Subjects))]
-		args := make([]any, 0, 2*len(chunk))
-		for _, p := range chunk {
-			args = append(args, p, e.Seq)
+	var subjects []any
+	for i := 0; i < len(es); i += entryRows {
+		chunk := es[i:min(i+entryRows, len(es))]
+		args := make([]any, 0, 12*len(chunk))
+		for _, e := range chunk {
+			args = append(args, e.Seq, tsArg(e.At), e.UserID, e.Actor, string(e.Role), e.Action, e.Object,
+				access.JoinIDs(e.Subjects), e.IP, e.Reason, []byte(e.PrevHash), []byte(e.Hash))
+			for _, p := range e.Subjects {
+				subjects = append(subjects, p, e.Seq)
+			}
 		}
-		q := "INSERT INTO audit_subjects (person_id, seq) VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?), ", len(chunk)), ", ")
-		if _, err := t.exec(ctx, q, args...); err != nil {
+		if _, err := t.exec(ctx, "INSERT INTO audit_entries ("+auditCols+") VALUES "+placeholderRows(len(chunk), 12), args...); err != nil {
 			return err
 		}
 	}
-	_, err := t.exec(ctx, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", e.Seq, []byte(e.Hash))
+	for i := 0; i < len(subjects); i += 2 * subjectRows {
+		chunk := subjects[i:min(i+2*subjectRows, len(subjects))]
+		if _, err := t.exec(ctx, "INSERT INTO audit_subjects (person_id, seq) VALUES "+placeholderRows(len(chunk)/2, 2), chunk...); err != nil {
+			return err
+		}
+	}
+	last := es[len(es)-1]
+	_, err := t.exec(ctx, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", last.Seq, []byte(last.Hash))
 	return err
+}
+
+// placeholderRows is the VALUES list of n rows of cols parameters each:
+// "(?, ?), (?, ?)".
+func placeholderRows(n, cols int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
 
 const auditCols = `seq, at, user_id, actor, role, action, object, subjects, ip, reason, prev_hash, hash`

@@ -113,7 +113,9 @@ func TestAuditTrailIsAppendOnly(t *testing.T) {
 	eachRaw(t, func(t *testing.T, db *store.DB, raw *sql.DB) {
 		appendEntries(t, db, 3)
 		for _, q := range []string{"UPDATE audit_entries SET actor = 'mallory' WHERE seq = 2", "DELETE FROM audit_entries WHERE seq = 3",
-			"DELETE FROM audit_subjects WHERE seq = 1", "UPDATE audit_head SET seq = 2"} {
+			"DELETE FROM audit_subjects WHERE seq = 1", "UPDATE audit_head SET seq = 2",
+			"UPDATE audit_head SET seq = 4", // past the last entry
+			"UPDATE audit_head SET seq = 3, hash = (SELECT hash FROM audit_entries WHERE seq = 2)"} { // onto the last with another's hash
 			if _, err := raw.Exec(q); err == nil || !strings.Contains(err.Error(), "audit") {
 				t.Errorf("%s: got %v, want the database to refuse", q, err)
 			}
@@ -212,6 +214,43 @@ func chainEntry(t *testing.T, db *store.DB, seq int64) access.Entry {
 		t.Fatalf("entry %d: %+v %v", seq, e, err)
 	}
 	return e
+}
+
+// TestAuditBatchAppend: one transaction appends 250 entries at once
+// (access.RecordAll, as a batch of the journal), more than one INSERT of
+// entries and of subjects holds; they chain after the entries before, the
+// head moves to the last, every subject is indexed, and the chain
+// verifies; entries appended one by one after them chain on.
+func TestAuditBatchAppend(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		appendEntries(t, db, 2)
+		const n = 250
+		at := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC)
+		as := make([]access.TimedEvent, n)
+		for i := range as {
+			as[i] = access.TimedEvent{Caller: access.System, At: at.Add(time.Duration(i) * time.Millisecond),
+				Event: access.Event{Action: "test.batch", Object: fmt.Sprintf("b/%d", i), Subjects: []int64{int64(1000 + i), int64(2000 + i%7), 5}}}
+		}
+		if err := db.Access().Update(ctx, func(tx access.Tx) error { return access.RecordAll(ctx, tx, as) }); err != nil {
+			t.Fatal(err)
+		}
+		appendEntries(t, db, 1)
+		r := verify(t, db)
+		if r.Breach != nil || r.Entries != n+3 || r.Head.Seq != n+3 {
+			t.Fatalf("after a batch of %d: %+v", n, r)
+		}
+		if e := chainEntry(t, db, 3+n-1); e.Object != fmt.Sprintf("b/%d", n-1) || len(e.Subjects) != 3 {
+			t.Fatalf("entry %d: %+v", 3+n-1, e)
+		}
+		audit := &access.Service{Store: db.Access()}
+		for person, want := range map[int64]int{5: n, 1000 + n - 1: 1, 2003: 36 /* i%7 == 3: 3, 10, … 248 */} {
+			es, err := audit.ListAudit(access.WithCaller(ctx, access.System), access.AuditFilter{PersonID: person, Limit: 1000})
+			if err != nil || len(es) != want {
+				t.Fatalf("person %d: %d entries, want %d (%v)", person, len(es), want, err)
+			}
+		}
+	})
 }
 
 // TestAuditConcurrentAppends: appends from many transactions at once
