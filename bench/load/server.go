@@ -114,7 +114,11 @@ func (s *server) start(ctx context.Context, logPath string) error {
 		return fmt.Errorf("hrss serve did not start (%v): %q; see %s", err, line, logPath)
 	}
 	s.base = m[1]
-	return s.waitReady(ctx)
+	if err := s.waitReady(ctx); err != nil {
+		s.stop() // not left serving (and holding the database) after the test gave up
+		return err
+	}
+	return nil
 }
 
 func (s *server) waitReady(ctx context.Context) error {
