@@ -106,11 +106,23 @@ func (t *Tx) Candidates(ctx context.Context, g *rules.Programme, asOf period.Dat
 }
 
 // paidMonths returns the paid months of the relations that started from
-// g.From to until, by relation, oldest first.
+// g.From to until, by relation, oldest first. On PostgreSQL the query
+// runs without nested loops (SET LOCAL, reset once its rows are read):
+// on the 1,000,000-person city the planner expected 1,134 rows of the
+// hires since 2020 for 3,875,645 (the current runs' bills joined to their
+// assessments by three columns fool its estimates, statistics or not)
+// and probed the twelve partitions once per bill, about 150 s on a
+// loaded machine; hash joins read each table once, 40 s.
 func (t *Tx) paidMonths(ctx context.Context, g *rules.Programme, until, asOf period.Date) (map[int64][]rules.PaidMonth, error) {
 	var cond string
 	for _, ins := range g.Insurances {
 		cond += " AND " + insuranceLine[ins] + " > 0"
+	}
+	if t.engine == Postgres { // hash joins: the planner's estimate of the joins is thousands of times too low
+		if _, err := t.exec(ctx, "SET LOCAL enable_nestloop = off"); err != nil {
+			return nil, err
+		}
+		defer t.exec(ctx, "SET LOCAL enable_nestloop TO DEFAULT") // after the rows are read, for the candidates' query
 	}
 	rows, err := t.query(ctx, fmt.Sprintf(paidMonthsQ, cond), dateArg(g.From), dateArg(until), ymArg(asOf.Month()))
 	if err != nil {
