@@ -21,7 +21,20 @@ func TestGateOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	order := make(chan string, 3)
-	wait := waiter(t, g, order)
+	wait := func(name string, class turnClass) {
+		go func() {
+			l, err := g.enter(ctx, class)
+			if err != nil {
+				t.Error(name, err)
+				return
+			}
+			order <- name
+			l()
+		}()
+		for g.waiting() < len(name) { // each name one letter longer: queued in this order
+			time.Sleep(time.Millisecond)
+		}
+	}
 	wait("b", turnBatch)
 	wait("bb", turnBatch)
 	wait("iii", turnUrgent)
@@ -63,26 +76,6 @@ func TestGateOrder(t *testing.T) {
 	}
 }
 
-// waiter returns a function that queues a waiter of the class named
-// name at g, which sends its name to order once let in and leaves; each
-// name one letter longer than the last waiting: queued in this order.
-func waiter(t *testing.T, g *gate, order chan<- string) func(name string, class turnClass) {
-	return func(name string, class turnClass) {
-		go func() {
-			l, err := g.enter(context.Background(), class)
-			if err != nil {
-				t.Error(name, err)
-				return
-			}
-			order <- name
-			l()
-		}()
-		for g.waiting() < len(name) {
-			time.Sleep(time.Millisecond)
-		}
-	}
-}
-
 func (g *gate) waiting() int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -98,7 +91,20 @@ func TestGateViewsFirst(t *testing.T) {
 	g.starveAfter = time.Hour
 	ctx := context.Background()
 	order := make(chan string, 8)
-	wait := waiter(t, g, order)
+	wait := func(name string, class turnClass) {
+		go func() {
+			l, err := g.enter(ctx, class)
+			if err != nil {
+				t.Error(name, err)
+				return
+			}
+			order <- name
+			l()
+		}()
+		for g.waiting() < len(name) {
+			time.Sleep(time.Millisecond)
+		}
+	}
 	expect := func(want ...string) {
 		t.Helper()
 		for _, w := range want {
