@@ -121,7 +121,7 @@ func (cp *checkpointer) reset() bool {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	leave, err := cp.turns.enter(ctx, turnBatch)
+	leave, err := cp.turns.enter(ctx, true)
 	if err != nil {
 		return false
 	}

@@ -65,7 +65,7 @@ func (db *DB) Retried() int64 { return db.retried.Load() }
 func newDB(engine Engine, write, read *sql.DB, dsn string) *DB {
 	db := &DB{engine: engine, write: write, read: read, dsn: dsn, turns: newGate()}
 	db.journal = access.NewJournal(func(ctx context.Context, fn func(access.AuditTx) error) error {
-		return db.audited(ctx, turnViews, func(t *Tx) error { return fn(t) })
+		return db.updateAudited(ctx, func(t *Tx) error { return fn(t) })
 	})
 	return db
 }
@@ -199,27 +199,19 @@ func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 		if db.engine == Postgres { // a pool of writers: no one writer to wait for
 			return db.runTx(ctx, db.write, db.writeOpts(), fn)
 		}
-		return db.writerTurn(ctx, writeClass(ctx), func() error { return db.runTx(ctx, db.write, db.writeOpts(), fn) })
+		return db.writerTurn(ctx, func() error { return db.runTx(ctx, db.write, db.writeOpts(), fn) })
 	})
-}
-
-// writeClass is the gate's class of a write in ctx: batch work or an
-// interactive write.
-func writeClass(ctx context.Context) turnClass {
-	if access.IsBackground(ctx) {
-		return turnBatch
-	}
-	return turnUrgent
 }
 
 // writerTurn runs fn, which takes the one writer (SQLite's connection,
 // PostgreSQL's audit lock), in its turn of the gate: a batch context
 // (access.Background) after the interactive work waiting.
-func (db *DB) writerTurn(ctx context.Context, class turnClass, fn func() error) error {
-	if class == turnBatch {
+func (db *DB) writerTurn(ctx context.Context, fn func() error) error {
+	batch := access.IsBackground(ctx)
+	if batch {
 		access.Yield(ctx) // and the processors first, to the requests in flight
 	}
-	leave, err := db.turns.enter(ctx, class)
+	leave, err := db.turns.enter(ctx, batch)
 	if err != nil {
 		return err
 	}
@@ -235,14 +227,8 @@ func (db *DB) writerTurn(ctx context.Context, class turnClass, fn func() error) 
 // time two collide). On SQLite the one writer connection queues them.
 // Either way each attempt takes its turn of the writer (writerTurn).
 func (db *DB) updateAudited(ctx context.Context, fn func(*Tx) error) error {
-	return db.audited(ctx, writeClass(ctx), fn)
-}
-
-// audited is updateAudited in the gate's class given (the journal's
-// batches go in turnViews).
-func (db *DB) audited(ctx context.Context, class turnClass, fn func(*Tx) error) error {
 	return db.retry(ctx, func() error {
-		return db.writerTurn(ctx, class, func() error {
+		return db.writerTurn(ctx, func() error {
 			return db.withLock(ctx, auditLockKey, func(b beginner) error { return db.runTx(ctx, b, db.writeOpts(), fn) })
 		})
 	})

@@ -16,14 +16,14 @@ func TestGateOrder(t *testing.T) {
 	g := newGate()
 	g.starveAfter = time.Hour
 	ctx := context.Background()
-	leave, err := g.enter(ctx, turnBatch)
+	leave, err := g.enter(ctx, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	order := make(chan string, 3)
-	wait := func(name string, class turnClass) {
+	wait := func(name string, batch bool) {
 		go func() {
-			l, err := g.enter(ctx, class)
+			l, err := g.enter(ctx, batch)
 			if err != nil {
 				t.Error(name, err)
 				return
@@ -35,9 +35,9 @@ func TestGateOrder(t *testing.T) {
 			time.Sleep(time.Millisecond)
 		}
 	}
-	wait("b", turnBatch)
-	wait("bb", turnBatch)
-	wait("iii", turnUrgent)
+	wait("b", true)
+	wait("bb", true)
+	wait("iii", false)
 	leave()
 	for _, want := range []string{"iii", "b", "bb"} {
 		if got := <-order; got != want {
@@ -46,10 +46,10 @@ func TestGateOrder(t *testing.T) {
 	}
 
 	g.starveAfter = 20 * time.Millisecond
-	leave, _ = g.enter(ctx, turnUrgent)
-	wait("b", turnBatch)
+	leave, _ = g.enter(ctx, false)
+	wait("b", true)
 	time.Sleep(30 * time.Millisecond)
-	wait("ii", turnUrgent)
+	wait("ii", false)
 	leave()
 	for _, want := range []string{"b", "ii"} {
 		if got := <-order; got != want {
@@ -57,10 +57,10 @@ func TestGateOrder(t *testing.T) {
 		}
 	}
 
-	leave, _ = g.enter(ctx, turnUrgent)
+	leave, _ = g.enter(ctx, false)
 	cctx, cancel := context.WithCancel(ctx)
 	done := make(chan error)
-	go func() { _, err := g.enter(cctx, turnUrgent); done <- err }()
+	go func() { _, err := g.enter(cctx, false); done <- err }()
 	for g.waiting() < 1 {
 		time.Sleep(time.Millisecond)
 	}
@@ -69,7 +69,7 @@ func TestGateOrder(t *testing.T) {
 		t.Fatalf("a cancelled waiter: %v, %d still waiting", err, g.waiting())
 	}
 	leave()
-	if l, err := g.enter(ctx, turnBatch); err != nil {
+	if l, err := g.enter(ctx, true); err != nil {
 		t.Fatal("the gate is not free after the last left:", err)
 	} else {
 		l()
@@ -79,57 +79,5 @@ func TestGateOrder(t *testing.T) {
 func (g *gate) waiting() int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return len(g.views) + len(g.urgent) + len(g.batch)
-}
-
-// TestGateViewsFirst: the journal's batch (turnViews) that came after
-// two interactive writes goes before them, but not twice in a row while
-// a write waits: views, write, views, write; a journal's batch after a
-// journal's turn goes first when no write waits.
-func TestGateViewsFirst(t *testing.T) {
-	g := newGate()
-	g.starveAfter = time.Hour
-	ctx := context.Background()
-	order := make(chan string, 8)
-	wait := func(name string, class turnClass) {
-		go func() {
-			l, err := g.enter(ctx, class)
-			if err != nil {
-				t.Error(name, err)
-				return
-			}
-			order <- name
-			l()
-		}()
-		for g.waiting() < len(name) {
-			time.Sleep(time.Millisecond)
-		}
-	}
-	expect := func(want ...string) {
-		t.Helper()
-		for _, w := range want {
-			if got := <-order; got != w {
-				t.Fatalf("let in %s, want %s", got, w)
-			}
-		}
-	}
-	leave, _ := g.enter(ctx, turnUrgent)
-	wait("w", turnUrgent)
-	wait("ww", turnUrgent)
-	wait("vvv", turnViews)
-	leave()
-	expect("vvv", "w", "ww")
-
-	leave, _ = g.enter(ctx, turnViews) // the journal holds it: a write waiting goes before its next batch
-	wait("w", turnUrgent)
-	wait("vv", turnViews)
-	wait("www", turnUrgent)
-	leave()
-	expect("w", "vv", "www")
-
-	leave, _ = g.enter(ctx, turnViews)
-	wait("b", turnBatch)
-	wait("vv", turnViews)
-	leave()
-	expect("vv", "b")
+	return len(g.urgent) + len(g.batch)
 }
