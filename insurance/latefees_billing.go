@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"time"
 
 	"hrss/access"
 	"hrss/rules/fault"
@@ -34,7 +35,9 @@ import (
 // the billing's heartbeat and advances its cursor: a billing
 // interrupted (a crash, a lost database) is running until the next one
 // takes it over once its heartbeat is Service.LockTTL old and bills its
-// remaining chunks first, to its own date; a billing whose heartbeat is
+// remaining chunks first, to its own date (at most 30 s: the job
+// queue's next attempt, a lease of 1 min after a worker died, takes it
+// over); a billing whose heartbeat is
 // fresh is in progress and refuses another (Conflict). Billing a bill
 // twice bills nothing the second time, so a chunk retried whole is
 // harmless. The returned run's Fees are the lines this call billed.
@@ -80,7 +83,7 @@ func (s *Service) beginFeeRun(ctx context.Context, c access.Caller, asOf period.
 		}
 		if len(last) > 0 {
 			l := last[0]
-			if l.Status == FeeRunRunning && now.Sub(l.Heartbeat) < s.lockTTL() {
+			if l.Status == FeeRunRunning && now.Sub(l.Heartbeat) < s.feeLockTTL() {
 				return fault.Conflictf("as_of", "late_fees.in_progress", "late fee billing %d to %s is in progress (last heartbeat %s); one billing at a time", l.ID, l.AsOf, l.Heartbeat.Format("2006-01-02 15:04:05"))
 			}
 			if asOf.Before(l.AsOf) {
@@ -154,7 +157,7 @@ func (s *Service) billFeeChunks(ctx context.Context, c access.Caller, run *FeeRu
 func (s *Service) stepFeeRun(ctx context.Context, tx Tx, st FeeRunStep) error {
 	ok, err := tx.StepFeeRun(ctx, st)
 	if err == nil && !ok {
-		err = fault.Conflictf("as_of", "late_fees.taken_over", "late fee billing %d was taken over by another billing (this one stalled past the lock's %s)", st.ID, s.lockTTL())
+		err = fault.Conflictf("as_of", "late_fees.taken_over", "late fee billing %d was taken over by another billing (this one stalled past the lock's %s)", st.ID, s.feeLockTTL())
 	}
 	return err
 }
@@ -231,6 +234,10 @@ func (s *Service) nextFeeScope(ctx context.Context, tx Tx, cursor BillKey) (FeeS
 	}
 	return FeeScope{}, false, nil
 }
+
+// feeLockTTL is how old a running billing's heartbeat must be for
+// another to take it over: LockTTL, at most 30 s (each chunk renews it).
+func (s *Service) feeLockTTL() time.Duration { return min(s.lockTTL(), 30*time.Second) }
 
 // feeChunkSize is the number of bills a late fee billing reads and bills per
 // transaction.
