@@ -194,7 +194,11 @@ func (s *Service) deleteStale(ctx context.Context, p period.YearMonth, fence *Ru
 		if fence != nil {
 			err = s.fenced(ctx, fence, step)
 		} else {
-			err = s.Store.Update(ctx, step)
+			// REPEATABLE READ on PostgreSQL: the rows go by key, of runs
+			// its snapshot lists, so tracking what it reads only made it
+			// fail, and stop, with serialization failures beside other
+			// work (bench/scale at 1M)
+			err = s.Store.UpdateChunk(ctx, step)
 		}
 		if err != nil || n == 0 {
 			return err
@@ -316,7 +320,9 @@ func (s *Service) finishRun(ctx context.Context, l RunLock, w *runWriter) (Summa
 	}
 	if old != 0 {
 		// Best effort: the next run deletes them too if this fails.
-		s.deleteStale(ctx, l.Period, nil)
+		if err := s.deleteStale(ctx, l.Period, nil); err != nil {
+			sum.StaleLeft = err.Error()
+		}
 	}
 	return sum, nil
 }

@@ -195,4 +195,8 @@ type Summary struct {
 	Total       money.Fen                     `json:"total"`
 	ByInsurance map[rules.Insurance]money.Fen `json:"by_insurance"`
 	ByParty     map[rules.Party]money.Fen     `json:"by_party"`
+	// StaleLeft, when not empty, says why the rows of the run replaced
+	// were not all deleted after the switch (the next run deletes the
+	// rest; no reader counts them meanwhile).
+	StaleLeft string `json:"stale_left,omitempty"`
 }
