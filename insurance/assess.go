@@ -65,7 +65,7 @@ func (s *Service) Assess(ctx context.Context, p period.YearMonth, opt AssessOpti
 	}
 	ctx = access.Background(ctx)
 	if p == 0 {
-		return Summary{}, fault.Invalidf("period", "assessment.period", "the period is required (YYYY-MM)")
+		return Summary{}, errNoPeriod()
 	}
 	run, err := s.startRun(ctx, p, c, opt.Takeover)
 	if err != nil {
@@ -108,23 +108,59 @@ type BillWriter interface {
 	WriteBills(ctx context.Context, l RunLock, bills []Bill) (bool, error)
 }
 
+// CheckAssess makes, reading only, the checks Assess makes before it
+// writes anything: the caller runs the bureau's batch jobs (Forbidden
+// otherwise), the period is given (Invalid), it is neither closing nor
+// closed and, unless takeover, no live run holds it (Conflict). A server
+// calls it to refuse a run at once before it queues one; the queued
+// Assess checks again when it starts.
+func (s *Service) CheckAssess(ctx context.Context, p period.YearMonth, takeover bool) error {
+	if _, err := authorize(ctx, actBatch, ""); err != nil {
+		return err
+	}
+	if p == 0 {
+		return errNoPeriod()
+	}
+	return s.Store.View(ctx, func(tx Tx) error {
+		_, err := s.assessable(ctx, tx, p, s.now(), takeover)
+		return err
+	})
+}
+
+// errNoPeriod refuses a run given no period.
+func errNoPeriod() error {
+	return fault.Invalidf("period", "assessment.period", "the period is required (YYYY-MM)")
+}
+
+// assessable reads period p in tx and fails unless a run may start at
+// now: Conflict for a closing or closed period, and, unless takeover,
+// while a run's lock was renewed within LockTTL. It returns the period's
+// state (Status "" for a period never assessed).
+func (s *Service) assessable(ctx context.Context, tx Tx, p period.YearMonth, now time.Time, takeover bool) (PeriodState, error) {
+	st, err := tx.Period(ctx, p)
+	if err != nil {
+		return st, err
+	}
+	if st.Status.Final() {
+		return st, fault.Conflictf("period", "assessment.period_closed", "period %s is %s: it is never re-assessed; correct it with adjustments instead", p, st.Status)
+	}
+	if l, held, err := tx.Lock(ctx, p); err != nil {
+		return st, err
+	} else if held && now.Sub(l.Heartbeat) < s.lockTTL() && !takeover {
+		return st, fault.Conflictf("period", "assessment.run_in_progress", "run %d of period %s is in progress (last heartbeat %s); only one run of a period at a time", l.Run, p, l.Heartbeat.Format(time.RFC3339))
+	}
+	return st, nil
+}
+
 // startRun refuses a closed or busy period, records the run, takes the
 // lock and clears what earlier crashed runs left.
 func (s *Service) startRun(ctx context.Context, p period.YearMonth, c access.Caller, takeover bool) (RunLock, error) {
 	now := s.now()
 	var lock RunLock
 	err := s.Store.Update(ctx, func(tx Tx) error {
-		st, err := tx.Period(ctx, p)
+		st, err := s.assessable(ctx, tx, p, now, takeover)
 		if err != nil {
 			return err
-		}
-		if st.Status.Final() {
-			return fault.Conflictf("period", "assessment.period_closed", "period %s is %s: it is never re-assessed; correct it with adjustments instead", p, st.Status)
-		}
-		if l, held, err := tx.Lock(ctx, p); err != nil {
-			return err
-		} else if held && now.Sub(l.Heartbeat) < s.lockTTL() && !takeover {
-			return fault.Conflictf("period", "assessment.run_in_progress", "run %d of period %s is in progress (last heartbeat %s); only one run of a period at a time", l.Run, p, l.Heartbeat.Format(time.RFC3339))
 		}
 		if st.Status == "" {
 			st = PeriodState{Period: p, Status: PeriodOpen}

@@ -37,7 +37,9 @@ func newApp(t *testing.T, db *store.DB) *app {
 	reg := &registry.Service{Store: db.Registry(), Vault: v, Now: func() time.Time { return time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC) }}
 	acc := &access.Service{Store: db.Access(), TOTPKey: make([]byte, 32)}
 	jobs := &employment.Service{Store: db.Jobs(), Now: reg.Now}
-	srv := httptest.NewServer((&web.Server{Registry: reg, Access: acc, Jobs: jobs, Insurance: testInsurance(db, reg), Support: testSupport(db, reg), Insight: testInsight(db, reg), DB: db, Queue: testQueue(db, reg)}).Handler())
+	ws := &web.Server{Registry: reg, Access: acc, Jobs: jobs, Insurance: testInsurance(db, reg), Support: testSupport(db, reg), Insight: testInsight(db, reg), DB: db, Queue: testQueue(db, reg)}
+	ws.Queue.Observe = ws.ObserveJob // the jobs' metrics, as hrss serve wires them
+	srv := httptest.NewServer(ws.Handler())
 	t.Cleanup(srv.Close)
 	return &app{srv: srv, reg: reg, acc: acc, jobs: jobs}
 }

@@ -101,21 +101,6 @@ type periodBody struct {
 	Takeover bool   `json:"takeover"`
 }
 
-func (s *Server) assess(w http.ResponseWriter, r *http.Request, svc *insurance.Service) {
-	var in periodBody
-	if err := decode(r, &in); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	p, err := parsePeriod("period", in.Period)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	sum, err := svc.Assess(r.Context(), p, insurance.AssessOptions{Takeover: in.Takeover})
-	respond(w, r, http.StatusCreated, sum, err)
-}
-
 func (s *Server) listPeriods(w http.ResponseWriter, r *http.Request, svc *insurance.Service) {
 	ps, err := svc.Periods(r.Context())
 	respond(w, r, http.StatusOK, items(ps), err)

@@ -189,7 +189,6 @@ const (
 // jobRoutes are the routes that run a job within their request: the
 // request's duration and status are the job's.
 var jobRoutes = map[string]string{
-	"POST /api/v1/assessments":    JobAssessment,
 	"POST /api/v1/support/scans":  JobSupportScan,
 	"POST /grant-scans":           JobSupportScan,
 	"POST /api/v1/payment-runs":   JobBenefitPayment,

@@ -17,8 +17,9 @@ import (
 	"hrss/web"
 )
 
-// testQueue is the queue of the test servers: the support scan and a
-// month's close (newApp makes the insurance service first). No worker
+// testQueue is the queue of the test servers: the support scan, a
+// month's assessment and its close (newApp makes the insurance service
+// first). No worker
 // runs in them: a test that needs a job done runs it (queueOf[reg].
 // RunOne); cmd/hrss's TestTwoServers runs jobs through real servers.
 func testQueue(db *store.DB, reg *registry.Service) *queue.Queue {
@@ -28,6 +29,7 @@ func testQueue(db *store.DB, reg *registry.Service) *queue.Queue {
 			return supportOf[reg].Scan(ctx, support.ScanOptions{})
 		}})
 	if ins := insuranceOf[reg]; ins != nil {
+		q.Register(web.AssessmentKind(ins))
 		q.Register(web.PeriodCloseKind(ins))
 	}
 	queueOf[reg] = q

@@ -131,9 +131,10 @@ type runsView struct {
 	CanRun  bool
 	Jobs    []jobOut // the queue's latest jobs the caller may see, of every server
 	// RequestKey is the pay form's request key, new at each showing: a
-	// second submit of the same form shows the batch the first paid; a
-	// period's close button sends it with the period appended, so a
-	// second submit follows the job the first queued.
+	// second submit of the same form shows the batch the first paid; the
+	// run form sends it with "-run" appended, a period's close button
+	// with the period, so a second submit follows the job the first
+	// queued.
 	RequestKey string
 }
 
@@ -171,33 +172,6 @@ func (s *Server) uiRuns(w http.ResponseWriter, r *http.Request) {
 	render(w, r, "runs", newPage(r, "runs.title", &v))
 }
 
-// uiStartRun enqueues the assessment of the period posted and goes to
-// its progress page.
-func (s *Server) uiStartRun(w http.ResponseWriter, r *http.Request) {
-	s.uiEnqueuePeriodJob(w, r, JobAssessment, func(p period.YearMonth) any { return assessmentArgs{Period: p.String()} })
-}
-
-// uiEnqueuePeriodJob enqueues a job of kind over the period posted, with
-// the arguments args makes, and goes to its progress page.
-func (s *Server) uiEnqueuePeriodJob(w http.ResponseWriter, r *http.Request, kind string, args func(period.YearMonth) any) {
-	if s.Insurance == nil || s.Queue == nil {
-		s.uiNotFound(w, r)
-		return
-	}
-	p, err := postedPeriod(r)
-	if err != nil {
-		s.uiError(w, r, err)
-		return
-	}
-	raw, _ := json.Marshal(args(p))
-	j, err := s.Queue.Enqueue(r.Context(), kind, raw)
-	if err != nil {
-		s.uiError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/runs/"+strconv.FormatInt(j.ID, 10), http.StatusSeeOther)
-}
-
 // postedPeriod reads the month of a form's field period.
 func postedPeriod(r *http.Request) (period.YearMonth, error) {
 	p, err := period.ParseYearMonth(strings.TrimSpace(r.PostFormValue("period")))
@@ -218,13 +192,12 @@ func (s *Server) periodJob(r *http.Request) (runProgress, error) {
 	if err != nil {
 		return runProgress{}, err
 	}
-	var in closeArgs // the period, which both kinds have
-	if j.Kind != JobAssessment && j.Kind != JobPeriodClose || json.Unmarshal(j.Args, &in) != nil {
+	if j.Kind != JobAssessment && j.Kind != JobPeriodClose {
 		return runProgress{}, fault.NotFoundf("no run %d", id)
 	}
 	run := runProgress{Key: strconv.FormatInt(j.ID, 10), Kind: j.Kind, Done: int(j.Done), Total: int(j.Total),
 		Finished: j.State == queue.Succeeded || j.State == queue.Failed}
-	run.Period, _ = period.ParseYearMonth(in.Period)
+	run.Period, _ = period.ParseYearMonth(jobPeriodOf(j))
 	switch {
 	case j.Error != nil:
 		run.Err = j.Error.Fault()
