@@ -179,10 +179,10 @@ func runLevel(ctx context.Context, cfg config, s *server, a *api, fx *fixtures, 
 }
 
 // monthlyRun assesses the latest open period again, as the month-end
-// run: enqueued on the job queue, as the runs screen does, and followed
-// until it ends (a synchronous POST /api/v1/assessments would outlast
-// the server's 5-minute write timeout on a loaded machine, and no
-// bureau runs a month from a request that waits for it).
+// run: POST /api/v1/assessments queues it on the job queue and answers
+// at once with the job, followed until it ends (the run outlasts the
+// server's 5-minute write timeout on a loaded machine, and no bureau
+// runs a month from a request that waits for it).
 func monthlyRun(ctx context.Context, a *api, fx *fixtures) runResult {
 	start := time.Now()
 	var job struct {
@@ -195,8 +195,8 @@ func monthlyRun(ctx context.Context, a *api, fx *fixtures) runResult {
 			Message string `json:"message"`
 		} `json:"error"`
 	}
-	in := map[string]any{"kind": "assessment", "args": map[string]string{"period": fx.runPeriod}}
-	err := a.json(ctx, "POST", "/api/v1/queue", fx.caseworker.token, in, &job)
+	in := map[string]string{"period": fx.runPeriod}
+	err := a.json(ctx, "POST", "/api/v1/assessments", fx.caseworker.token, in, &job)
 	for err == nil && job.State != "succeeded" && job.State != "failed" {
 		select {
 		case <-ctx.Done():
