@@ -31,12 +31,7 @@ func (s *Server) closePeriod(w http.ResponseWriter, r *http.Request, _ *insuranc
 		writeError(w, r, err)
 		return
 	}
-	j, created, err := s.enqueuePeriodJob(r, p, s.closeJob(p), idempotencyHeader, key)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	answerJob(w, r, j, created)
+	s.apiEnqueuePeriodJob(w, r, p, s.closeJob(p), key)
 }
 
 // assessJob is the assessment of period p as it is queued
@@ -56,21 +51,12 @@ func (s *Server) assess(w http.ResponseWriter, r *http.Request, _ *insurance.Ser
 		return
 	}
 	var in periodBody
-	if err := decode(r, &in); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	p, key, err := periodAndKey(r, in.Period)
+	p, key, err := decodePeriodAndKey(r, &in, &in.Period)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	j, created, err := s.enqueuePeriodJob(r, p, s.assessJob(p, in.Takeover), idempotencyHeader, key)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	answerJob(w, r, j, created)
+	s.apiEnqueuePeriodJob(w, r, p, s.assessJob(p, in.Takeover), key)
 }
 
 // uiClosePeriod queues the close of the period posted (no more runs;

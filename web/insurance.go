@@ -78,6 +78,15 @@ func periodAndKey(r *http.Request, v string) (period.YearMonth, string, error) {
 	return p, key, err
 }
 
+// decodePeriodAndKey decodes the request's body into in and reads its
+// period, the field *month of in once decoded, and the Idempotency-Key.
+func decodePeriodAndKey(r *http.Request, in any, month *string) (period.YearMonth, string, error) {
+	if err := decode(r, in); err != nil {
+		return 0, "", err
+	}
+	return periodAndKey(r, *month)
+}
+
 // parsePeriod reads a YYYY-MM value of field.
 func parsePeriod(field, v string) (period.YearMonth, error) {
 	p, err := period.ParseYearMonth(v)
@@ -304,11 +313,7 @@ type payBody struct {
 // batch (repeated) and nothing paid now.
 func (s *Server) payRun(w http.ResponseWriter, r *http.Request, svc *insurance.Service) {
 	var in payBody
-	if err := decode(r, &in); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	p, key, err := periodAndKey(r, in.Period)
+	p, key, err := decodePeriodAndKey(r, &in, &in.Period)
 	if err != nil {
 		writeError(w, r, err)
 		return

@@ -81,10 +81,16 @@ func jobPeriodOf(j queue.Job) string {
 	return in.Period
 }
 
-// answerJob answers a period job queued by an API request: 202 with the
-// job, or, when a repeat of an earlier request queued nothing, 200 with
-// that request's job (repeated); Location is the job in the queue's API.
-func answerJob(w http.ResponseWriter, r *http.Request, j queue.Job, created bool) {
+// apiEnqueuePeriodJob queues job over p for an API request with its
+// Idempotency-Key key and answers 202 with the job, or, when a repeat of
+// an earlier request queued nothing, 200 with that request's job
+// (repeated); Location is the job in the queue's API.
+func (s *Server) apiEnqueuePeriodJob(w http.ResponseWriter, r *http.Request, p period.YearMonth, job periodJob, key string) {
+	j, created, err := s.enqueuePeriodJob(r, p, job, idempotencyHeader, key)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
 	out, status := newJobOut(j), http.StatusAccepted
 	if !created {
 		out.Repeated, status = true, http.StatusOK
