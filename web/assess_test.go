@@ -132,8 +132,13 @@ func TestAssessAPI(t *testing.T) {
 			t.Fatalf("the key again after the run: %+v", rep)
 		}
 
-		// a closed period is refused at once
+		// a closed period is refused at once; the key of the run done
+		// before the close still answers that run
 		closeQueued(t, w.a, city, "2025-02")
 		refused(city, `{"period":"2025-02"}`, nil, 409, "assessment.period_closed")
+		refused(city, `{"period":"2025-02"}`, map[string]string{"Idempotency-Key": "new"}, 409, "assessment.period_closed")
+		if rep := jobOf(t, post(city, `{"period":"2025-02"}`, key), 200); rep.ID != j.ID || !rep.Repeated || rep.State != "succeeded" {
+			t.Fatalf("the key again after the close: %+v", rep)
+		}
 	})
 }

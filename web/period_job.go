@@ -35,7 +35,8 @@ type periodJob struct {
 // Invalid. A job of the kind over p already queued or running under
 // another key is a Conflict (rule <name>.queued) naming that job, which
 // the caller should follow. Otherwise job.check runs first and its
-// refusal is the answer.
+// refusal is the answer, unless key is that of a job of the kind over p
+// done since (among the newest 500): a repeat answers it.
 func (s *Server) enqueuePeriodJob(r *http.Request, p period.YearMonth, job periodJob, field, key string) (j queue.Job, created bool, err error) {
 	ctx := r.Context()
 	if q, ok, err := s.periodJobQueued(r, job.kind, p); err != nil {
@@ -46,6 +47,9 @@ func (s *Server) enqueuePeriodJob(r *http.Request, p period.YearMonth, job perio
 		return j, false, fault.Conflictf("period", job.name+".queued", "the %s of %s is already %s as job %d: follow it (GET /api/v1/queue/%d, or the runs screen's /runs/%d)", job.name, p, q.State, q.ID, q.ID, q.ID)
 	}
 	if err := job.check(ctx); err != nil {
+		if q, ok, _ := s.findJob(r, job.kind, []queue.State{""}, func(q queue.Job) bool { return key != "" && q.Key == key }); ok && jobPeriodOf(q) == p.String() {
+			return q, false, nil // a repeat of a job done since, which its own work now refuses (the period it closed)
+		}
 		return j, false, err
 	}
 	raw, _ := json.Marshal(job.args)
@@ -59,13 +63,20 @@ func (s *Server) enqueuePeriodJob(r *http.Request, p period.YearMonth, job perio
 // periodJobQueued returns a job of kind over period p that is queued or
 // running, if there is one.
 func (s *Server) periodJobQueued(r *http.Request, kind string, p period.YearMonth) (queue.Job, bool, error) {
-	for _, st := range []queue.State{queue.Running, queue.Queued} {
+	return s.findJob(r, kind, []queue.State{queue.Running, queue.Queued}, func(j queue.Job) bool { return jobPeriodOf(j) == p.String() })
+}
+
+// findJob returns the newest job of kind in one of states ("" for any)
+// that match accepts, among the newest 500 of each state the caller may
+// see.
+func (s *Server) findJob(r *http.Request, kind string, states []queue.State, match func(queue.Job) bool) (queue.Job, bool, error) {
+	for _, st := range states {
 		js, err := s.Queue.Jobs(r.Context(), queue.Filter{Kinds: []string{kind}, State: st, Limit: 500})
 		if err != nil {
 			return queue.Job{}, false, err
 		}
 		for _, j := range js {
-			if jobPeriodOf(j) == p.String() {
+			if match(j) {
 				return j, true, nil
 			}
 		}
