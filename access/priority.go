@@ -52,3 +52,28 @@ func niceOf(ctx context.Context) int {
 	}
 	return 0
 }
+
+// Unlowered runs fn at the requests' priority and returns when it has:
+// on a goroutine of its own, which never runs on a lowered thread, when
+// ctx's batch work runs lowered (Go, Lowered), else in place. Batch work
+// runs so what the requests wait for: its turn of the one writer, which
+// a lowered thread would hold many times longer whenever the requests
+// keep the processors busy (a priority inversion). A panic in fn is
+// raised again in the caller.
+func Unlowered(ctx context.Context, fn func()) {
+	if niceOf(ctx) == 0 {
+		fn()
+		return
+	}
+	var p any
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() { p = recover() }()
+		fn()
+	}()
+	<-done
+	if p != nil {
+		panic(p)
+	}
+}

@@ -47,6 +47,11 @@ func TestLoweredRunsBatchWorkNicer(t *testing.T) {
 			t.Errorf("%s: at nice %d, want %d", name, got, base)
 		}
 	}
+	var inner int
+	access.Lowered(batch, func() { access.Unlowered(batch, func() { inner = threadNice(t) }) })
+	if inner != base {
+		t.Errorf("Unlowered inside batch work at nice %d, want the requests' %d", inner, base)
+	}
 	if n := threadNice(t); n != base {
 		t.Errorf("the caller's thread is at nice %d afterwards, want %d", n, base)
 	}

@@ -216,6 +216,12 @@ func (db *DB) writerTurn(ctx context.Context, fn func() error) error {
 		return err
 	}
 	defer leave()
+	if batch {
+		// the requests wait for this turn: held at their priority, not
+		// at the lowered one of the batch work's thread
+		access.Unlowered(ctx, func() { err = fn() })
+		return err
+	}
 	return fn()
 }
 
