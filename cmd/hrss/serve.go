@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
 	"os/signal"
 	"runtime"
 	"slices"
@@ -152,9 +153,10 @@ const defaultBatchNice = 10
 // flight, and with nice above 0 runs on threads of lowered priority; the
 // runtime then gets two processors more than it would use (GOMAXPROCS),
 // so that those threads, running or waiting for the kernel, never hold
-// every processor the requests' goroutines need.
+// every processor the requests' goroutines need (unless GOMAXPROCS is
+// set in the environment).
 func batchPacer(nice int) *access.Pacer {
-	if nice > 0 {
+	if nice > 0 && os.Getenv("GOMAXPROCS") == "" { // an operator's GOMAXPROCS stands
 		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + 2)
 	}
 	return &access.Pacer{Nice: nice}
