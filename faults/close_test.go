@@ -114,7 +114,7 @@ func queueClose(t *testing.T, srv *server, token, per string) int64 {
 	t.Helper()
 	st, m, err := call(context.Background(), http.DefaultClient, "POST", srv.url+"/api/v1/periods/"+per+"/close", token, nil)
 	if err != nil || st != http.StatusAccepted || m["kind"] != "period_close" {
-		t.Fatalf("queue the close of %s: %d %v %v", per, st, m, err)
+		t.Fatalf("queue the close of %s: %d %v %v\n%s", per, st, m, err, srv.logs.String())
 	}
 	return int64(m["id"].(float64))
 }

@@ -60,8 +60,9 @@ func (s queueStore) Enqueue(ctx context.Context, j queue.Job, audit bool) (queue
 	if audit {
 		run = s.db.updateAudited
 	}
-	created := false
-	err = run(ctx, func(tx *Tx) error {
+	created, out := false, queue.Job{}
+	err = run(ctx, func(tx *Tx) error { // retried whole: j must stay as given
+		created = false
 		rows, err := tx.query(ctx, `INSERT INTO queue_jobs (kind, unique_key, args, caller, created_by, state, max_attempts, run_at, created_at)
 			VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?) ON CONFLICT (kind, unique_key) DO NOTHING RETURNING id`,
 			j.Kind, key, string(j.Args), string(caller), j.CreatedBy, j.MaxAttempts, queueTS(j.RunAt), queueTS(j.CreatedAt))
@@ -84,11 +85,11 @@ func (s queueStore) Enqueue(ctx context.Context, j queue.Job, audit bool) (queue
 			err = access.Record(ctx, tx, j.Caller, j.CreatedAt, access.Event{Action: "queue.enqueue", Object: "queue_jobs/" + strconv.FormatInt(id, 10) + " " + j.Kind})
 		}
 		if err == nil {
-			j, err = tx.queueJob(ctx, id)
+			out, err = tx.queueJob(ctx, id)
 		}
 		return err
 	})
-	return j, created, err
+	return out, created, err
 }
 
 // claimTx runs fn in a READ COMMITTED transaction on PostgreSQL (SKIP
