@@ -389,7 +389,8 @@ func (s *Service) stretches(bf billFees, from, to period.Date) ([]LateFee, error
 		}
 		from, unpaid = p.PaidOn, unpaid-p.Applied
 	}
-	return out, s.stretch(&out, bf.bill, unpaid, from, to)
+	err := s.stretch(&out, bf.bill, unpaid, from, to) // before out is returned: the order of "return out, f(&out)" is unspecified
+	return out, err
 }
 
 // sameStretch reports whether a stretch due is the line billed.

@@ -123,7 +123,8 @@ func (r reader) loanTerms(g *Programme, in LoanInput) (LoanTerms, error) {
 	case in.TermMonths > t.MaxTerm:
 		t.Reason = reason("support.refused.loan_term", "term", fmt.Sprint(in.TermMonths), "max", fmt.Sprint(t.MaxTerm))
 	case in.Borrower == BorrowerEnterprise:
-		return t, r.hiringCondition(g, in, &t)
+		err := r.hiringCondition(g, in, &t) // before t is returned (order of "return t, f(&t)" unspecified)
+		return t, err
 	default:
 		t.Eligible, t.Reason = true, reason("support.eligible.loan", "max", t.MaxPrincipal.String(), "term", fmt.Sprint(t.MaxTerm))
 	}

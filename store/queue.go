@@ -264,7 +264,8 @@ func (t *Tx) queueJob(ctx context.Context, id int64) (queue.Job, error) {
 	if !rows.Next() {
 		return j, notFound(errors.Join(rows.Err(), sql.ErrNoRows), "job", id)
 	}
-	return j, scanQueueJob(rows, &j)
+	err = scanQueueJob(rows, &j) // before j is returned: the order of "return j, f(&j)" is unspecified
+	return j, err
 }
 
 // scanQueueJob reads one row of queueCols into j.

@@ -52,7 +52,8 @@ func scanGrant(sc interface{ Scan(...any) error }) (support.Grant, error) {
 	}
 	g.PersonID, g.EmployerID, g.ScanID, g.BatchID = person.Int64, employer.Int64, scan.Int64, batch.Int64
 	g.Beneficiary, g.Group, g.Status, g.Amount = rules.Beneficiary(ben), rules.Group(grp), support.Status(status), money.Fen(amount)
-	return g, support.DecodeDetail(&g, detail)
+	err = support.DecodeDetail(&g, detail) // before g is returned (order of "return g, f(&g)" unspecified)
+	return g, err
 }
 
 // InsertGrant implements support.Tx.
