@@ -37,7 +37,7 @@ func TestPostgresInUse(t *testing.T) {
 	if err := store.CheckUnused(dsn); fault.KindOf(err) != fault.Conflict || fault.RuleOf(err) != "restore.in_use" {
 		t.Fatalf("another hrss process on the schema: %v", err)
 	}
-	server.Close()
+	storetest.HangUp(t, server, dsn)
 	if err := store.CheckUnused(dsn); err != nil {
 		t.Fatalf("after it closed: %v", err)
 	}

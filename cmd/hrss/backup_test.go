@@ -359,7 +359,7 @@ func TestPostgresBackupRestore(t *testing.T) {
 	if code, _, errs := hrssAt(t, target, key, "restore", "--force", dump); code != 1 || !strings.Contains(errs, "in use by 1 other hrss process") {
 		t.Errorf("restore --force under a server: exit %d %s", code, errs)
 	}
-	server.Close()
+	storetest.HangUp(t, server, target)
 	if out := mustHrss(t, target, key, "restore", "--force", dump); !strings.Contains(out, "_replaced_") {
 		t.Errorf("restore --force: %s", out)
 	}

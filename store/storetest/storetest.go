@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
@@ -123,4 +124,35 @@ func OtherProcess(t *testing.T, dsn, schema string) *sql.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// HangUp closes other, a connection of OtherProcess, and waits (at most
+// 10 s) until its backend has left pg_stat_activity: PostgreSQL ends a
+// backend a moment after its client hung up, and a check made at once
+// still counted it.
+func HangUp(t *testing.T, other *sql.DB, dsn string) {
+	t.Helper()
+	other.SetMaxOpenConns(1)
+	var pid int
+	if err := other.QueryRow("SELECT pg_backend_pid()").Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	other.Close()
+	x, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var n int
+		if err := x.QueryRow("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the backend %d of the other process is still there 10 s after it hung up", pid)
+		}
+	}
 }
